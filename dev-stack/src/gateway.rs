@@ -1,0 +1,127 @@
+use std::io;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+use crate::process::{ensure_port_free, free_port, spawn_owned, stop_child, wait_for_port, workspace_root};
+
+/// The `upstash-local` binary, run as users run it. `make test` builds it first; the path can be
+/// overridden with `UPSTASH_LOCAL_BIN`.
+pub struct Gateway {
+    port: u16,
+    token: String,
+    child: Child,
+}
+
+impl Gateway {
+    /// On a free port, quiet (tests).
+    pub fn start(redis_url: &str, token: &str) -> io::Result<Self> {
+        Self::spawn(free_port(), redis_url, token, Stdio::null())
+    }
+
+    /// On `port`, its ready line on our stdout (`make dev`). A busy port is an error.
+    pub fn start_at(port: u16, redis_url: &str, token: &str) -> io::Result<Self> {
+        ensure_port_free(port, "upstash-local")?;
+        Self::spawn(port, redis_url, token, Stdio::inherit())
+    }
+
+    fn spawn(port: u16, redis_url: &str, token: &str, stdout: Stdio) -> io::Result<Self> {
+        let bin = gateway_binary()?;
+        let mut cmd = Command::new(&bin);
+        cmd.args(["--listen", &format!("127.0.0.1:{port}"), "--redis", redis_url])
+            .env("UPSTASH_REDIS_REST_TOKEN", token)
+            .stdin(Stdio::null())
+            .stdout(stdout)
+            .stderr(Stdio::inherit());
+        let mut child = spawn_owned(&mut cmd)?;
+        if let Err(e) = wait_for_port(&mut child, port, "upstash-local") {
+            stop_child(&mut child);
+            return Err(e);
+        }
+        Ok(Self {
+            port,
+            token: token.to_owned(),
+            child,
+        })
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    /// The gateway's counters: HTTP requests served (round trips) and Redis commands forwarded.
+    pub fn stats(&self) -> io::Result<Stats> {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port))?;
+        let request = format!(
+            "GET /__stats HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
+            self.token
+        );
+        stream.write_all(request.as_bytes())?;
+        let mut response = String::new();
+        stream.read_to_string(&mut response)?;
+        let body = response
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b)
+            .unwrap_or_default();
+        let json: serde_json::Value = serde_json::from_str(body).map_err(io::Error::other)?;
+        let count = |name: &str| {
+            json.get(name)
+                .and_then(serde_json::Value::as_u64)
+                .unwrap_or_default()
+        };
+        Ok(Stats {
+            requests: count("requests"),
+            commands: count("commands"),
+        })
+    }
+
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+}
+
+/// See [`Gateway::stats`]; subtract two readings to count what happened in between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stats {
+    pub requests: u64,
+    pub commands: u64,
+}
+
+impl std::ops::Sub for Stats {
+    type Output = Stats;
+    fn sub(self, earlier: Stats) -> Stats {
+        Stats {
+            requests: self.requests - earlier.requests,
+            commands: self.commands - earlier.commands,
+        }
+    }
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        stop_child(&mut self.child);
+    }
+}
+
+fn gateway_binary() -> io::Result<PathBuf> {
+    if let Some(bin) = std::env::var_os("UPSTASH_LOCAL_BIN") {
+        return Ok(bin.into());
+    }
+    let bin = workspace_root().join("target/debug/upstash-local");
+    if bin.exists() {
+        Ok(bin)
+    } else {
+        Err(io::Error::other(format!(
+            "{} not found: build it first (`cargo build -p upstash-local`, which `make test` does)",
+            bin.display()
+        )))
+    }
+}

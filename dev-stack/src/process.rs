@@ -1,0 +1,144 @@
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, Command};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, Once};
+use std::time::{Duration, Instant};
+
+/// A port that was free a moment ago (the OS picks it; the window for a race is tiny).
+pub fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("no free loopback port")
+}
+
+/// A clear error instead of a hang or a confusing failure later when a fixed port is taken.
+pub fn ensure_port_free(port: u16, what: &str) -> io::Result<()> {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, port))
+        .map(drop)
+        .map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("port {port} for {what} is busy ({e}); stop what uses it or choose another port"),
+            )
+        })
+}
+
+/// The workspace root: where `target/`, `node_modules/` and the Makefile live.
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("dev-stack lives inside the workspace")
+        .to_path_buf()
+}
+
+/// 128 random bits from the kernel, hex: a token for a local gateway.
+pub fn random_token() -> String {
+    use std::io::Read;
+    let mut bytes = [0u8; 16];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut bytes))
+        .expect("/dev/urandom is readable");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+static LIVE_GROUPS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
+static AT_EXIT: Once = Once::new();
+static DIE_WITH_PARENT: AtomicBool = AtomicBool::new(false);
+
+/// Children spawned from now on also get SIGKILL if this process dies without cleaning up
+/// (`PR_SET_PDEATHSIG`). Only for a process whose spawning thread lives as long as it does (the
+/// `make dev` runner): the signal fires when the *thread* that spawned the child exits, which in
+/// a test harness is the end of the first test.
+pub fn die_with_parent() {
+    DIE_WITH_PARENT.store(true, Ordering::Relaxed);
+}
+
+/// Spawns `cmd` in a process group of its own, so that stopping it also stops what it started
+/// (wrangler's workerd), and so that a test binary's exit (even after a failed test, through
+/// `atexit`) kills every group still alive.
+pub(crate) fn spawn_owned(cmd: &mut Command) -> io::Result<Child> {
+    AT_EXIT.call_once(|| {
+        // SAFETY: registering a plain extern "C" function with no captured state.
+        unsafe { libc::atexit(kill_live_groups) };
+    });
+    cmd.process_group(0);
+    if DIE_WITH_PARENT.load(Ordering::Relaxed) {
+        // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
+    }
+    let child = cmd.spawn()?;
+    LIVE_GROUPS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(child.id() as i32);
+    Ok(child)
+}
+
+extern "C" fn kill_live_groups() {
+    let groups = std::mem::take(&mut *LIVE_GROUPS.lock().unwrap_or_else(|e| e.into_inner()));
+    for pgid in groups {
+        // SAFETY: kill(2) on process groups we created.
+        unsafe { libc::kill(-pgid, libc::SIGKILL) };
+    }
+}
+
+/// Stops a child and its group: SIGTERM, a grace period, then SIGKILL; always reaps it.
+pub(crate) fn stop_child(child: &mut Child) {
+    let pgid = child.id() as i32;
+    LIVE_GROUPS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .retain(|&g| g != pgid);
+    if !matches!(child.try_wait(), Ok(Some(_))) {
+        // SAFETY: kill(2) on the process group we created for this child.
+        unsafe { libc::kill(-pgid, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline && matches!(child.try_wait(), Ok(None)) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    // Whatever is left of the group (the child, or a grandchild such as workerd) goes now.
+    // SAFETY: as above.
+    unsafe { libc::kill(-pgid, libc::SIGKILL) };
+    let _ = child.wait();
+}
+
+/// Waits until something accepts TCP connections on `port`, or the child exits, or time runs out.
+pub(crate) fn wait_for_port(child: &mut Child, port: u16, what: &str) -> io::Result<()> {
+    wait_for_port_within(child, port, what, Duration::from_secs(20))
+}
+
+pub(crate) fn wait_for_port_within(
+    child: &mut Child,
+    port: u16,
+    what: &str,
+    limit: Duration,
+) -> io::Result<()> {
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let deadline = Instant::now() + limit;
+    loop {
+        if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+            return Ok(());
+        }
+        if let Some(status) = child.try_wait()? {
+            return Err(io::Error::other(format!(
+                "{what} exited before it was ready: {status}"
+            )));
+        }
+        if Instant::now() > deadline {
+            return Err(io::Error::other(format!(
+                "{what} not ready on port {port} after {limit:?}"
+            )));
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}

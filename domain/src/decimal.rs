@@ -1,0 +1,112 @@
+//! Exact decimal numbers from JSON numbers or numeric strings (`20`, `"19.99"`), never through
+//! floating point: `0.1 + 0.2` problems cannot reach the money.
+
+use serde_json::Value;
+
+/// A non-negative decimal split into its whole part and up to `MAX_FRACTION_DIGITS` digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decimal {
+    pub whole: u64,
+    /// The fraction as an integer over 10^`fraction_digits`.
+    pub fraction: u64,
+    pub fraction_digits: u32,
+    pub negative: bool,
+}
+
+const MAX_WHOLE_DIGITS: usize = 15;
+const MAX_FRACTION_DIGITS: usize = 9;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecimalError {
+    NotANumber,
+    TooLarge,
+    TooPrecise,
+}
+
+impl Decimal {
+    /// From a JSON number or a string holding one (the tutorial's frontend sends strings).
+    pub fn from_json(value: &Value) -> Result<Self, DecimalError> {
+        match value {
+            Value::Number(n) => Self::parse(&n.to_string()),
+            Value::String(s) => Self::parse(s.trim()),
+            _ => Err(DecimalError::NotANumber),
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, DecimalError> {
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text.strip_prefix('+').unwrap_or(text)),
+        };
+        if digits.contains(['e', 'E']) {
+            // serde_json writes very large or tiny floats with an exponent: never a sane price.
+            return Err(DecimalError::TooLarge);
+        }
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        let fraction = fraction.trim_end_matches('0');
+        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) {
+            return Err(DecimalError::NotANumber);
+        }
+        let whole = whole.trim_start_matches('0');
+        if whole.len() > MAX_WHOLE_DIGITS {
+            return Err(DecimalError::TooLarge);
+        }
+        if fraction.len() > MAX_FRACTION_DIGITS {
+            return Err(DecimalError::TooPrecise);
+        }
+        Ok(Self {
+            whole: whole.parse().unwrap_or(0),
+            fraction: fraction.parse().unwrap_or(0),
+            fraction_digits: fraction.len() as u32,
+            negative,
+        })
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.whole == 0 && self.fraction == 0
+    }
+
+    /// The value in units of 10^-`digits` if it has no more fraction digits than that.
+    pub fn scaled(&self, digits: u32) -> Option<u64> {
+        if self.fraction_digits > digits {
+            return None;
+        }
+        let fraction = self.fraction * 10u64.pow(digits - self.fraction_digits);
+        self.whole.checked_mul(10u64.pow(digits))?.checked_add(fraction)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn parses_numbers_and_strings_exactly() {
+        assert_eq!(Decimal::from_json(&json!(19.99)).unwrap().scaled(2), Some(1999));
+        assert_eq!(Decimal::from_json(&json!("20")).unwrap().scaled(2), Some(2000));
+        assert_eq!(Decimal::from_json(&json!(" 0.5 ")).unwrap().scaled(2), Some(50));
+        assert_eq!(Decimal::from_json(&json!("3.10")).unwrap().scaled(1), Some(31));
+        assert_eq!(Decimal::from_json(&json!(3.0)).unwrap().scaled(0), Some(3));
+        assert_eq!(Decimal::from_json(&json!(19.999)).unwrap().scaled(2), None);
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_plain_number() {
+        for bad in [
+            json!("abc"),
+            json!(""),
+            json!("1.2.3"),
+            json!(".5"),
+            json!(null),
+            json!(true),
+            json!([1]),
+        ] {
+            assert_eq!(Decimal::from_json(&bad), Err(DecimalError::NotANumber), "{bad}");
+        }
+        assert_eq!(Decimal::from_json(&json!(1e300)), Err(DecimalError::TooLarge));
+        assert_eq!(Decimal::parse("9999999999999999"), Err(DecimalError::TooLarge));
+        assert!(Decimal::parse("-2").unwrap().negative);
+    }
+}

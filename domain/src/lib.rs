@@ -1,0 +1,14 @@
+//! The shop's domain, free of I/O so that it is tested natively: types that can only hold valid
+//! values (`ProductName::parse`, `Cents`, `Quantity`), and the rules of the original tutorial with
+//! its mistakes fixed (integer cents, a total that counts the quantity, validation with the field).
+
+pub mod decimal;
+pub mod id;
+pub mod money;
+pub mod product;
+pub mod validation;
+
+pub use id::Id;
+pub use money::{Cents, FeeRate};
+pub use product::{NewProduct, Product, ProductName, ProductPatch, Quantity};
+pub use validation::FieldError;

@@ -1,0 +1,265 @@
+//! Products of the catalogue: what a request may create or change, and what the API shows.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::decimal::{Decimal, DecimalError};
+use crate::money::Cents;
+use crate::validation::{object, only_fields, FieldError};
+use crate::Id;
+
+const FIELDS: [&str; 3] = ["name", "price", "quantity"];
+
+/// 1 to 200 characters after trimming, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct ProductName(String);
+
+impl ProductName {
+    pub const MAX_CHARS: usize = 200;
+
+    pub fn parse(value: &Value) -> Result<Self, FieldError> {
+        let bad = |msg: &str| FieldError::new("name", format!("name {msg}"));
+        let text = value.as_str().ok_or_else(|| bad("must be a string"))?.trim();
+        if text.is_empty() {
+            return Err(bad("must not be empty"));
+        }
+        if text.chars().count() > Self::MAX_CHARS {
+            return Err(bad("must be at most 200 characters"));
+        }
+        if text.chars().any(char::is_control) {
+            return Err(bad("must not contain control characters"));
+        }
+        Ok(Self(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Units in stock (or ordered): a whole number from 0 to `MAX`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Quantity(pub u64);
+
+impl Quantity {
+    /// A billion units: well within what Redis and Lua count exactly.
+    pub const MAX: u64 = 1_000_000_000;
+
+    /// A whole number >= `min`, from a JSON number or a numeric string.
+    pub fn parse(field: &str, value: &Value, min: u64) -> Result<Self, FieldError> {
+        let bad = |msg: String| FieldError::new(field, format!("{field} {msg}"));
+        let decimal = Decimal::from_json(value).map_err(|e| match e {
+            DecimalError::NotANumber => bad("must be a whole number".into()),
+            DecimalError::TooLarge => bad(format!("must be at most {}", Self::MAX)),
+            DecimalError::TooPrecise => bad("must be a whole number".into()),
+        })?;
+        let n = decimal
+            .scaled(0)
+            .ok_or_else(|| bad("must be a whole number".into()))?;
+        if decimal.negative && n > 0 || n < min {
+            return Err(bad(format!("must be {min} or more")));
+        }
+        if n > Self::MAX {
+            return Err(bad(format!("must be at most {}", Self::MAX)));
+        }
+        Ok(Self(n))
+    }
+}
+
+/// The body of `POST /products`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewProduct {
+    pub name: ProductName,
+    pub price: Cents,
+    pub quantity: Quantity,
+}
+
+impl NewProduct {
+    pub fn from_json(body: &Value) -> Result<Self, FieldError> {
+        let fields = object(body)?;
+        only_fields(fields, &FIELDS)?;
+        let required = |name: &str| {
+            fields
+                .get(name)
+                .ok_or_else(|| FieldError::new(name, format!("{name} is required")))
+        };
+        Ok(Self {
+            name: ProductName::parse(required("name")?)?,
+            price: Cents::parse_price("price", required("price")?)?,
+            quantity: Quantity::parse("quantity", required("quantity")?, 0)?,
+        })
+    }
+}
+
+/// The body of `PATCH /products/{id}`: any of the fields, at least one.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProductPatch {
+    pub name: Option<ProductName>,
+    pub price: Option<Cents>,
+    pub quantity: Option<Quantity>,
+}
+
+impl ProductPatch {
+    pub fn from_json(body: &Value) -> Result<Self, FieldError> {
+        let fields = object(body)?;
+        only_fields(fields, &FIELDS)?;
+        let patch = Self {
+            name: fields.get("name").map(ProductName::parse).transpose()?,
+            price: fields
+                .get("price")
+                .map(|v| Cents::parse_price("price", v))
+                .transpose()?,
+            quantity: fields
+                .get("quantity")
+                .map(|v| Quantity::parse("quantity", v, 0))
+                .transpose()?,
+        };
+        if patch == Self::default() {
+            return Err(FieldError::new(
+                "body",
+                "send at least one of name, price, quantity",
+            ));
+        }
+        Ok(patch)
+    }
+}
+
+/// A product as the API shows it: `{"id","name","price","quantity"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Product {
+    pub id: Id,
+    pub name: ProductName,
+    pub price: Cents,
+    pub quantity: Quantity,
+}
+
+impl Product {
+    /// From the fields of its Redis hash (`name`, `price` in cents, `quantity`). `None` when the
+    /// hash is missing or damaged, which the caller treats as "no such product".
+    pub fn from_hash(id: Id, fields: &HashMap<String, String>) -> Option<Self> {
+        let get = |name: &str| fields.get(name).map(String::as_str);
+        Some(Self {
+            id,
+            name: ProductName(get("name")?.to_owned()),
+            price: Cents(get("price")?.parse().ok()?),
+            // Stock never goes below 0 (the consumer checks it), but read defensively.
+            quantity: Quantity(get("quantity")?.parse::<i64>().ok()?.max(0) as u64),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn field_error(result: Result<impl std::fmt::Debug, FieldError>) -> (String, String) {
+        let e = result.unwrap_err();
+        (e.field, e.message)
+    }
+
+    #[test]
+    fn the_tutorial_body_with_strings_is_accepted() {
+        let p =
+            NewProduct::from_json(&json!({"name": " Widget ", "price": "20", "quantity": "100"})).unwrap();
+        assert_eq!(p.name.as_str(), "Widget");
+        assert_eq!(p.price, Cents(2000));
+        assert_eq!(p.quantity, Quantity(100));
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        let cases = [
+            (json!({"price": 1, "quantity": 1}), "name", "name is required"),
+            (
+                json!({"name": "", "price": 1, "quantity": 1}),
+                "name",
+                "name must not be empty",
+            ),
+            (
+                json!({"name": 5, "price": 1, "quantity": 1}),
+                "name",
+                "name must be a string",
+            ),
+            (
+                json!({"name": "x".repeat(201), "price": 1, "quantity": 1}),
+                "name",
+                "name must be at most 200 characters",
+            ),
+            (
+                json!({"name": "a", "price": -1, "quantity": 1}),
+                "price",
+                "price must be greater than 0",
+            ),
+            (
+                json!({"name": "a", "price": 1, "quantity": -1}),
+                "quantity",
+                "quantity must be 0 or more",
+            ),
+            (
+                json!({"name": "a", "price": 1, "quantity": 1.5}),
+                "quantity",
+                "quantity must be a whole number",
+            ),
+            (
+                json!({"name": "a", "price": 1, "quantity": "many"}),
+                "quantity",
+                "quantity must be a whole number",
+            ),
+            (
+                json!({"name": "a", "price": 1, "quantity": 1e10}),
+                "quantity",
+                "quantity must be at most 1000000000",
+            ),
+            (
+                json!({"name": "a", "price": 1, "quantity": 1, "qty": 2}),
+                "qty",
+                "unknown field 'qty'; expected name, price, quantity",
+            ),
+            (json!([1, 2]), "body", "the body must be a JSON object"),
+        ];
+        for (body, field, message) in cases {
+            assert_eq!(
+                field_error(NewProduct::from_json(&body)),
+                (field.into(), message.into()),
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_name_of_200_emoji_is_fine() {
+        assert!(ProductName::parse(&json!("🚀".repeat(200))).is_ok());
+    }
+
+    #[test]
+    fn patches_take_any_field_but_not_none() {
+        let p = ProductPatch::from_json(&json!({"quantity": 97})).unwrap();
+        assert_eq!(p.quantity, Some(Quantity(97)));
+        assert_eq!(p.name, None);
+        assert_eq!(field_error(ProductPatch::from_json(&json!({}))).0, "body");
+        assert_eq!(
+            field_error(ProductPatch::from_json(&json!({"price": 0}))).0,
+            "price"
+        );
+    }
+
+    #[test]
+    fn products_show_decimal_prices() {
+        let id = Id::generate(1, [1; 10]);
+        let mut fields: HashMap<String, String> = [("name", "Widget"), ("price", "1999"), ("quantity", "3")]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .into();
+        let p = Product::from_hash(id.clone(), &fields).unwrap();
+        assert_eq!(
+            serde_json::to_value(&p).unwrap(),
+            json!({"id": id.as_str(), "name": "Widget", "price": 19.99, "quantity": 3})
+        );
+        fields.remove("quantity");
+        assert_eq!(Product::from_hash(id, &fields), None);
+    }
+}

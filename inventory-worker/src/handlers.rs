@@ -1,0 +1,115 @@
+use domain::{Id, NewProduct, Product, ProductPatch};
+use serde_json::json;
+use store::{Inventory, Keys};
+use upstash_rest::{Client, FetchTransport};
+use worker::{Env, Request, Response, RouteContext};
+use worker_http::config::{self, runtime};
+use worker_http::respond::{json, no_content};
+use worker_http::{auth, body, ApiError};
+
+type Answer = Result<Response, ApiError>;
+
+/// What a handler needs from the environment, built per request (it is only a few strings).
+struct App {
+    client: Client<FetchTransport>,
+    keys: Keys,
+}
+
+impl App {
+    fn from_env(env: &Env) -> Result<Self, ApiError> {
+        let keys = Keys::new(config::var(env, "KEY_PREFIX").unwrap_or_else(|| "shop:".into()));
+        Ok(Self {
+            client: config::redis(env)?,
+            keys,
+        })
+    }
+
+    fn inventory(&self) -> Inventory<'_, FetchTransport> {
+        Inventory::new(&self.client, &self.keys)
+    }
+}
+
+fn admin_only(req: &Request, env: &Env) -> Result<(), ApiError> {
+    let header = req.headers().get("Authorization").ok().flatten();
+    auth::check_admin(header.as_deref(), config::var(env, "ADMIN_TOKEN").as_deref())
+}
+
+fn product_id<D>(ctx: &RouteContext<D>) -> Result<Id, ApiError> {
+    ctx.param("id").and_then(|id| Id::parse(id)).ok_or_else(not_found)
+}
+
+fn not_found() -> ApiError {
+    ApiError::NotFound("no product with this id".into())
+}
+
+pub async fn health(env: &Env) -> Answer {
+    let redis_ok = match App::from_env(env) {
+        Ok(app) => app.inventory().ping().await.is_ok(),
+        Err(_) => false,
+    };
+    let status = if redis_ok { 200 } else { 503 };
+    let redis = if redis_ok { "ok" } else { "unreachable" };
+    json(
+        status,
+        &json!({"status": if redis_ok { "ok" } else { "degraded" }, "service": "inventory", "redis": redis}),
+    )
+}
+
+pub async fn list(env: &Env) -> Answer {
+    let products: Vec<Product> = App::from_env(env)?.inventory().list().await?;
+    json(200, &products)
+}
+
+pub async fn create(mut req: Request, env: &Env) -> Answer {
+    admin_only(&req, env)?;
+    let new = NewProduct::from_json(&body::read_json(&mut req).await?)?;
+    let app = App::from_env(env)?;
+    let now = runtime::now_ms();
+    let id = Id::generate(now, runtime::random());
+    if !app.inventory().create(&id, &new, now).await? {
+        // 80 random bits collided: vanishingly rare, and nothing was written.
+        return Err(ApiError::Conflict {
+            code: "id_taken",
+            message: "please try again".into(),
+        });
+    }
+    let product = Product {
+        id,
+        name: new.name,
+        price: new.price,
+        quantity: new.quantity,
+    };
+    json(201, &product)
+}
+
+pub async fn read(ctx: &RouteContext<()>) -> Answer {
+    let id = product_id(ctx)?;
+    let product = App::from_env(&ctx.env)?
+        .inventory()
+        .get(&id)
+        .await?
+        .ok_or_else(not_found)?;
+    json(200, &product)
+}
+
+pub async fn update(mut req: Request, ctx: &RouteContext<()>) -> Answer {
+    admin_only(&req, &ctx.env)?;
+    let id = product_id(ctx)?;
+    let patch = ProductPatch::from_json(&body::read_json(&mut req).await?)?;
+    let product = App::from_env(&ctx.env)?
+        .inventory()
+        .patch(&id, &patch)
+        .await?
+        .ok_or_else(not_found)?;
+    json(200, &product)
+}
+
+pub async fn delete(req: Request, ctx: &RouteContext<()>) -> Answer {
+    admin_only(&req, &ctx.env)?;
+    let id = product_id(ctx)?;
+    if App::from_env(&ctx.env)?.inventory().delete(&id).await? {
+        no_content()
+    } else {
+        Err(not_found())
+    }
+}

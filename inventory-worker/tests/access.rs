@@ -1,0 +1,68 @@
+//! CORS for the allowed origins only, and ADMIN_TOKEN guarding mutations while reads stay public.
+
+mod common;
+
+use common::{api_with, create, request};
+use serde_json::json;
+
+const ADMIN: &str = "test-admin-token";
+
+fn api() -> &'static common::Api {
+    api_with(&[("ADMIN_TOKEN", ADMIN), ("ALLOWED_ORIGINS", "http://localhost:3000,https://shop.example")])
+}
+
+#[tokio::test]
+async fn mutations_need_the_admin_token() {
+    let base = api().inventory.url();
+    let body = json!({"name": "guarded", "price": 1, "quantity": 1});
+    let anonymous = create(&base, &body).await;
+    assert_eq!((anonymous.status, anonymous.error_code()), (401, "unauthorized"));
+    let wrong = request("POST", format!("{base}/products")).header("Authorization", "Bearer nope").json(&body).send().await;
+    assert_eq!(wrong.status, 401);
+
+    let created = request("POST", format!("{base}/products"))
+        .header("Authorization", &format!("Bearer {ADMIN}"))
+        .json(&body)
+        .send()
+        .await;
+    assert_eq!(created.status, 201, "{}", created.raw);
+    let url = format!("{base}/products/{}", created.body["id"].as_str().unwrap());
+
+    assert_eq!(request("GET", &url).send().await.status, 200, "reads stay public");
+    assert_eq!(request("GET", format!("{base}/products")).send().await.status, 200);
+    assert_eq!(request("PATCH", &url).json(&json!({"quantity": 2})).send().await.status, 401);
+    assert_eq!(request("DELETE", &url).send().await.status, 401);
+    assert_eq!(request("GET", &url).send().await.body["quantity"], 1, "refused changes changed nothing");
+    let deleted = request("DELETE", &url).header("Authorization", &format!("Bearer {ADMIN}")).send().await;
+    assert_eq!(deleted.status, 204);
+}
+
+#[tokio::test]
+async fn cors_answers_allowed_origins_only() {
+    let base = api().inventory.url();
+    let allowed = request("GET", format!("{base}/products")).header("Origin", "https://shop.example").send().await;
+    assert_eq!(allowed.allow_origin.as_deref(), Some("https://shop.example"));
+    let other = request("GET", format!("{base}/products")).header("Origin", "https://evil.example").send().await;
+    assert_eq!(other.allow_origin, None);
+
+    let preflight = request("OPTIONS", format!("{base}/products"))
+        .header("Origin", "http://localhost:3000")
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "content-type, authorization")
+        .send()
+        .await;
+    assert_eq!(preflight.status, 204);
+    assert_eq!(preflight.allow_origin.as_deref(), Some("http://localhost:3000"));
+    let refused = request("OPTIONS", format!("{base}/products")).header("Origin", "https://evil.example").send().await;
+    assert_eq!(refused.allow_origin, None);
+    assert!(refused.status >= 400);
+
+    let error = create(&base, &json!({})).await;
+    assert_eq!(error.status, 401);
+    let error_with_origin = request("POST", format!("{base}/products"))
+        .header("Origin", "http://localhost:3000")
+        .json(&json!({}))
+        .send()
+        .await;
+    assert_eq!(error_with_origin.allow_origin.as_deref(), Some("http://localhost:3000"), "errors are readable too");
+}

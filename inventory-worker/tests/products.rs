@@ -1,0 +1,141 @@
+//! The catalogue as the tutorial uses it, through wrangler dev.
+
+mod common;
+
+use common::{api, create, request};
+use serde_json::json;
+
+#[tokio::test]
+async fn the_tutorial_story_create_list_read_delete() {
+    let base = api().inventory.url();
+    let created = create(
+        &base,
+        &json!({"name": "Tutorial widget", "price": 20, "quantity": 100}),
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.raw);
+    assert_eq!(
+        created.content_type.as_deref(),
+        Some("application/json; charset=utf-8")
+    );
+    let id = created.body["id"].as_str().expect("an id").to_owned();
+    assert_eq!(
+        created.body,
+        json!({"id": id, "name": "Tutorial widget", "price": 20, "quantity": 100})
+    );
+
+    let list = request("GET", format!("{base}/products")).send().await;
+    assert_eq!(list.status, 200);
+    assert!(
+        list.body.as_array().unwrap().contains(&created.body),
+        "the new product is listed"
+    );
+
+    let read = request("GET", format!("{base}/products/{id}")).send().await;
+    assert_eq!((read.status, &read.body), (200, &created.body));
+
+    let deleted = request("DELETE", format!("{base}/products/{id}")).send().await;
+    assert_eq!((deleted.status, deleted.raw.as_str()), (204, ""));
+    let gone = request("GET", format!("{base}/products/{id}")).send().await;
+    assert_eq!((gone.status, gone.error_code()), (404, "not_found"));
+    let again = request("DELETE", format!("{base}/products/{id}")).send().await;
+    assert_eq!(again.status, 404, "deleting twice finds nothing the second time");
+}
+
+#[tokio::test]
+async fn the_tutorial_frontend_sends_strings_and_cents_stay_exact() {
+    let base = api().inventory.url();
+    let created = create(
+        &base,
+        &json!({"name": "Strings", "price": "19.99", "quantity": "3"}),
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.raw);
+    assert_eq!(
+        (created.body["price"].clone(), created.body["quantity"].clone()),
+        (json!(19.99), json!(3))
+    );
+    let raw = request(
+        "GET",
+        format!("{base}/products/{}", created.body["id"].as_str().unwrap()),
+    )
+    .send()
+    .await
+    .raw;
+    assert!(
+        raw.contains("\"price\":19.99"),
+        "shown as a decimal number: {raw}"
+    );
+}
+
+#[tokio::test]
+async fn patch_restocks_and_reprices() {
+    let base = api().inventory.url();
+    let created = create(&base, &json!({"name": "Restock me", "price": 5, "quantity": 1})).await;
+    let url = format!("{base}/products/{}", created.body["id"].as_str().unwrap());
+    let patched = request("PATCH", &url)
+        .json(&json!({"quantity": 250, "price": "4.5"}))
+        .send()
+        .await;
+    assert_eq!(patched.status, 200, "{}", patched.raw);
+    assert_eq!(
+        (patched.body["quantity"].clone(), patched.body["price"].clone()),
+        (json!(250), json!(4.5))
+    );
+    assert_eq!(patched.body["name"], "Restock me");
+    assert_eq!(
+        request("GET", &url).send().await.body,
+        patched.body,
+        "the change is stored"
+    );
+
+    let renamed = request("PATCH", &url)
+        .json(&json!({"name": "Renamed"}))
+        .send()
+        .await;
+    assert_eq!(
+        (renamed.body["name"].clone(), renamed.body["quantity"].clone()),
+        (json!("Renamed"), json!(250))
+    );
+}
+
+#[tokio::test]
+async fn the_list_is_oldest_first() {
+    let base = api().inventory.url();
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        let created = create(
+            &base,
+            &json!({"name": format!("order test {n}"), "price": 1, "quantity": n}),
+        )
+        .await;
+        ids.push(created.body["id"].as_str().unwrap().to_owned());
+        // Ids carry milliseconds: keep creations in distinct ones.
+        tokio::time::sleep(std::time::Duration::from_millis(3)).await;
+    }
+    let listed: Vec<String> = request("GET", format!("{base}/products"))
+        .send()
+        .await
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["id"].as_str().map(str::to_owned))
+        .filter(|id| ids.contains(id))
+        .collect();
+    assert_eq!(listed, ids);
+}
+
+#[tokio::test]
+async fn health_pings_redis() {
+    let health = request("GET", format!("{}/health", api().inventory.url()))
+        .send()
+        .await;
+    assert_eq!(
+        (health.status, health.body.clone()),
+        (
+            200,
+            json!({"status": "ok", "service": "inventory", "redis": "ok"})
+        )
+    );
+}

@@ -1,0 +1,45 @@
+//! Each inventory request costs at most one REST round trip to Redis (the tutorial's list cost
+//! N+1 commands for N products), read from the gateway's own counters. Its own binary, so that no
+//! other test's requests land between two readings.
+
+mod common;
+
+use common::{api, create, request};
+use serde_json::json;
+
+/// Runs the request and returns (its status, the REST round trips it cost).
+async fn trips(req: common::Request) -> (u16, u64) {
+    let gateway = &api().stack.gateway;
+    let before = gateway.stats().unwrap();
+    let answer = req.send().await;
+    let after = gateway.stats().unwrap();
+    (answer.status, (after - before).requests)
+}
+
+#[tokio::test]
+async fn every_inventory_request_is_at_most_one_round_trip() {
+    let base = api().inventory.url();
+    for n in 0..30 {
+        assert_eq!(create(&base, &json!({"name": format!("p{n}"), "price": 2, "quantity": 5})).await.status, 201);
+    }
+    let id = create(&base, &json!({"name": "measured", "price": 20, "quantity": 100})).await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let product = format!("{base}/products/{id}");
+
+    let cases = [
+        ("list of 31 products", request("GET", format!("{base}/products")), 200, 1),
+        ("create", request("POST", format!("{base}/products")).json(&json!({"name": "x", "price": 1, "quantity": 1})), 201, 1),
+        ("read", request("GET", &product), 200, 1),
+        ("patch", request("PATCH", &product).json(&json!({"quantity": 97})), 200, 1),
+        ("delete", request("DELETE", &product), 204, 1),
+        ("read of an unknown id", request("GET", &product), 404, 1),
+        ("health", request("GET", format!("{base}/health")), 200, 1),
+        ("invalid body: refused before Redis", request("POST", format!("{base}/products")).json(&json!({"name": ""})), 422, 0),
+        ("malformed id: refused before Redis", request("GET", format!("{base}/products/not-an-id")), 404, 0),
+    ];
+    for (what, req, status, expected) in cases {
+        assert_eq!(trips(req).await, (status, expected), "{what}");
+    }
+}

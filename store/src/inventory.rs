@@ -1,0 +1,135 @@
+//! The product catalogue: each method is one round trip to Redis.
+
+use std::collections::HashMap;
+
+use domain::{Id, NewProduct, Product, ProductPatch};
+use upstash_rest::{scripts, Client, Command, Error, Transport, Value};
+
+use crate::Keys;
+
+pub struct Inventory<'a, T> {
+    client: &'a Client<T>,
+    keys: &'a Keys,
+}
+
+/// Every product with its fields, in catalogue order: `[id, [field, value, …], …]`.
+const LIST: &str = r"
+local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
+local out = {}
+for _, id in ipairs(ids) do
+  local fields = redis.call('HGETALL', ARGV[1] .. id)
+  if #fields > 0 then
+    out[#out + 1] = id
+    out[#out + 1] = fields
+  end
+end
+return out";
+
+/// Creates the product unless its id is taken (1), else 0.
+const CREATE: &str = r"
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'name', ARGV[2], 'price', ARGV[3], 'quantity', ARGV[4])
+redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
+return 1";
+
+/// Sets the given fields of an existing product and returns all of them; nil if there is none.
+const PATCH: &str = r"
+if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
+if #ARGV > 0 then redis.call('HSET', KEYS[1], unpack(ARGV)) end
+return redis.call('HGETALL', KEYS[1])";
+
+impl<'a, T: Transport> Inventory<'a, T> {
+    pub fn new(client: &'a Client<T>, keys: &'a Keys) -> Self {
+        Self { client, keys }
+    }
+
+    pub async fn list(&self) -> Result<Vec<Product>, Error> {
+        let reply = self
+            .client
+            .run(scripts::eval(
+                LIST,
+                [self.keys.products()],
+                [self.keys.product_prefix()],
+            ))
+            .await?;
+        let items = reply.into_array().unwrap_or_default();
+        Ok(items
+            .chunks(2)
+            .filter_map(|pair| match pair {
+                [id, fields] => product(id.as_str()?, fields.clone()),
+                _ => None,
+            })
+            .collect())
+    }
+
+    pub async fn get(&self, id: &Id) -> Result<Option<Product>, Error> {
+        let reply = self
+            .client
+            .send(&Command::new("HGETALL").arg(self.keys.product(id.as_str())))
+            .await?;
+        Ok(product(id.as_str(), reply))
+    }
+
+    /// `false` if the id is already taken (practically never: 80 random bits).
+    pub async fn create(&self, id: &Id, new: &NewProduct, created_ms: u64) -> Result<bool, Error> {
+        let keys = [self.keys.product(id.as_str()), self.keys.products()];
+        let args = [
+            id.to_string(),
+            new.name.as_str().to_owned(),
+            new.price.0.to_string(),
+            new.quantity.0.to_string(),
+            created_ms.to_string(),
+        ];
+        let reply = self.client.run(scripts::eval(CREATE, keys, args)).await?;
+        Ok(reply.as_int() == Some(1))
+    }
+
+    /// The product after the change, or `None` if there is no such product.
+    pub async fn patch(&self, id: &Id, patch: &ProductPatch) -> Result<Option<Product>, Error> {
+        let mut args: Vec<String> = Vec::new();
+        if let Some(name) = &patch.name {
+            args.extend(["name".into(), name.as_str().to_owned()]);
+        }
+        if let Some(price) = patch.price {
+            args.extend(["price".into(), price.0.to_string()]);
+        }
+        if let Some(quantity) = patch.quantity {
+            args.extend(["quantity".into(), quantity.0.to_string()]);
+        }
+        let reply = self
+            .client
+            .run(scripts::eval(PATCH, [self.keys.product(id.as_str())], args))
+            .await?;
+        Ok(product(id.as_str(), reply))
+    }
+
+    /// `false` if there was no such product. One transaction: the hash and its index entry go together.
+    pub async fn delete(&self, id: &Id) -> Result<bool, Error> {
+        let del = Command::new("DEL").arg(self.keys.product(id.as_str()));
+        let zrem = Command::new("ZREM").arg(self.keys.products()).arg(id.as_str());
+        let entries = self.client.transaction([del, zrem]).await?;
+        let deleted = entries
+            .into_iter()
+            .next()
+            .and_then(|e| e.ok())
+            .and_then(|v| v.as_int())
+            .unwrap_or(0);
+        Ok(deleted == 1)
+    }
+
+    /// Round trip to Redis for `/health`.
+    pub async fn ping(&self) -> Result<(), Error> {
+        self.client.send(&Command::new("PING")).await.map(drop)
+    }
+}
+
+/// A product from its id and its hash as a flat `[field, value, …]` array.
+fn product(id: &str, fields: Value) -> Option<Product> {
+    let id = Id::parse(id)?;
+    let flat = fields.into_array()?;
+    let map: HashMap<String, String> = flat
+        .chunks(2)
+        .filter_map(|kv| Some((kv.first()?.as_str()?.to_owned(), kv.get(1)?.as_str()?.to_owned())))
+        .collect();
+    Product::from_hash(id, &map)
+}

@@ -1,0 +1,12 @@
+//! The shop's data in Redis, and every operation on it as **one** REST round trip (a command, a
+//! transaction or one EVAL): each round trip is a network hop and billed commands on Upstash.
+//!
+//! Scripts are always sent with `EVAL` and their source, never `EVALSHA` first: the fallback after
+//! a `NOSCRIPT` would be a second round trip, and the sources are a few hundred bytes.
+
+mod inventory;
+mod keys;
+
+pub use inventory::Inventory;
+pub use keys::Keys;
+pub use upstash_rest::Error;

@@ -1,0 +1,179 @@
+//! The client: builds requests, retries per policy, tracks the sync token, decodes responses.
+
+use std::borrow::Borrow;
+use std::sync::Mutex;
+
+use crate::transport::{HttpRequest, HttpResponse, Transport};
+use crate::{response, Command, Config, Error, ResponseEncoding, TypedCommand, Value};
+
+/// Results of a pipeline or transaction: one per command, in order.
+pub type Entries = Vec<Result<Value, Error>>;
+
+/// An Upstash REST client over transport `T`. `&self` methods; share it by reference or `Arc`.
+pub struct Client<T> {
+    config: Config,
+    transport: T,
+    sync_token: Mutex<Option<String>>,
+}
+
+#[cfg(all(feature = "native", not(target_arch = "wasm32")))]
+impl Client<crate::ReqwestTransport> {
+    /// A client over reqwest (feature `native`).
+    pub fn native(config: Config) -> Result<Self, Error> {
+        let transport = crate::ReqwestTransport::new().map_err(|e| Error::Transport {
+            message: e.message,
+            maybe_sent: false,
+        })?;
+        Ok(Self::new(config, transport))
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl Client<crate::FetchTransport> {
+    /// A client over the Workers fetch API.
+    pub fn fetch(config: Config) -> Self {
+        Self::new(config, crate::FetchTransport)
+    }
+}
+
+impl<T: Transport> Client<T> {
+    pub fn new(config: Config, transport: T) -> Self {
+        Self {
+            config,
+            transport,
+            sync_token: Mutex::new(None),
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The latest `upstash-sync-token` received (read-your-writes), if any.
+    pub fn sync_token(&self) -> Option<String> {
+        self.sync_token.lock().map(|t| t.clone()).unwrap_or_default()
+    }
+
+    /// Sets the token to send next, e.g. one handed over from another client.
+    pub fn set_sync_token(&self, token: Option<String>) {
+        if let Ok(mut t) = self.sync_token.lock() {
+            *t = token;
+        }
+    }
+
+    /// Runs one command (`POST /`).
+    pub async fn send(&self, command: &Command) -> Result<Value, Error> {
+        let run = async {
+            let body = command.to_json()?.to_string();
+            let resp = self.post("", body, command.is_idempotent()).await?;
+            response::single(&resp, self.config.encoding)
+        };
+        run.await.map_err(|e| e.redact(&self.config.token))
+    }
+
+    /// Runs a typed command and decodes its reply.
+    pub async fn run<O>(&self, command: TypedCommand<O>) -> Result<O, Error> {
+        let reply = self.send(command.command()).await;
+        command.decode(reply)
+    }
+
+    /// Runs commands in order, not atomically (`POST /pipeline`). The outer error is for the
+    /// whole request; each command has its own result.
+    pub async fn pipeline<C: Borrow<Command>>(
+        &self,
+        commands: impl IntoIterator<Item = C>,
+    ) -> Result<Entries, Error> {
+        self.batch("/pipeline", commands).await
+    }
+
+    /// Runs commands atomically in MULTI/EXEC (`POST /multi-exec`). A discarded transaction
+    /// (EXECABORT) is the outer error; a command failing at run time is its entry's error.
+    pub async fn transaction<C: Borrow<Command>>(
+        &self,
+        commands: impl IntoIterator<Item = C>,
+    ) -> Result<Entries, Error> {
+        self.batch("/multi-exec", commands).await
+    }
+
+    async fn batch<C: Borrow<Command>>(
+        &self,
+        path: &str,
+        commands: impl IntoIterator<Item = C>,
+    ) -> Result<Entries, Error> {
+        let token = &self.config.token;
+        let run = async {
+            let commands: Vec<C> = commands.into_iter().collect();
+            let idempotent = commands.iter().all(|c| c.borrow().is_idempotent());
+            let body = commands
+                .iter()
+                .map(|c| c.borrow().to_json())
+                .collect::<Result<Vec<_>, _>>()?;
+            let resp = self
+                .post(path, serde_json::Value::Array(body).to_string(), idempotent)
+                .await?;
+            response::entries(&resp, self.config.encoding, commands.len())
+        };
+        let entries = run.await.map_err(|e| e.redact(token))?;
+        Ok(entries
+            .into_iter()
+            .map(|r| r.map_err(|e| e.redact(token)))
+            .collect())
+    }
+
+    /// POSTs with retries: a failure that certainly did not reach the server is always retried;
+    /// one that may have (or a 502/503/504, if enabled) only for idempotent requests.
+    async fn post(&self, path: &str, body: String, idempotent: bool) -> Result<HttpResponse, Error> {
+        let policy = self.config.retry;
+        let mut request = HttpRequest {
+            url: format!("{}{path}", self.config.url),
+            headers: Vec::new(),
+            body,
+        };
+        let mut attempt = 0;
+        loop {
+            request.headers = self.headers();
+            let outcome = self.transport.post(&request).await;
+            let retryable = match &outcome {
+                Ok(resp) => policy.retry_unavailable && idempotent && matches!(resp.status, 502..=504),
+                Err(e) => !e.maybe_sent || idempotent,
+            };
+            if retryable && attempt < policy.retries {
+                self.transport.sleep(policy.backoff_ms(attempt)).await;
+                attempt += 1;
+                continue;
+            }
+            let resp = outcome.map_err(|e| Error::Transport {
+                message: e.message,
+                maybe_sent: e.maybe_sent,
+            })?;
+            self.remember_sync_token(&resp);
+            return Ok(resp);
+        }
+    }
+
+    fn headers(&self) -> Vec<(&'static str, String)> {
+        let mut headers = vec![
+            ("Authorization", format!("Bearer {}", self.config.token)),
+            ("Content-Type", "application/json".to_owned()),
+        ];
+        if self.config.encoding == ResponseEncoding::Base64 {
+            headers.push(("Upstash-Encoding", "base64".to_owned()));
+        }
+        if self.config.read_your_writes {
+            if let Some(token) = self.sync_token() {
+                headers.push(("upstash-sync-token", token));
+            }
+        }
+        headers
+    }
+
+    fn remember_sync_token(&self, resp: &HttpResponse) {
+        if let Some(token) = resp.header("upstash-sync-token").filter(|t| !t.is_empty()) {
+            self.set_sync_token(Some(token.to_owned()));
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "client_tests.rs"]
+mod tests;

@@ -1,0 +1,381 @@
+//! XADD, XGROUP CREATE, XREADGROUP, XACK, XAUTOCLAIM, XPENDING, XLEN, XTRIM, XRANGE, XDEL,
+//! XINFO GROUPS. Never BLOCK (Upstash REST does not block): poll and sleep between empty reads.
+
+use crate::commands::stream_types::{
+    self as types, AutoClaim, GroupInfo, PendingEntry, PendingSummary, StreamEntry, StreamId,
+};
+use crate::replies;
+use crate::transport::Transport;
+use crate::{Client, Command, Error, ToArg, TypedCommand};
+
+/// The XREADGROUP ID meaning "entries never delivered to any consumer of the group".
+pub const NEW_ENTRIES: &str = ">";
+
+/// Stream trimming for XADD and XTRIM. `approx` adds `~` (cheaper; Redis may keep a few more).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trim {
+    MaxLen { len: u64, approx: bool },
+    MinId { id: StreamId, approx: bool },
+}
+
+impl Trim {
+    fn push(self, c: Command) -> Command {
+        match self {
+            Trim::MaxLen { len, approx } => c.arg("MAXLEN").flag(approx, "~").arg(len),
+            Trim::MinId { id, approx } => c.arg("MINID").flag(approx, "~").arg(id),
+        }
+    }
+}
+
+/// Decodes to the new entry's ID (`*`: Redis picks it).
+pub fn xadd<F: ToArg, V: ToArg>(
+    key: impl ToArg,
+    fields: impl IntoIterator<Item = (F, V)>,
+    trim: Option<Trim>,
+) -> TypedCommand<StreamId> {
+    let mut c = Command::new("XADD").arg(key);
+    if let Some(t) = trim {
+        c = t.push(c);
+    }
+    let c = fields.into_iter().fold(c.arg("*"), |c, (f, v)| c.arg(f).arg(v));
+    TypedCommand::new(c, |reply| types::id(reply?))
+}
+
+/// `XGROUP CREATE key group start MKSTREAM`. Decodes to true if created, false if the group
+/// already existed (BUSYGROUP). `start` is `"$"` (only new entries), `"0"` (all) or an ID.
+pub fn xgroup_create(key: impl ToArg, group: impl ToArg, start: impl ToArg) -> TypedCommand<bool> {
+    let c = Command::new("XGROUP")
+        .arg("CREATE")
+        .arg(key)
+        .arg(group)
+        .arg(start)
+        .arg("MKSTREAM");
+    TypedCommand::new(c, |reply| match reply {
+        Err(e) if e.is_redis_code("BUSYGROUP") => Ok(false),
+        other => replies::ok(other).map(|()| true),
+    })
+}
+
+/// `XREADGROUP GROUP g c COUNT n STREAMS key id`: `id` is [`NEW_ENTRIES`] for new entries, or an
+/// ID to re-read this consumer's pending entries after it. Nothing to read decodes to empty.
+pub fn xreadgroup(
+    group: impl ToArg,
+    consumer: impl ToArg,
+    key: impl ToArg,
+    id: impl ToArg,
+    count: u64,
+) -> TypedCommand<Vec<StreamEntry>> {
+    let c = Command::new("XREADGROUP")
+        .arg("GROUP")
+        .arg(group)
+        .arg(consumer)
+        .arg("COUNT")
+        .arg(count);
+    TypedCommand::new(c.arg("STREAMS").arg(key).arg(id), types::read_reply)
+}
+
+/// Decodes to the number of entries acknowledged.
+pub fn xack(
+    key: impl ToArg,
+    group: impl ToArg,
+    ids: impl IntoIterator<Item = impl ToArg>,
+) -> TypedCommand<u64> {
+    TypedCommand::new(Command::new("XACK").arg(key).arg(group).args(ids), replies::count)
+}
+
+/// Claims up to `count` entries pending longer than `min_idle_ms`, scanning from `start`.
+pub fn xautoclaim(
+    key: impl ToArg,
+    group: impl ToArg,
+    consumer: impl ToArg,
+    min_idle_ms: u64,
+    start: StreamId,
+    count: u64,
+) -> TypedCommand<AutoClaim> {
+    let c = Command::new("XAUTOCLAIM")
+        .arg(key)
+        .arg(group)
+        .arg(consumer)
+        .arg(min_idle_ms)
+        .arg(start);
+    TypedCommand::new(c.arg("COUNT").arg(count), types::auto_claim)
+}
+
+/// The summary form: `XPENDING key group`.
+pub fn xpending(key: impl ToArg, group: impl ToArg) -> TypedCommand<PendingSummary> {
+    TypedCommand::new(
+        Command::new("XPENDING").arg(key).arg(group),
+        types::pending_summary,
+    )
+}
+
+/// Which pending entries to list with [`xpending_range`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingQuery {
+    pub start: String,
+    pub end: String,
+    pub count: u64,
+    pub min_idle_ms: Option<u64>,
+    pub consumer: Option<String>,
+}
+
+impl PendingQuery {
+    /// The first `count` pending entries of the group (`- + count`).
+    pub fn first(count: u64) -> Self {
+        Self {
+            start: "-".into(),
+            end: "+".into(),
+            count,
+            min_idle_ms: None,
+            consumer: None,
+        }
+    }
+
+    pub fn after(mut self, id: StreamId) -> Self {
+        self.start = format!("({id}");
+        self
+    }
+
+    pub fn min_idle(mut self, ms: u64) -> Self {
+        self.min_idle_ms = Some(ms);
+        self
+    }
+
+    pub fn consumer(mut self, consumer: impl Into<String>) -> Self {
+        self.consumer = Some(consumer.into());
+        self
+    }
+}
+
+/// The extended form: `XPENDING key group [IDLE ms] start end count [consumer]`.
+pub fn xpending_range(
+    key: impl ToArg,
+    group: impl ToArg,
+    query: &PendingQuery,
+) -> TypedCommand<Vec<PendingEntry>> {
+    let mut c = Command::new("XPENDING").arg(key).arg(group);
+    if let Some(ms) = query.min_idle_ms {
+        c = c.arg("IDLE").arg(ms);
+    }
+    c = c.arg(&query.start).arg(&query.end).arg(query.count);
+    if let Some(consumer) = &query.consumer {
+        c = c.arg(consumer);
+    }
+    TypedCommand::new(c, types::pending_entries)
+}
+
+pub fn xlen(key: impl ToArg) -> TypedCommand<u64> {
+    TypedCommand::new(Command::new("XLEN").arg(key), replies::count)
+}
+
+/// Decodes to the number of entries removed.
+pub fn xtrim(key: impl ToArg, trim: Trim) -> TypedCommand<u64> {
+    TypedCommand::new(trim.push(Command::new("XTRIM").arg(key)), replies::count)
+}
+
+/// Entries from `start` to `end` inclusive (`"-"`/`"+"` for the ends), at most `count`.
+pub fn xrange(
+    key: impl ToArg,
+    start: impl ToArg,
+    end: impl ToArg,
+    count: Option<u64>,
+) -> TypedCommand<Vec<StreamEntry>> {
+    let c = Command::new("XRANGE").arg(key).arg(start).arg(end);
+    let c = match count {
+        Some(n) => c.arg("COUNT").arg(n),
+        None => c,
+    };
+    TypedCommand::new(c, types::entries)
+}
+
+/// Decodes to the number of entries deleted.
+pub fn xdel(key: impl ToArg, ids: impl IntoIterator<Item = impl ToArg>) -> TypedCommand<u64> {
+    TypedCommand::new(Command::new("XDEL").arg(key).args(ids), replies::count)
+}
+
+pub fn xinfo_groups(key: impl ToArg) -> TypedCommand<Vec<GroupInfo>> {
+    TypedCommand::new(Command::new("XINFO").arg("GROUPS").arg(key), types::groups)
+}
+
+impl<T: Transport> Client<T> {
+    pub async fn xadd<F: ToArg, V: ToArg>(
+        &self,
+        key: impl ToArg,
+        fields: impl IntoIterator<Item = (F, V)>,
+        trim: Option<Trim>,
+    ) -> Result<StreamId, Error> {
+        self.run(xadd(key, fields, trim)).await
+    }
+
+    pub async fn xgroup_create(
+        &self,
+        key: impl ToArg,
+        group: impl ToArg,
+        start: impl ToArg,
+    ) -> Result<bool, Error> {
+        self.run(xgroup_create(key, group, start)).await
+    }
+
+    pub async fn xreadgroup(
+        &self,
+        group: impl ToArg,
+        consumer: impl ToArg,
+        key: impl ToArg,
+        id: impl ToArg,
+        count: u64,
+    ) -> Result<Vec<StreamEntry>, Error> {
+        self.run(xreadgroup(group, consumer, key, id, count)).await
+    }
+
+    pub async fn xack(
+        &self,
+        key: impl ToArg,
+        group: impl ToArg,
+        ids: impl IntoIterator<Item = impl ToArg>,
+    ) -> Result<u64, Error> {
+        self.run(xack(key, group, ids)).await
+    }
+
+    pub async fn xautoclaim(
+        &self,
+        key: impl ToArg,
+        group: impl ToArg,
+        consumer: impl ToArg,
+        min_idle_ms: u64,
+        start: StreamId,
+        count: u64,
+    ) -> Result<AutoClaim, Error> {
+        self.run(xautoclaim(key, group, consumer, min_idle_ms, start, count))
+            .await
+    }
+
+    pub async fn xpending(&self, key: impl ToArg, group: impl ToArg) -> Result<PendingSummary, Error> {
+        self.run(xpending(key, group)).await
+    }
+
+    pub async fn xpending_range(
+        &self,
+        key: impl ToArg,
+        group: impl ToArg,
+        query: &PendingQuery,
+    ) -> Result<Vec<PendingEntry>, Error> {
+        self.run(xpending_range(key, group, query)).await
+    }
+
+    pub async fn xlen(&self, key: impl ToArg) -> Result<u64, Error> {
+        self.run(xlen(key)).await
+    }
+
+    pub async fn xtrim(&self, key: impl ToArg, trim: Trim) -> Result<u64, Error> {
+        self.run(xtrim(key, trim)).await
+    }
+
+    pub async fn xrange(
+        &self,
+        key: impl ToArg,
+        start: impl ToArg,
+        end: impl ToArg,
+        count: Option<u64>,
+    ) -> Result<Vec<StreamEntry>, Error> {
+        self.run(xrange(key, start, end, count)).await
+    }
+
+    pub async fn xdel(
+        &self,
+        key: impl ToArg,
+        ids: impl IntoIterator<Item = impl ToArg>,
+    ) -> Result<u64, Error> {
+        self.run(xdel(key, ids)).await
+    }
+
+    pub async fn xinfo_groups(&self, key: impl ToArg) -> Result<Vec<GroupInfo>, Error> {
+        self.run(xinfo_groups(key)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::wire;
+    use crate::Value;
+
+    #[test]
+    fn wire_format() {
+        let trim = Some(Trim::MaxLen {
+            len: 1000,
+            approx: true,
+        });
+        assert_eq!(
+            wire(xadd("s", [("f", "v")], trim).command()),
+            r#"["XADD","s","MAXLEN","~","1000","*","f","v"]"#
+        );
+        let trim = Trim::MinId {
+            id: StreamId::new(5, 1),
+            approx: false,
+        };
+        assert_eq!(wire(xtrim("s", trim).command()), r#"["XTRIM","s","MINID","5-1"]"#);
+        assert_eq!(
+            wire(xreadgroup("g", "c", "s", NEW_ENTRIES, 10).command()),
+            r#"["XREADGROUP","GROUP","g","c","COUNT","10","STREAMS","s",">"]"#
+        );
+        assert_eq!(
+            wire(xgroup_create("s", "g", "$").command()),
+            r#"["XGROUP","CREATE","s","g","$","MKSTREAM"]"#
+        );
+        assert_eq!(
+            wire(xautoclaim("s", "g", "c", 60000, StreamId::ZERO, 5).command()),
+            r#"["XAUTOCLAIM","s","g","c","60000","0-0","COUNT","5"]"#
+        );
+        let q = PendingQuery::first(10).min_idle(500).consumer("c");
+        assert_eq!(
+            wire(xpending_range("s", "g", &q).command()),
+            r#"["XPENDING","s","g","IDLE","500","-","+","10","c"]"#
+        );
+        assert_eq!(
+            wire(xack("s", "g", [StreamId::new(1, 0)]).command()),
+            r#"["XACK","s","g","1-0"]"#
+        );
+        assert_eq!(
+            wire(xrange("s", "-", "+", Some(2)).command()),
+            r#"["XRANGE","s","-","+","COUNT","2"]"#
+        );
+    }
+
+    #[test]
+    fn idempotency_of_stream_commands() {
+        assert!(!xadd("s", [("f", "v")], None).command().is_idempotent());
+        assert!(!xreadgroup("g", "c", "s", NEW_ENTRIES, 1)
+            .command()
+            .is_idempotent());
+        assert!(!xautoclaim("s", "g", "c", 0, StreamId::ZERO, 1)
+            .command()
+            .is_idempotent());
+        assert!(xack("s", "g", ["1-0"]).command().is_idempotent());
+        assert!(xgroup_create("s", "g", "$").command().is_idempotent());
+        assert!(xinfo_groups("s").command().is_idempotent());
+    }
+
+    #[test]
+    fn busygroup_means_already_exists() {
+        let busy = Error::Redis("BUSYGROUP Consumer Group name already exists".into());
+        assert_eq!(xgroup_create("s", "g", "$").decode(Err(busy)), Ok(false));
+        assert_eq!(xgroup_create("s", "g", "$").decode(Ok("OK".into())), Ok(true));
+        let other = Error::Redis("WRONGTYPE Operation against a key holding the wrong kind of value".into());
+        assert_eq!(
+            xgroup_create("s", "g", "$").decode(Err(other.clone())),
+            Err(other)
+        );
+    }
+
+    #[test]
+    fn xadd_reply() {
+        assert_eq!(
+            xadd("s", [("f", "v")], None).decode(Ok("1717000000000-3".into())),
+            Ok(StreamId::new(1717000000000, 3))
+        );
+        assert!(matches!(
+            xadd("s", [("f", "v")], None).decode(Ok(Value::Null)),
+            Err(Error::Decode(_))
+        ));
+    }
+}

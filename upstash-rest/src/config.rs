@@ -1,0 +1,109 @@
+//! Where the database is and how to talk to it.
+
+use crate::{Error, RetryPolicy};
+
+/// How the server should encode strings in responses (`Upstash-Encoding`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResponseEncoding {
+    /// `Upstash-Encoding: base64`: exact bytes, binary-safe (the default, as in the official clients).
+    #[default]
+    Base64,
+    /// Plain JSON strings: the server replaces invalid UTF-8 with U+FFFD.
+    Plain,
+}
+
+/// Client settings. `Debug` never prints the token.
+#[derive(Clone)]
+pub struct Config {
+    pub(crate) url: String,
+    pub(crate) token: String,
+    pub encoding: ResponseEncoding,
+    pub retry: RetryPolicy,
+    /// Send the latest `upstash-sync-token` with each request (read-your-writes).
+    pub read_your_writes: bool,
+}
+
+impl Config {
+    /// `url` must start with `http://` or `https://`; one trailing `/` is dropped.
+    pub fn new(url: impl Into<String>, token: impl Into<String>) -> Result<Self, Error> {
+        let mut url = url.into();
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(Error::Config(format!(
+                "URL must start with http:// or https://, got {url:?}"
+            )));
+        }
+        if url.ends_with('/') {
+            url.pop();
+        }
+        Ok(Self {
+            url,
+            token: token.into(),
+            encoding: ResponseEncoding::default(),
+            retry: RetryPolicy::default(),
+            read_your_writes: true,
+        })
+    }
+
+    /// Reads `UPSTASH_REDIS_REST_URL` and `UPSTASH_REDIS_REST_TOKEN`.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn from_env() -> Result<Self, Error> {
+        let var = |name: &str| std::env::var(name).map_err(|_| Error::Config(format!("{name} is not set")));
+        Self::new(var("UPSTASH_REDIS_REST_URL")?, var("UPSTASH_REDIS_REST_TOKEN")?)
+    }
+
+    pub fn with_encoding(mut self, encoding: ResponseEncoding) -> Self {
+        self.encoding = encoding;
+        self
+    }
+
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    pub fn with_read_your_writes(mut self, on: bool) -> Self {
+        self.read_your_writes = on;
+        self
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("url", &self.url)
+            .field("token", &"<redacted>")
+            .field("encoding", &self.encoding)
+            .field("retry", &self.retry)
+            .field("read_your_writes", &self.read_your_writes)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_rules() {
+        assert_eq!(
+            Config::new("https://x.upstash.io/", "t").unwrap().url(),
+            "https://x.upstash.io"
+        );
+        assert_eq!(
+            Config::new("http://127.0.0.1:8079", "t").unwrap().url(),
+            "http://127.0.0.1:8079"
+        );
+        assert!(matches!(Config::new("x.upstash.io", "t"), Err(Error::Config(_))));
+        assert!(matches!(Config::new("ftp://x", "t"), Err(Error::Config(_))));
+    }
+
+    #[test]
+    fn debug_hides_token() {
+        let c = Config::new("https://x", "very-secret").unwrap();
+        assert!(!format!("{c:?}").contains("very-secret"));
+    }
+}

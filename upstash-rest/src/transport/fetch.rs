@@ -1,0 +1,59 @@
+//! The Workers `fetch` API (wasm32 only).
+
+use std::time::Duration;
+
+use worker::wasm_bindgen::JsValue;
+use worker::{Delay, Fetch, Headers, Method, Request, RequestInit};
+
+use super::{HttpRequest, HttpResponse, Transport, TransportError};
+
+/// Sends requests with the Workers runtime's `fetch`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FetchTransport;
+
+fn not_sent(e: worker::Error) -> TransportError {
+    TransportError {
+        message: e.to_string(),
+        maybe_sent: false,
+    }
+}
+
+/// fetch() does not tell a refused connection from a broken one ("Network connection lost."),
+/// so its failures count as possibly sent.
+fn maybe_sent(e: worker::Error) -> TransportError {
+    TransportError {
+        message: e.to_string(),
+        maybe_sent: true,
+    }
+}
+
+impl Transport for FetchTransport {
+    async fn post(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
+        let headers = Headers::new();
+        for (name, value) in &request.headers {
+            headers.set(name, value).map_err(not_sent)?;
+        }
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post)
+            .with_headers(headers)
+            .with_body(Some(JsValue::from_str(&request.body)));
+        let req = Request::new_with_init(&request.url, &init).map_err(not_sent)?;
+        let mut resp = Fetch::Request(req).send().await.map_err(maybe_sent)?;
+        let status = resp.status_code();
+        let headers = resp
+            .headers()
+            .entries()
+            .map(|(n, v)| (n.to_ascii_lowercase(), v))
+            .collect();
+        let body = resp.bytes().await.map_err(maybe_sent)?;
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    async fn sleep(&self, ms: u64) {
+        Delay::from(Duration::from_millis(ms)).await;
+    }
+}

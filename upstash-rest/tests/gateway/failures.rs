@@ -1,0 +1,121 @@
+use std::time::{Duration, Instant};
+
+use dev_stack::Stack;
+use upstash_rest::strings::SetOptions;
+use upstash_rest::{Client, Config, Error, ResponseEncoding, RetryPolicy};
+
+use crate::{client_for, start};
+
+#[tokio::test]
+async fn sync_token_changes_between_requests() {
+    let (_stack, c) = start();
+    assert_eq!(c.sync_token(), None);
+    c.set("k", "v", SetOptions::default()).await.unwrap();
+    let first = c.sync_token().expect("a sync token after the first response");
+    assert!(!first.is_empty());
+    c.get("k").await.unwrap();
+    let second = c.sync_token().unwrap();
+    assert_ne!(first, second);
+    c.pipeline([upstash_rest::strings::get("k")]).await.unwrap();
+    assert_ne!(c.sync_token().unwrap(), second);
+    // Handing a token over to another client.
+    let other = client_for(&_stack, _stack.gateway.token());
+    other.set_sync_token(c.sync_token());
+    assert_eq!(other.get("k").await.unwrap().as_deref(), Some(&b"v"[..]));
+}
+
+#[tokio::test]
+async fn bad_token_is_an_auth_error() {
+    let (stack, _) = start();
+    let c = client_for(&stack, "wrong-token-xyz");
+    let err = c.get("k").await.unwrap_err();
+    assert!(matches!(err, Error::Auth(_)), "{err:?}");
+    let text = format!("{err} {err:?}");
+    assert!(
+        !text.contains("wrong-token-xyz") && !text.contains(stack.gateway.token()),
+        "{text}"
+    );
+    assert!(matches!(
+        c.pipeline([upstash_rest::strings::get("k")]).await,
+        Err(Error::Auth(_))
+    ));
+}
+
+#[tokio::test]
+async fn redis_down_fails_fast_then_recovers() {
+    let (mut stack, c) = start();
+    c.set("k", "v", SetOptions::default()).await.unwrap();
+    stack.redis.stop();
+
+    let started = Instant::now();
+    let err = c.get("k").await.unwrap_err();
+    assert!(
+        matches!(err, Error::Unavailable { .. } | Error::Transport { .. }),
+        "{err:?}"
+    );
+    let err = c.incrby("n", 1).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Unavailable { .. } | Error::Transport { .. }),
+        "{err:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "took {:?}",
+        started.elapsed()
+    );
+
+    stack.redis.resume().unwrap();
+    // Data is gone (no persistence), but the gateway must serve again.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let recovered = loop {
+        match c.incrby("n", 1).await {
+            Ok(v) => break v,
+            Err(e) if Instant::now() < deadline => {
+                eprintln!("not yet recovered: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("gateway did not recover after resume: {e:?}"),
+        }
+    };
+    assert_eq!(recovered, 1);
+}
+
+#[tokio::test]
+async fn gateway_gone_is_a_not_sent_transport_error_and_is_retried() {
+    let Stack { redis, gateway, .. } = Stack::start().unwrap();
+    let config = Config::new(gateway.url(), gateway.token())
+        .unwrap()
+        .with_retry(RetryPolicy::with_retries(2));
+    let c = Client::native(config).unwrap();
+    drop(gateway);
+
+    let started = Instant::now();
+    let err = c.incrby("n", 1).await.unwrap_err();
+    let Error::Transport {
+        maybe_sent: false,
+        message,
+    } = &err
+    else {
+        panic!("expected a not-sent transport error, got {err:?}")
+    };
+    assert!(message.contains("onnect"), "{message}");
+    // Connection refused is safe to retry even for INCR: 50 + 136 ms of backoff happened.
+    assert!(
+        started.elapsed() >= Duration::from_millis(180),
+        "{:?}",
+        started.elapsed()
+    );
+    drop(redis);
+}
+
+#[tokio::test]
+async fn plain_encoding_without_base64() {
+    let (stack, _) = start();
+    let config = Config::new(stack.gateway.url(), stack.gateway.token())
+        .unwrap()
+        .with_encoding(ResponseEncoding::Plain);
+    let c = Client::native(config).unwrap();
+    c.set("k", "😀 plain", SetOptions::default()).await.unwrap();
+    assert_eq!(c.get_string("k").await.unwrap().as_deref(), Some("😀 plain"));
+    assert_eq!(c.hset("h", [("f", "v")]).await.unwrap(), 1);
+}

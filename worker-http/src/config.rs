@@ -1,0 +1,61 @@
+//! Configuration from `[vars]` and secrets, never from source code.
+
+use worker::Env;
+
+/// A var or a secret, if set and not blank.
+pub fn var(env: &Env, name: &str) -> Option<String> {
+    env.secret(name)
+        .map(|s| s.to_string())
+        .or_else(|_| env.var(name).map(|v| v.to_string()))
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+}
+
+/// The Upstash client from `UPSTASH_REDIS_REST_URL` and `UPSTASH_REDIS_REST_TOKEN`. Missing
+/// settings are a 503 (the service is not usable yet), logged without their values.
+#[cfg(target_arch = "wasm32")]
+pub fn redis(env: &Env) -> Result<upstash_rest::Client<upstash_rest::FetchTransport>, crate::ApiError> {
+    use crate::ApiError;
+    use upstash_rest::{Client, Config};
+    let (Some(url), Some(token)) = (
+        var(env, "UPSTASH_REDIS_REST_URL"),
+        var(env, "UPSTASH_REDIS_REST_TOKEN"),
+    ) else {
+        worker::console_error!("UPSTASH_REDIS_REST_URL or UPSTASH_REDIS_REST_TOKEN is not set");
+        return Err(ApiError::Unavailable(
+            "Redis is not configured for this service".into(),
+        ));
+    };
+    let config = Config::new(url, token).map_err(|_| {
+        worker::console_error!("UPSTASH_REDIS_REST_URL is not an http(s) URL");
+        ApiError::Unavailable("Redis is not configured for this service".into())
+    })?;
+    Ok(Client::fetch(config))
+}
+
+/// The clock and randomness of the Workers runtime, for ids and timestamps.
+#[cfg(target_arch = "wasm32")]
+pub mod runtime {
+    use worker::js_sys::{self, Reflect, Uint8Array};
+    use worker::wasm_bindgen::JsCast;
+
+    pub fn now_ms() -> u64 {
+        worker::Date::now().as_millis()
+    }
+
+    /// Bytes from `crypto.getRandomValues`. Without it (never on Workers) the clock alone is used.
+    pub fn random<const N: usize>() -> [u8; N] {
+        let mut out = [0u8; N];
+        let array = Uint8Array::new_with_length(N as u32);
+        let filled = Reflect::get(&js_sys::global(), &"crypto".into())
+            .and_then(|crypto| {
+                let get = Reflect::get(&crypto, &"getRandomValues".into())?.dyn_into::<js_sys::Function>()?;
+                get.call1(&crypto, &array)
+            })
+            .is_ok();
+        if filled {
+            array.copy_to(&mut out);
+        }
+        out
+    }
+}

@@ -1,0 +1,69 @@
+//! CORS for the origins in `ALLOWED_ORIGINS` (comma-separated; `*` allows any origin).
+
+pub const DEFAULT_ORIGINS: &str = "http://localhost:3000";
+const METHODS: &str = "GET, POST, PATCH, DELETE, OPTIONS";
+const HEADERS: &str = "Content-Type, Authorization";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cors {
+    origins: Vec<String>,
+}
+
+impl Cors {
+    pub fn parse(list: &str) -> Self {
+        let origins = list
+            .split(',')
+            .map(|o| o.trim().trim_end_matches('/').to_owned())
+            .filter(|o| !o.is_empty())
+            .collect();
+        Self { origins }
+    }
+
+    pub fn allows(&self, origin: &str) -> bool {
+        self.origins.iter().any(|o| o == "*" || o == origin)
+    }
+
+    /// Headers for a response to a request from `origin` (none for an origin not allowed: the
+    /// browser then blocks the page from reading the answer).
+    pub fn headers(&self, origin: Option<&str>) -> Vec<(&'static str, String)> {
+        match origin.filter(|o| self.allows(o)) {
+            Some(origin) => vec![
+                ("Access-Control-Allow-Origin", origin.to_owned()),
+                ("Vary", "Origin".into()),
+            ],
+            None => vec![("Vary", "Origin".into())],
+        }
+    }
+
+    /// Headers for a preflight (`OPTIONS`) from an allowed origin; `None` if it is not allowed.
+    pub fn preflight(&self, origin: Option<&str>) -> Option<Vec<(&'static str, String)>> {
+        let origin = origin.filter(|o| self.allows(o))?;
+        Some(vec![
+            ("Access-Control-Allow-Origin", origin.to_owned()),
+            ("Access-Control-Allow-Methods", METHODS.into()),
+            ("Access-Control-Allow-Headers", HEADERS.into()),
+            ("Access-Control-Max-Age", "86400".into()),
+            ("Vary", "Origin".into()),
+        ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_listed_origins() {
+        let cors = Cors::parse("http://localhost:3000, https://shop.pages.dev/");
+        assert!(cors.allows("https://shop.pages.dev"));
+        assert!(!cors.allows("https://evil.example"));
+        assert_eq!(
+            cors.headers(Some("http://localhost:3000"))[0].1,
+            "http://localhost:3000"
+        );
+        assert_eq!(cors.headers(Some("https://evil.example")).len(), 1);
+        assert!(cors.preflight(Some("https://evil.example")).is_none());
+        assert!(cors.preflight(None).is_none());
+        assert!(Cors::parse("*").allows("https://anything.example"));
+    }
+}

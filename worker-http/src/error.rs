@@ -1,0 +1,141 @@
+//! Every way a request can fail, mapped to HTTP once: `{"error": {"code", "message"}}`.
+
+use domain::FieldError;
+use serde_json::{json, Value};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// 400: the body is not JSON.
+    BadJson(String),
+    /// 401: a mutation without the right `Authorization: Bearer <ADMIN_TOKEN>`.
+    Unauthorized,
+    /// 404: unknown id or route; the text says what was not found.
+    NotFound(String),
+    /// 405
+    MethodNotAllowed,
+    /// 409: the request is valid but the state does not allow it (e.g. not enough stock).
+    Conflict { code: &'static str, message: String },
+    /// 413: body over `body::MAX_BODY`.
+    PayloadTooLarge,
+    /// 415: a body that is not `application/json`.
+    UnsupportedMediaType,
+    /// 422: a well-formed request with an invalid field.
+    Invalid(FieldError),
+    /// 503: Redis cannot be reached (or is not configured); the service recovers by itself.
+    Unavailable(String),
+    /// 503: an Upstash plan limit was hit.
+    QuotaExceeded,
+    /// 500: a bug or an impossible reply. Never caused by bad input; the details go to the log.
+    Internal,
+}
+
+impl ApiError {
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadJson(_) => 400,
+            Self::Unauthorized => 401,
+            Self::NotFound(_) => 404,
+            Self::MethodNotAllowed => 405,
+            Self::Conflict { .. } => 409,
+            Self::PayloadTooLarge => 413,
+            Self::UnsupportedMediaType => 415,
+            Self::Invalid(_) => 422,
+            Self::Unavailable(_) | Self::QuotaExceeded => 503,
+            Self::Internal => 500,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadJson(_) => "bad_json",
+            Self::Unauthorized => "unauthorized",
+            Self::NotFound(_) => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::Conflict { code, .. } => code,
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::Invalid(_) => "validation_failed",
+            Self::Unavailable(_) => "redis_unavailable",
+            Self::QuotaExceeded => "quota_exceeded",
+            Self::Internal => "internal_error",
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            Self::BadJson(why) => format!("the body is not valid JSON: {why}"),
+            Self::Unauthorized => "this change needs the header Authorization: Bearer <ADMIN_TOKEN>".into(),
+            Self::NotFound(what) => what.clone(),
+            Self::MethodNotAllowed => "this method is not allowed on this path".into(),
+            Self::Conflict { message, .. } => message.clone(),
+            Self::PayloadTooLarge => format!("the body is larger than {} KiB", crate::body::MAX_BODY / 1024),
+            Self::UnsupportedMediaType => "send the body as Content-Type: application/json".into(),
+            Self::Invalid(e) => e.message.clone(),
+            Self::Unavailable(why) => why.clone(),
+            Self::QuotaExceeded => "the database is over its plan's quota; try again later".into(),
+            Self::Internal => "something went wrong on our side; it has been logged".into(),
+        }
+    }
+
+    pub fn body(&self) -> Value {
+        let mut error = json!({ "code": self.code(), "message": self.message() });
+        if let Self::Invalid(e) = self {
+            error["field"] = json!(e.field);
+        }
+        json!({ "error": error })
+    }
+}
+
+impl From<FieldError> for ApiError {
+    fn from(e: FieldError) -> Self {
+        Self::Invalid(e)
+    }
+}
+
+impl From<upstash_rest::Error> for ApiError {
+    /// Redis being down or over quota is a 503 the client may retry; anything else Redis says is
+    /// our bug (the requests are built here), so a 500 whose details only reach the log.
+    fn from(e: upstash_rest::Error) -> Self {
+        use upstash_rest::Error as E;
+        match e {
+            E::Transport { .. } | E::Unavailable { .. } => {
+                Self::Unavailable("Redis is unreachable right now; try again shortly".into())
+            }
+            E::Auth(_) => Self::Unavailable("Redis refused this service's credentials".into()),
+            E::Quota { .. } => Self::QuotaExceeded,
+            E::Redis(_) | E::Decode(_) | E::InvalidRequest(_) | E::Config(_) => Self::Internal,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_errors_name_the_field() {
+        let e = ApiError::from(FieldError::new("price", "price must be greater than 0"));
+        assert_eq!(e.status(), 422);
+        assert_eq!(
+            e.body(),
+            json!({"error": {"code": "validation_failed", "message": "price must be greater than 0", "field": "price"}})
+        );
+    }
+
+    #[test]
+    fn redis_trouble_is_503_and_never_shows_its_text() {
+        let down = ApiError::from(upstash_rest::Error::Transport {
+            message: "secret-host refused".into(),
+            maybe_sent: false,
+        });
+        assert_eq!((down.status(), down.code()), (503, "redis_unavailable"));
+        assert!(!down.message().contains("secret-host"));
+        let quota = ApiError::from(upstash_rest::Error::from_redis_message(
+            "ERR max requests limit exceeded. Limit: 1",
+        ));
+        assert_eq!((quota.status(), quota.code()), (503, "quota_exceeded"));
+        let bug = ApiError::from(upstash_rest::Error::Redis("WRONGTYPE Operation".into()));
+        assert_eq!(bug.status(), 500);
+        assert!(!bug.message().contains("WRONGTYPE"));
+    }
+}

@@ -1,0 +1,15 @@
+//! The HTTP edge shared by the workers, so that each worker's own code is routes and one call
+//! per handler. Pure parts (error mapping, CORS, content rules, auth) are tested natively; the
+//! glue in `serve` and `respond` only moves them in and out of `worker` types.
+
+pub mod auth;
+pub mod body;
+pub mod config;
+pub mod cors;
+pub mod error;
+pub mod respond;
+pub mod serve;
+
+pub use error::ApiError;
+pub use respond::{json, reply};
+pub use serve::serve;

@@ -1,0 +1,50 @@
+//! The frame around every worker's router: preflight, JSON for unknown routes and methods, CORS
+//! headers on every answer, and no unhandled error ever reaching the client as a bare 500.
+
+use worker::{Env, Method, Request, Response, Result, Router};
+
+use crate::config::var;
+use crate::cors::{Cors, DEFAULT_ORIGINS};
+use crate::respond::error;
+use crate::ApiError;
+
+pub async fn serve<'a, D: 'a>(req: Request, env: Env, router: Router<'a, D>) -> Result<Response> {
+    let cors = Cors::parse(&var(&env, "ALLOWED_ORIGINS").unwrap_or_else(|| DEFAULT_ORIGINS.into()));
+    let origin = req.headers().get("Origin").ok().flatten();
+
+    if req.method() == Method::Options {
+        return match cors.preflight(origin.as_deref()) {
+            Some(headers) => with_headers(Response::empty()?.with_status(204), &headers),
+            None => error(&ApiError::NotFound("no CORS access for this origin".into())),
+        };
+    }
+
+    let response = match router.run(req, env).await {
+        Ok(response) => json_fallbacks(response)?,
+        Err(e) => {
+            worker::console_error!("unhandled error: {e}");
+            error(&ApiError::Internal)?
+        }
+    };
+    with_headers(response, &cors.headers(origin.as_deref()))
+}
+
+/// The router answers unknown paths and methods in plain text; the API answers in JSON.
+fn json_fallbacks(response: Response) -> Result<Response> {
+    let is_json = response
+        .headers()
+        .get("Content-Type")?
+        .is_some_and(|t| t.starts_with("application/json"));
+    match response.status_code() {
+        404 if !is_json => error(&ApiError::NotFound("no such route".into())),
+        405 if !is_json => error(&ApiError::MethodNotAllowed),
+        _ => Ok(response),
+    }
+}
+
+fn with_headers(mut response: Response, headers: &[(&str, String)]) -> Result<Response> {
+    for (name, value) in headers {
+        response.headers_mut().set(name, value)?;
+    }
+    Ok(response)
+}
