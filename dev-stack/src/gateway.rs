@@ -18,10 +18,10 @@ impl Gateway {
         Self::spawn(free_port(), redis_url, token, Stdio::null())
     }
 
-    /// On `port`, its ready line on our stdout (`make dev`). A busy port is an error.
+    /// On `port` (`make dev`). A busy port is an error.
     pub fn start_at(port: u16, redis_url: &str, token: &str) -> io::Result<Self> {
         ensure_port_free(port, "upstash-local")?;
-        Self::spawn(port, redis_url, token, Stdio::inherit())
+        Self::spawn(port, redis_url, token, Stdio::null())
     }
 
     fn spawn(port: u16, redis_url: &str, token: &str, stdout: Stdio) -> io::Result<Self> {

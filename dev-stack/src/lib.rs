@@ -3,11 +3,13 @@
 //! is dropped (so also when a test panics) and, for handles kept in statics, when the test binary
 //! exits (`atexit`).
 
+mod frontend;
 mod gateway;
 mod process;
 mod redis;
 mod worker;
 
+pub use frontend::Frontend;
 pub use gateway::{Gateway, Stats};
 pub use process::{die_with_parent, free_port, random_token, workspace_root};
 pub use redis::RedisServer;

@@ -1,14 +1,25 @@
-//! `make dev`: the local stack in the foreground. Ctrl-C (or SIGTERM) stops everything it started.
+//! `make dev`: the whole local stack in the foreground. Ctrl-C (or SIGTERM) stops everything it
+//! started; one line per service says when it is ready.
 //!
-//! Ports: `REDIS_PORT` (default 6380, so a system redis on 6379 does not get in the way) and
-//! `UPSTASH_LOCAL_PORT` (default 8079). Token: `UPSTASH_REDIS_REST_TOKEN` if set, else one made
-//! once and kept in the git-ignored `.dev/token`. Redis data lives in `.dev/redis/`.
+//! Settings (environment):
+//! - ports: `REDIS_PORT` (6380, so a system redis on 6379 is not in the way), `UPSTASH_LOCAL_PORT`
+//!   (8079), `INVENTORY_PORT` (8000), `PAYMENT_PORT` (8001), `CONSUMER_CRON_PORT` (8002),
+//!   `FRONTEND_PORT` (3000; `0` to not serve the frontend);
+//! - `UPSTASH_REDIS_REST_TOKEN`: the local token (default: made once, kept in `<DEV_DIR>/token`);
+//! - `ADMIN_TOKEN`: passed to the workers when set;
+//! - `DEV_DIR` (`.dev`): redis data, token, logs, wrangler's dev registry. Only the default one
+//!   also writes the git-ignored `.dev.vars` that a hand-run `wrangler dev` reads.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use dev_stack::{die_with_parent, random_token, workspace_root, Gateway, RedisServer};
+use dev_stack::{die_with_parent, random_token, workspace_root, Frontend, Gateway, RedisServer, Worker, WorkerOptions};
+
+/// The workers of wrangler.toml: (env section, port variable, default port).
+const WORKERS: [(&str, &str, u16); 3] =
+    [("inventory", "INVENTORY_PORT", 8000), ("payment", "PAYMENT_PORT", 8001), ("consumer-cron", "CONSUMER_CRON_PORT", 8002)];
 
 fn main() -> ExitCode {
     match run() {
@@ -21,10 +32,13 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), String> {
-    let dev_dir = workspace_root().join(".dev");
-    let redis_port = port_from_env("REDIS_PORT", 6380)?;
-    let gateway_port = port_from_env("UPSTASH_LOCAL_PORT", 8079)?;
+    let root = workspace_root();
+    let default_dir = root.join(".dev");
+    let dev_dir = std::env::var_os("DEV_DIR").map(PathBuf::from).unwrap_or_else(|| default_dir.clone());
+    let logs = dev_dir.join("logs");
+    std::fs::create_dir_all(&logs).map_err(|e| e.to_string())?;
     let token = local_token(&dev_dir)?;
+    let frontend_port = port_from_env("FRONTEND_PORT", 3000)?;
 
     // Our children are in process groups of their own (Ctrl-C reaches only us): if we are killed
     // outright, the kernel still stops them.
@@ -35,11 +49,53 @@ fn run() -> Result<(), String> {
     })
     .map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
 
+    let redis_port = port_from_env("REDIS_PORT", 6380)?;
     let mut redis = RedisServer::start_at(redis_port, &dev_dir.join("redis")).map_err(|e| e.to_string())?;
-    println!("redis-server ready on 127.0.0.1:{redis_port} (data in .dev/redis)");
+    println!("redis-server ready on 127.0.0.1:{redis_port} (data in {})", shown(&dev_dir.join("redis")));
+    let gateway_port = port_from_env("UPSTASH_LOCAL_PORT", 8079)?;
     let mut gateway = Gateway::start_at(gateway_port, &redis.url(), &token).map_err(|e| e.to_string())?;
-    println!("UPSTASH_REDIS_REST_URL={} (token in .dev/token)", gateway.url());
-    println!("Ctrl-C stops everything.");
+    println!("upstash-local ready on {} (token in {})", gateway.url(), shown(&dev_dir.join("token")));
+
+    let secrets = [("UPSTASH_REDIS_REST_URL", gateway.url()), ("UPSTASH_REDIS_REST_TOKEN", token.clone())];
+    if dev_dir == default_dir {
+        write_dev_vars(&root.join(".dev.vars"), &secrets)?;
+    }
+    let mut vars: Vec<(String, String)> = secrets.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+    if frontend_port != 0 {
+        let origins = format!("http://localhost:{frontend_port},http://127.0.0.1:{frontend_port}");
+        vars.push(("ALLOWED_ORIGINS".into(), origins));
+    }
+    if let Ok(admin) = std::env::var("ADMIN_TOKEN") {
+        vars.push(("ADMIN_TOKEN".into(), admin));
+    }
+
+    let config = std::fs::read_to_string(root.join("wrangler.toml")).map_err(|e| e.to_string())?;
+    let mut workers: Vec<(String, Worker)> = Vec::new();
+    for (env, port_var, default_port) in WORKERS {
+        if !config.contains(&format!("[env.{env}]")) {
+            continue;
+        }
+        let log = logs.join(format!("{env}.log"));
+        let worker = Worker::start(WorkerOptions {
+            env,
+            port: Some(port_from_env(port_var, default_port)?),
+            vars: vars.clone(),
+            registry: &dev_dir.join("registry"),
+            log: Some(&log),
+        })
+        .map_err(|e| format!("{env} worker: {e}"))?;
+        println!("{env}-worker ready on {} (log: {})", worker.url(), shown(&log));
+        workers.push((env.to_owned(), worker));
+    }
+
+    let mut frontend = None;
+    if frontend_port != 0 && root.join("frontend/package.json").exists() {
+        let log = logs.join("frontend.log");
+        let f = Frontend::start(frontend_port, &log).map_err(|e| format!("frontend: {e}"))?;
+        println!("frontend ready on http://localhost:{frontend_port} (log: {})", shown(&log));
+        frontend = Some(f);
+    }
+    println!("all services ready; Ctrl-C stops everything.");
 
     loop {
         match stop_rx.recv_timeout(Duration::from_millis(500)) {
@@ -47,26 +103,35 @@ fn run() -> Result<(), String> {
             Err(mpsc::RecvTimeoutError::Timeout) => {}
         }
         if !redis.is_running() {
-            return Err("redis-server stopped unexpectedly (see .dev/redis/redis.log)".into());
+            return Err(format!("redis-server stopped unexpectedly (see {})", shown(&dev_dir.join("redis/redis.log"))));
         }
         if !gateway.is_running() {
             return Err("upstash-local stopped unexpectedly".into());
+        }
+        if let Some(env) = workers.iter_mut().find_map(|(env, w)| (!w.is_running()).then_some(env)) {
+            return Err(format!("the {env} worker stopped unexpectedly (see {})", shown(&logs.join(format!("{env}.log")))));
+        }
+        if frontend.as_mut().is_some_and(|f| !f.is_running()) {
+            return Err(format!("the frontend stopped unexpectedly (see {})", shown(&logs.join("frontend.log"))));
         }
     }
     println!("stopping…");
     Ok(())
 }
 
+fn shown(path: &Path) -> String {
+    let root = workspace_root();
+    path.strip_prefix(&root).unwrap_or(path).display().to_string()
+}
+
 fn port_from_env(name: &str, default: u16) -> Result<u16, String> {
     match std::env::var(name) {
-        Ok(value) => value
-            .parse()
-            .map_err(|_| format!("{name}={value} is not a port number")),
+        Ok(value) => value.parse().map_err(|_| format!("{name}={value} is not a port number")),
         Err(_) => Ok(default),
     }
 }
 
-fn local_token(dev_dir: &std::path::Path) -> Result<String, String> {
+fn local_token(dev_dir: &Path) -> Result<String, String> {
     if let Ok(token) = std::env::var("UPSTASH_REDIS_REST_TOKEN") {
         if !token.is_empty() {
             return Ok(token);
@@ -79,8 +144,21 @@ fn local_token(dev_dir: &std::path::Path) -> Result<String, String> {
         }
     }
     let token = random_token();
-    std::fs::create_dir_all(dev_dir)
-        .and_then(|()| std::fs::write(&path, &token))
-        .map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(dev_dir).and_then(|()| std::fs::write(&path, &token)).map_err(|e| e.to_string())?;
     Ok(token)
+}
+
+/// Sets our keys in `.dev.vars` and keeps any other line (an `ADMIN_TOKEN` the user added, say).
+fn write_dev_vars(path: &Path, secrets: &[(&str, String)]) -> Result<(), String> {
+    let existing = std::fs::read_to_string(path).unwrap_or_default();
+    let mut lines: Vec<String> = existing
+        .lines()
+        .filter(|line| !secrets.iter().any(|(k, _)| line.trim_start().starts_with(&format!("{k}="))))
+        .map(str::to_owned)
+        .collect();
+    if lines.is_empty() {
+        lines.push("# Written by `make dev` for wrangler dev: local secrets, never committed.".into());
+    }
+    lines.extend(secrets.iter().map(|(k, v)| format!("{k}=\"{v}\"")));
+    std::fs::write(path, lines.join("\n") + "\n").map_err(|e| format!("cannot write .dev.vars: {e}"))
 }

@@ -1,0 +1,45 @@
+use std::fs::File;
+use std::io;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use crate::process::{ensure_port_free, spawn_owned, stop_child, wait_for_port_within, workspace_root};
+
+/// The dashboard's Vite dev server (`npm run dev` in `frontend/`), for `make dev`.
+pub struct Frontend {
+    child: Child,
+}
+
+impl Frontend {
+    pub fn start(port: u16, log: &Path) -> io::Result<Self> {
+        ensure_port_free(port, "the frontend")?;
+        let root = workspace_root();
+        let bin = root.join("node_modules/.bin");
+        let path = std::env::var("PATH").unwrap_or_default();
+        let file = File::create(log)?;
+        let mut cmd = Command::new("npm");
+        cmd.current_dir(root.join("frontend"))
+            .args(["run", "dev", "--", "--port", &port.to_string(), "--strictPort", "--host", "localhost"])
+            .env("PATH", format!("{}:{path}", bin.display()))
+            .stdin(Stdio::null())
+            .stdout(file.try_clone()?)
+            .stderr(file);
+        let mut child = spawn_owned(&mut cmd)?;
+        if let Err(e) = wait_for_port_within(&mut child, port, "the frontend", Duration::from_secs(60)) {
+            stop_child(&mut child);
+            return Err(e);
+        }
+        Ok(Self { child })
+    }
+
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+}
+
+impl Drop for Frontend {
+    fn drop(&mut self) {
+        stop_child(&mut self.child);
+    }
+}
