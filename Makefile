@@ -4,37 +4,46 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
+# node_modules/.bin first: wrangler needs the Node 22 that the `node` npm package brings.
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help setup dev test lint test-rust test-gateway bench
+WORKERS := $(shell sed -nE 's/^build = \{ command = "scripts\/build-worker.sh ([a-z-]+)".*/\1/p' wrangler.toml)
+
+.PHONY: help setup build dev test lint test-rust test-gateway test-deploy bench
 
 help:
-	@echo "make dev    run redis-server and the Upstash-compatible gateway locally (Ctrl-C stops both)"
-	@echo "make test   lint, then every test of the project (Rust and the official @upstash/redis client)"
-	@echo "make bench  measure the gateway's throughput under the official client"
+	@echo "make dev    the whole stack locally: redis-server, the Upstash-compatible gateway, the workers"
+	@echo "            under wrangler dev and the dashboard (Ctrl-C stops everything)"
+	@echo "make test   lint, then every test of the project"
+	@echo "make bench  measure the gateway's throughput under the official @upstash/redis client"
 
 setup:
 	@scripts/setup.sh
 
-dev: setup
+# The gateway and the dev runner (debug), and each worker's wasm bundle (release).
+build: setup
 	cargo build -q -p upstash-local -p dev-stack
+	@for w in $(WORKERS); do scripts/build-worker.sh $$w; done
+
+dev: build
 	target/debug/dev-stack
 
 lint: setup
 	cargo fmt --all -- --check
 	cargo clippy -q --workspace --all-targets --all-features -- -D warnings
-	cargo clippy -q -p upstash-rest --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -q --target wasm32-unknown-unknown -p upstash-rest -p worker-http $(addprefix -p ,$(WORKERS)) -- -D warnings
 
-test-rust: setup
-	cargo build -q -p upstash-local
+test-rust: build
 	cargo test -q --workspace --all-features
 
-test-gateway: setup
-	cargo build -q -p upstash-local
+test-gateway: build
 	npm run -s test:gateway
 
-test: lint test-rust test-gateway
+test-deploy: build
+	scripts/check-deploy.sh
+
+test: lint test-rust test-gateway test-deploy
 
 bench: setup
 	cargo build -q --release -p upstash-local

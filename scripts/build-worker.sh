@@ -7,8 +7,12 @@ crate=${1:?usage: scripts/build-worker.sh <crate>}
 cd "$(dirname "$0")/.."
 root=$PWD
 
+# The crates every worker is made of (keep in step with the workers' Cargo.toml).
+shared="domain store upstash-rest worker-http"
 stamp="$crate/build/worker/shim.mjs"
-if [ -f "$stamp" ] && [ -z "$(find Cargo.lock Cargo.toml ./*/Cargo.toml ./*/src -newer "$stamp" -print -quit)" ]; then
+sources=(Cargo.lock Cargo.toml "$crate")
+for dep in $shared; do sources+=("$dep/Cargo.toml" "$dep/src"); done
+if [ -f "$stamp" ] && [ -z "$(find "${sources[@]}" -newer "$stamp" -not -path "$crate/build/*" -not -path "$crate/tests/*" -print -quit)" ]; then
   exit 0
 fi
 export PATH="$root/node_modules/.bin:$HOME/.cargo/bin:$PATH"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what `make dev` and `make test` need on a fresh machine of this project's kind (Debian,
-# Rust by rustup, Node 20+ with npm). Quick when everything is already there.
+# Rust by rustup, Node 20+ with npm). Quick when everything is already there. Everything comes
+# from the package registries (apt, crates.io, npm): nothing is downloaded from anywhere else.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,8 +11,16 @@ apt_install() {
   if [ -z "$apt_updated" ]; then as_root apt-get update -qq; apt_updated=1; fi
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
+has_deb() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
 command -v redis-server >/dev/null || { echo "setup: installing redis-server (apt)"; apt_install redis-server; }
+for deb in pkg-config libssl-dev; do  # to build worker-build
+  has_deb "$deb" || { echo "setup: installing $deb (apt)"; apt_install "$deb"; }
+done
+if [ -f frontend/package.json ] && ! command -v chromium >/dev/null; then
+  echo "setup: installing chromium for the browser tests (apt)"
+  apt_install chromium
+fi
 
 command -v node >/dev/null && command -v npm >/dev/null || {
   echo "setup: node and npm are needed (Node 20 or newer)" >&2; exit 1; }
@@ -24,8 +33,26 @@ for component in clippy rustfmt; do
   rustup component list --installed | grep -q "^$component" || rustup component add "$component"
 done
 
-# npm ci only when the lockfile changed since the last install.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: installing npm packages (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
-fi
+# cargo install <crate> at an exact version unless <bin> already reports it.
+cargo_tool() {
+  local bin=$1 crate=$2 version=$3; shift 3
+  if ! "$HOME/.cargo/bin/$bin" --version 2>/dev/null | grep -q "$version"; then
+    echo "setup: cargo install $crate $version (a few minutes, once)"
+    cargo install -q "$crate" --version "$version" "$@"
+  fi
+}
+cargo_tool worker-build worker-build 0.8.7 --locked
+# Must equal the wasm-bindgen in Cargo.lock. Not --locked: its lockfile wants a webpki-roots the
+# registry index here lacks (docs: toolchain.md).
+cargo_tool wasm-bindgen wasm-bindgen-cli 0.2.130
+
+# npm ci only when a lockfile changed since the last install.
+npm_ci() {
+  local dir=$1
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "setup: installing npm packages in $dir (npm ci)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+npm_ci .
+[ ! -f frontend/package-lock.json ] || npm_ci frontend

@@ -20,7 +20,16 @@ impl Frontend {
         let file = File::create(log)?;
         let mut cmd = Command::new("npm");
         cmd.current_dir(root.join("frontend"))
-            .args(["run", "dev", "--", "--port", &port.to_string(), "--strictPort", "--host", "localhost"])
+            .args([
+                "run",
+                "dev",
+                "--",
+                "--port",
+                &port.to_string(),
+                "--strictPort",
+                "--host",
+                "localhost",
+            ])
             .env("PATH", format!("{}:{path}", bin.display()))
             .stdin(Stdio::null())
             .stdout(file.try_clone()?)

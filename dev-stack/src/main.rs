@@ -4,7 +4,9 @@
 //! Settings (environment):
 //! - ports: `REDIS_PORT` (6380, so a system redis on 6379 is not in the way), `UPSTASH_LOCAL_PORT`
 //!   (8079), `INVENTORY_PORT` (8000), `PAYMENT_PORT` (8001), `CONSUMER_CRON_PORT` (8002),
-//!   `FRONTEND_PORT` (3000; `0` to not serve the frontend);
+//!   `FRONTEND_PORT` (3000: where the dashboard is served, and the origin the workers' CORS allows);
+//! - `SERVE_FRONTEND=0`: do not start the Vite dev server (e2e tests serve the built site themselves
+//!   on `FRONTEND_PORT`);
 //! - `UPSTASH_REDIS_REST_TOKEN`: the local token (default: made once, kept in `<DEV_DIR>/token`);
 //! - `ADMIN_TOKEN`: passed to the workers when set;
 //! - `DEV_DIR` (`.dev`): redis data, token, logs, wrangler's dev registry. Only the default one
@@ -15,11 +17,16 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use dev_stack::{die_with_parent, random_token, workspace_root, Frontend, Gateway, RedisServer, Worker, WorkerOptions};
+use dev_stack::{
+    die_with_parent, random_token, workspace_root, Frontend, Gateway, RedisServer, Worker, WorkerOptions,
+};
 
 /// The workers of wrangler.toml: (env section, port variable, default port).
-const WORKERS: [(&str, &str, u16); 3] =
-    [("inventory", "INVENTORY_PORT", 8000), ("payment", "PAYMENT_PORT", 8001), ("consumer-cron", "CONSUMER_CRON_PORT", 8002)];
+const WORKERS: [(&str, &str, u16); 3] = [
+    ("inventory", "INVENTORY_PORT", 8000),
+    ("payment", "PAYMENT_PORT", 8001),
+    ("consumer-cron", "CONSUMER_CRON_PORT", 8002),
+];
 
 fn main() -> ExitCode {
     match run() {
@@ -34,7 +41,9 @@ fn main() -> ExitCode {
 fn run() -> Result<(), String> {
     let root = workspace_root();
     let default_dir = root.join(".dev");
-    let dev_dir = std::env::var_os("DEV_DIR").map(PathBuf::from).unwrap_or_else(|| default_dir.clone());
+    let dev_dir = std::env::var_os("DEV_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| default_dir.clone());
     let logs = dev_dir.join("logs");
     std::fs::create_dir_all(&logs).map_err(|e| e.to_string())?;
     let token = local_token(&dev_dir)?;
@@ -51,12 +60,22 @@ fn run() -> Result<(), String> {
 
     let redis_port = port_from_env("REDIS_PORT", 6380)?;
     let mut redis = RedisServer::start_at(redis_port, &dev_dir.join("redis")).map_err(|e| e.to_string())?;
-    println!("redis-server ready on 127.0.0.1:{redis_port} (data in {})", shown(&dev_dir.join("redis")));
+    println!(
+        "redis-server ready on 127.0.0.1:{redis_port} (data in {})",
+        shown(&dev_dir.join("redis"))
+    );
     let gateway_port = port_from_env("UPSTASH_LOCAL_PORT", 8079)?;
     let mut gateway = Gateway::start_at(gateway_port, &redis.url(), &token).map_err(|e| e.to_string())?;
-    println!("upstash-local ready on {} (token in {})", gateway.url(), shown(&dev_dir.join("token")));
+    println!(
+        "upstash-local ready on {} (token in {})",
+        gateway.url(),
+        shown(&dev_dir.join("token"))
+    );
 
-    let secrets = [("UPSTASH_REDIS_REST_URL", gateway.url()), ("UPSTASH_REDIS_REST_TOKEN", token.clone())];
+    let secrets = [
+        ("UPSTASH_REDIS_REST_URL", gateway.url()),
+        ("UPSTASH_REDIS_REST_TOKEN", token.clone()),
+    ];
     if dev_dir == default_dir {
         write_dev_vars(&root.join(".dev.vars"), &secrets)?;
     }
@@ -89,10 +108,14 @@ fn run() -> Result<(), String> {
     }
 
     let mut frontend = None;
-    if frontend_port != 0 && root.join("frontend/package.json").exists() {
+    let serve_frontend = std::env::var("SERVE_FRONTEND").map_or(true, |v| v != "0");
+    if serve_frontend && frontend_port != 0 && root.join("frontend/package.json").exists() {
         let log = logs.join("frontend.log");
         let f = Frontend::start(frontend_port, &log).map_err(|e| format!("frontend: {e}"))?;
-        println!("frontend ready on http://localhost:{frontend_port} (log: {})", shown(&log));
+        println!(
+            "frontend ready on http://localhost:{frontend_port} (log: {})",
+            shown(&log)
+        );
         frontend = Some(f);
     }
     println!("all services ready; Ctrl-C stops everything.");
@@ -103,16 +126,28 @@ fn run() -> Result<(), String> {
             Err(mpsc::RecvTimeoutError::Timeout) => {}
         }
         if !redis.is_running() {
-            return Err(format!("redis-server stopped unexpectedly (see {})", shown(&dev_dir.join("redis/redis.log"))));
+            return Err(format!(
+                "redis-server stopped unexpectedly (see {})",
+                shown(&dev_dir.join("redis/redis.log"))
+            ));
         }
         if !gateway.is_running() {
             return Err("upstash-local stopped unexpectedly".into());
         }
-        if let Some(env) = workers.iter_mut().find_map(|(env, w)| (!w.is_running()).then_some(env)) {
-            return Err(format!("the {env} worker stopped unexpectedly (see {})", shown(&logs.join(format!("{env}.log")))));
+        if let Some(env) = workers
+            .iter_mut()
+            .find_map(|(env, w)| (!w.is_running()).then_some(env))
+        {
+            return Err(format!(
+                "the {env} worker stopped unexpectedly (see {})",
+                shown(&logs.join(format!("{env}.log")))
+            ));
         }
         if frontend.as_mut().is_some_and(|f| !f.is_running()) {
-            return Err(format!("the frontend stopped unexpectedly (see {})", shown(&logs.join("frontend.log"))));
+            return Err(format!(
+                "the frontend stopped unexpectedly (see {})",
+                shown(&logs.join("frontend.log"))
+            ));
         }
     }
     println!("stopping…");
@@ -126,7 +161,9 @@ fn shown(path: &Path) -> String {
 
 fn port_from_env(name: &str, default: u16) -> Result<u16, String> {
     match std::env::var(name) {
-        Ok(value) => value.parse().map_err(|_| format!("{name}={value} is not a port number")),
+        Ok(value) => value
+            .parse()
+            .map_err(|_| format!("{name}={value} is not a port number")),
         Err(_) => Ok(default),
     }
 }
@@ -144,7 +181,9 @@ fn local_token(dev_dir: &Path) -> Result<String, String> {
         }
     }
     let token = random_token();
-    std::fs::create_dir_all(dev_dir).and_then(|()| std::fs::write(&path, &token)).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(dev_dir)
+        .and_then(|()| std::fs::write(&path, &token))
+        .map_err(|e| e.to_string())?;
     Ok(token)
 }
 
@@ -153,7 +192,11 @@ fn write_dev_vars(path: &Path, secrets: &[(&str, String)]) -> Result<(), String>
     let existing = std::fs::read_to_string(path).unwrap_or_default();
     let mut lines: Vec<String> = existing
         .lines()
-        .filter(|line| !secrets.iter().any(|(k, _)| line.trim_start().starts_with(&format!("{k}="))))
+        .filter(|line| {
+            !secrets
+                .iter()
+                .any(|(k, _)| line.trim_start().starts_with(&format!("{k}=")))
+        })
         .map(str::to_owned)
         .collect();
     if lines.is_empty() {

@@ -8,7 +8,10 @@ use serde_json::json;
 const ADMIN: &str = "test-admin-token";
 
 fn api() -> &'static common::Api {
-    api_with(&[("ADMIN_TOKEN", ADMIN), ("ALLOWED_ORIGINS", "http://localhost:3000,https://shop.example")])
+    api_with(&[
+        ("ADMIN_TOKEN", ADMIN),
+        ("ALLOWED_ORIGINS", "http://localhost:3000,https://shop.example"),
+    ])
 }
 
 #[tokio::test]
@@ -17,7 +20,11 @@ async fn mutations_need_the_admin_token() {
     let body = json!({"name": "guarded", "price": 1, "quantity": 1});
     let anonymous = create(&base, &body).await;
     assert_eq!((anonymous.status, anonymous.error_code()), (401, "unauthorized"));
-    let wrong = request("POST", format!("{base}/products")).header("Authorization", "Bearer nope").json(&body).send().await;
+    let wrong = request("POST", format!("{base}/products"))
+        .header("Authorization", "Bearer nope")
+        .json(&body)
+        .send()
+        .await;
     assert_eq!(wrong.status, 401);
 
     let created = request("POST", format!("{base}/products"))
@@ -29,20 +36,43 @@ async fn mutations_need_the_admin_token() {
     let url = format!("{base}/products/{}", created.body["id"].as_str().unwrap());
 
     assert_eq!(request("GET", &url).send().await.status, 200, "reads stay public");
-    assert_eq!(request("GET", format!("{base}/products")).send().await.status, 200);
-    assert_eq!(request("PATCH", &url).json(&json!({"quantity": 2})).send().await.status, 401);
+    assert_eq!(
+        request("GET", format!("{base}/products")).send().await.status,
+        200
+    );
+    assert_eq!(
+        request("PATCH", &url)
+            .json(&json!({"quantity": 2}))
+            .send()
+            .await
+            .status,
+        401
+    );
     assert_eq!(request("DELETE", &url).send().await.status, 401);
-    assert_eq!(request("GET", &url).send().await.body["quantity"], 1, "refused changes changed nothing");
-    let deleted = request("DELETE", &url).header("Authorization", &format!("Bearer {ADMIN}")).send().await;
+    assert_eq!(
+        request("GET", &url).send().await.body["quantity"],
+        1,
+        "refused changes changed nothing"
+    );
+    let deleted = request("DELETE", &url)
+        .header("Authorization", &format!("Bearer {ADMIN}"))
+        .send()
+        .await;
     assert_eq!(deleted.status, 204);
 }
 
 #[tokio::test]
 async fn cors_answers_allowed_origins_only() {
     let base = api().inventory.url();
-    let allowed = request("GET", format!("{base}/products")).header("Origin", "https://shop.example").send().await;
+    let allowed = request("GET", format!("{base}/products"))
+        .header("Origin", "https://shop.example")
+        .send()
+        .await;
     assert_eq!(allowed.allow_origin.as_deref(), Some("https://shop.example"));
-    let other = request("GET", format!("{base}/products")).header("Origin", "https://evil.example").send().await;
+    let other = request("GET", format!("{base}/products"))
+        .header("Origin", "https://evil.example")
+        .send()
+        .await;
     assert_eq!(other.allow_origin, None);
 
     let preflight = request("OPTIONS", format!("{base}/products"))
@@ -53,7 +83,10 @@ async fn cors_answers_allowed_origins_only() {
         .await;
     assert_eq!(preflight.status, 204);
     assert_eq!(preflight.allow_origin.as_deref(), Some("http://localhost:3000"));
-    let refused = request("OPTIONS", format!("{base}/products")).header("Origin", "https://evil.example").send().await;
+    let refused = request("OPTIONS", format!("{base}/products"))
+        .header("Origin", "https://evil.example")
+        .send()
+        .await;
     assert_eq!(refused.allow_origin, None);
     assert!(refused.status >= 400);
 
@@ -64,5 +97,9 @@ async fn cors_answers_allowed_origins_only() {
         .json(&json!({}))
         .send()
         .await;
-    assert_eq!(error_with_origin.allow_origin.as_deref(), Some("http://localhost:3000"), "errors are readable too");
+    assert_eq!(
+        error_with_origin.allow_origin.as_deref(),
+        Some("http://localhost:3000"),
+        "errors are readable too"
+    );
 }

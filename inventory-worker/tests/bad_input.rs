@@ -7,11 +7,25 @@ use common::{api, create, request, Answer};
 use serde_json::json;
 
 fn assert_error(answer: &Answer, status: u16, code: &str) {
-    assert_eq!((answer.status, answer.error_code()), (status, code), "{}", answer.raw);
-    assert_eq!(answer.content_type.as_deref(), Some("application/json; charset=utf-8"));
-    assert!(answer.body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    assert_eq!(
+        (answer.status, answer.error_code()),
+        (status, code),
+        "{}",
+        answer.raw
+    );
+    assert_eq!(
+        answer.content_type.as_deref(),
+        Some("application/json; charset=utf-8")
+    );
+    assert!(answer.body["error"]["message"]
+        .as_str()
+        .is_some_and(|m| !m.is_empty()));
     let token = api().stack.gateway.token();
-    assert!(!answer.raw.contains(token), "the Redis token leaked: {}", answer.raw);
+    assert!(
+        !answer.raw.contains(token),
+        "the Redis token leaked: {}",
+        answer.raw
+    );
     assert!(!answer.raw.to_lowercase().contains("panic"), "{}", answer.raw);
 }
 
@@ -19,7 +33,10 @@ fn assert_error(answer: &Answer, status: u16, code: &str) {
 async fn malformed_json_is_400() {
     let base = api().inventory.url();
     for body in ["{\"name\": ", "not json", "", "{\"name\": \"a\",}"] {
-        let answer = request("POST", format!("{base}/products")).raw_body("application/json", body).send().await;
+        let answer = request("POST", format!("{base}/products"))
+            .raw_body("application/json", body)
+            .send()
+            .await;
         assert_error(&answer, 400, "bad_json");
     }
 }
@@ -28,13 +45,17 @@ async fn malformed_json_is_400() {
 async fn wrong_content_type_is_415_and_oversize_is_413() {
     let base = api().inventory.url();
     let body = json!({"name": "a", "price": 1, "quantity": 1}).to_string();
-    let form = request("POST", format!("{base}/products")).raw_body("application/x-www-form-urlencoded", body.clone());
+    let form = request("POST", format!("{base}/products"))
+        .raw_body("application/x-www-form-urlencoded", body.clone());
     assert_error(&form.send().await, 415, "unsupported_media_type");
     let text = request("POST", format!("{base}/products")).raw_body("text/plain", body);
     assert_error(&text.send().await, 415, "unsupported_media_type");
 
     let huge = json!({"name": "a".repeat(70 * 1024), "price": 1, "quantity": 1}).to_string();
-    let answer = request("POST", format!("{base}/products")).raw_body("application/json", huge).send().await;
+    let answer = request("POST", format!("{base}/products"))
+        .raw_body("application/json", huge)
+        .send()
+        .await;
     assert_error(&answer, 413, "payload_too_large");
 }
 
@@ -52,8 +73,14 @@ async fn invalid_fields_are_422_naming_the_field() {
         (json!({"name": "a", "price": 10.001, "quantity": 1}), "price"),
         (json!({"name": "a", "price": 1, "quantity": -3}), "quantity"),
         (json!({"name": "a", "price": 1, "quantity": 2.5}), "quantity"),
-        (json!({"name": "a", "price": 1, "quantity": 99999999999999u64}), "quantity"),
-        (json!({"name": "a", "price": 1, "quantity": 1, "colour": "red"}), "colour"),
+        (
+            json!({"name": "a", "price": 1, "quantity": 99999999999999u64}),
+            "quantity",
+        ),
+        (
+            json!({"name": "a", "price": 1, "quantity": 1, "colour": "red"}),
+            "colour",
+        ),
         (json!(["name", "a"]), "body"),
         (json!(null), "body"),
     ];
@@ -61,7 +88,11 @@ async fn invalid_fields_are_422_naming_the_field() {
         let answer = create(&base, &body).await;
         assert_error(&answer, 422, "validation_failed");
         assert_eq!(answer.body["error"]["field"], field, "{body}");
-        assert!(answer.body["error"]["message"].as_str().unwrap().contains(field), "{}", answer.raw);
+        assert!(
+            answer.body["error"]["message"].as_str().unwrap().contains(field),
+            "{}",
+            answer.raw
+        );
     }
 }
 
@@ -70,8 +101,17 @@ async fn a_refused_patch_changes_nothing() {
     let base = api().inventory.url();
     let created = create(&base, &json!({"name": "Keep me", "price": 3, "quantity": 7})).await;
     let url = format!("{base}/products/{}", created.body["id"].as_str().unwrap());
-    for body in [json!({}), json!({"quantity": -1}), json!({"price": 0, "quantity": 5}), json!({"name": "ok", "qty": 1})] {
-        assert_error(&request("PATCH", &url).json(&body).send().await, 422, "validation_failed");
+    for body in [
+        json!({}),
+        json!({"quantity": -1}),
+        json!({"price": 0, "quantity": 5}),
+        json!({"name": "ok", "qty": 1}),
+    ] {
+        assert_error(
+            &request("PATCH", &url).json(&body).send().await,
+            422,
+            "validation_failed",
+        );
     }
     assert_eq!(request("GET", &url).send().await.body, created.body);
 }
@@ -80,14 +120,54 @@ async fn a_refused_patch_changes_nothing() {
 async fn unknown_ids_routes_and_methods() {
     let base = api().inventory.url();
     let unknown_id = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
-    assert_error(&request("GET", format!("{base}/products/{unknown_id}")).send().await, 404, "not_found");
-    assert_error(&request("DELETE", format!("{base}/products/{unknown_id}")).send().await, 404, "not_found");
+    assert_error(
+        &request("GET", format!("{base}/products/{unknown_id}"))
+            .send()
+            .await,
+        404,
+        "not_found",
+    );
+    assert_error(
+        &request("DELETE", format!("{base}/products/{unknown_id}"))
+            .send()
+            .await,
+        404,
+        "not_found",
+    );
     let patch = request("PATCH", format!("{base}/products/{unknown_id}")).json(&json!({"quantity": 1}));
     assert_error(&patch.send().await, 404, "not_found");
-    assert_error(&request("GET", format!("{base}/products/../../etc/passwd")).send().await, 404, "not_found");
-    assert_error(&request("GET", format!("{base}/products/%00")).send().await, 404, "not_found");
-    assert_error(&request("GET", format!("{base}/nope")).send().await, 404, "not_found");
-    assert_error(&request("PUT", format!("{base}/products")).send().await, 405, "method_not_allowed");
-    assert_error(&request("DELETE", format!("{base}/products")).send().await, 405, "method_not_allowed");
-    assert_error(&request("POST", format!("{base}/products/{unknown_id}")).send().await, 405, "method_not_allowed");
+    assert_error(
+        &request("GET", format!("{base}/products/../../etc/passwd"))
+            .send()
+            .await,
+        404,
+        "not_found",
+    );
+    assert_error(
+        &request("GET", format!("{base}/products/%00")).send().await,
+        404,
+        "not_found",
+    );
+    assert_error(
+        &request("GET", format!("{base}/nope")).send().await,
+        404,
+        "not_found",
+    );
+    assert_error(
+        &request("PUT", format!("{base}/products")).send().await,
+        405,
+        "method_not_allowed",
+    );
+    assert_error(
+        &request("DELETE", format!("{base}/products")).send().await,
+        405,
+        "method_not_allowed",
+    );
+    assert_error(
+        &request("POST", format!("{base}/products/{unknown_id}"))
+            .send()
+            .await,
+        405,
+        "method_not_allowed",
+    );
 }

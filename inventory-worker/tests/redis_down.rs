@@ -18,10 +18,14 @@ async fn redis_down_is_503_and_the_worker_recovers() {
 
     stack.redis.stop();
     let health = request("GET", format!("{base}/health")).send().await;
-    assert_eq!((health.status, health.body["redis"].clone()), (503, json!("unreachable")));
+    assert_eq!(
+        (health.status, health.body["redis"].clone()),
+        (503, json!("unreachable"))
+    );
     let list = request("GET", format!("{base}/products")).send().await;
     assert_eq!((list.status, list.error_code()), (503, "redis_unavailable"));
-    let create = request("POST", format!("{base}/products")).json(&json!({"name": "a", "price": 1, "quantity": 1}));
+    let create =
+        request("POST", format!("{base}/products")).json(&json!({"name": "a", "price": 1, "quantity": 1}));
     assert_eq!(create.send().await.status, 503);
 
     stack.redis.resume().unwrap();
@@ -34,7 +38,8 @@ async fn redis_down_is_503_and_the_worker_recovers() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(healthy, "the worker recovers without a restart");
-    let created = request("POST", format!("{base}/products")).json(&json!({"name": "after", "price": 1, "quantity": 1}));
+    let created = request("POST", format!("{base}/products"))
+        .json(&json!({"name": "after", "price": 1, "quantity": 1}));
     assert_eq!(created.send().await.status, 201);
 }
 

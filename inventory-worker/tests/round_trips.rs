@@ -20,24 +20,60 @@ async fn trips(req: common::Request) -> (u16, u64) {
 async fn every_inventory_request_is_at_most_one_round_trip() {
     let base = api().inventory.url();
     for n in 0..30 {
-        assert_eq!(create(&base, &json!({"name": format!("p{n}"), "price": 2, "quantity": 5})).await.status, 201);
+        assert_eq!(
+            create(
+                &base,
+                &json!({"name": format!("p{n}"), "price": 2, "quantity": 5})
+            )
+            .await
+            .status,
+            201
+        );
     }
-    let id = create(&base, &json!({"name": "measured", "price": 20, "quantity": 100})).await.body["id"]
+    let id = create(&base, &json!({"name": "measured", "price": 20, "quantity": 100}))
+        .await
+        .body["id"]
         .as_str()
         .unwrap()
         .to_owned();
     let product = format!("{base}/products/{id}");
 
     let cases = [
-        ("list of 31 products", request("GET", format!("{base}/products")), 200, 1),
-        ("create", request("POST", format!("{base}/products")).json(&json!({"name": "x", "price": 1, "quantity": 1})), 201, 1),
+        (
+            "list of 31 products",
+            request("GET", format!("{base}/products")),
+            200,
+            1,
+        ),
+        (
+            "create",
+            request("POST", format!("{base}/products"))
+                .json(&json!({"name": "x", "price": 1, "quantity": 1})),
+            201,
+            1,
+        ),
         ("read", request("GET", &product), 200, 1),
-        ("patch", request("PATCH", &product).json(&json!({"quantity": 97})), 200, 1),
+        (
+            "patch",
+            request("PATCH", &product).json(&json!({"quantity": 97})),
+            200,
+            1,
+        ),
         ("delete", request("DELETE", &product), 204, 1),
         ("read of an unknown id", request("GET", &product), 404, 1),
         ("health", request("GET", format!("{base}/health")), 200, 1),
-        ("invalid body: refused before Redis", request("POST", format!("{base}/products")).json(&json!({"name": ""})), 422, 0),
-        ("malformed id: refused before Redis", request("GET", format!("{base}/products/not-an-id")), 404, 0),
+        (
+            "invalid body: refused before Redis",
+            request("POST", format!("{base}/products")).json(&json!({"name": ""})),
+            422,
+            0,
+        ),
+        (
+            "malformed id: refused before Redis",
+            request("GET", format!("{base}/products/not-an-id")),
+            404,
+            0,
+        ),
     ];
     for (what, req, status, expected) in cases {
         assert_eq!(trips(req).await, (status, expected), "{what}");

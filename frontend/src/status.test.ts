@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { mayStillChange, statusLabel, statusMessage, statusVariant } from './status';
+
+const at = (iso: string) => ({ updated_at: iso, refund_reason: null });
+
+describe('order status wording', () => {
+  it('tells a pending order is waiting for the payment', () => {
+    expect(statusLabel('pending')).toBe('Pending');
+    expect(statusVariant('pending')).toBe('warning');
+    expect(statusMessage({ status: 'pending', refund_reason: null })).toBe('Waiting for the payment to go through…');
+  });
+
+  it('thanks the customer once the payment went through', () => {
+    expect(statusLabel('completed')).toBe('Completed');
+    expect(statusVariant('completed')).toBe('success');
+    expect(statusMessage({ status: 'completed', refund_reason: null })).toBe(
+      'Payment received: thank you for your order!',
+    );
+  });
+
+  it('explains a refund for a deleted product in plain words', () => {
+    expect(statusLabel('refunded')).toBe('Refunded');
+    expect(statusVariant('refunded')).toBe('danger');
+    expect(statusMessage({ status: 'refunded', refund_reason: 'product_deleted' })).toBe(
+      'Refunded: the product was deleted before it could be delivered; you have been refunded.',
+    );
+  });
+
+  it('explains a refund for missing stock in plain words', () => {
+    expect(statusMessage({ status: 'refunded', refund_reason: 'insufficient_stock' })).toBe(
+      'Refunded: there was not enough stock left to deliver your order; you have been refunded.',
+    );
+  });
+
+  it('never shows a raw code for an unknown reason or status', () => {
+    expect(statusMessage({ status: 'refunded', refund_reason: null })).toBe('Refunded: your payment has been refunded.');
+    expect(statusMessage({ status: 'refunded', refund_reason: 'something_new' })).not.toContain('something_new');
+    expect(statusLabel('on_hold')).toBe('on_hold');
+    expect(statusVariant('on_hold')).toBe('secondary');
+  });
+
+  it('keeps watching an order until it cannot change any more', () => {
+    const now = Date.parse('2026-01-01T12:00:00Z');
+    expect(mayStillChange({ status: 'pending', ...at('2025-01-01T00:00:00Z') }, now)).toBe(true);
+    expect(mayStillChange({ status: 'completed', ...at('2026-01-01T11:59:55Z') }, now)).toBe(true);
+    expect(mayStillChange({ status: 'completed', ...at('2026-01-01T11:58:00Z') }, now)).toBe(false);
+    expect(mayStillChange({ status: 'refunded', ...at('2026-01-01T11:59:59Z') }, now)).toBe(false);
+  });
+});

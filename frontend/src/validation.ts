@@ -1,0 +1,109 @@
+// Client-side checks that mirror the inventory-worker's (same limits, same words), and the mapping
+// of the API's 422 answers `{"error": {"code", "message", "field"}}` to the form's fields.
+
+export const MAX_NAME_CHARS = 200;
+export const MAX_PRICE_CENTS = 100_000_000; // 1,000,000.00
+export const MAX_QUANTITY = 1_000_000_000;
+
+export type ProductField = 'name' | 'price' | 'quantity';
+/** Messages per field; `form` holds what belongs to no single field. */
+export type FieldErrors<F extends string = ProductField> = Partial<Record<F | 'form', string>>;
+
+export interface ProductInput {
+  name: string;
+  price: string;
+  quantity: string;
+}
+
+export interface ProductValues {
+  name: string;
+  priceCents: number;
+  quantity: number;
+}
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** "Price must be …" from the API's "price must be …". */
+export function sentence(message: string): string {
+  return message.charAt(0).toUpperCase() + message.slice(1);
+}
+
+/** A decimal number typed by a person, split exactly (no floats): "19.990" → 19 and "99". */
+function splitDecimal(text: string): { negative: boolean; whole: string; fraction: string } | null {
+  const m = /^([+-]?)(\d+)(?:\.(\d*))?$/.exec(text.trim());
+  if (!m) return null;
+  return { negative: m[1] === '-', whole: m[2].replace(/^0+(?=\d)/, ''), fraction: (m[3] ?? '').replace(/0+$/, '') };
+}
+
+export function parseName(text: string): Parsed<string> {
+  const name = text.trim();
+  if (name === '') return { ok: false, error: 'Name must not be empty' };
+  if ([...name].length > MAX_NAME_CHARS) return { ok: false, error: `Name must be at most ${MAX_NAME_CHARS} characters` };
+  if (/\p{Cc}/u.test(name)) return { ok: false, error: 'Name must not contain control characters' };
+  return { ok: true, value: name };
+}
+
+/** A unit price in cents: > 0, at most 2 decimals, at most 1,000,000. */
+export function parsePrice(text: string): Parsed<number> {
+  if (text.trim() === '') return { ok: false, error: 'Price is required' };
+  const d = splitDecimal(text);
+  if (!d) return { ok: false, error: 'Price must be a number, like 20 or 19.99' };
+  if (d.fraction.length > 2) return { ok: false, error: 'Price must have at most 2 decimals' };
+  if (d.whole.length > 7) return { ok: false, error: 'Price must be at most 1000000' };
+  const cents = Number(d.whole) * 100 + Number(d.fraction.padEnd(2, '0'));
+  if (d.negative || cents === 0) return { ok: false, error: 'Price must be greater than 0' };
+  if (cents > MAX_PRICE_CENTS) return { ok: false, error: 'Price must be at most 1000000' };
+  return { ok: true, value: cents };
+}
+
+/** A whole number of units from `min` (0 for stock, 1 for an order) to 1,000,000,000. */
+export function parseQuantity(text: string, min = 0): Parsed<number> {
+  if (text.trim() === '') return { ok: false, error: 'Quantity is required' };
+  const d = splitDecimal(text);
+  if (!d || d.fraction !== '') return { ok: false, error: 'Quantity must be a whole number' };
+  if (d.negative && Number(d.whole) > 0) return { ok: false, error: `Quantity must be ${min} or more` };
+  if (d.whole.length > 10 || Number(d.whole) > MAX_QUANTITY) {
+    return { ok: false, error: `Quantity must be at most ${MAX_QUANTITY}` };
+  }
+  const n = Number(d.whole);
+  if (n < min) return { ok: false, error: `Quantity must be ${min} or more` };
+  return { ok: true, value: n };
+}
+
+/** Checks a whole product form: the values to send, or a message per bad field. */
+export function validateProduct(input: ProductInput): { values: ProductValues } | { errors: FieldErrors } {
+  const name = parseName(input.name);
+  const price = parsePrice(input.price);
+  const quantity = parseQuantity(input.quantity);
+  if (name.ok && price.ok && quantity.ok) {
+    return { values: { name: name.value, priceCents: price.value, quantity: quantity.value } };
+  }
+  const errors: FieldErrors = {};
+  if (!name.ok) errors.name = name.error;
+  if (!price.ok) errors.price = price.error;
+  if (!quantity.ok) errors.quantity = quantity.error;
+  return { errors };
+}
+
+/** The API's error body, as the api/ module hands it over. */
+export interface ApiErrorBody {
+  code: string;
+  message: string;
+  field?: string;
+}
+
+/**
+ * Puts an API error next to the field it names (a 422's `field`), or on the form as a whole when
+ * it names none of `fields` (e.g. `body`, or a 409). Aliases map API field names to form fields
+ * (`product_id` → `id`).
+ */
+export function fieldErrorsFromApi<F extends string>(
+  error: ApiErrorBody,
+  fields: readonly F[],
+  aliases: Record<string, F> = {},
+): FieldErrors<F> {
+  const field = error.field && (aliases[error.field] ?? error.field);
+  const known = fields.find((f) => f === field);
+  const message = sentence(error.message);
+  return known ? ({ [known]: message } as FieldErrors<F>) : ({ form: message } as FieldErrors<F>);
+}
