@@ -3,12 +3,17 @@
 //! its mistakes fixed (integer cents, a total that counts the quantity, validation with the field).
 
 pub mod decimal;
+pub mod event;
 pub mod id;
 pub mod money;
+pub mod order;
 pub mod product;
+pub mod time;
 pub mod validation;
 
 pub use id::Id;
+pub use event::{OrderCompleted, RefundRequested};
 pub use money::{Cents, FeeRate};
+pub use order::{Order, OrderRequest, OrderStatus, Pricing, RefundReason};
 pub use product::{NewProduct, Product, ProductName, ProductPatch, Quantity};
 pub use validation::FieldError;

@@ -4,9 +4,13 @@
 //! Scripts are always sent with `EVAL` and their source, never `EVALSHA` first: the fallback after
 //! a `NOSCRIPT` would be a second round trip, and the sources are a few hundred bytes.
 
+pub mod consumer;
 mod inventory;
 mod keys;
+mod orders;
 
+pub use consumer::Consumer;
 pub use inventory::Inventory;
-pub use keys::Keys;
+pub use keys::{Keys, Stream};
+pub use orders::Orders;
 pub use upstash_rest::Error;

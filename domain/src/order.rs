@@ -1,0 +1,239 @@
+//! Orders: what a customer asks for, how it is priced, and how it shows in the API.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::money::{Cents, FeeRate};
+use crate::product::Quantity;
+use crate::time::rfc3339;
+use crate::validation::{object, only_fields, FieldError};
+use crate::Id;
+
+/// The body of `POST /orders`: `{"id": <product id>, "quantity": 3}` (`product_id` for `id` too).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderRequest {
+    /// `None` when the text cannot be a product id: the order answers 404 like an unknown one.
+    pub product_id: Option<Id>,
+    pub quantity: Quantity,
+}
+
+impl OrderRequest {
+    pub fn from_json(body: &Value) -> Result<Self, FieldError> {
+        let fields = object(body)?;
+        only_fields(fields, &["id", "product_id", "quantity"])?;
+        let id = match (fields.get("id"), fields.get("product_id")) {
+            (Some(_), Some(_)) => return Err(FieldError::new("id", "send the product as id or product_id, not both")),
+            (Some(v), None) | (None, Some(v)) => v,
+            (None, None) => return Err(FieldError::new("id", "id (the product's id) is required")),
+        };
+        let id = id.as_str().ok_or_else(|| FieldError::new("id", "id must be a string"))?;
+        let quantity = fields.get("quantity").ok_or_else(|| FieldError::new("quantity", "quantity is required"))?;
+        Ok(Self { product_id: Id::parse(id), quantity: Quantity::parse("quantity", quantity, 1)? })
+    }
+}
+
+/// Unit price, fee on it, and what the customer pays: `total = (price + fee) × quantity` (the
+/// tutorial charged 3 items as if they were 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pricing {
+    pub price: Cents,
+    pub fee: Cents,
+    pub total: Cents,
+}
+
+impl Pricing {
+    pub fn new(price: Cents, quantity: Quantity, rate: FeeRate) -> Self {
+        let fee = rate.fee(price);
+        Self { price, fee, total: price.plus(fee).times(quantity.0) }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    /// Placed; the payment is being processed.
+    Pending,
+    /// Paid; the stock is taken by the consumer (or a refund follows).
+    Completed,
+    /// Paid, then refunded because the product could not be delivered.
+    Refunded,
+}
+
+impl OrderStatus {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "pending" => Some(Self::Pending),
+            "completed" => Some(Self::Completed),
+            "refunded" => Some(Self::Refunded),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefundReason {
+    /// The product was deleted before its stock could be taken.
+    ProductDeleted,
+    /// There was not enough stock left when the order was applied.
+    InsufficientStock,
+}
+
+impl RefundReason {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "product_deleted" => Some(Self::ProductDeleted),
+            "insufficient_stock" => Some(Self::InsufficientStock),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ProductDeleted => "product_deleted",
+            Self::InsufficientStock => "insufficient_stock",
+        }
+    }
+}
+
+impl fmt::Display for RefundReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An order as the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Order {
+    pub id: Id,
+    pub product_id: Id,
+    pub price: Cents,
+    pub fee: Cents,
+    pub total: Cents,
+    pub quantity: Quantity,
+    pub status: OrderStatus,
+    pub refund_reason: Option<RefundReason>,
+    #[serde(serialize_with = "as_rfc3339")]
+    pub created_at: u64,
+    #[serde(serialize_with = "as_rfc3339")]
+    pub updated_at: u64,
+}
+
+fn as_rfc3339<S: serde::Serializer>(ms: &u64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&rfc3339(*ms))
+}
+
+impl Order {
+    /// A new pending order.
+    pub fn place(id: Id, product_id: Id, quantity: Quantity, pricing: Pricing, now_ms: u64) -> Self {
+        Self {
+            id,
+            product_id,
+            price: pricing.price,
+            fee: pricing.fee,
+            total: pricing.total,
+            quantity,
+            status: OrderStatus::Pending,
+            refund_reason: None,
+            created_at: now_ms,
+            updated_at: now_ms,
+        }
+    }
+
+    /// The fields of its Redis hash (money in cents, times in ms), as the scripts write them too.
+    pub fn to_hash(&self) -> Vec<(&'static str, String)> {
+        let mut fields = vec![
+            ("product_id", self.product_id.to_string()),
+            ("price", self.price.0.to_string()),
+            ("fee", self.fee.0.to_string()),
+            ("total", self.total.0.to_string()),
+            ("quantity", self.quantity.0.to_string()),
+            ("status", serde_json::to_value(self.status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()),
+            ("created_at", self.created_at.to_string()),
+            ("updated_at", self.updated_at.to_string()),
+        ];
+        if let Some(reason) = self.refund_reason {
+            fields.push(("refund_reason", reason.to_string()));
+        }
+        fields
+    }
+
+    /// From its hash; `None` if it is missing or damaged (treated as "no such order").
+    pub fn from_hash(id: Id, fields: &HashMap<String, String>) -> Option<Self> {
+        let get = |name: &str| fields.get(name).map(String::as_str);
+        let number = |name: &str| get(name)?.parse::<u64>().ok();
+        Some(Self {
+            id,
+            product_id: Id::parse(get("product_id")?)?,
+            price: Cents(number("price")?),
+            fee: Cents(number("fee")?),
+            total: Cents(number("total")?),
+            quantity: Quantity(number("quantity")?),
+            status: OrderStatus::parse(get("status")?)?,
+            refund_reason: get("refund_reason").and_then(RefundReason::parse),
+            created_at: number("created_at")?,
+            updated_at: number("updated_at").unwrap_or(number("created_at")?),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_tutorial_order_costs_72_for_3_at_20() {
+        let pricing = Pricing::new(Cents(2000), Quantity(3), FeeRate::TUTORIAL);
+        assert_eq!(pricing, Pricing { price: Cents(2000), fee: Cents(400), total: Cents(7200) });
+    }
+
+    #[test]
+    fn order_requests_take_id_or_product_id_and_strings() {
+        let id = Id::generate(5, [5; 10]);
+        let a = OrderRequest::from_json(&json!({"id": id.as_str(), "quantity": "3"})).unwrap();
+        let b = OrderRequest::from_json(&json!({"product_id": id.as_str(), "quantity": 3})).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.product_id, Some(id));
+        assert_eq!(OrderRequest::from_json(&json!({"id": "nope", "quantity": 1})).unwrap().product_id, None);
+    }
+
+    #[test]
+    fn bad_order_requests_name_the_field() {
+        for (body, field) in [
+            (json!({"quantity": 1}), "id"),
+            (json!({"id": 5, "quantity": 1}), "id"),
+            (json!({"id": "x", "product_id": "y", "quantity": 1}), "id"),
+            (json!({"id": "x"}), "quantity"),
+            (json!({"id": "x", "quantity": 0}), "quantity"),
+            (json!({"id": "x", "quantity": -2}), "quantity"),
+            (json!({"id": "x", "quantity": 1.5}), "quantity"),
+            (json!({"id": "x", "quantity": 1, "price": 1}), "price"),
+        ] {
+            assert_eq!(OrderRequest::from_json(&body).unwrap_err().field, field, "{body}");
+        }
+    }
+
+    #[test]
+    fn orders_round_trip_through_their_hash_and_show_decimals() {
+        let order = Order::place(
+            Id::generate(1, [1; 10]),
+            Id::generate(2, [2; 10]),
+            Quantity(3),
+            Pricing::new(Cents(2000), Quantity(3), FeeRate::TUTORIAL),
+            1_795_623_553_161,
+        );
+        let hash: HashMap<String, String> = order.to_hash().into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        assert_eq!(Order::from_hash(order.id.clone(), &hash), Some(order.clone()));
+        let shown = serde_json::to_value(&order).unwrap();
+        assert_eq!(shown["price"], json!(20));
+        assert_eq!(shown["fee"], json!(4));
+        assert_eq!(shown["total"], json!(72));
+        assert_eq!(shown["status"], json!("pending"));
+        assert_eq!(shown["refund_reason"], json!(null));
+        assert_eq!(shown["created_at"], json!("2026-11-25T16:19:13.161Z"));
+    }
+}

@@ -1,0 +1,291 @@
+//! The stream consumer: reads both groups, applies a batch in one atomic script, reclaims what
+//! another run left pending, dead-letters what can never apply, and sweeps lost payments.
+//!
+//! A batch of up to `batch_size` events per stream costs two REST round trips, whatever its size:
+//! one pipeline to read (sweep, reclaim, read new, for both streams) and one `EVAL` to apply.
+
+use domain::{OrderCompleted, RefundRequested};
+use serde::Serialize;
+use upstash_rest::streams::{self, NEW_ENTRIES};
+use upstash_rest::{scripts, AutoClaim, Client, Command, Error, StreamEntry, StreamId, Transport, TypedCommand};
+
+use crate::keys::Stream;
+use crate::{Keys, Orders};
+
+const APPLY_EVENTS: &str = include_str!("lua/apply_events.lua");
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// The consumer name within both groups.
+    pub consumer: String,
+    /// Events read per stream and batch (and reclaimed per stream and batch).
+    pub batch_size: u64,
+    /// An event pending this long was left by a run that died: reclaim it and retry.
+    pub reclaim_idle_ms: u64,
+    /// Deliveries after which an event that cannot apply goes to the dead-letter stream.
+    pub max_deliveries: u32,
+    /// A payment still pending this long after its order lost its background task.
+    pub stale_payment_ms: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            consumer: "consumer-cron".into(),
+            batch_size: 100,
+            reclaim_idle_ms: 60_000,
+            max_deliveries: 5,
+            stale_payment_ms: 5_000 + 30_000,
+        }
+    }
+}
+
+/// What one run (or batch) did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub batches: u64,
+    pub read: u64,
+    /// Lost payments the sweep completed.
+    pub payments_recovered: u64,
+    /// Stock taken.
+    pub applied: u64,
+    /// Orders the inventory could not deliver (a `refund_order` event each).
+    pub refund_requests: u64,
+    /// Orders marked refunded.
+    pub refunded: u64,
+    /// Events whose effect had already happened (redelivered or replayed).
+    pub duplicates: u64,
+    pub dead_lettered: u64,
+    /// Events that could not apply yet and stay pending for a retry.
+    pub held: u64,
+}
+
+impl std::ops::AddAssign for Report {
+    fn add_assign(&mut self, o: Report) {
+        self.batches += o.batches;
+        self.read += o.read;
+        self.payments_recovered += o.payments_recovered;
+        self.applied += o.applied;
+        self.refund_requests += o.refund_requests;
+        self.refunded += o.refunded;
+        self.duplicates += o.duplicates;
+        self.dead_lettered += o.dead_lettered;
+        self.held += o.held;
+    }
+}
+
+/// Events read, not yet applied.
+#[derive(Debug, Default)]
+pub struct Batch {
+    completed: Vec<(StreamId, OrderCompleted)>,
+    refunds: Vec<(StreamId, RefundRequested)>,
+    malformed_completed: Vec<StreamId>,
+    malformed_refunds: Vec<StreamId>,
+    payments_recovered: u64,
+    /// A stream gave a full batch: there may be more.
+    full: bool,
+}
+
+impl Batch {
+    pub fn len(&self) -> usize {
+        self.completed.len() + self.refunds.len() + self.malformed_completed.len() + self.malformed_refunds.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Test-only fault switch: the run dies after reading a batch, before applying it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    CrashAfterRead,
+}
+
+/// Lengths for `/stats`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StreamStats {
+    pub length: u64,
+    pub pending: u64,
+    pub dead_letters: u64,
+}
+
+pub struct Consumer<'a, T> {
+    client: &'a Client<T>,
+    keys: &'a Keys,
+    settings: Settings,
+}
+
+impl<'a, T: Transport> Consumer<'a, T> {
+    pub fn new(client: &'a Client<T>, keys: &'a Keys, settings: Settings) -> Self {
+        Self { client, keys, settings }
+    }
+
+    /// Creates both groups from the start of their streams (MKSTREAM, so a consumer that starts
+    /// before the first order works; BUSYGROUP is fine). One round trip.
+    pub async fn ensure_groups(&self) -> Result<(), Error> {
+        let creates: Vec<TypedCommand<bool>> =
+            Stream::ALL.iter().map(|&s| streams::xgroup_create(self.keys.stream(s), s.group(), "0")).collect();
+        let entries = self.client.pipeline(creates.iter().map(TypedCommand::command)).await?;
+        for (create, entry) in creates.iter().zip(entries) {
+            create.decode(entry)?;
+        }
+        Ok(())
+    }
+
+    /// Reads a batch (one round trip): with `sweep`, first completes lost payments; then for each
+    /// stream reclaims events idle past `reclaim_idle_ms` and reads new ones.
+    /// The first read on a new database finds no groups (NOGROUP): it creates them and reads again.
+    pub async fn read(&self, now_ms: u64, sweep: bool) -> Result<Batch, Error> {
+        let mut recovered = 0;
+        let batch = match self.try_read(now_ms, sweep, &mut recovered).await {
+            Err(e) if e.is_redis_code("NOGROUP") => {
+                self.ensure_groups().await?;
+                self.try_read(now_ms, false, &mut recovered).await
+            }
+            other => other,
+        };
+        batch.map(|b| Batch { payments_recovered: recovered, ..b })
+    }
+
+    async fn try_read(&self, now_ms: u64, sweep: bool, recovered: &mut u64) -> Result<Batch, Error> {
+        let s = &self.settings;
+        let mut commands: Vec<Command> = Vec::new();
+        if sweep {
+            let cutoff = now_ms.saturating_sub(s.stale_payment_ms);
+            commands.push(Orders::new(self.client, self.keys).complete_stale_command(cutoff, 100, now_ms));
+        }
+        commands.push(Command::new("SET").arg(self.keys.consumer_last_run()).arg(now_ms));
+        let mut reads = Vec::new();
+        for stream in Stream::ALL {
+            let key = self.keys.stream(stream);
+            let claim = streams::xautoclaim(&key, stream.group(), &s.consumer, s.reclaim_idle_ms, StreamId::ZERO, s.batch_size);
+            let new = streams::xreadgroup(stream.group(), &s.consumer, &key, NEW_ENTRIES, s.batch_size);
+            commands.push(claim.command().clone());
+            commands.push(new.command().clone());
+            reads.push((stream, claim, new));
+        }
+        let mut entries = self.client.pipeline(&commands).await?.into_iter();
+        let mut batch = Batch::default();
+        if sweep {
+            let swept = entries.next().ok_or_else(|| Error::Decode("missing reply".into()))??;
+            *recovered += swept.as_int().and_then(|n| u64::try_from(n).ok()).unwrap_or(0);
+        }
+        entries.next().ok_or_else(|| Error::Decode("missing reply".into()))??;
+        for (stream, claim, new) in reads {
+            let claimed: AutoClaim = claim.decode(entries.next().ok_or_else(|| Error::Decode("missing reply".into()))?)?;
+            let fresh: Vec<StreamEntry> = new.decode(entries.next().ok_or_else(|| Error::Decode("missing reply".into()))?)?;
+            batch.full |= fresh.len() as u64 >= s.batch_size || claimed.entries.len() as u64 >= s.batch_size;
+            for entry in claimed.entries.into_iter().chain(fresh).filter(|e| !e.deleted) {
+                batch.add(stream, entry);
+            }
+        }
+        Ok(batch)
+    }
+
+    /// Applies a batch (one round trip, atomic). An empty batch costs nothing.
+    pub async fn apply(&self, batch: &Batch, now_ms: u64) -> Result<Report, Error> {
+        let mut report = Report { payments_recovered: batch.payments_recovered, read: batch.len() as u64, ..Report::default() };
+        if batch.is_empty() {
+            return Ok(report);
+        }
+        let keys = [
+            self.keys.stream(Stream::OrderCompleted),
+            self.keys.stream(Stream::RefundOrder),
+            self.keys.dead_letters(Stream::OrderCompleted),
+            self.keys.dead_letters(Stream::RefundOrder),
+        ];
+        let mut args = vec![self.keys.prefix().to_owned(), now_ms.to_string(), self.settings.max_deliveries.to_string()];
+        args.push(batch.completed.len().to_string());
+        for (id, e) in &batch.completed {
+            args.extend([id.to_string(), e.order_id.to_string(), e.product_id.to_string(), e.quantity.to_string()]);
+        }
+        args.push(batch.refunds.len().to_string());
+        for (id, e) in &batch.refunds {
+            args.extend([id.to_string(), e.order_id.to_string(), e.reason.to_string()]);
+        }
+        for malformed in [&batch.malformed_completed, &batch.malformed_refunds] {
+            args.push(malformed.len().to_string());
+            args.extend(malformed.iter().map(ToString::to_string));
+        }
+        // Idempotent by design (every effect is recorded per order), so a retry after an
+        // ambiguous failure is safe.
+        let eval = scripts::eval(APPLY_EVENTS, keys, args).idempotent(true);
+        let counts: Vec<u64> = self
+            .client
+            .run(eval)
+            .await?
+            .into_array()
+            .unwrap_or_default()
+            .iter()
+            .map(|v| v.as_int().and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
+            .collect();
+        let [applied, refund_requests, refunded, duplicates, dead_lettered, held] = counts[..] else {
+            return Err(Error::Decode("apply_events: unexpected reply".into()));
+        };
+        report.batches = 1;
+        report.applied = applied;
+        report.refund_requests = refund_requests;
+        report.refunded = refunded;
+        report.duplicates = duplicates;
+        report.dead_lettered = dead_lettered;
+        report.held = held;
+        Ok(report)
+    }
+
+    /// Reads and applies batches until there is nothing left or `budget_ms` has passed.
+    pub async fn drain(&self, clock: impl Fn() -> u64, budget_ms: u64, fault: Option<Fault>) -> Result<Report, Error> {
+        let started = clock();
+        let mut report = Report::default();
+        let mut sweep = true;
+        loop {
+            let batch = self.read(clock(), sweep).await?;
+            sweep = false;
+            if fault == Some(Fault::CrashAfterRead) && !batch.is_empty() {
+                return Err(Error::Transport { message: "fault injected: crash after read".into(), maybe_sent: true });
+            }
+            let done = self.apply(&batch, clock()).await?;
+            report += done;
+            // A full batch may have more behind it; refunds requested now are read next batch.
+            let more = batch.full || done.refund_requests > 0;
+            if !more || clock().saturating_sub(started) >= budget_ms {
+                return Ok(report);
+            }
+        }
+    }
+
+    /// Lengths, pending counts, dead letters, and the last run (ms): one round trip.
+    pub async fn stats(&self) -> Result<([(Stream, StreamStats); 2], Option<u64>), Error> {
+        let mut commands = Vec::new();
+        for stream in Stream::ALL {
+            commands.push(streams::xlen(self.keys.stream(stream)).into_command());
+            commands.push(streams::xpending(self.keys.stream(stream), stream.group()).into_command());
+            commands.push(streams::xlen(self.keys.dead_letters(stream)).into_command());
+        }
+        commands.push(Command::new("GET").arg(self.keys.consumer_last_run()));
+        let entries = self.client.pipeline(&commands).await?;
+        let number = |i: usize| entries.get(i).and_then(|e| e.as_ref().ok()).and_then(|v| v.as_int()).unwrap_or(0) as u64;
+        // A group that does not exist yet (NOGROUP) has nothing pending.
+        let pending = |i: usize| {
+            entries.get(i).and_then(|e| e.as_ref().ok()).and_then(|v| v.as_array()).and_then(|a| a.first()).and_then(|v| v.as_int()).unwrap_or(0) as u64
+        };
+        let stats = |base: usize| StreamStats { length: number(base), pending: pending(base + 1), dead_letters: number(base + 2) };
+        let last_run = entries.get(6).and_then(|e| e.as_ref().ok()).and_then(|v| v.as_str()).and_then(|s| s.parse().ok());
+        Ok(([(Stream::OrderCompleted, stats(0)), (Stream::RefundOrder, stats(3))], last_run))
+    }
+}
+
+impl Batch {
+    fn add(&mut self, stream: Stream, entry: StreamEntry) {
+        match stream {
+            Stream::OrderCompleted => match OrderCompleted::decode(&entry.fields) {
+                Some(event) => self.completed.push((entry.id, event)),
+                None => self.malformed_completed.push(entry.id),
+            },
+            Stream::RefundOrder => match RefundRequested::decode(&entry.fields) {
+                Some(event) => self.refunds.push((entry.id, event)),
+                None => self.malformed_refunds.push(entry.id),
+            },
+        }
+    }
+}

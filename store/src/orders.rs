@@ -1,0 +1,103 @@
+//! Orders: each method is one round trip to Redis.
+
+use std::collections::HashMap;
+
+use domain::{Id, Order};
+use upstash_rest::{scripts, Client, Command, Error, Transport, Value};
+
+use crate::keys::Stream;
+use crate::Keys;
+
+const COMPLETE_PAYMENTS: &str = include_str!("lua/complete_payments.lua");
+const RECENT_ORDERS: &str = include_str!("lua/recent_orders.lua");
+
+pub struct Orders<'a, T> {
+    client: &'a Client<T>,
+    keys: &'a Keys,
+}
+
+impl<'a, T: Transport> Orders<'a, T> {
+    pub fn new(client: &'a Client<T>, keys: &'a Keys) -> Self {
+        Self { client, keys }
+    }
+
+    /// Stores a new order, its place in the history and in the pending payments: one transaction.
+    pub async fn create(&self, order: &Order) -> Result<(), Error> {
+        let id = order.id.as_str();
+        let mut hset = Command::new("HSET").arg(self.keys.order(id));
+        for (field, value) in order.to_hash() {
+            hset = hset.arg(field).arg(value);
+        }
+        let created = order.created_at.to_string();
+        let history = Command::new("ZADD").arg(self.keys.orders()).arg(&created).arg(id);
+        let pending = Command::new("ZADD").arg(self.keys.pending_orders()).arg(&created).arg(id);
+        for entry in self.client.transaction([hset, history, pending]).await? {
+            entry?;
+        }
+        Ok(())
+    }
+
+    pub async fn get(&self, id: &Id) -> Result<Option<Order>, Error> {
+        let reply = self.client.send(&Command::new("HGETALL").arg(self.keys.order(id.as_str()))).await?;
+        Ok(order(id.as_str(), reply))
+    }
+
+    /// The `limit` newest orders, newest first.
+    pub async fn recent(&self, limit: u32) -> Result<Vec<Order>, Error> {
+        let eval = scripts::eval(RECENT_ORDERS, [self.keys.orders()], [self.keys.order_prefix(), limit.to_string()]);
+        let items = self.client.run(eval).await?.into_array().unwrap_or_default();
+        Ok(items
+            .chunks(2)
+            .filter_map(|pair| match pair {
+                [id, fields] => order(id.as_str()?, fields.clone()),
+                _ => None,
+            })
+            .collect())
+    }
+
+    /// The payment went through: marks these orders completed and adds their `order_completed`
+    /// events, atomically. Returns how many were still pending.
+    pub async fn complete(&self, ids: &[Id], now_ms: u64) -> Result<u64, Error> {
+        let mut args = vec![self.keys.order_prefix(), now_ms.to_string(), "ids".into()];
+        args.extend(ids.iter().map(ToString::to_string));
+        self.run_complete(args).await
+    }
+
+    /// Completes the payments that have been pending since before `cutoff_ms`: their background
+    /// task died (eviction, deploy). Up to `limit` per call.
+    pub async fn complete_stale(&self, cutoff_ms: u64, limit: u32, now_ms: u64) -> Result<u64, Error> {
+        let args = vec![self.keys.order_prefix(), now_ms.to_string(), "older_than".into(), cutoff_ms.to_string(), limit.to_string()];
+        self.run_complete(args).await
+    }
+
+    fn complete_command(&self, args: Vec<String>) -> Command {
+        let keys = [self.keys.pending_orders(), self.keys.stream(Stream::OrderCompleted)];
+        scripts::eval(COMPLETE_PAYMENTS, keys, args).into_command()
+    }
+
+    /// The stale-payment sweep as a command, for the consumer to put in its read pipeline.
+    pub fn complete_stale_command(&self, cutoff_ms: u64, limit: u32, now_ms: u64) -> Command {
+        let args = vec![self.keys.order_prefix(), now_ms.to_string(), "older_than".into(), cutoff_ms.to_string(), limit.to_string()];
+        self.complete_command(args)
+    }
+
+    async fn run_complete(&self, args: Vec<String>) -> Result<u64, Error> {
+        let reply = self.client.send(&self.complete_command(args)).await?;
+        Ok(reply.as_int().and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
+    }
+}
+
+/// An order from its id and its hash as a flat `[field, value, …]` array.
+pub(crate) fn order(id: &str, fields: Value) -> Option<Order> {
+    let id = Id::parse(id)?;
+    Order::from_hash(id, &flat_map(fields)?)
+}
+
+pub(crate) fn flat_map(fields: Value) -> Option<HashMap<String, String>> {
+    let flat = fields.into_array()?;
+    Some(
+        flat.chunks(2)
+            .filter_map(|kv| Some((kv.first()?.as_str()?.to_owned(), kv.get(1)?.as_str()?.to_owned())))
+            .collect(),
+    )
+}
