@@ -5,6 +5,7 @@
 
 mod frontend;
 mod gateway;
+pub mod http;
 mod process;
 mod redis;
 mod worker;
@@ -56,5 +57,53 @@ impl Stack {
             registry: self.registry.path(),
             log: Some(&log),
         })
+    }
+}
+
+/// The three workers on one stack, as they run in production: service bindings between them
+/// through this stack's dev registry.
+pub struct Shop {
+    pub stack: Stack,
+    pub inventory: Worker,
+    pub payment: Worker,
+    pub consumer: Worker,
+}
+
+/// Vars for each worker of a [`Shop`], on top of wrangler.toml's.
+#[derive(Default, Clone, Copy)]
+pub struct ShopVars<'a> {
+    pub inventory: &'a [(&'a str, &'a str)],
+    pub payment: &'a [(&'a str, &'a str)],
+    pub consumer: &'a [(&'a str, &'a str)],
+}
+
+impl Shop {
+    pub fn start(vars: ShopVars<'_>) -> std::io::Result<Self> {
+        let stack = Stack::start()?;
+        let inventory = stack.worker("inventory", vars.inventory)?;
+        let consumer = stack.worker("consumer-cron", vars.consumer)?;
+        let payment = stack.worker("payment", vars.payment)?;
+        Ok(Self {
+            stack,
+            inventory,
+            payment,
+            consumer,
+        })
+    }
+
+    /// Runs consumer-cron's scheduled handler now (`wrangler dev` never fires crons by itself)
+    /// and returns when it has finished.
+    pub async fn run_consumer(&self) {
+        let url = format!("{}/cdn-cgi/local/scheduled?cron=*+*+*+*+*", self.consumer.url());
+        let answer = http::request("GET", url).send().await;
+        assert_eq!(answer.status, 200, "the scheduled handler runs: {}", answer.raw);
+    }
+
+    /// Replaces the consumer-cron worker with a new one with `vars` (a restart after a crash).
+    /// The old one is stopped first, so that the dev registry names only the new one.
+    pub fn restart_consumer(&mut self, vars: &[(&str, &str)]) -> std::io::Result<()> {
+        self.consumer.stop();
+        self.consumer = self.stack.worker("consumer-cron", vars)?;
+        Ok(())
     }
 }

@@ -14,6 +14,7 @@ use crate::process::{
 pub struct Worker {
     port: u16,
     child: Child,
+    stopped: bool,
 }
 
 /// How to start a worker.
@@ -96,7 +97,11 @@ impl Worker {
                 .unwrap_or_default();
             return Err(io::Error::other(format!("{e}{hint}")));
         }
-        Ok(Self { port, child })
+        Ok(Self {
+            port,
+            child,
+            stopped: false,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -108,12 +113,20 @@ impl Worker {
     }
 
     pub fn is_running(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
+        !self.stopped && matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Stops it (and its workerd) now; also what dropping it does.
+    pub fn stop(&mut self) {
+        if !self.stopped {
+            self.stopped = true;
+            stop_child(&mut self.child);
+        }
     }
 }
 
 impl Drop for Worker {
     fn drop(&mut self) {
-        stop_child(&mut self.child);
+        self.stop();
     }
 }

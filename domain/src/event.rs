@@ -29,7 +29,11 @@ impl OrderCompleted {
     pub fn decode(fields: &BTreeMap<String, Vec<u8>>) -> Option<Self> {
         let quantity: u64 = text(fields, "quantity")?.parse().ok()?;
         (quantity >= 1 && quantity <= crate::Quantity::MAX).then_some(())?;
-        Some(Self { order_id: Id::parse(text(fields, "pk")?)?, product_id: Id::parse(text(fields, "product_id")?)?, quantity })
+        Some(Self {
+            order_id: Id::parse(text(fields, "pk")?)?,
+            product_id: Id::parse(text(fields, "product_id")?)?,
+            quantity,
+        })
     }
 }
 
@@ -47,7 +51,10 @@ mod tests {
     use super::*;
 
     fn fields(pairs: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.as_bytes().to_vec())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+            .collect()
     }
 
     #[test]
@@ -62,22 +69,43 @@ mod tests {
             ("quantity", "3"),
             ("status", "completed"),
         ]);
-        assert_eq!(OrderCompleted::decode(&event), Some(OrderCompleted { order_id: order.clone(), product_id: product, quantity: 3 }));
+        assert_eq!(
+            OrderCompleted::decode(&event),
+            Some(OrderCompleted {
+                order_id: order.clone(),
+                product_id: product,
+                quantity: 3
+            })
+        );
         let refund = fields(&[("pk", order.as_str()), ("refund_reason", "insufficient_stock")]);
-        assert_eq!(RefundRequested::decode(&refund).map(|r| r.reason), Some(RefundReason::InsufficientStock));
+        assert_eq!(
+            RefundRequested::decode(&refund).map(|r| r.reason),
+            Some(RefundReason::InsufficientStock)
+        );
     }
 
     #[test]
     fn malformed_events_do_not_decode() {
         let id = Id::generate(1, [1; 10]);
         for bad in [
-            fields(&[("pk", id.as_str()), ("product_id", id.as_str()), ("quantity", "abc")]),
-            fields(&[("pk", id.as_str()), ("product_id", id.as_str()), ("quantity", "0")]),
+            fields(&[
+                ("pk", id.as_str()),
+                ("product_id", id.as_str()),
+                ("quantity", "abc"),
+            ]),
+            fields(&[
+                ("pk", id.as_str()),
+                ("product_id", id.as_str()),
+                ("quantity", "0"),
+            ]),
             fields(&[("pk", "x"), ("product_id", id.as_str()), ("quantity", "1")]),
             fields(&[("product_id", id.as_str()), ("quantity", "1")]),
         ] {
             assert_eq!(OrderCompleted::decode(&bad), None, "{bad:?}");
         }
-        assert_eq!(RefundRequested::decode(&fields(&[("pk", id.as_str()), ("refund_reason", "bored")])), None);
+        assert_eq!(
+            RefundRequested::decode(&fields(&[("pk", id.as_str()), ("refund_reason", "bored")])),
+            None
+        );
     }
 }

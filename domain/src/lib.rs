@@ -11,8 +11,8 @@ pub mod product;
 pub mod time;
 pub mod validation;
 
-pub use id::Id;
 pub use event::{OrderCompleted, RefundRequested};
+pub use id::Id;
 pub use money::{Cents, FeeRate};
 pub use order::{Order, OrderRequest, OrderStatus, Pricing, RefundReason};
 pub use product::{NewProduct, Product, ProductName, ProductPatch, Quantity};

@@ -25,13 +25,25 @@ impl OrderRequest {
         let fields = object(body)?;
         only_fields(fields, &["id", "product_id", "quantity"])?;
         let id = match (fields.get("id"), fields.get("product_id")) {
-            (Some(_), Some(_)) => return Err(FieldError::new("id", "send the product as id or product_id, not both")),
+            (Some(_), Some(_)) => {
+                return Err(FieldError::new(
+                    "id",
+                    "send the product as id or product_id, not both",
+                ))
+            }
             (Some(v), None) | (None, Some(v)) => v,
             (None, None) => return Err(FieldError::new("id", "id (the product's id) is required")),
         };
-        let id = id.as_str().ok_or_else(|| FieldError::new("id", "id must be a string"))?;
-        let quantity = fields.get("quantity").ok_or_else(|| FieldError::new("quantity", "quantity is required"))?;
-        Ok(Self { product_id: Id::parse(id), quantity: Quantity::parse("quantity", quantity, 1)? })
+        let id = id
+            .as_str()
+            .ok_or_else(|| FieldError::new("id", "id must be a string"))?;
+        let quantity = fields
+            .get("quantity")
+            .ok_or_else(|| FieldError::new("quantity", "quantity is required"))?;
+        Ok(Self {
+            product_id: Id::parse(id),
+            quantity: Quantity::parse("quantity", quantity, 1)?,
+        })
     }
 }
 
@@ -47,7 +59,11 @@ pub struct Pricing {
 impl Pricing {
     pub fn new(price: Cents, quantity: Quantity, rate: FeeRate) -> Self {
         let fee = rate.fee(price);
-        Self { price, fee, total: price.plus(fee).times(quantity.0) }
+        Self {
+            price,
+            fee,
+            total: price.plus(fee).times(quantity.0),
+        }
     }
 }
 
@@ -151,7 +167,13 @@ impl Order {
             ("fee", self.fee.0.to_string()),
             ("total", self.total.0.to_string()),
             ("quantity", self.quantity.0.to_string()),
-            ("status", serde_json::to_value(self.status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()),
+            (
+                "status",
+                serde_json::to_value(self.status)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+            ),
             ("created_at", self.created_at.to_string()),
             ("updated_at", self.updated_at.to_string()),
         ];
@@ -188,7 +210,14 @@ mod tests {
     #[test]
     fn the_tutorial_order_costs_72_for_3_at_20() {
         let pricing = Pricing::new(Cents(2000), Quantity(3), FeeRate::TUTORIAL);
-        assert_eq!(pricing, Pricing { price: Cents(2000), fee: Cents(400), total: Cents(7200) });
+        assert_eq!(
+            pricing,
+            Pricing {
+                price: Cents(2000),
+                fee: Cents(400),
+                total: Cents(7200)
+            }
+        );
     }
 
     #[test]
@@ -198,7 +227,12 @@ mod tests {
         let b = OrderRequest::from_json(&json!({"product_id": id.as_str(), "quantity": 3})).unwrap();
         assert_eq!(a, b);
         assert_eq!(a.product_id, Some(id));
-        assert_eq!(OrderRequest::from_json(&json!({"id": "nope", "quantity": 1})).unwrap().product_id, None);
+        assert_eq!(
+            OrderRequest::from_json(&json!({"id": "nope", "quantity": 1}))
+                .unwrap()
+                .product_id,
+            None
+        );
     }
 
     #[test]
@@ -226,7 +260,11 @@ mod tests {
             Pricing::new(Cents(2000), Quantity(3), FeeRate::TUTORIAL),
             1_795_623_553_161,
         );
-        let hash: HashMap<String, String> = order.to_hash().into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        let hash: HashMap<String, String> = order
+            .to_hash()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
         assert_eq!(Order::from_hash(order.id.clone(), &hash), Some(order.clone()));
         let shown = serde_json::to_value(&order).unwrap();
         assert_eq!(shown["price"], json!(20));

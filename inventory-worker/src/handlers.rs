@@ -1,11 +1,10 @@
 use domain::{Id, NewProduct, Product, ProductPatch};
-use serde_json::json;
 use store::{Inventory, Keys};
 use upstash_rest::{Client, FetchTransport};
 use worker::{Env, Request, Response, RouteContext};
 use worker_http::config::{self, runtime};
 use worker_http::respond::{json, no_content};
-use worker_http::{auth, body, ApiError};
+use worker_http::{auth, body, health, ApiError};
 
 type Answer = Result<Response, ApiError>;
 
@@ -47,12 +46,7 @@ pub async fn health(env: &Env) -> Answer {
         Ok(app) => app.inventory().ping().await.is_ok(),
         Err(_) => false,
     };
-    let status = if redis_ok { 200 } else { 503 };
-    let redis = if redis_ok { "ok" } else { "unreachable" };
-    json(
-        status,
-        &json!({"status": if redis_ok { "ok" } else { "degraded" }, "service": "inventory", "redis": redis}),
-    )
+    health::answer("inventory", redis_ok)
 }
 
 pub async fn list(env: &Env) -> Answer {

@@ -7,7 +7,9 @@
 use domain::{OrderCompleted, RefundRequested};
 use serde::Serialize;
 use upstash_rest::streams::{self, NEW_ENTRIES};
-use upstash_rest::{scripts, AutoClaim, Client, Command, Error, StreamEntry, StreamId, Transport, TypedCommand};
+use upstash_rest::{
+    scripts, AutoClaim, Client, Command, Error, StreamEntry, StreamId, Transport, TypedCommand,
+};
 
 use crate::keys::Stream;
 use crate::{Keys, Orders};
@@ -88,7 +90,10 @@ pub struct Batch {
 
 impl Batch {
     pub fn len(&self) -> usize {
-        self.completed.len() + self.refunds.len() + self.malformed_completed.len() + self.malformed_refunds.len()
+        self.completed.len()
+            + self.refunds.len()
+            + self.malformed_completed.len()
+            + self.malformed_refunds.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -118,15 +123,24 @@ pub struct Consumer<'a, T> {
 
 impl<'a, T: Transport> Consumer<'a, T> {
     pub fn new(client: &'a Client<T>, keys: &'a Keys, settings: Settings) -> Self {
-        Self { client, keys, settings }
+        Self {
+            client,
+            keys,
+            settings,
+        }
     }
 
     /// Creates both groups from the start of their streams (MKSTREAM, so a consumer that starts
     /// before the first order works; BUSYGROUP is fine). One round trip.
     pub async fn ensure_groups(&self) -> Result<(), Error> {
-        let creates: Vec<TypedCommand<bool>> =
-            Stream::ALL.iter().map(|&s| streams::xgroup_create(self.keys.stream(s), s.group(), "0")).collect();
-        let entries = self.client.pipeline(creates.iter().map(TypedCommand::command)).await?;
+        let creates: Vec<TypedCommand<bool>> = Stream::ALL
+            .iter()
+            .map(|&s| streams::xgroup_create(self.keys.stream(s), s.group(), "0"))
+            .collect();
+        let entries = self
+            .client
+            .pipeline(creates.iter().map(TypedCommand::command))
+            .await?;
         for (create, entry) in creates.iter().zip(entries) {
             create.decode(entry)?;
         }
@@ -145,7 +159,10 @@ impl<'a, T: Transport> Consumer<'a, T> {
             }
             other => other,
         };
-        batch.map(|b| Batch { payments_recovered: recovered, ..b })
+        batch.map(|b| Batch {
+            payments_recovered: recovered,
+            ..b
+        })
     }
 
     async fn try_read(&self, now_ms: u64, sweep: bool, recovered: &mut u64) -> Result<Batch, Error> {
@@ -159,7 +176,14 @@ impl<'a, T: Transport> Consumer<'a, T> {
         let mut reads = Vec::new();
         for stream in Stream::ALL {
             let key = self.keys.stream(stream);
-            let claim = streams::xautoclaim(&key, stream.group(), &s.consumer, s.reclaim_idle_ms, StreamId::ZERO, s.batch_size);
+            let claim = streams::xautoclaim(
+                &key,
+                stream.group(),
+                &s.consumer,
+                s.reclaim_idle_ms,
+                StreamId::ZERO,
+                s.batch_size,
+            );
             let new = streams::xreadgroup(stream.group(), &s.consumer, &key, NEW_ENTRIES, s.batch_size);
             commands.push(claim.command().clone());
             commands.push(new.command().clone());
@@ -168,13 +192,25 @@ impl<'a, T: Transport> Consumer<'a, T> {
         let mut entries = self.client.pipeline(&commands).await?.into_iter();
         let mut batch = Batch::default();
         if sweep {
-            let swept = entries.next().ok_or_else(|| Error::Decode("missing reply".into()))??;
+            let swept = entries
+                .next()
+                .ok_or_else(|| Error::Decode("missing reply".into()))??;
             *recovered += swept.as_int().and_then(|n| u64::try_from(n).ok()).unwrap_or(0);
         }
-        entries.next().ok_or_else(|| Error::Decode("missing reply".into()))??;
+        entries
+            .next()
+            .ok_or_else(|| Error::Decode("missing reply".into()))??;
         for (stream, claim, new) in reads {
-            let claimed: AutoClaim = claim.decode(entries.next().ok_or_else(|| Error::Decode("missing reply".into()))?)?;
-            let fresh: Vec<StreamEntry> = new.decode(entries.next().ok_or_else(|| Error::Decode("missing reply".into()))?)?;
+            let claimed: AutoClaim = claim.decode(
+                entries
+                    .next()
+                    .ok_or_else(|| Error::Decode("missing reply".into()))?,
+            )?;
+            let fresh: Vec<StreamEntry> = new.decode(
+                entries
+                    .next()
+                    .ok_or_else(|| Error::Decode("missing reply".into()))?,
+            )?;
             batch.full |= fresh.len() as u64 >= s.batch_size || claimed.entries.len() as u64 >= s.batch_size;
             for entry in claimed.entries.into_iter().chain(fresh).filter(|e| !e.deleted) {
                 batch.add(stream, entry);
@@ -185,7 +221,11 @@ impl<'a, T: Transport> Consumer<'a, T> {
 
     /// Applies a batch (one round trip, atomic). An empty batch costs nothing.
     pub async fn apply(&self, batch: &Batch, now_ms: u64) -> Result<Report, Error> {
-        let mut report = Report { payments_recovered: batch.payments_recovered, read: batch.len() as u64, ..Report::default() };
+        let mut report = Report {
+            payments_recovered: batch.payments_recovered,
+            read: batch.len() as u64,
+            ..Report::default()
+        };
         if batch.is_empty() {
             return Ok(report);
         }
@@ -195,10 +235,19 @@ impl<'a, T: Transport> Consumer<'a, T> {
             self.keys.dead_letters(Stream::OrderCompleted),
             self.keys.dead_letters(Stream::RefundOrder),
         ];
-        let mut args = vec![self.keys.prefix().to_owned(), now_ms.to_string(), self.settings.max_deliveries.to_string()];
+        let mut args = vec![
+            self.keys.prefix().to_owned(),
+            now_ms.to_string(),
+            self.settings.max_deliveries.to_string(),
+        ];
         args.push(batch.completed.len().to_string());
         for (id, e) in &batch.completed {
-            args.extend([id.to_string(), e.order_id.to_string(), e.product_id.to_string(), e.quantity.to_string()]);
+            args.extend([
+                id.to_string(),
+                e.order_id.to_string(),
+                e.product_id.to_string(),
+                e.quantity.to_string(),
+            ]);
         }
         args.push(batch.refunds.len().to_string());
         for (id, e) in &batch.refunds {
@@ -234,7 +283,12 @@ impl<'a, T: Transport> Consumer<'a, T> {
     }
 
     /// Reads and applies batches until there is nothing left or `budget_ms` has passed.
-    pub async fn drain(&self, clock: impl Fn() -> u64, budget_ms: u64, fault: Option<Fault>) -> Result<Report, Error> {
+    pub async fn drain(
+        &self,
+        clock: impl Fn() -> u64,
+        budget_ms: u64,
+        fault: Option<Fault>,
+    ) -> Result<Report, Error> {
         let started = clock();
         let mut report = Report::default();
         let mut sweep = true;
@@ -242,7 +296,10 @@ impl<'a, T: Transport> Consumer<'a, T> {
             let batch = self.read(clock(), sweep).await?;
             sweep = false;
             if fault == Some(Fault::CrashAfterRead) && !batch.is_empty() {
-                return Err(Error::Transport { message: "fault injected: crash after read".into(), maybe_sent: true });
+                return Err(Error::Transport {
+                    message: "fault injected: crash after read".into(),
+                    maybe_sent: true,
+                });
             }
             let done = self.apply(&batch, clock()).await?;
             report += done;
@@ -264,14 +321,40 @@ impl<'a, T: Transport> Consumer<'a, T> {
         }
         commands.push(Command::new("GET").arg(self.keys.consumer_last_run()));
         let entries = self.client.pipeline(&commands).await?;
-        let number = |i: usize| entries.get(i).and_then(|e| e.as_ref().ok()).and_then(|v| v.as_int()).unwrap_or(0) as u64;
+        let number = |i: usize| {
+            entries
+                .get(i)
+                .and_then(|e| e.as_ref().ok())
+                .and_then(|v| v.as_int())
+                .unwrap_or(0) as u64
+        };
         // A group that does not exist yet (NOGROUP) has nothing pending.
         let pending = |i: usize| {
-            entries.get(i).and_then(|e| e.as_ref().ok()).and_then(|v| v.as_array()).and_then(|a| a.first()).and_then(|v| v.as_int()).unwrap_or(0) as u64
+            entries
+                .get(i)
+                .and_then(|e| e.as_ref().ok())
+                .and_then(|v| v.as_array())
+                .and_then(|a| a.first())
+                .and_then(|v| v.as_int())
+                .unwrap_or(0) as u64
         };
-        let stats = |base: usize| StreamStats { length: number(base), pending: pending(base + 1), dead_letters: number(base + 2) };
-        let last_run = entries.get(6).and_then(|e| e.as_ref().ok()).and_then(|v| v.as_str()).and_then(|s| s.parse().ok());
-        Ok(([(Stream::OrderCompleted, stats(0)), (Stream::RefundOrder, stats(3))], last_run))
+        let stats = |base: usize| StreamStats {
+            length: number(base),
+            pending: pending(base + 1),
+            dead_letters: number(base + 2),
+        };
+        let last_run = entries
+            .get(6)
+            .and_then(|e| e.as_ref().ok())
+            .and_then(|v| v.as_str())
+            .and_then(|s| s.parse().ok());
+        Ok((
+            [
+                (Stream::OrderCompleted, stats(0)),
+                (Stream::RefundOrder, stats(3)),
+            ],
+            last_run,
+        ))
     }
 }
 

@@ -30,7 +30,10 @@ impl<'a, T: Transport> Orders<'a, T> {
         }
         let created = order.created_at.to_string();
         let history = Command::new("ZADD").arg(self.keys.orders()).arg(&created).arg(id);
-        let pending = Command::new("ZADD").arg(self.keys.pending_orders()).arg(&created).arg(id);
+        let pending = Command::new("ZADD")
+            .arg(self.keys.pending_orders())
+            .arg(&created)
+            .arg(id);
         for entry in self.client.transaction([hset, history, pending]).await? {
             entry?;
         }
@@ -38,13 +41,20 @@ impl<'a, T: Transport> Orders<'a, T> {
     }
 
     pub async fn get(&self, id: &Id) -> Result<Option<Order>, Error> {
-        let reply = self.client.send(&Command::new("HGETALL").arg(self.keys.order(id.as_str()))).await?;
+        let reply = self
+            .client
+            .send(&Command::new("HGETALL").arg(self.keys.order(id.as_str())))
+            .await?;
         Ok(order(id.as_str(), reply))
     }
 
     /// The `limit` newest orders, newest first.
     pub async fn recent(&self, limit: u32) -> Result<Vec<Order>, Error> {
-        let eval = scripts::eval(RECENT_ORDERS, [self.keys.orders()], [self.keys.order_prefix(), limit.to_string()]);
+        let eval = scripts::eval(
+            RECENT_ORDERS,
+            [self.keys.orders()],
+            [self.keys.order_prefix(), limit.to_string()],
+        );
         let items = self.client.run(eval).await?.into_array().unwrap_or_default();
         Ok(items
             .chunks(2)
@@ -66,18 +76,33 @@ impl<'a, T: Transport> Orders<'a, T> {
     /// Completes the payments that have been pending since before `cutoff_ms`: their background
     /// task died (eviction, deploy). Up to `limit` per call.
     pub async fn complete_stale(&self, cutoff_ms: u64, limit: u32, now_ms: u64) -> Result<u64, Error> {
-        let args = vec![self.keys.order_prefix(), now_ms.to_string(), "older_than".into(), cutoff_ms.to_string(), limit.to_string()];
+        let args = vec![
+            self.keys.order_prefix(),
+            now_ms.to_string(),
+            "older_than".into(),
+            cutoff_ms.to_string(),
+            limit.to_string(),
+        ];
         self.run_complete(args).await
     }
 
     fn complete_command(&self, args: Vec<String>) -> Command {
-        let keys = [self.keys.pending_orders(), self.keys.stream(Stream::OrderCompleted)];
+        let keys = [
+            self.keys.pending_orders(),
+            self.keys.stream(Stream::OrderCompleted),
+        ];
         scripts::eval(COMPLETE_PAYMENTS, keys, args).into_command()
     }
 
     /// The stale-payment sweep as a command, for the consumer to put in its read pipeline.
     pub fn complete_stale_command(&self, cutoff_ms: u64, limit: u32, now_ms: u64) -> Command {
-        let args = vec![self.keys.order_prefix(), now_ms.to_string(), "older_than".into(), cutoff_ms.to_string(), limit.to_string()];
+        let args = vec![
+            self.keys.order_prefix(),
+            now_ms.to_string(),
+            "older_than".into(),
+            cutoff_ms.to_string(),
+            limit.to_string(),
+        ];
         self.complete_command(args)
     }
 

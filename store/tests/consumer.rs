@@ -18,8 +18,13 @@ struct World {
 impl World {
     fn new() -> Self {
         let stack = Stack::start().unwrap();
-        let client = Client::native(Config::new(stack.gateway.url(), stack.gateway.token()).unwrap()).unwrap();
-        Self { stack, client, keys: Keys::new("t:") }
+        let client =
+            Client::native(Config::new(stack.gateway.url(), stack.gateway.token()).unwrap()).unwrap();
+        Self {
+            stack,
+            client,
+            keys: Keys::new("t:"),
+        }
     }
 
     fn consumer(&self, settings: Settings) -> Consumer<'_, ReqwestTransport> {
@@ -28,18 +33,29 @@ impl World {
 
     async fn product(&self, n: u8, quantity: u64) -> Id {
         let id = Id::generate(1_000 + u64::from(n), [n; 10]);
-        let new = NewProduct::from_json(&json!({"name": format!("p{n}"), "price": 20, "quantity": quantity})).unwrap();
-        assert!(Inventory::new(&self.client, &self.keys).create(&id, &new, 1).await.unwrap());
+        let new = NewProduct::from_json(&json!({"name": format!("p{n}"), "price": 20, "quantity": quantity}))
+            .unwrap();
+        assert!(Inventory::new(&self.client, &self.keys)
+            .create(&id, &new, 1)
+            .await
+            .unwrap());
         id
     }
 
     async fn stock(&self, id: &Id) -> Option<u64> {
-        Inventory::new(&self.client, &self.keys).get(id).await.unwrap().map(|p| p.quantity.0)
+        Inventory::new(&self.client, &self.keys)
+            .get(id)
+            .await
+            .unwrap()
+            .map(|p| p.quantity.0)
     }
 
     /// A paid order: placed, then completed (its event added).
     async fn paid_order(&self, n: u32, product: &Id, quantity: u64) -> Id {
-        let id = Id::generate(2_000 + u64::from(n), (n as u128).to_be_bytes()[6..].try_into().unwrap());
+        let id = Id::generate(
+            2_000 + u64::from(n),
+            (n as u128).to_be_bytes()[6..].try_into().unwrap(),
+        );
         let pricing = Pricing::new(Cents(2000), Quantity(quantity), FeeRate::TUTORIAL);
         let order = Order::place(id.clone(), product.clone(), Quantity(quantity), pricing, 10);
         let orders = Orders::new(&self.client, &self.keys);
@@ -49,7 +65,11 @@ impl World {
     }
 
     async fn order(&self, id: &Id) -> Order {
-        Orders::new(&self.client, &self.keys).get(id).await.unwrap().unwrap()
+        Orders::new(&self.client, &self.keys)
+            .get(id)
+            .await
+            .unwrap()
+            .unwrap()
     }
 
     async fn xadd(&self, stream: Stream, fields: &[(&str, &str)]) {
@@ -66,11 +86,17 @@ impl World {
 }
 
 fn clock() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64
 }
 
 fn fast() -> Settings {
-    Settings { reclaim_idle_ms: 0, ..Settings::default() }
+    Settings {
+        reclaim_idle_ms: 0,
+        ..Settings::default()
+    }
 }
 
 #[tokio::test]
@@ -78,14 +104,28 @@ async fn completing_twice_adds_one_event_and_the_stock_is_taken_once() {
     let w = World::new();
     let product = w.product(1, 100).await;
     let order = w.paid_order(1, &product, 3).await;
-    assert_eq!(Orders::new(&w.client, &w.keys).complete(std::slice::from_ref(&order), 30).await.unwrap(), 0);
+    assert_eq!(
+        Orders::new(&w.client, &w.keys)
+            .complete(std::slice::from_ref(&order), 30)
+            .await
+            .unwrap(),
+        0
+    );
     assert_eq!(w.order(&order).await.status, OrderStatus::Completed);
 
-    let report = w.consumer(Settings::default()).drain(clock, 5_000, None).await.unwrap();
+    let report = w
+        .consumer(Settings::default())
+        .drain(clock, 5_000, None)
+        .await
+        .unwrap();
     assert_eq!((report.read, report.applied), (1, 1));
     assert_eq!(w.stock(&product).await, Some(97));
     // Run again: nothing new.
-    let again = w.consumer(Settings::default()).drain(clock, 5_000, None).await.unwrap();
+    let again = w
+        .consumer(Settings::default())
+        .drain(clock, 5_000, None)
+        .await
+        .unwrap();
     assert_eq!(again.read, 0);
     assert_eq!(w.stock(&product).await, Some(97));
 }
@@ -95,11 +135,27 @@ async fn a_replayed_event_changes_the_stock_once() {
     let w = World::new();
     let product = w.product(1, 10).await;
     let order = w.paid_order(1, &product, 2).await;
-    w.consumer(Settings::default()).drain(clock, 5_000, None).await.unwrap();
+    w.consumer(Settings::default())
+        .drain(clock, 5_000, None)
+        .await
+        .unwrap();
     assert_eq!(w.stock(&product).await, Some(8));
     let (o, p) = (order.to_string(), product.to_string());
-    w.xadd(Stream::OrderCompleted, &[("pk", &o), ("product_id", &p), ("quantity", "2"), ("status", "completed")]).await;
-    let report = w.consumer(Settings::default()).drain(clock, 5_000, None).await.unwrap();
+    w.xadd(
+        Stream::OrderCompleted,
+        &[
+            ("pk", &o),
+            ("product_id", &p),
+            ("quantity", "2"),
+            ("status", "completed"),
+        ],
+    )
+    .await;
+    let report = w
+        .consumer(Settings::default())
+        .drain(clock, 5_000, None)
+        .await
+        .unwrap();
     assert_eq!((report.read, report.duplicates, report.applied), (1, 1, 0));
     assert_eq!(w.stock(&product).await, Some(8));
 }
@@ -112,11 +168,24 @@ async fn deleted_product_and_short_stock_are_refunded_with_their_reason() {
     let a = w.paid_order(1, &gone, 1).await;
     let b = w.paid_order(2, &short, 2).await;
     assert!(Inventory::new(&w.client, &w.keys).delete(&gone).await.unwrap());
-    let report = w.consumer(Settings::default()).drain(clock, 5_000, None).await.unwrap();
-    assert_eq!((report.refund_requests, report.refunded, report.applied), (2, 2, 0));
+    let report = w
+        .consumer(Settings::default())
+        .drain(clock, 5_000, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        (report.refund_requests, report.refunded, report.applied),
+        (2, 2, 0)
+    );
     let (a, b) = (w.order(&a).await, w.order(&b).await);
-    assert_eq!((a.status, a.refund_reason), (OrderStatus::Refunded, Some(RefundReason::ProductDeleted)));
-    assert_eq!((b.status, b.refund_reason), (OrderStatus::Refunded, Some(RefundReason::InsufficientStock)));
+    assert_eq!(
+        (a.status, a.refund_reason),
+        (OrderStatus::Refunded, Some(RefundReason::ProductDeleted))
+    );
+    assert_eq!(
+        (b.status, b.refund_reason),
+        (OrderStatus::Refunded, Some(RefundReason::InsufficientStock))
+    );
     assert_eq!(w.stock(&short).await, Some(1), "stock untouched");
 }
 
@@ -127,7 +196,10 @@ async fn a_crash_after_reading_loses_nothing_and_doubles_nothing() {
     for n in 0..5 {
         w.paid_order(n, &product, 1).await;
     }
-    let crashed = w.consumer(fast()).drain(clock, 5_000, Some(Fault::CrashAfterRead)).await;
+    let crashed = w
+        .consumer(fast())
+        .drain(clock, 5_000, Some(Fault::CrashAfterRead))
+        .await;
     assert!(crashed.is_err());
     assert_eq!(w.stock(&product).await, Some(50), "nothing applied");
     let (stats, _) = w.consumer(fast()).stats().await.unwrap();
@@ -137,22 +209,35 @@ async fn a_crash_after_reading_loses_nothing_and_doubles_nothing() {
     assert_eq!(report.applied, 5, "reclaimed and applied");
     assert_eq!(w.stock(&product).await, Some(45));
     let (stats, _) = w.consumer(fast()).stats().await.unwrap();
-    assert_eq!((stats[0].1.pending, stats[0].1.length), (0, 0), "acknowledged and trimmed");
+    assert_eq!(
+        (stats[0].1.pending, stats[0].1.length),
+        (0, 0),
+        "acknowledged and trimmed"
+    );
 }
 
 #[tokio::test]
 async fn a_malformed_event_is_dead_lettered_after_five_deliveries_without_blocking_others() {
     let w = World::new();
     let product = w.product(1, 10).await;
-    w.xadd(Stream::OrderCompleted, &[("pk", "garbage"), ("quantity", "many")]).await;
+    w.xadd(Stream::OrderCompleted, &[("pk", "garbage"), ("quantity", "many")])
+        .await;
     w.paid_order(1, &product, 1).await;
     let consumer = w.consumer(fast());
     let first = consumer.drain(clock, 5_000, None).await.unwrap();
-    assert_eq!((first.applied, first.held), (1, 1), "the good event does not wait");
+    assert_eq!(
+        (first.applied, first.held),
+        (1, 1),
+        "the good event does not wait"
+    );
     for delivery in 2..=5 {
         let report = consumer.drain(clock, 5_000, None).await.unwrap();
         let expected = if delivery == 5 { (0, 1) } else { (1, 0) };
-        assert_eq!((report.held, report.dead_lettered), expected, "delivery {delivery}");
+        assert_eq!(
+            (report.held, report.dead_lettered),
+            expected,
+            "delivery {delivery}"
+        );
     }
     let (stats, last_run) = consumer.stats().await.unwrap();
     assert_eq!((stats[0].1.dead_letters, stats[0].1.pending), (1, 0));
@@ -169,7 +254,11 @@ async fn a_batch_of_100_events_costs_two_round_trips_and_the_run_three() {
     }
     w.consumer(Settings::default()).ensure_groups().await.unwrap();
     let before = w.round_trips();
-    let report = w.consumer(Settings::default()).drain(clock, 10_000, None).await.unwrap();
+    let report = w
+        .consumer(Settings::default())
+        .drain(clock, 10_000, None)
+        .await
+        .unwrap();
     let trips = w.round_trips() - before;
     assert_eq!((report.applied, report.batches), (100, 1));
     // read (full batch) + apply + one more read that finds the stream empty.
@@ -186,7 +275,11 @@ async fn the_sweep_completes_lost_payments() {
     let placed_at = clock() - 60_000;
     let order = Order::place(id.clone(), product.clone(), Quantity(1), pricing, placed_at);
     Orders::new(&w.client, &w.keys).create(&order).await.unwrap();
-    let report = w.consumer(Settings::default()).drain(clock, 5_000, None).await.unwrap();
+    let report = w
+        .consumer(Settings::default())
+        .drain(clock, 5_000, None)
+        .await
+        .unwrap();
     assert_eq!((report.payments_recovered, report.applied), (1, 1));
     assert_eq!(w.order(&id).await.status, OrderStatus::Completed);
     assert_eq!(w.stock(&product).await, Some(9));

@@ -11,6 +11,41 @@ pub fn var(env: &Env, name: &str) -> Option<String> {
         .filter(|v| !v.trim().is_empty())
 }
 
+/// Where this deployment's keys live in Redis (`KEY_PREFIX`, default `shop:`).
+pub fn keys(env: &Env) -> store::Keys {
+    store::Keys::new(var(env, "KEY_PREFIX").unwrap_or_else(|| "shop:".into()))
+}
+
+/// A whole number from a var, or `default` when it is unset; a malformed value is logged and
+/// ignored rather than taking the service down.
+pub fn number(env: &Env, name: &str, default: u64) -> u64 {
+    match var(env, name).map(|v| v.trim().parse::<u64>()) {
+        None => default,
+        Some(Ok(n)) => n,
+        Some(Err(_)) => {
+            worker::console_error!("{name} is not a whole number; using {default}");
+            default
+        }
+    }
+}
+
+/// Test-only fault switches (`FAULTS`, comma-separated; empty in every real deployment).
+pub fn fault(env: &Env, name: &str) -> bool {
+    var(env, "FAULTS").is_some_and(|faults| faults.split(',').any(|f| f.trim() == name))
+}
+
+/// The proof that a request to consumer-cron's `/run` comes from our payment worker: derived from
+/// the Redis token both workers hold (whoever knows that token can change the data anyway), so it
+/// needs no secret of its own and the token itself never travels in a header.
+pub fn nudge_token(env: &Env) -> Option<String> {
+    let token = var(env, "UPSTASH_REDIS_REST_TOKEN")?;
+    Some(
+        sha1_smol::Sha1::from(format!("consumer-nudge:{token}"))
+            .digest()
+            .to_string(),
+    )
+}
+
 /// The Upstash client from `UPSTASH_REDIS_REST_URL` and `UPSTASH_REDIS_REST_TOKEN`. Missing
 /// settings are a 503 (the service is not usable yet), logged without their values.
 #[cfg(target_arch = "wasm32")]

@@ -7,9 +7,11 @@ pub mod body;
 pub mod config;
 pub mod cors;
 pub mod error;
+pub mod health;
 pub mod respond;
 pub mod serve;
 
+pub use domain::FieldError;
 pub use error::ApiError;
 pub use respond::{json, reply};
 pub use serve::serve;

@@ -1,0 +1,118 @@
+//! A small HTTP client for tests that drive the workers: every answer is checked to be no 500 and
+//! parsed as JSON when it is JSON.
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// An answer: status, JSON body (Null when empty or not JSON), and the headers tests look at.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Value,
+    pub raw: String,
+    pub content_type: Option<String>,
+    pub allow_origin: Option<String>,
+}
+
+impl Answer {
+    /// The code of the common error shape `{"error": {"code", "message"}}`.
+    pub fn error_code(&self) -> &str {
+        self.body["error"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("not an error body: {}", self.raw))
+    }
+
+    /// `body[field]` as a string (ids).
+    pub fn text(&self, field: &str) -> String {
+        self.body[field]
+            .as_str()
+            .unwrap_or_else(|| panic!("no string {field} in {}", self.raw))
+            .to_owned()
+    }
+}
+
+pub struct Request {
+    method: reqwest::Method,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: Option<Vec<u8>>,
+}
+
+pub fn request(method: &str, url: impl Into<String>) -> Request {
+    Request {
+        method: method.parse().expect("an HTTP method"),
+        url: url.into(),
+        headers: vec![],
+        body: None,
+    }
+}
+
+impl Request {
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn json(self, body: &Value) -> Self {
+        self.raw_body("application/json", body.to_string())
+    }
+
+    pub fn raw_body(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        self.body = Some(body.into());
+        self.header("Content-Type", content_type)
+    }
+
+    /// Sends it; panics on a 500 (never acceptable) or when nothing answers.
+    pub async fn send(self) -> Answer {
+        let mut req = reqwest::Client::new().request(self.method, &self.url);
+        for (name, value) in &self.headers {
+            req = req.header(name, value);
+        }
+        if let Some(body) = self.body {
+            req = req.body(body);
+        }
+        let res = req
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{} does not answer: {e}", self.url));
+        let header = |name: &str| {
+            res.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let (content_type, allow_origin) = (header("content-type"), header("access-control-allow-origin"));
+        let status = res.status().as_u16();
+        let raw = res.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&raw).unwrap_or(Value::Null);
+        assert_ne!(status, 500, "never a 500: {raw}");
+        Answer {
+            status,
+            body,
+            raw,
+            content_type,
+            allow_origin,
+        }
+    }
+}
+
+/// Polls `check` every 50 ms until it gives `Some`, or panics after `limit` saying `what`.
+pub async fn eventually<T, F, Fut>(limit: Duration, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {limit:?} waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -1,0 +1,250 @@
+//! The tutorial's stories end to end, and what a customer can get wrong.
+
+mod common;
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use common::*;
+use dev_stack::{Shop, ShopVars};
+use serde_json::json;
+
+fn shop() -> &'static Shop {
+    static SHOP: OnceLock<Shop> = OnceLock::new();
+    SHOP.get_or_init(|| {
+        Shop::start(ShopVars {
+            payment: &[FAST_PAYMENT],
+            ..ShopVars::default()
+        })
+        .expect("the shop starts")
+    })
+}
+
+#[tokio::test]
+async fn the_tutorial_story_order_3_at_20_then_completed_and_stock_97() {
+    let shop = shop();
+    let product = create_product(shop, "Tutorial widget", 20.0, 100).await;
+    let placed = order(shop, &product, 3).await;
+    assert_eq!(placed.status, 201, "{}", placed.raw);
+    let body = &placed.body;
+    assert_eq!(
+        (
+            &body["product_id"],
+            &body["price"],
+            &body["fee"],
+            &body["total"],
+            &body["quantity"],
+            &body["status"],
+            &body["refund_reason"]
+        ),
+        (
+            &json!(product),
+            &json!(20),
+            &json!(4),
+            &json!(72),
+            &json!(3),
+            &json!("pending"),
+            &json!(null)
+        )
+    );
+    assert!(
+        body["created_at"].as_str().unwrap().ends_with('Z'),
+        "RFC 3339 UTC"
+    );
+
+    let done = settled(shop, &placed.text("id"), Duration::from_secs(10)).await;
+    assert_eq!(done["status"], "completed");
+    // The nudge makes the stock follow within about a second, with no cron run.
+    eventually(Duration::from_secs(3), "the stock to drop to 97", || async {
+        (stock(shop, &product).await == Some(97)).then_some(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_tutorial_refund_product_deleted_before_payment() {
+    let shop = shop();
+    let product = create_product(shop, "Deleted soon", 20.0, 100).await;
+    let placed = order(shop, &product, 1).await;
+    assert_eq!(placed.status, 201);
+    let deleted = request("DELETE", format!("{}/products/{product}", shop.inventory.url()))
+        .send()
+        .await;
+    assert_eq!(deleted.status, 204);
+
+    let id = placed.text("id");
+    let refunded = eventually(Duration::from_secs(10), "the refund", || async {
+        let order = get_order(shop, &id).await;
+        (order["status"] == "refunded").then_some(order)
+    })
+    .await;
+    assert_eq!(refunded["refund_reason"], "product_deleted");
+    assert_eq!(stock(shop, &product).await, None, "the product stays deleted");
+}
+
+#[tokio::test]
+async fn fee_and_total_in_cents() {
+    let shop = shop();
+    let product = create_product(shop, "Odd price", 19.99, 10).await;
+    let placed = order(shop, &product, 2).await;
+    // fee: 20% of 19.99 = 3.998, rounded to 4.00; total: (19.99 + 4.00) × 2 = 47.98
+    assert_eq!(
+        (&placed.body["price"], &placed.body["fee"], &placed.body["total"]),
+        (&json!(19.99), &json!(4), &json!(47.98))
+    );
+}
+
+#[tokio::test]
+async fn bad_orders_are_refused_and_cost_nothing() {
+    let shop = shop();
+    let product = create_product(shop, "Few", 5.0, 2).await;
+    let base = shop.payment.url();
+
+    let unknown = order(shop, "01ARZ3NDEKTSV4RRFFQ69G5FAV", 1).await;
+    assert_eq!((unknown.status, unknown.error_code()), (404, "not_found"));
+    assert_eq!(order(shop, "not-an-id", 1).await.status, 404);
+
+    let too_many = order(shop, &product, 3).await;
+    assert_eq!(
+        (too_many.status, too_many.error_code()),
+        (409, "insufficient_stock")
+    );
+    assert!(
+        too_many.body["error"]["message"].as_str().unwrap().contains('2'),
+        "{}",
+        too_many.raw
+    );
+
+    for (body, field) in [
+        (json!({"id": product, "quantity": 0}), "quantity"),
+        (json!({"id": product, "quantity": 1.5}), "quantity"),
+        (json!({"id": product}), "quantity"),
+        (json!({"quantity": 1}), "id"),
+        (json!({"id": product, "quantity": 1, "price": 0.01}), "price"),
+    ] {
+        let answer = request("POST", format!("{base}/orders")).json(&body).send().await;
+        assert_eq!(
+            (answer.status, answer.error_code()),
+            (422, "validation_failed"),
+            "{body}"
+        );
+        assert_eq!(answer.body["error"]["field"], field, "{body}");
+    }
+    let malformed = request("POST", format!("{base}/orders"))
+        .raw_body("application/json", "{")
+        .send()
+        .await;
+    assert_eq!((malformed.status, malformed.error_code()), (400, "bad_json"));
+    let text = request("POST", format!("{base}/orders"))
+        .raw_body("text/plain", "{}")
+        .send()
+        .await;
+    assert_eq!(text.status, 415);
+
+    let strings = request("POST", format!("{base}/orders"))
+        .json(&json!({"product_id": product, "quantity": "2"}))
+        .send()
+        .await;
+    assert_eq!(
+        strings.status, 201,
+        "product_id and a numeric string are accepted: {}",
+        strings.raw
+    );
+
+    assert_eq!(
+        request("GET", format!("{base}/orders/01ARZ3NDEKTSV4RRFFQ69G5FAV"))
+            .send()
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        request("DELETE", format!("{base}/orders")).send().await.status,
+        405
+    );
+    for limit in ["0", "501", "x", "-1"] {
+        let answer = request("GET", format!("{base}/orders?limit={limit}"))
+            .send()
+            .await;
+        assert_eq!(
+            (answer.status, answer.body["error"]["field"].clone()),
+            (422, json!("limit")),
+            "limit={limit}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_history_is_newest_first() {
+    let shop = shop();
+    let product = create_product(shop, "History", 1.0, 100).await;
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        ids.push(order(shop, &product, 1).await.text("id"));
+        tokio::time::sleep(Duration::from_millis(3)).await;
+    }
+    let history = request("GET", format!("{}/orders?limit=500", shop.payment.url()))
+        .send()
+        .await;
+    let listed: Vec<String> = history
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o["id"].as_str().map(str::to_owned))
+        .filter(|id| ids.contains(id))
+        .collect();
+    ids.reverse();
+    assert_eq!(listed, ids);
+    let two = request("GET", format!("{}/orders?limit=2", shop.payment.url()))
+        .send()
+        .await;
+    assert_eq!(two.body.as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn health_and_stats() {
+    let shop = shop();
+    let health = request("GET", format!("{}/health", shop.payment.url()))
+        .send()
+        .await;
+    assert_eq!(
+        health.body,
+        json!({"status": "ok", "service": "payment", "redis": "ok"})
+    );
+    let health = request("GET", format!("{}/health", shop.consumer.url()))
+        .send()
+        .await;
+    assert_eq!(
+        health.body,
+        json!({"status": "ok", "service": "consumer-cron", "redis": "ok"})
+    );
+    shop.run_consumer().await;
+    let stats = consumer_stats(shop).await;
+    for stream in ["order_completed", "refund_order"] {
+        for field in ["length", "pending", "dead_letters"] {
+            assert!(
+                stats["streams"][stream][field].is_u64(),
+                "{stream}.{field} in {stats}"
+            );
+        }
+    }
+    assert!(
+        stats["last_run"].as_str().is_some_and(|t| t.ends_with('Z')),
+        "{stats}"
+    );
+}
+
+#[tokio::test]
+async fn the_consumer_is_not_publicly_triggerable() {
+    let shop = shop();
+    let base = shop.consumer.url();
+    for req in [
+        request("POST", format!("{base}/run")),
+        request("POST", format!("{base}/run")).header("X-Consumer-Nudge", "guess"),
+        request("GET", format!("{base}/run")),
+    ] {
+        let answer = req.send().await;
+        assert!(matches!(answer.status, 404 | 405), "{}", answer.raw);
+    }
+}
