@@ -10,7 +10,7 @@ export CARGO_TERM_COLOR ?= never
 
 WORKERS := $(shell sed -nE 's/^build = \{ command = "scripts\/build-worker.sh ([a-z-]+)".*/\1/p' wrangler.toml)
 
-.PHONY: help setup build dev test lint test-rust test-gateway test-deploy bench
+.PHONY: help setup build dev test lint test-rust test-gateway test-frontend test-deploy bench
 
 help:
 	@echo "make dev    the whole stack locally: redis-server, the Upstash-compatible gateway, the workers"
@@ -33,6 +33,8 @@ lint: setup
 	cargo fmt --all -- --check
 	cargo clippy -q --workspace --all-targets --all-features -- -D warnings
 	cargo clippy -q --target wasm32-unknown-unknown -p upstash-rest -p worker-http $(addprefix -p ,$(WORKERS)) -- -D warnings
+	npm --prefix frontend run -s lint
+	npm --prefix frontend run -s typecheck
 
 test-rust: build
 	cargo test -q --workspace --all-features
@@ -40,10 +42,15 @@ test-rust: build
 test-gateway: build
 	npm run -s test:gateway
 
+# Vitest unit tests, then the dashboard in headless Chromium against the real local stack.
+test-frontend: build
+	npm --prefix frontend test
+	npm --prefix frontend run -s test:e2e
+
 test-deploy: build
 	scripts/check-deploy.sh
 
-test: lint test-rust test-gateway test-deploy
+test: lint test-rust test-gateway test-frontend test-deploy
 
 bench: setup
 	cargo build -q --release -p upstash-local

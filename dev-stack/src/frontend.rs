@@ -12,7 +12,8 @@ pub struct Frontend {
 }
 
 impl Frontend {
-    pub fn start(port: u16, log: &Path) -> io::Result<Self> {
+    /// `apis`: the inventory and payment URLs the dashboard calls (its `VITE_*` settings).
+    pub fn start(port: u16, apis: (&str, &str), log: &Path) -> io::Result<Self> {
         ensure_port_free(port, "the frontend")?;
         let root = workspace_root();
         let bin = root.join("node_modules/.bin");
@@ -31,6 +32,8 @@ impl Frontend {
                 "localhost",
             ])
             .env("PATH", format!("{}:{path}", bin.display()))
+            .env("VITE_INVENTORY_URL", apis.0)
+            .env("VITE_PAYMENT_URL", apis.1)
             .stdin(Stdio::null())
             .stdout(file.try_clone()?)
             .stderr(file);

@@ -2,7 +2,9 @@ use std::io;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
-use crate::process::{ensure_port_free, free_port, spawn_owned, stop_child, wait_for_port, workspace_root};
+use crate::process::{
+    ensure_port_free, free_port, http_get, spawn_owned, stop_child, wait_for_port, workspace_root,
+};
 
 /// The `upstash-local` binary, run as users run it. `make test` builds it first; the path can be
 /// overridden with `UPSTASH_LOCAL_BIN`.
@@ -58,20 +60,8 @@ impl Gateway {
 
     /// The gateway's counters: HTTP requests served (round trips) and Redis commands forwarded.
     pub fn stats(&self) -> io::Result<Stats> {
-        use std::io::{Read, Write};
-        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port))?;
-        let request = format!(
-            "GET /__stats HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
-            self.token
-        );
-        stream.write_all(request.as_bytes())?;
-        let mut response = String::new();
-        stream.read_to_string(&mut response)?;
-        let body = response
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b)
-            .unwrap_or_default();
-        let json: serde_json::Value = serde_json::from_str(body).map_err(io::Error::other)?;
+        let (_, body) = http_get(self.port, "/__stats", Some(&format!("Bearer {}", self.token)))?;
+        let json: serde_json::Value = serde_json::from_str(&body).map_err(io::Error::other)?;
         let count = |name: &str| {
             json.get(name)
                 .and_then(serde_json::Value::as_u64)

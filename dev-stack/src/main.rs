@@ -9,6 +9,8 @@
 //!   on `FRONTEND_PORT`);
 //! - `UPSTASH_REDIS_REST_TOKEN`: the local token (default: made once, kept in `<DEV_DIR>/token`);
 //! - `ADMIN_TOKEN`: passed to the workers when set;
+//! - `CONSUMER_EVERY_SECONDS` (5): how often the consumer's scheduled handler runs (`wrangler dev`
+//!   never fires crons; the payment worker's nudge is what makes the stock follow at once);
 //! - `DEV_DIR` (`.dev`): redis data, token, logs, wrangler's dev registry. Only the default one
 //!   also writes the git-ignored `.dev.vars` that a hand-run `wrangler dev` reads.
 
@@ -111,7 +113,16 @@ fn run() -> Result<(), String> {
     let serve_frontend = std::env::var("SERVE_FRONTEND").map_or(true, |v| v != "0");
     if serve_frontend && frontend_port != 0 && root.join("frontend/package.json").exists() {
         let log = logs.join("frontend.log");
-        let f = Frontend::start(frontend_port, &log).map_err(|e| format!("frontend: {e}"))?;
+        let url = |env: &str, default: u16| {
+            let port = workers
+                .iter()
+                .find(|(e, _)| e == env)
+                .map_or(default, |(_, w)| w.port());
+            format!("http://127.0.0.1:{port}")
+        };
+        let apis = (url("inventory", 8000), url("payment", 8001));
+        let f =
+            Frontend::start(frontend_port, (&apis.0, &apis.1), &log).map_err(|e| format!("frontend: {e}"))?;
         println!(
             "frontend ready on http://localhost:{frontend_port} (log: {})",
             shown(&log)
@@ -120,6 +131,8 @@ fn run() -> Result<(), String> {
     }
     println!("all services ready; Ctrl-C stops everything.");
 
+    let every = Duration::from_secs(port_from_env("CONSUMER_EVERY_SECONDS", 5)?.max(1).into());
+    let mut next_run = std::time::Instant::now() + every;
     loop {
         match stop_rx.recv_timeout(Duration::from_millis(500)) {
             Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
@@ -142,6 +155,14 @@ fn run() -> Result<(), String> {
                 "the {env} worker stopped unexpectedly (see {})",
                 shown(&logs.join(format!("{env}.log")))
             ));
+        }
+        if std::time::Instant::now() >= next_run {
+            next_run = std::time::Instant::now() + every;
+            if let Some((_, consumer)) = workers.iter().find(|(env, _)| env == "consumer-cron") {
+                if let Err(e) = consumer.run_scheduled() {
+                    eprintln!("consumer-cron: {e}");
+                }
+            }
         }
         if frontend.as_mut().is_some_and(|f| !f.is_running()) {
             return Err(format!(

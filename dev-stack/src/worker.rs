@@ -5,7 +5,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use crate::process::{
-    ensure_port_free, free_port, spawn_owned, stop_child, wait_for_port_within, workspace_root,
+    ensure_port_free, free_port, http_get, spawn_owned, stop_child, wait_for_port_within, workspace_root,
 };
 
 /// One worker under `wrangler dev` (workerd), started from the workspace root with the `[env.X]`
@@ -114,6 +114,17 @@ impl Worker {
 
     pub fn is_running(&mut self) -> bool {
         !self.stopped && matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Runs its scheduled handler now, as its cron would in production (`wrangler dev` never fires
+    /// crons by itself). Returns when the handler has finished.
+    pub fn run_scheduled(&self) -> io::Result<()> {
+        match http_get(self.port, "/cdn-cgi/local/scheduled?cron=*+*+*+*+*", None)? {
+            (200, _) => Ok(()),
+            (status, body) => Err(io::Error::other(format!(
+                "scheduled run answered {status}: {body}"
+            ))),
+        }
     }
 
     /// Stops it (and its workerd) now; also what dropping it does.

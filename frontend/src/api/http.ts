@@ -50,9 +50,14 @@ function askToken(wrongToken: boolean): Promise<string | null> {
 }
 
 // --- requests -----------------------------------------------------------------------------------
+/** A request still unanswered after this long counts as the API being unreachable. */
+export const TIMEOUT_MS = 15_000;
+
 export interface Client {
   service: Service;
   baseUrl: string;
+  /** Its mutations may need the admin token (the inventory's do; placing an order does not). */
+  admin?: boolean;
 }
 
 async function errorBody(response: Response): Promise<ApiErrorBody> {
@@ -66,7 +71,7 @@ async function errorBody(response: Response): Promise<ApiErrorBody> {
 }
 
 export async function request<T>(client: Client, method: string, path: string, body?: unknown): Promise<T> {
-  const mutation = method !== 'GET';
+  const mutation = client.admin === true && method !== 'GET';
   for (let attempt = 0; ; attempt++) {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -79,10 +84,13 @@ export async function request<T>(client: Client, method: string, path: string, b
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
       });
-    } catch {
-      reportDown({ service: client.service, url: client.baseUrl, reason: 'cannot be reached' });
-      throw new Unreachable(client.service, `The ${client.service} API cannot be reached.`);
+    } catch (error) {
+      const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
+      const reason = timedOut ? `did not answer within ${TIMEOUT_MS / 1000} s` : 'cannot be reached';
+      reportDown({ service: client.service, url: client.baseUrl, reason });
+      throw new Unreachable(client.service, `The ${client.service} API ${reason}.`);
     }
 
     if (response.status === 503) {

@@ -16,7 +16,7 @@ export interface NewProduct {
   quantity: number;
 }
 
-const inventory: Client = { service: 'Inventory', baseUrl: INVENTORY_URL };
+const inventory: Client = { service: 'Inventory', baseUrl: INVENTORY_URL, admin: true };
 const path = (id: string) => `/products/${encodeURIComponent(id)}`;
 
 export const listProducts = () => request<Product[]>(inventory, 'GET', '/products');

@@ -1,0 +1,60 @@
+// One order, followed live: polled every second while pending, then a while longer in case the
+// consumer refunds it (product deleted, stock short).
+import { getOrder, type Order } from '../api/payments';
+import { describeError } from '../api/http';
+import { formatMoney, toCents } from '../pricing';
+import { mayStillChange, statusLabel, statusMessage, statusVariant } from '../status';
+import { useLoad } from '../useLoad';
+import { Spinner } from './Spinner';
+
+export const PENDING_POLL_MS = 1000;
+export const SETTLING_POLL_MS = 2000;
+
+export function orderRefreshMs(order: Order): number | null {
+  if (order.status === 'pending') return PENDING_POLL_MS;
+  return mayStillChange(order) ? SETTLING_POLL_MS : null;
+}
+
+export function OrderStatus({ initial, productName }: { initial: Order; productName: string }) {
+  const polled = useLoad(`order:${initial.id}`, () => getOrder(initial.id), orderRefreshMs);
+  const order = polled.data ?? initial;
+  const refunded = order.status === 'refunded';
+
+  return (
+    <section className={`card border-${statusVariant(order.status)}`} aria-label="Your order" data-testid="order">
+      <div className="card-header d-flex justify-content-between align-items-center">
+        <span>{refunded ? 'Your order was refunded' : 'Thank you for your order'}</span>
+        <span className={`badge text-bg-${statusVariant(order.status)}`} data-testid="order-status">
+          {statusLabel(order.status)}
+        </span>
+      </div>
+      <div className="card-body">
+        <p className="card-text" role="status" data-testid="order-message">
+          {order.status === 'pending' && <span className="spinner-border spinner-border-sm me-2" aria-hidden="true" />}
+          {statusMessage(order)}
+        </p>
+        <dl className="row mb-0 small">
+          <dt className="col-4">Order</dt>
+          <dd className="col-8 id">{order.id}</dd>
+          <dt className="col-4">Product</dt>
+          <dd className="col-8">{productName}</dd>
+          <dt className="col-4">Quantity</dt>
+          <dd className="col-8">{order.quantity}</dd>
+          <dt className="col-4">Unit price</dt>
+          <dd className="col-8">
+            {formatMoney(toCents(order.price))} + fee {formatMoney(toCents(order.fee))}
+          </dd>
+          <dt className="col-4">Total</dt>
+          <dd className="col-8 fw-bold" data-testid="order-total">
+            {formatMoney(toCents(order.total))}
+          </dd>
+        </dl>
+        {polled.error !== undefined && (
+          <div className="small text-body-secondary mt-2">
+            <Spinner label={`Status not updated: ${describeError(polled.error)} Retrying…`} />
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}

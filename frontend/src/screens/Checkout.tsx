@@ -1,0 +1,166 @@
+// Checkout (`/orders`): pick a product (or paste its id, as in the tutorial), see the price with
+// the fee and the total at once, buy, then follow the order's status live.
+import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { ApiError, describeError } from '../api/http';
+import { getProduct, listProducts, type Product } from '../api/inventory';
+import { placeOrder, type Order } from '../api/payments';
+import { LoadError } from '../components/LoadError';
+import { OrderStatus } from '../components/OrderStatus';
+import { Spinner } from '../components/Spinner';
+import { formatMoney, formatRate, quote, toCents } from '../pricing';
+import { useLoad } from '../useLoad';
+import { fieldErrorsFromApi, parseQuantity, type FieldErrors } from '../validation';
+
+const PRODUCT_ID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/i;
+const CHECKOUT_REFRESH_MS = 5000;
+
+type CheckoutField = 'id' | 'quantity';
+
+export function Checkout() {
+  const products = useLoad('products', listProducts, () => CHECKOUT_REFRESH_MS);
+  const [productId, setProductId] = useState('');
+  const [quantityText, setQuantityText] = useState('1');
+  const [errors, setErrors] = useState<FieldErrors<CheckoutField>>({});
+  const [busy, setBusy] = useState(false);
+  const [order, setOrder] = useState<{ order: Order; productName: string } | null>(null);
+
+  const id = productId.trim().toUpperCase();
+  const listed = products.data?.find((p) => p.id === id);
+  // A pasted id that is not in the list (yet): ask the inventory for it.
+  const lookupKey = id && !listed && PRODUCT_ID.test(id) && !products.loading ? `product:${id}` : null;
+  const lookup = useLoad(lookupKey, () => getProduct(id));
+  const product: Product | undefined = listed ?? lookup.data;
+  const quantity = parseQuantity(quantityText, 1);
+
+  let idProblem: string | undefined;
+  if (id && !PRODUCT_ID.test(id)) idProblem = 'A product id is 26 letters and digits, like 01J9Z3K4M5N6P7Q8R9S0T1V2W3.';
+  else if (lookup.error instanceof ApiError && lookup.error.status === 404) idProblem = 'No product with this id.';
+  else if (lookup.error) idProblem = describeError(lookup.error);
+
+  const change = (field: CheckoutField, value: string) => {
+    if (field === 'id') setProductId(value);
+    else setQuantityText(value);
+    setErrors((e) => ({ ...e, [field]: undefined, form: undefined }));
+  };
+
+  const buy = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!product || !quantity.ok) {
+      setErrors({
+        id: product ? undefined : idProblem ?? 'Choose a product.',
+        quantity: quantity.ok ? undefined : quantity.error,
+      });
+      return;
+    }
+    setBusy(true);
+    setErrors({});
+    try {
+      const placed = await placeOrder(product.id, quantity.value);
+      setOrder({ order: placed, productName: product.name });
+      products.reload();
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) setErrors({ id: 'No product with this id (it may have just been deleted).' });
+      else if (error instanceof ApiError) setErrors(fieldErrorsFromApi(error.body, ['id', 'quantity'], { product_id: 'id' }));
+      else setErrors({ form: describeError(error) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const idError = errors.id ?? idProblem;
+  const q = product && quantity.ok ? quote(toCents(product.price), quantity.value) : null;
+
+  return (
+    <>
+      <div className="pb-2 mb-3 border-bottom">
+        <h1 className="h2">Orders</h1>
+      </div>
+      <div className="row g-4">
+        <form className="col-lg-6" onSubmit={buy} noValidate aria-label="Checkout">
+          {errors.form && (
+            <div className="alert alert-danger" role="alert">
+              {errors.form}
+            </div>
+          )}
+          <div className="mb-3">
+            <label htmlFor="checkout-product" className="form-label">
+              Product
+            </label>
+            <select
+              id="checkout-product"
+              className="form-select"
+              value={listed ? listed.id : ''}
+              onChange={(e) => change('id', e.target.value)}
+              disabled={!products.data}
+            >
+              <option value="">{products.loading ? 'Loading products…' : 'Choose a product…'}</option>
+              {products.data?.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name} — {formatMoney(toCents(p.price))} ({p.quantity} in stock)
+                </option>
+              ))}
+            </select>
+            {products.error !== undefined && !products.data && <LoadError error={products.error} />}
+          </div>
+          <div className="mb-3">
+            <label htmlFor="checkout-id" className="form-label">
+              …or paste a product id
+            </label>
+            <input
+              id="checkout-id"
+              className={`form-control id${idError ? ' is-invalid' : ''}`}
+              value={productId}
+              onChange={(e) => change('id', e.target.value)}
+              placeholder="01J9Z3K4M5N6P7Q8R9S0T1V2W3"
+              autoComplete="off"
+              spellCheck={false}
+            />
+            {idError && <div className="invalid-feedback">{idError}</div>}
+            {lookup.loading && <Spinner label="Looking up the product…" />}
+          </div>
+          <div className="mb-3">
+            <label htmlFor="checkout-quantity" className="form-label">
+              Quantity
+            </label>
+            <input
+              id="checkout-quantity"
+              className={`form-control${errors.quantity || !quantity.ok ? ' is-invalid' : ''}`}
+              inputMode="numeric"
+              value={quantityText}
+              onChange={(e) => change('quantity', e.target.value)}
+            />
+            <div className="invalid-feedback">{errors.quantity ?? (quantity.ok ? '' : quantity.error)}</div>
+            {product && quantity.ok && quantity.value > product.quantity && (
+              <div className="form-text text-warning-emphasis">Only {product.quantity} in stock right now.</div>
+            )}
+          </div>
+          {q && product && (
+            <div className="alert alert-info" aria-live="polite" data-testid="quote">
+              <div>
+                Your product price is <strong data-testid="unit-price">{formatMoney(q.unit)}</strong> (
+                {formatMoney(q.price)} + {formatRate()} fee {formatMoney(q.fee)})
+              </div>
+              <div>
+                Total for {quantity.ok && quantity.value}: <strong data-testid="total">{formatMoney(q.total)}</strong>
+              </div>
+            </div>
+          )}
+          <button type="submit" className="btn btn-primary" disabled={busy || !q}>
+            {busy ? <Spinner label="Placing the order…" muted={false} /> : 'Buy'}
+          </button>
+        </form>
+        <div className="col-lg-6">
+          {order ? (
+            <OrderStatus key={order.order.id} initial={order.order} productName={order.productName} />
+          ) : (
+            <p className="text-body-secondary">
+              Your order and its status appear here. Past orders are in the{' '}
+              <Link to="/orders/history">order history</Link>.
+            </p>
+          )}
+        </div>
+      </div>
+    </>
+  );
+}

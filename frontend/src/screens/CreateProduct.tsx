@@ -1,0 +1,92 @@
+// Create a product: checked here first with the API's own rules, and any 422 the API still
+// answers is shown under the field it names.
+import { useState, type FormEvent } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { ApiError, describeError } from '../api/http';
+import { createProduct } from '../api/inventory';
+import { Spinner } from '../components/Spinner';
+import { fieldErrorsFromApi, validateProduct, type FieldErrors, type ProductField, type ProductInput } from '../validation';
+
+const FIELDS: readonly ProductField[] = ['name', 'price', 'quantity'];
+
+export function CreateProduct() {
+  const navigate = useNavigate();
+  const [input, setInput] = useState<ProductInput>({ name: '', price: '', quantity: '' });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+
+  const change = (field: ProductField, value: string) => {
+    setInput((i) => ({ ...i, [field]: value }));
+    setErrors((e) => ({ ...e, [field]: undefined, form: undefined }));
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const checked = validateProduct(input);
+    if ('errors' in checked) {
+      setErrors(checked.errors);
+      return;
+    }
+    const { name, priceCents, quantity } = checked.values;
+    setBusy(true);
+    setErrors({});
+    try {
+      const product = await createProduct({ name, price: priceCents / 100, quantity });
+      navigate('/products', { state: { created: product.name } });
+    } catch (error) {
+      setErrors(
+        error instanceof ApiError && error.status !== 401
+          ? fieldErrorsFromApi(error.body, FIELDS)
+          : { form: describeError(error) },
+      );
+      setBusy(false);
+    }
+  };
+
+  const field = (name: ProductField, label: string, props: { inputMode?: 'decimal' | 'numeric'; placeholder?: string }) => (
+    <div className="mb-3">
+      <label htmlFor={`product-${name}`} className="form-label">
+        {label}
+      </label>
+      <input
+        id={`product-${name}`}
+        name={name}
+        className={`form-control${errors[name] ? ' is-invalid' : ''}`}
+        value={input[name]}
+        onChange={(e) => change(name, e.target.value)}
+        aria-describedby={errors[name] ? `product-${name}-error` : undefined}
+        aria-invalid={errors[name] ? true : undefined}
+        {...props}
+      />
+      {errors[name] && (
+        <div id={`product-${name}-error`} className="invalid-feedback">
+          {errors[name]}
+        </div>
+      )}
+    </div>
+  );
+
+  return (
+    <>
+      <div className="pb-2 mb-3 border-bottom">
+        <h1 className="h2">Create product</h1>
+      </div>
+      <form className="col-lg-6" onSubmit={submit} noValidate>
+        {errors.form && (
+          <div className="alert alert-danger" role="alert">
+            {errors.form}
+          </div>
+        )}
+        {field('name', 'Name', { placeholder: 'Widget' })}
+        {field('price', 'Price ($)', { inputMode: 'decimal', placeholder: '20' })}
+        {field('quantity', 'Quantity', { inputMode: 'numeric', placeholder: '100' })}
+        <button type="submit" className="btn btn-primary me-2" disabled={busy}>
+          {busy ? <Spinner label="Saving…" muted={false} /> : 'Save'}
+        </button>
+        <Link to="/products" className="btn btn-outline-secondary">
+          Cancel
+        </Link>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,65 @@
+//! An event that can never apply ends in the dead-letter stream after 5 deliveries, and does not
+//! hold up the others.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use dev_stack::{Shop, ShopVars};
+use store::Stream;
+use upstash_rest::streams;
+
+#[tokio::test]
+async fn a_malformed_event_is_dead_lettered_after_five_deliveries() {
+    let shop = Shop::start(ShopVars {
+        payment: &[FAST_PAYMENT],
+        consumer: &[("RECLAIM_IDLE_MS", "0")],
+        ..ShopVars::default()
+    })
+    .expect("the shop starts");
+    let product = create_product(&shop, "Fine", 20.0, 10).await;
+    xadd(
+        &shop,
+        Stream::OrderCompleted,
+        &[("pk", "not-an-order"), ("quantity", "lots")],
+    )
+    .await;
+    let id = order(&shop, &product, 2).await.text("id");
+    settled(&shop, &id, Duration::from_secs(10)).await;
+    eventually(Duration::from_secs(5), "the good order to be applied", || async {
+        (stock(&shop, &product).await == Some(8)).then_some(())
+    })
+    .await;
+
+    for _ in 0..6 {
+        shop.run_consumer().await;
+    }
+    let stats = consumer_stats(&shop).await;
+    let stream = &stats["streams"]["order_completed"];
+    assert_eq!(
+        (stream["dead_letters"].clone(), stream["pending"].clone()),
+        (1.into(), 0.into()),
+        "{stats}"
+    );
+    let dead = redis(&shop)
+        .run(streams::xrange(
+            keys().dead_letters(Stream::OrderCompleted),
+            "-",
+            "+",
+            None,
+        ))
+        .await
+        .unwrap();
+    let entry = &dead[0];
+    assert_eq!(
+        (
+            entry.get_str("dead_reason"),
+            entry.get_str("dead_deliveries"),
+            entry.get_str("quantity")
+        ),
+        (Some("malformed"), Some("5"), Some("lots")),
+        "kept with its fields, the reason and the deliveries"
+    );
+    assert_eq!(stock(&shop, &product).await, Some(8));
+}

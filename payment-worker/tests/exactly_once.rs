@@ -1,0 +1,74 @@
+//! The same event delivered twice changes the stock once: replayed by hand into the stream, or
+//! left pending by a reader that died and reclaimed later.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use dev_stack::{Shop, ShopVars};
+use store::Stream;
+use upstash_rest::streams;
+
+#[tokio::test]
+async fn a_replayed_and_a_reclaimed_event_change_the_stock_once() {
+    // Reclaim at once (instead of after a minute) to see the redelivery within the test.
+    let shop = Shop::start(ShopVars {
+        payment: &[FAST_PAYMENT],
+        consumer: &[("RECLAIM_IDLE_MS", "0")],
+        ..ShopVars::default()
+    })
+    .expect("the shop starts");
+    let product = create_product(&shop, "Once", 20.0, 100).await;
+    let placed = order(&shop, &product, 3).await;
+    let id = placed.text("id");
+    settled(&shop, &id, Duration::from_secs(10)).await;
+    eventually(Duration::from_secs(5), "stock 97", || async {
+        (stock(&shop, &product).await == Some(97)).then_some(())
+    })
+    .await;
+
+    // Replay by hand: the same order's event again.
+    let fields = [
+        ("pk", id.as_str()),
+        ("product_id", product.as_str()),
+        ("price", "2000"),
+        ("fee", "400"),
+        ("total", "7200"),
+        ("quantity", "3"),
+        ("status", "completed"),
+    ];
+    xadd(&shop, Stream::OrderCompleted, &fields).await;
+    shop.run_consumer().await;
+    assert_eq!(
+        stock(&shop, &product).await,
+        Some(97),
+        "the replay changed nothing"
+    );
+
+    // Another reader takes the replayed event again and dies without acknowledging it.
+    xadd(&shop, Stream::OrderCompleted, &fields).await;
+    let key = keys().stream(Stream::OrderCompleted);
+    let taken = redis(&shop)
+        .run(streams::xreadgroup(
+            "inventory-group",
+            "a-reader-that-dies",
+            &key,
+            ">",
+            10,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(taken.len(), 1);
+    assert_eq!(
+        consumer_stats(&shop).await["streams"]["order_completed"]["pending"],
+        1
+    );
+    shop.run_consumer().await;
+    let stats = consumer_stats(&shop).await;
+    assert_eq!(
+        stats["streams"]["order_completed"]["pending"], 0,
+        "reclaimed and acknowledged: {stats}"
+    );
+    assert_eq!(stock(&shop, &product).await, Some(97), "still taken once");
+}

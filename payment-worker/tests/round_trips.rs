@@ -1,0 +1,54 @@
+//! Redis round trips, read from the gateway's counters: placing an order, and a consumer batch
+//! of 100 events.
+
+mod common;
+
+use common::*;
+use dev_stack::{Shop, ShopVars};
+use domain::Id;
+use store::Orders;
+
+#[tokio::test]
+async fn an_order_costs_two_round_trips_and_a_batch_of_100_three() {
+    // Payments never complete by themselves here, so nothing runs in the background.
+    let shop = Shop::start(ShopVars {
+        payment: &[
+            ("FAULTS", "skip_payment_completion"),
+            ("PAYMENT_DELAY_MS", "60000"),
+        ],
+        consumer: &[("PAYMENT_DELAY_MS", "60000")],
+        ..ShopVars::default()
+    })
+    .expect("the shop starts");
+    let gateway = &shop.stack.gateway;
+    let product = create_product(&shop, "Counted", 1.0, 1_000).await;
+    shop.run_consumer().await; // creates the consumer groups once
+
+    let before = gateway.stats().unwrap();
+    let placed = order(&shop, &product, 1).await;
+    assert_eq!(placed.status, 201);
+    let trips = (gateway.stats().unwrap() - before).requests;
+    assert_eq!(
+        trips, 2,
+        "the product through the inventory worker (1) and the order (1)"
+    );
+
+    let mut ids = vec![Id::parse(&placed.text("id")).unwrap()];
+    for _ in 1..100 {
+        ids.push(Id::parse(&order(&shop, &product, 1).await.text("id")).unwrap());
+    }
+    let client = redis(&shop);
+    let keys = keys();
+    assert_eq!(Orders::new(&client, &keys).complete(&ids, 1).await.unwrap(), 100);
+
+    let before = gateway.stats().unwrap();
+    shop.run_consumer().await;
+    let spent = gateway.stats().unwrap() - before;
+    assert_eq!(stock(&shop, &product).await, Some(900));
+    // read (sweep, reclaim, read both streams) + apply (one EVAL) + the read that finds nothing.
+    assert_eq!(spent.requests, 3, "{spent:?}");
+    println!(
+        "consumer batch of 100 events: {} round trips, {} Redis commands",
+        spent.requests, spent.commands
+    );
+}
