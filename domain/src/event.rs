@@ -28,7 +28,7 @@ fn text<'a>(fields: &'a BTreeMap<String, Vec<u8>>, name: &str) -> Option<&'a str
 impl OrderCompleted {
     pub fn decode(fields: &BTreeMap<String, Vec<u8>>) -> Option<Self> {
         let quantity: u64 = text(fields, "quantity")?.parse().ok()?;
-        (quantity >= 1 && quantity <= crate::Quantity::MAX).then_some(())?;
+        (1..=crate::Quantity::MAX).contains(&quantity).then_some(())?;
         Some(Self {
             order_id: Id::parse(text(fields, "pk")?)?,
             product_id: Id::parse(text(fields, "product_id")?)?,

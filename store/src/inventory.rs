@@ -1,29 +1,14 @@
 //! The product catalogue: each method is one round trip to Redis.
 
-use std::collections::HashMap;
-
 use domain::{Id, NewProduct, Product, ProductPatch};
 use upstash_rest::{scripts, Client, Command, Error, Transport, Value};
 
-use crate::Keys;
+use crate::{rows, Keys};
 
 pub struct Inventory<'a, T> {
     client: &'a Client<T>,
     keys: &'a Keys,
 }
-
-/// Every product with its fields, in catalogue order: `[id, [field, value, …], …]`.
-const LIST: &str = r"
-local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
-local out = {}
-for _, id in ipairs(ids) do
-  local fields = redis.call('HGETALL', ARGV[1] .. id)
-  if #fields > 0 then
-    out[#out + 1] = id
-    out[#out + 1] = fields
-  end
-end
-return out";
 
 /// Creates the product unless its id is taken (1), else 0.
 const CREATE: &str = r"
@@ -43,22 +28,19 @@ impl<'a, T: Transport> Inventory<'a, T> {
         Self { client, keys }
     }
 
+    /// Every product, oldest first.
     pub async fn list(&self) -> Result<Vec<Product>, Error> {
-        let reply = self
-            .client
-            .run(scripts::eval(
-                LIST,
-                [self.keys.products()],
-                [self.keys.product_prefix()],
-            ))
-            .await?;
-        let items = reply.into_array().unwrap_or_default();
-        Ok(items
-            .chunks(2)
-            .filter_map(|pair| match pair {
-                [id, fields] => product(id.as_str()?, fields.clone()),
-                _ => None,
-            })
+        let rows = rows::by_index(
+            self.client,
+            self.keys.products(),
+            self.keys.product_prefix(),
+            rows::Order::OldestFirst,
+            None,
+        )
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, fields)| Product::from_hash(Id::parse(&id)?, &fields))
             .collect())
     }
 
@@ -123,13 +105,7 @@ impl<'a, T: Transport> Inventory<'a, T> {
     }
 }
 
-/// A product from its id and its hash as a flat `[field, value, …]` array.
+/// A product from its id and its HGETALL reply.
 fn product(id: &str, fields: Value) -> Option<Product> {
-    let id = Id::parse(id)?;
-    let flat = fields.into_array()?;
-    let map: HashMap<String, String> = flat
-        .chunks(2)
-        .filter_map(|kv| Some((kv.first()?.as_str()?.to_owned(), kv.get(1)?.as_str()?.to_owned())))
-        .collect();
-    Product::from_hash(id, &map)
+    Product::from_hash(Id::parse(id)?, &rows::fields_of(fields)?)
 }

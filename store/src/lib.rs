@@ -8,6 +8,7 @@ pub mod consumer;
 mod inventory;
 mod keys;
 mod orders;
+mod rows;
 
 pub use consumer::Consumer;
 pub use inventory::Inventory;

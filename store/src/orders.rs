@@ -1,15 +1,12 @@
 //! Orders: each method is one round trip to Redis.
 
-use std::collections::HashMap;
-
 use domain::{Id, Order};
 use upstash_rest::{scripts, Client, Command, Error, Transport, Value};
 
 use crate::keys::Stream;
-use crate::Keys;
+use crate::{rows, Keys};
 
 const COMPLETE_PAYMENTS: &str = include_str!("lua/complete_payments.lua");
-const RECENT_ORDERS: &str = include_str!("lua/recent_orders.lua");
 
 pub struct Orders<'a, T> {
     client: &'a Client<T>,
@@ -50,18 +47,17 @@ impl<'a, T: Transport> Orders<'a, T> {
 
     /// The `limit` newest orders, newest first.
     pub async fn recent(&self, limit: u32) -> Result<Vec<Order>, Error> {
-        let eval = scripts::eval(
-            RECENT_ORDERS,
-            [self.keys.orders()],
-            [self.keys.order_prefix(), limit.to_string()],
-        );
-        let items = self.client.run(eval).await?.into_array().unwrap_or_default();
-        Ok(items
-            .chunks(2)
-            .filter_map(|pair| match pair {
-                [id, fields] => order(id.as_str()?, fields.clone()),
-                _ => None,
-            })
+        let rows = rows::by_index(
+            self.client,
+            self.keys.orders(),
+            self.keys.order_prefix(),
+            rows::Order::NewestFirst,
+            Some(limit),
+        )
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, fields)| Order::from_hash(Id::parse(&id)?, &fields))
             .collect())
     }
 
@@ -112,17 +108,7 @@ impl<'a, T: Transport> Orders<'a, T> {
     }
 }
 
-/// An order from its id and its hash as a flat `[field, value, …]` array.
-pub(crate) fn order(id: &str, fields: Value) -> Option<Order> {
-    let id = Id::parse(id)?;
-    Order::from_hash(id, &flat_map(fields)?)
-}
-
-pub(crate) fn flat_map(fields: Value) -> Option<HashMap<String, String>> {
-    let flat = fields.into_array()?;
-    Some(
-        flat.chunks(2)
-            .filter_map(|kv| Some((kv.first()?.as_str()?.to_owned(), kv.get(1)?.as_str()?.to_owned())))
-            .collect(),
-    )
+/// An order from its id and its HGETALL reply.
+fn order(id: &str, fields: Value) -> Option<Order> {
+    Order::from_hash(Id::parse(id)?, &rows::fields_of(fields)?)
 }

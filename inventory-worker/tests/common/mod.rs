@@ -5,6 +5,7 @@
 
 use std::sync::OnceLock;
 
+#[allow(unused_imports)] // each test binary uses its own part
 pub use dev_stack::http::{request, Answer, Request};
 use dev_stack::{Stack, Worker};
 use serde_json::Value;
