@@ -23,6 +23,14 @@ use dev_stack::{
     die_with_parent, random_token, workspace_root, Frontend, Gateway, RedisServer, Worker, WorkerOptions,
 };
 
+/// A line on stdout. A closed stdout (piped into `head`, say) must not stop the stack halfway.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 /// The workers of wrangler.toml: (env section, port variable, default port).
 const WORKERS: [(&str, &str, u16); 3] = [
     ("inventory", "INVENTORY_PORT", 8000),
@@ -62,13 +70,13 @@ fn run() -> Result<(), String> {
 
     let redis_port = port_from_env("REDIS_PORT", 6380)?;
     let mut redis = RedisServer::start_at(redis_port, &dev_dir.join("redis")).map_err(|e| e.to_string())?;
-    println!(
+    say!(
         "redis-server ready on 127.0.0.1:{redis_port} (data in {})",
         shown(&dev_dir.join("redis"))
     );
     let gateway_port = port_from_env("UPSTASH_LOCAL_PORT", 8079)?;
     let mut gateway = Gateway::start_at(gateway_port, &redis.url(), &token).map_err(|e| e.to_string())?;
-    println!(
+    say!(
         "upstash-local ready on {} (token in {})",
         gateway.url(),
         shown(&dev_dir.join("token"))
@@ -105,7 +113,7 @@ fn run() -> Result<(), String> {
             log: Some(&log),
         })
         .map_err(|e| format!("{env} worker: {e}"))?;
-        println!("{env}-worker ready on {} (log: {})", worker.url(), shown(&log));
+        say!("{env}-worker ready on {} (log: {})", worker.url(), shown(&log));
         workers.push((env.to_owned(), worker));
     }
 
@@ -123,13 +131,13 @@ fn run() -> Result<(), String> {
         let apis = (url("inventory", 8000), url("payment", 8001));
         let f =
             Frontend::start(frontend_port, (&apis.0, &apis.1), &log).map_err(|e| format!("frontend: {e}"))?;
-        println!(
+        say!(
             "frontend ready on http://localhost:{frontend_port} (log: {})",
             shown(&log)
         );
         frontend = Some(f);
     }
-    println!("all services ready; Ctrl-C stops everything.");
+    say!("all services ready; Ctrl-C stops everything.");
 
     let every = Duration::from_secs(port_from_env("CONSUMER_EVERY_SECONDS", 5)?.max(1).into());
     let mut next_run = std::time::Instant::now() + every;
@@ -171,7 +179,7 @@ fn run() -> Result<(), String> {
             ));
         }
     }
-    println!("stopping…");
+    say!("stopping…");
     Ok(())
 }
 
