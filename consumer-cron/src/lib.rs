@@ -13,14 +13,14 @@ use worker::{
 };
 use worker_http::config;
 use worker_http::respond::json;
-use worker_http::{health, reply, serve, ApiError};
+use worker_http::{auth, health, reply, serve, ApiError};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let router = Router::new()
         .get_async("/health", |_, rc| async move { reply(health(&rc.env).await) })
         .get_async("/stats", |_, rc| async move { reply(stats(&rc.env).await) })
-        .post_async("/run", |req, rc| async move { reply(nudged(&req, &rc).await) });
+        .on_async("/run", |req, rc| async move { reply(nudged(&req, &rc).await) });
     serve(req, env, router).await
 }
 
@@ -42,10 +42,18 @@ async fn health(env: &Env) -> std::result::Result<Response, ApiError> {
     health::answer("consumer-cron", redis_ok)
 }
 
-/// `POST /run` from the payment worker only: anyone else gets the 404 of an unknown route.
+/// `POST /run` from the payment worker only: anyone else, whatever the method, gets the 404 of an
+/// unknown route.
 async fn nudged(req: &Request, rc: &RouteContext<()>) -> std::result::Result<Response, ApiError> {
-    let given = req.headers().get("X-Consumer-Nudge").ok().flatten();
-    if given.is_none() || given != config::nudge_token(&rc.env) {
+    let given = req
+        .headers()
+        .get("X-Consumer-Nudge")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let expected = config::nudge_token(&rc.env).unwrap_or_default();
+    let genuine = !expected.is_empty() && auth::constant_time_eq(given.as_bytes(), expected.as_bytes());
+    if req.method() != worker::Method::Post || !genuine {
         return Err(ApiError::NotFound("no such route".into()));
     }
     let report = run::drain(&rc.env, NUDGE_BUDGET_MS, "nudge").await?;

@@ -9,7 +9,9 @@ use worker_http::ApiError;
 pub fn settings(env: &Env) -> Settings {
     let defaults = Settings::default();
     Settings {
-        batch_size: config::number(env, "BATCH_SIZE", defaults.batch_size).clamp(1, 1_000),
+        // A run that dies leaves up to two batches pending per stream; Upstash refuses reads past
+        // 1000 pending entries per consumer, so batches stay well below.
+        batch_size: config::number(env, "BATCH_SIZE", defaults.batch_size).clamp(1, 200),
         reclaim_idle_ms: config::number(env, "RECLAIM_IDLE_MS", defaults.reclaim_idle_ms),
         stale_payment_ms: config::number(env, "PAYMENT_DELAY_MS", 5_000)
             + config::number(env, "PAYMENT_GRACE_MS", 30_000),
@@ -24,6 +26,12 @@ pub async fn drain(env: &Env, budget_ms: u64, trigger: &str) -> Result<Report, A
     let consumer = Consumer::new(&client, &keys, settings(env));
     match consumer.drain(runtime::now_ms, budget_ms, fault).await {
         Ok(report) => {
+            if report.read_errors > 0 {
+                worker::console_error!(
+                    "consumer ({trigger}): {} part(s) of a read failed",
+                    report.read_errors
+                );
+            }
             if report.read > 0 || report.payments_recovered > 0 {
                 worker::console_log!(
                     "consumer ({trigger}): {}",

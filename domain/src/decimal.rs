@@ -39,10 +39,15 @@ impl Decimal {
             None => (false, text.strip_prefix('+').unwrap_or(text)),
         };
         if digits.contains(['e', 'E']) {
-            // serde_json writes very large or tiny floats with an exponent: never a sane price.
-            return Err(DecimalError::TooLarge);
+            return Self::from_exponent(digits, negative);
         }
         let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        // ".5" as people type it; "." alone is no number.
+        let whole = if whole.is_empty() && !fraction.is_empty() {
+            "0"
+        } else {
+            whole
+        };
         let fraction = fraction.trim_end_matches('0');
         let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
         if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) {
@@ -57,6 +62,24 @@ impl Decimal {
         }
         Ok(Self {
             whole: whole.parse().unwrap_or(0),
+            fraction: fraction.parse().unwrap_or(0),
+            fraction_digits: fraction.len() as u32,
+            negative,
+        })
+    }
+
+    /// `2e1`, `1E-2` (serde_json also writes very large or tiny floats this way): through f64,
+    /// exact for every value the shop accepts, then as plain decimal text with 9 decimals.
+    fn from_exponent(text: &str, negative: bool) -> Result<Self, DecimalError> {
+        let value: f64 = text.parse().map_err(|_| DecimalError::NotANumber)?;
+        if !value.is_finite() || value >= 1e15 {
+            return Err(DecimalError::TooLarge);
+        }
+        let plain = format!("{value:.9}");
+        let (whole, fraction) = plain.split_once('.').unwrap_or((&plain, ""));
+        let fraction = fraction.trim_end_matches('0');
+        Ok(Self {
+            whole: whole.parse().map_err(|_| DecimalError::NotANumber)?,
             fraction: fraction.parse().unwrap_or(0),
             fraction_digits: fraction.len() as u32,
             negative,
@@ -98,7 +121,8 @@ mod tests {
             json!("abc"),
             json!(""),
             json!("1.2.3"),
-            json!(".5"),
+            json!("."),
+            json!("1e"),
             json!(null),
             json!(true),
             json!([1]),
@@ -108,5 +132,19 @@ mod tests {
         assert_eq!(Decimal::from_json(&json!(1e300)), Err(DecimalError::TooLarge));
         assert_eq!(Decimal::parse("9999999999999999"), Err(DecimalError::TooLarge));
         assert!(Decimal::parse("-2").unwrap().negative);
+        assert_eq!(Decimal::parse("1e400"), Err(DecimalError::TooLarge));
+    }
+
+    #[test]
+    fn exponents_and_leading_dots() {
+        assert_eq!(Decimal::parse("2e1").unwrap().scaled(2), Some(2000));
+        assert_eq!(Decimal::parse("1E-2").unwrap().scaled(2), Some(1));
+        assert_eq!(
+            Decimal::from_json(&json!(1e-7)).unwrap().scaled(2),
+            None,
+            "too precise for cents"
+        );
+        assert_eq!(Decimal::parse(".5").unwrap().scaled(2), Some(50));
+        assert_eq!(Decimal::parse("1.").unwrap().scaled(0), Some(1));
     }
 }

@@ -10,6 +10,8 @@ use crate::{inventory, payment};
 
 type Answer = Result<Response, ApiError>;
 
+const MAX_EXACT_CENTS: u64 = (1 << 53) - 1;
+
 struct App {
     client: Client<FetchTransport>,
     keys: store::Keys,
@@ -57,6 +59,14 @@ pub async fn place(mut req: Request, rc: &RouteContext<Context>) -> Answer {
     let rate = fee_rate(&rc.env)?;
     let now = runtime::now_ms();
     let pricing = Pricing::new(product.price, request.quantity, rate);
+    if pricing.total.0 > MAX_EXACT_CENTS {
+        // JSON numbers (and Lua) count exactly only up to 2^53.
+        return Err(FieldError::new(
+            "quantity",
+            "quantity is too large: the total would be over 90 trillion",
+        )
+        .into());
+    }
     let order = Order::place(
         Id::generate(now, runtime::random()),
         product_id,

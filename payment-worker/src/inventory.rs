@@ -29,7 +29,19 @@ pub async fn product(env: &Env, id: &Id) -> Result<Option<Product>, ApiError> {
         })?;
     match res.status_code() {
         200 => {}
-        404 => return Ok(None),
+        // The inventory's own "no product with this id"; a 404 for the route itself would mean
+        // the binding points at the wrong service.
+        404 => {
+            let body: Value = res.json().await.unwrap_or_default();
+            if body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("product"))
+            {
+                return Ok(None);
+            }
+            worker::console_error!("the INVENTORY binding does not answer like the inventory worker");
+            return Err(unavailable());
+        }
         status => {
             worker::console_error!("inventory answered {status}");
             return Err(unavailable());

@@ -47,7 +47,9 @@ async fn nudge_consumer(env: &Env) {
     {
         return;
     }
-    if let Err(e) = consumer.fetch_request(request).await {
-        worker::console_error!("consumer-cron unreachable: {e}");
+    match consumer.fetch_request(request).await {
+        Ok(res) if res.status_code() == 200 => {}
+        Ok(res) => worker::console_error!("consumer-cron answered the nudge with {}", res.status_code()),
+        Err(e) => worker::console_error!("consumer-cron unreachable: {e}"),
     }
 }

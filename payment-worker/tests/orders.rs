@@ -245,6 +245,11 @@ async fn the_consumer_is_not_publicly_triggerable() {
         request("GET", format!("{base}/run")),
     ] {
         let answer = req.send().await;
-        assert!(matches!(answer.status, 404 | 405), "{}", answer.raw);
+        assert_eq!(
+            (answer.status, answer.error_code()),
+            (404, "not_found"),
+            "{}",
+            answer.raw
+        );
     }
 }

@@ -60,6 +60,9 @@ pub struct Report {
     pub dead_lettered: u64,
     /// Events that could not apply yet and stay pending for a retry.
     pub held: u64,
+    /// Parts of a read that failed (e.g. Upstash's pending-entries limit); what was read is
+    /// still applied, and the run stops there.
+    pub read_errors: u64,
 }
 
 impl std::ops::AddAssign for Report {
@@ -73,6 +76,7 @@ impl std::ops::AddAssign for Report {
         self.duplicates += o.duplicates;
         self.dead_lettered += o.dead_lettered;
         self.held += o.held;
+        self.read_errors += o.read_errors;
     }
 }
 
@@ -86,6 +90,9 @@ pub struct Batch {
     payments_recovered: u64,
     /// A stream gave a full batch: there may be more.
     full: bool,
+    /// Where each stream's next XAUTOCLAIM scan starts (`0-0`: from the beginning).
+    claim_cursors: [StreamId; 2],
+    read_errors: u64,
 }
 
 impl Batch {
@@ -150,12 +157,13 @@ impl<'a, T: Transport> Consumer<'a, T> {
     /// Reads a batch (one round trip): with `sweep`, first completes lost payments; then for each
     /// stream reclaims events idle past `reclaim_idle_ms` and reads new ones.
     /// The first read on a new database finds no groups (NOGROUP): it creates them and reads again.
-    pub async fn read(&self, now_ms: u64, sweep: bool) -> Result<Batch, Error> {
+    /// `cursors`: where the reclaim scans start, from the previous batch of the same run.
+    pub async fn read(&self, now_ms: u64, sweep: bool, cursors: [StreamId; 2]) -> Result<Batch, Error> {
         let mut recovered = 0;
-        let batch = match self.try_read(now_ms, sweep, &mut recovered).await {
+        let batch = match self.try_read(now_ms, sweep, cursors, &mut recovered).await {
             Err(e) if e.is_redis_code("NOGROUP") => {
                 self.ensure_groups().await?;
-                self.try_read(now_ms, false, &mut recovered).await
+                self.try_read(now_ms, false, cursors, &mut recovered).await
             }
             other => other,
         };
@@ -165,7 +173,13 @@ impl<'a, T: Transport> Consumer<'a, T> {
         })
     }
 
-    async fn try_read(&self, now_ms: u64, sweep: bool, recovered: &mut u64) -> Result<Batch, Error> {
+    async fn try_read(
+        &self,
+        now_ms: u64,
+        sweep: bool,
+        cursors: [StreamId; 2],
+        recovered: &mut u64,
+    ) -> Result<Batch, Error> {
         let s = &self.settings;
         let mut commands: Vec<Command> = Vec::new();
         if sweep {
@@ -174,14 +188,14 @@ impl<'a, T: Transport> Consumer<'a, T> {
         }
         commands.push(Command::new("SET").arg(self.keys.consumer_last_run()).arg(now_ms));
         let mut reads = Vec::new();
-        for stream in Stream::ALL {
+        for (stream, cursor) in Stream::ALL.into_iter().zip(cursors) {
             let key = self.keys.stream(stream);
             let claim = streams::xautoclaim(
                 &key,
                 stream.group(),
                 &s.consumer,
                 s.reclaim_idle_ms,
-                StreamId::ZERO,
+                cursor,
                 s.batch_size,
             );
             let new = streams::xreadgroup(stream.group(), &s.consumer, &key, NEW_ENTRIES, s.batch_size);
@@ -190,28 +204,44 @@ impl<'a, T: Transport> Consumer<'a, T> {
             reads.push((stream, claim, new));
         }
         let mut entries = self.client.pipeline(&commands).await?.into_iter();
-        let mut batch = Batch::default();
-        if sweep {
-            let swept = entries
+        let mut next = || {
+            entries
                 .next()
-                .ok_or_else(|| Error::Decode("missing reply".into()))??;
-            *recovered += swept.as_int().and_then(|n| u64::try_from(n).ok()).unwrap_or(0);
+                .unwrap_or_else(|| Err(Error::Decode("missing reply".into())))
+        };
+        let mut batch = Batch::default();
+        // The sweep and the last-run mark are bookkeeping: their failure must not stop the events.
+        if sweep {
+            match next() {
+                Ok(swept) => *recovered += swept.as_int().and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
+                Err(_) => batch.read_errors += 1,
+            }
         }
-        entries
-            .next()
-            .ok_or_else(|| Error::Decode("missing reply".into()))??;
-        for (stream, claim, new) in reads {
-            let claimed: AutoClaim = claim.decode(
-                entries
-                    .next()
-                    .ok_or_else(|| Error::Decode("missing reply".into()))?,
-            )?;
-            let fresh: Vec<StreamEntry> = new.decode(
-                entries
-                    .next()
-                    .ok_or_else(|| Error::Decode("missing reply".into()))?,
-            )?;
+        if next().is_err() {
+            batch.read_errors += 1;
+        }
+        for (i, (stream, claim, new)) in reads.into_iter().enumerate() {
+            // NOGROUP ends the read (the groups are made and it starts again); any other failure
+            // of one part (Upstash's pending-entries limit on XREADGROUP, say) still lets what was
+            // claimed be applied, which is what brings the pending count down.
+            let claimed = match claim.decode(next()) {
+                Ok(claimed) => claimed,
+                Err(e) if e.is_redis_code("NOGROUP") => return Err(e),
+                Err(_) => {
+                    batch.read_errors += 1;
+                    AutoClaim::default()
+                }
+            };
+            let fresh: Vec<StreamEntry> = match new.decode(next()) {
+                Ok(fresh) => fresh,
+                Err(e) if e.is_redis_code("NOGROUP") => return Err(e),
+                Err(_) => {
+                    batch.read_errors += 1;
+                    Vec::new()
+                }
+            };
             batch.full |= fresh.len() as u64 >= s.batch_size || claimed.entries.len() as u64 >= s.batch_size;
+            batch.claim_cursors[i] = claimed.next;
             for entry in claimed.entries.into_iter().chain(fresh).filter(|e| !e.deleted) {
                 batch.add(stream, entry);
             }
@@ -242,12 +272,7 @@ impl<'a, T: Transport> Consumer<'a, T> {
         ];
         args.push(batch.completed.len().to_string());
         for (id, e) in &batch.completed {
-            args.extend([
-                id.to_string(),
-                e.order_id.to_string(),
-                e.product_id.to_string(),
-                e.quantity.to_string(),
-            ]);
+            args.extend([id.to_string(), e.order_id.to_string()]);
         }
         args.push(batch.refunds.len().to_string());
         for (id, e) in &batch.refunds {
@@ -292,9 +317,11 @@ impl<'a, T: Transport> Consumer<'a, T> {
         let started = clock();
         let mut report = Report::default();
         let mut sweep = true;
+        let mut cursors = [StreamId::ZERO; 2];
         loop {
-            let batch = self.read(clock(), sweep).await?;
+            let batch = self.read(clock(), sweep, cursors).await?;
             sweep = false;
+            cursors = batch.claim_cursors;
             if fault == Some(Fault::CrashAfterRead) && !batch.is_empty() {
                 return Err(Error::Transport {
                     message: "fault injected: crash after read".into(),
@@ -304,7 +331,7 @@ impl<'a, T: Transport> Consumer<'a, T> {
             let done = self.apply(&batch, clock()).await?;
             report += done;
             // A full batch may have more behind it; refunds requested now are read next batch.
-            let more = batch.full || done.refund_requests > 0;
+            let more = (batch.full || done.refund_requests > 0) && batch.read_errors == 0;
             if !more || clock().saturating_sub(started) >= budget_ms {
                 return Ok(report);
             }

@@ -284,3 +284,39 @@ async fn the_sweep_completes_lost_payments() {
     assert_eq!(w.order(&id).await.status, OrderStatus::Completed);
     assert_eq!(w.stock(&product).await, Some(9));
 }
+
+#[tokio::test]
+async fn damaged_data_and_forged_refunds_do_not_stop_the_batch() {
+    let w = World::new();
+    let product = w.product(1, 10).await;
+    let broken = w.product(2, 10).await;
+    // Someone overwrote a product's hash with a string: taking its stock would raise in Lua.
+    w.client
+        .send(&Command::new("DEL").arg(w.keys.product(broken.as_str())))
+        .await
+        .unwrap();
+    w.client
+        .send(
+            &Command::new("SET")
+                .arg(w.keys.product(broken.as_str()))
+                .arg("oops"),
+        )
+        .await
+        .unwrap();
+    let taken = w.paid_order(1, &product, 1).await;
+    w.paid_order(2, &broken, 1).await;
+    let report = w.consumer(fast()).drain(clock, 5_000, None).await.unwrap();
+    assert_eq!((report.applied, report.held), (1, 1), "{report:?}");
+
+    // A refund nobody asked for, for an order whose stock was taken.
+    let o = taken.to_string();
+    w.xadd(
+        Stream::RefundOrder,
+        &[("pk", &o), ("refund_reason", "product_deleted")],
+    )
+    .await;
+    let report = w.consumer(fast()).drain(clock, 5_000, None).await.unwrap();
+    assert_eq!(report.refunded, 0, "{report:?}");
+    assert_eq!(w.order(&taken).await.status, OrderStatus::Completed);
+    assert_eq!(w.stock(&product).await, Some(9));
+}

@@ -42,15 +42,21 @@ impl Command {
 
     fn strip_block(&mut self) {
         // Options come before STREAMS; after it are keys and ids, which may be called "block".
-        let streams_at = self.0.iter().position(|a| a.eq_ignore_ascii_case(b"STREAMS"));
-        let end = streams_at.unwrap_or(self.0.len());
-        if let Some(i) = self.0[1..end]
+        // XREADGROUP's `GROUP g c` are names, not options: a consumer may be called "block" too.
+        let end = self
+            .0
             .iter()
-            .position(|a| a.eq_ignore_ascii_case(b"BLOCK"))
-        {
-            let i = i + 1;
-            let until = (i + 2).min(end);
-            self.0.drain(i..until);
+            .position(|a| a.eq_ignore_ascii_case(b"STREAMS"))
+            .unwrap_or(self.0.len());
+        let mut i = if self.name() == "XREADGROUP" { 4 } else { 1 };
+        while i < end {
+            let arg = &self.0[i];
+            if arg.eq_ignore_ascii_case(b"BLOCK") {
+                let until = (i + 2).min(end);
+                self.0.drain(i..until);
+                return;
+            }
+            i += if arg.eq_ignore_ascii_case(b"COUNT") { 2 } else { 1 };
         }
     }
 }
@@ -204,6 +210,30 @@ mod tests {
                 "STREAMS",
                 "block",
                 "0"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_group_or_consumer_called_block_is_a_name() {
+        let c = parse_json_command(
+            br#"["XREADGROUP","GROUP","block","BLOCK","COUNT",1,"BLOCK",5,"STREAMS","s",">"]"#,
+        )
+        .unwrap()
+        .guard()
+        .unwrap();
+        assert_eq!(
+            args(&c),
+            [
+                "XREADGROUP",
+                "GROUP",
+                "block",
+                "BLOCK",
+                "COUNT",
+                "1",
+                "STREAMS",
+                "s",
+                ">"
             ]
         );
     }

@@ -23,9 +23,12 @@ pub async fn subscribe(app: &App, patterns: bool, channels: Vec<String>) -> Resp
             "ERR name at least one channel: /subscribe/<channel>",
         );
     }
-    if channels.iter().any(|c| c.contains(',')) {
-        // The event lines are comma-separated; clients could not parse such a name back.
-        return error(StatusCode::BAD_REQUEST, "ERR channel names must not contain ','");
+    if channels.iter().any(|c| c.contains([',', '\n', '\r'])) {
+        // The event lines are comma-separated lines; clients could not parse such a name back.
+        return error(
+            StatusCode::BAD_REQUEST,
+            "ERR channel names must not contain ',' or line breaks",
+        );
     }
     let connect = app.pool.client().get_async_pubsub();
     let Ok(Ok(mut pubsub)) = tokio::time::timeout(Duration::from_secs(1), connect).await else {
@@ -78,10 +81,13 @@ pub async fn subscribe(app: &App, patterns: bool, channels: Vec<String>) -> Resp
     response
 }
 
-/// Payloads are raw text, not base64, as Upstash sends them.
+/// Payloads are raw text, not base64, as Upstash sends them. A line break would end the event
+/// early (and let a publisher forge events), so `\r` and `\n` are sent as those two characters.
 fn event_line(msg: &redis::Msg) -> String {
     let channel = msg.get_channel_name();
-    let payload = String::from_utf8_lossy(msg.get_payload_bytes());
+    let payload = String::from_utf8_lossy(msg.get_payload_bytes())
+        .replace('\r', "\\r")
+        .replace('\n', "\\n");
     match msg.get_pattern::<String>() {
         Ok(pattern) if msg.from_pattern() => format!("data: pmessage,{pattern},{channel},{payload}\n\n"),
         _ => format!("data: message,{channel},{payload}\n\n"),

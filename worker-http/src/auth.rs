@@ -3,13 +3,11 @@
 use crate::ApiError;
 
 pub fn check_admin(authorization: Option<&str>, admin_token: Option<&str>) -> Result<(), ApiError> {
-    let Some(expected) = admin_token.filter(|t| !t.is_empty()) else {
+    // A secret pasted with a trailing newline still works; a blank one means "not set".
+    let Some(expected) = admin_token.map(str::trim).filter(|t| !t.is_empty()) else {
         return Ok(());
     };
-    let given = authorization
-        .and_then(|h| h.strip_prefix("Bearer "))
-        .map(str::trim)
-        .unwrap_or("");
+    let given = authorization.and_then(bearer).unwrap_or("");
     if constant_time_eq(given.as_bytes(), expected.as_bytes()) {
         Ok(())
     } else {
@@ -17,8 +15,14 @@ pub fn check_admin(authorization: Option<&str>, admin_token: Option<&str>) -> Re
     }
 }
 
+/// The token of `Bearer <token>` (the scheme is case-insensitive, as in RFC 7235).
+fn bearer(header: &str) -> Option<&str> {
+    let (scheme, token) = header.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
 /// Compares without returning early, so response timing does not reveal the token's prefix.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
@@ -31,6 +35,7 @@ mod tests {
         assert!(check_admin(None, None).is_ok());
         assert!(check_admin(None, Some("")).is_ok());
         assert!(check_admin(Some("Bearer s3cret"), Some("s3cret")).is_ok());
+        assert!(check_admin(Some("bearer s3cret"), Some("s3cret\n")).is_ok());
         for bad in [
             None,
             Some("Bearer wrong"),

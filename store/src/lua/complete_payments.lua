@@ -15,11 +15,14 @@ end
 local completed = 0
 for _, id in ipairs(ids) do
   local key = prefix .. id
-  if redis.call('HGET', key, 'status') == 'pending' then
-    redis.call('HSET', key, 'status', 'completed', 'updated_at', now)
+  if redis.call('TYPE', key)['ok'] == 'hash' and redis.call('HGET', key, 'status') == 'pending' then
     local o = redis.call('HMGET', key, 'product_id', 'price', 'fee', 'total', 'quantity')
-    redis.call('XADD', stream, '*', 'pk', id, 'product_id', o[1], 'price', o[2], 'fee', o[3],
-      'total', o[4], 'quantity', o[5], 'status', 'completed')
+    -- The event first: Redis does not roll back a script that fails halfway, and an event whose
+    -- order is still pending is harmless (the consumer looks at the order), while a completed
+    -- order without its event would never take its stock.
+    redis.call('XADD', stream, '*', 'pk', id, 'product_id', o[1] or '', 'price', o[2] or '', 'fee', o[3] or '',
+      'total', o[4] or '', 'quantity', o[5] or '', 'status', 'completed')
+    redis.call('HSET', key, 'status', 'completed', 'updated_at', now)
     completed = completed + 1
   end
   redis.call('ZREM', pending, id)

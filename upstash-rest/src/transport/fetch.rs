@@ -27,8 +27,30 @@ fn maybe_sent(e: worker::Error) -> TransportError {
     }
 }
 
+/// A REST call that has not answered in this long is given up (as possibly sent): a worker must
+/// answer 503, not hang, when Upstash stops responding without refusing connections.
+const TIMEOUT: Duration = Duration::from_secs(10);
+
 impl Transport for FetchTransport {
     async fn post(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
+        let call = std::pin::pin!(self.call(request));
+        let timeout = std::pin::pin!(Delay::from(TIMEOUT));
+        match futures_util::future::select(call, timeout).await {
+            futures_util::future::Either::Left((result, _)) => result,
+            futures_util::future::Either::Right(_) => Err(TransportError {
+                message: format!("no answer within {} s", TIMEOUT.as_secs()),
+                maybe_sent: true,
+            }),
+        }
+    }
+
+    async fn sleep(&self, ms: u64) {
+        Delay::from(Duration::from_millis(ms)).await;
+    }
+}
+
+impl FetchTransport {
+    async fn call(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
         let headers = Headers::new();
         for (name, value) in &request.headers {
             headers.set(name, value).map_err(not_sent)?;
@@ -51,9 +73,5 @@ impl Transport for FetchTransport {
             headers,
             body,
         })
-    }
-
-    async fn sleep(&self, ms: u64) {
-        Delay::from(Duration::from_millis(ms)).await;
     }
 }
