@@ -72,14 +72,18 @@ impl<'a, T: Transport> Orders<'a, T> {
     /// Completes the payments that have been pending since before `cutoff_ms`: their background
     /// task died (eviction, deploy). Up to `limit` per call.
     pub async fn complete_stale(&self, cutoff_ms: u64, limit: u32, now_ms: u64) -> Result<u64, Error> {
-        let args = vec![
-            self.keys.order_prefix(),
-            now_ms.to_string(),
+        self.run_complete(self.stale_args(cutoff_ms, limit, now_ms)).await
+    }
+
+    fn stale_args(&self, cutoff_ms: u64, limit: u32, now_ms: u64) -> Vec<String> {
+        let (prefix, now) = (self.keys.order_prefix(), now_ms.to_string());
+        vec![
+            prefix,
+            now,
             "older_than".into(),
             cutoff_ms.to_string(),
             limit.to_string(),
-        ];
-        self.run_complete(args).await
+        ]
     }
 
     fn complete_command(&self, args: Vec<String>) -> Command {
@@ -92,14 +96,7 @@ impl<'a, T: Transport> Orders<'a, T> {
 
     /// The stale-payment sweep as a command, for the consumer to put in its read pipeline.
     pub fn complete_stale_command(&self, cutoff_ms: u64, limit: u32, now_ms: u64) -> Command {
-        let args = vec![
-            self.keys.order_prefix(),
-            now_ms.to_string(),
-            "older_than".into(),
-            cutoff_ms.to_string(),
-            limit.to_string(),
-        ];
-        self.complete_command(args)
+        self.complete_command(self.stale_args(cutoff_ms, limit, now_ms))
     }
 
     async fn run_complete(&self, args: Vec<String>) -> Result<u64, Error> {
