@@ -23,6 +23,8 @@ const SHARED_CONNECTIONS: usize = 4;
 const MAX_EXCLUSIVE_CONNECTIONS: usize = 64;
 /// A connection unused for longer than this gets a PING before it carries a command.
 const CHECK_AFTER_IDLE: Duration = Duration::from_millis(500);
+/// That PING answers at once from a live redis-server; waiting longer only delays the 502.
+const PING_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// Redis cannot be reached (refused, dropped, timed out). Answered as 502.
 #[derive(Debug)]
@@ -102,9 +104,10 @@ impl RedisPool {
             return true;
         }
         let mut conn = pooled.conn.clone();
+        let ping = redis::cmd("PING");
         let alive = matches!(
-            conn.req_packed_command(&redis::cmd("PING")).await,
-            Ok(Value::SimpleString(_))
+            tokio::time::timeout(PING_TIMEOUT, conn.req_packed_command(&ping)).await,
+            Ok(Ok(Value::SimpleString(_)))
         );
         if alive {
             pooled.last_ok.store(self.now_ms(), Ordering::Relaxed);
