@@ -87,7 +87,9 @@ impl<'a, T: Transport> Inventory<'a, T> {
 
     /// `false` if there was no such product. One transaction: the hash and its index entry go together.
     pub async fn delete(&self, id: &Id) -> Result<bool, Error> {
-        let del = Command::new("DEL").arg(self.keys.product(id.as_str()));
+        // Not retried after a failure that may have reached Redis: a retry would find nothing and
+        // answer 404 for a delete that happened. The caller gets a 503 and may ask again.
+        let del = Command::new("DEL").arg(self.keys.product(id.as_str())).idempotent(false);
         let zrem = Command::new("ZREM").arg(self.keys.products()).arg(id.as_str());
         let entries = self.client.transaction([del, zrem]).await?;
         let deleted = entries
