@@ -89,7 +89,9 @@ impl<'a, T: Transport> Inventory<'a, T> {
     pub async fn delete(&self, id: &Id) -> Result<bool, Error> {
         // Not retried after a failure that may have reached Redis: a retry would find nothing and
         // answer 404 for a delete that happened. The caller gets a 503 and may ask again.
-        let del = Command::new("DEL").arg(self.keys.product(id.as_str())).idempotent(false);
+        let del = Command::new("DEL")
+            .arg(self.keys.product(id.as_str()))
+            .idempotent(false);
         let zrem = Command::new("ZREM").arg(self.keys.products()).arg(id.as_str());
         let entries = self.client.transaction([del, zrem]).await?;
         let deleted = entries
