@@ -7,18 +7,19 @@ mod run;
 
 use serde_json::json;
 use store::consumer::StreamStats;
-use store::Consumer;
 use worker::{
     event, Context, Env, Request, Response, Result, RouteContext, Router, ScheduleContext, ScheduledEvent,
 };
 use worker_http::config;
 use worker_http::respond::json;
-use worker_http::{auth, health, reply, serve, ApiError};
+use worker_http::{auth, health, reply, serve, ApiError, Backend};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let router = Router::new()
-        .get_async("/health", |_, rc| async move { reply(health(&rc.env).await) })
+        .get_async("/health", |_, rc| async move {
+            reply(health::check(&rc.env, "consumer-cron").await)
+        })
         .get_async("/stats", |_, rc| async move { reply(stats(&rc.env).await) })
         .on_async("/run", |req, rc| async move { reply(nudged(&req, &rc).await) });
     serve(req, env, router).await
@@ -32,14 +33,6 @@ const NUDGE_BUDGET_MS: u64 = 10_000;
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     let _ = run::drain(&env, CRON_BUDGET_MS, "cron").await;
-}
-
-async fn health(env: &Env) -> std::result::Result<Response, ApiError> {
-    let redis_ok = match config::redis(env) {
-        Ok(client) => client.send(&upstash_rest::Command::new("PING")).await.is_ok(),
-        Err(_) => false,
-    };
-    health::answer("consumer-cron", redis_ok)
 }
 
 /// `POST /run` from the payment worker only: anyone else, whatever the method, gets the 404 of an
@@ -62,8 +55,10 @@ async fn nudged(req: &Request, rc: &RouteContext<()>) -> std::result::Result<Res
 
 /// `GET /stats`: per stream its length, pending events and dead letters; the last run.
 async fn stats(env: &Env) -> std::result::Result<Response, ApiError> {
-    let (client, keys) = (config::redis(env)?, config::keys(env));
-    let (streams, last_run) = Consumer::new(&client, &keys, run::settings(env)).stats().await?;
+    let (streams, last_run) = Backend::from_env(env)?
+        .consumer(run::settings(env))
+        .stats()
+        .await?;
     let shown =
         |s: &StreamStats| json!({"length": s.length, "pending": s.pending, "dead_letters": s.dead_letters});
     let by_name: serde_json::Map<String, serde_json::Value> = streams

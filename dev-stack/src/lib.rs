@@ -49,10 +49,11 @@ impl Stack {
         all.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let logs = workspace_root().join("target/test-logs");
         std::fs::create_dir_all(&logs)?;
-        let log = logs.join(format!("{env}-{}.log", free_port()));
+        let port = free_port();
+        let log = logs.join(format!("{env}-{port}.log"));
         Worker::start(WorkerOptions {
             env,
-            port: None,
+            port: Some(port),
             vars: all,
             registry: self.registry.path(),
             log: Some(&log),
@@ -94,7 +95,7 @@ impl Shop {
     /// Runs consumer-cron's scheduled handler now (`wrangler dev` never fires crons by itself)
     /// and returns when it has finished.
     pub async fn run_consumer(&self) {
-        let url = format!("{}/cdn-cgi/local/scheduled?cron=*+*+*+*+*", self.consumer.url());
+        let url = format!("{}{}", self.consumer.url(), worker::SCHEDULED_PATH);
         let answer = http::request("GET", url).send().await;
         assert_eq!(answer.status, 200, "the scheduled handler runs: {}", answer.raw);
     }

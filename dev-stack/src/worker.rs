@@ -8,6 +8,9 @@ use crate::process::{
     ensure_port_free, free_port, http_get, spawn_owned, stop_child, wait_for_port_within, workspace_root,
 };
 
+/// Where `wrangler dev` runs a worker's scheduled handler on request.
+pub const SCHEDULED_PATH: &str = "/cdn-cgi/local/scheduled?cron=*+*+*+*+*";
+
 /// One worker under `wrangler dev` (workerd), started from the workspace root with the `[env.X]`
 /// section of `wrangler.toml`. Workers that call each other through service bindings find each
 /// other through the dev registry folder they share.
@@ -119,7 +122,7 @@ impl Worker {
     /// Runs its scheduled handler now, as its cron would in production (`wrangler dev` never fires
     /// crons by itself). Returns when the handler has finished.
     pub fn run_scheduled(&self) -> io::Result<()> {
-        match http_get(self.port, "/cdn-cgi/local/scheduled?cron=*+*+*+*+*", None)? {
+        match http_get(self.port, SCHEDULED_PATH, None)? {
             (200, _) => Ok(()),
             (status, body) => Err(io::Error::other(format!(
                 "scheduled run answered {status}: {body}"

@@ -56,6 +56,14 @@ pub struct Pricing {
     pub total: Cents,
 }
 
+/// Totals are JSON numbers and Lua numbers: both count cents exactly only up to 2^53.
+pub const MAX_TOTAL: Cents = Cents((1 << 53) - 1);
+
+/// The simulated payment completes this long after the order (`PAYMENT_DELAY_MS`), and a payment
+/// still pending this much later (`PAYMENT_GRACE_MS`) lost its background task.
+pub const DEFAULT_PAYMENT_DELAY_MS: u64 = 5_000;
+pub const DEFAULT_PAYMENT_GRACE_MS: u64 = 30_000;
+
 impl Pricing {
     pub fn new(price: Cents, quantity: Quantity, rate: FeeRate) -> Self {
         let fee = rate.fee(price);
@@ -64,6 +72,18 @@ impl Pricing {
             fee,
             total: price.plus(fee).times(quantity.0),
         }
+    }
+
+    /// The pricing of an order, refused (naming the quantity) when its total is past `MAX_TOTAL`.
+    pub fn for_order(price: Cents, quantity: Quantity, rate: FeeRate) -> Result<Self, FieldError> {
+        let pricing = Self::new(price, quantity, rate);
+        if pricing.total > MAX_TOTAL {
+            return Err(FieldError::new(
+                "quantity",
+                "quantity is too large: the total would be over 90 trillion",
+            ));
+        }
+        Ok(pricing)
     }
 }
 

@@ -1,32 +1,10 @@
 use domain::{Id, NewProduct, Product, ProductPatch};
-use store::{Inventory, Keys};
-use upstash_rest::{Client, FetchTransport};
 use worker::{Env, Request, Response, RouteContext};
 use worker_http::config::{self, runtime};
 use worker_http::respond::{json, no_content};
-use worker_http::{auth, body, health, ApiError};
+use worker_http::{auth, body, ApiError, Backend};
 
 type Answer = Result<Response, ApiError>;
-
-/// What a handler needs from the environment, built per request (it is only a few strings).
-struct App {
-    client: Client<FetchTransport>,
-    keys: Keys,
-}
-
-impl App {
-    fn from_env(env: &Env) -> Result<Self, ApiError> {
-        let keys = Keys::new(config::var(env, "KEY_PREFIX").unwrap_or_else(|| "shop:".into()));
-        Ok(Self {
-            client: config::redis(env)?,
-            keys,
-        })
-    }
-
-    fn inventory(&self) -> Inventory<'_, FetchTransport> {
-        Inventory::new(&self.client, &self.keys)
-    }
-}
 
 fn admin_only(req: &Request, env: &Env) -> Result<(), ApiError> {
     let header = req.headers().get("Authorization").ok().flatten();
@@ -41,26 +19,18 @@ fn not_found() -> ApiError {
     ApiError::NotFound("no product with this id".into())
 }
 
-pub async fn health(env: &Env) -> Answer {
-    let redis_ok = match App::from_env(env) {
-        Ok(app) => app.inventory().ping().await.is_ok(),
-        Err(_) => false,
-    };
-    health::answer("inventory", redis_ok)
-}
-
 pub async fn list(env: &Env) -> Answer {
-    let products: Vec<Product> = App::from_env(env)?.inventory().list().await?;
+    let products: Vec<Product> = Backend::from_env(env)?.inventory().list().await?;
     json(200, &products)
 }
 
 pub async fn create(mut req: Request, env: &Env) -> Answer {
     admin_only(&req, env)?;
     let new = NewProduct::from_json(&body::read_json(&mut req).await?)?;
-    let app = App::from_env(env)?;
+    let backend = Backend::from_env(env)?;
     let now = runtime::now_ms();
     let id = Id::generate(now, runtime::random());
-    if !app.inventory().create(&id, &new, now).await? {
+    if !backend.inventory().create(&id, &new, now).await? {
         // 80 random bits collided: vanishingly rare, and nothing was written.
         return Err(ApiError::Conflict {
             code: "id_taken",
@@ -78,7 +48,7 @@ pub async fn create(mut req: Request, env: &Env) -> Answer {
 
 pub async fn read(ctx: &RouteContext<()>) -> Answer {
     let id = product_id(ctx)?;
-    let product = App::from_env(&ctx.env)?
+    let product = Backend::from_env(&ctx.env)?
         .inventory()
         .get(&id)
         .await?
@@ -90,7 +60,7 @@ pub async fn update(mut req: Request, ctx: &RouteContext<()>) -> Answer {
     admin_only(&req, &ctx.env)?;
     let id = product_id(ctx)?;
     let patch = ProductPatch::from_json(&body::read_json(&mut req).await?)?;
-    let product = App::from_env(&ctx.env)?
+    let product = Backend::from_env(&ctx.env)?
         .inventory()
         .patch(&id, &patch)
         .await?
@@ -101,7 +71,7 @@ pub async fn update(mut req: Request, ctx: &RouteContext<()>) -> Answer {
 pub async fn delete(req: Request, ctx: &RouteContext<()>) -> Answer {
     admin_only(&req, &ctx.env)?;
     let id = product_id(ctx)?;
-    if App::from_env(&ctx.env)?.inventory().delete(&id).await? {
+    if Backend::from_env(&ctx.env)?.inventory().delete(&id).await? {
         no_content()
     } else {
         Err(not_found())

@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use worker::{event, Context, Env, Request, Response, Result, Router};
-use worker_http::{reply, serve};
+use worker_http::{health, reply, serve};
 
 mod handlers;
 
@@ -12,7 +12,7 @@ mod handlers;
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let router = Router::new()
         .get_async("/health", |_, ctx| async move {
-            reply(handlers::health(&ctx.env).await)
+            reply(health::check(&ctx.env, "inventory").await)
         })
         .get_async("/products", |_, ctx| async move {
             reply(handlers::list(&ctx.env).await)

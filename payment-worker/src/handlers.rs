@@ -1,45 +1,16 @@
+use domain::order::DEFAULT_PAYMENT_DELAY_MS;
 use domain::{FeeRate, Id, Order, OrderRequest, Pricing};
-use store::Orders;
-use upstash_rest::{Client, FetchTransport};
 use worker::{Context, Env, Request, Response, RouteContext};
 use worker_http::config::{self, runtime};
 use worker_http::respond::json;
-use worker_http::{body, health, ApiError, FieldError};
+use worker_http::{body, ApiError, Backend, FieldError};
 
 use crate::{inventory, payment};
 
 type Answer = Result<Response, ApiError>;
 
-const MAX_EXACT_CENTS: u64 = (1 << 53) - 1;
-
-struct App {
-    client: Client<FetchTransport>,
-    keys: store::Keys,
-}
-
-impl App {
-    fn from_env(env: &Env) -> Result<Self, ApiError> {
-        Ok(Self {
-            client: config::redis(env)?,
-            keys: config::keys(env),
-        })
-    }
-
-    fn orders(&self) -> Orders<'_, FetchTransport> {
-        Orders::new(&self.client, &self.keys)
-    }
-}
-
 fn unknown_product() -> ApiError {
     ApiError::NotFound("no product with this id".into())
-}
-
-pub async fn health(env: &Env) -> Answer {
-    let redis_ok = match App::from_env(env) {
-        Ok(app) => app.client.send(&upstash_rest::Command::new("PING")).await.is_ok(),
-        Err(_) => false,
-    };
-    health::answer("payment", redis_ok)
 }
 
 /// `POST /orders`: prices the order from the inventory, stores it pending (one round trip), and
@@ -58,15 +29,7 @@ pub async fn place(mut req: Request, rc: &RouteContext<Context>) -> Answer {
     }
     let rate = fee_rate(&rc.env)?;
     let now = runtime::now_ms();
-    let pricing = Pricing::new(product.price, request.quantity, rate);
-    if pricing.total.0 > MAX_EXACT_CENTS {
-        // JSON numbers (and Lua) count exactly only up to 2^53.
-        return Err(FieldError::new(
-            "quantity",
-            "quantity is too large: the total would be over 90 trillion",
-        )
-        .into());
-    }
+    let pricing = Pricing::for_order(product.price, request.quantity, rate)?;
     let order = Order::place(
         Id::generate(now, runtime::random()),
         product_id,
@@ -74,9 +37,9 @@ pub async fn place(mut req: Request, rc: &RouteContext<Context>) -> Answer {
         pricing,
         now,
     );
-    App::from_env(&rc.env)?.orders().create(&order).await?;
+    Backend::from_env(&rc.env)?.orders().create(&order).await?;
 
-    let delay = config::number(&rc.env, "PAYMENT_DELAY_MS", 5_000);
+    let delay = config::number(&rc.env, "PAYMENT_DELAY_MS", DEFAULT_PAYMENT_DELAY_MS);
     rc.data
         .wait_until(payment::process(rc.env.clone(), order.id.clone(), delay));
     json(201, &order)
@@ -98,7 +61,7 @@ pub async fn read(rc: &RouteContext<Context>) -> Answer {
         .param("id")
         .and_then(|id| Id::parse(id))
         .ok_or_else(not_found)?;
-    let order = App::from_env(&rc.env)?
+    let order = Backend::from_env(&rc.env)?
         .orders()
         .get(&id)
         .await?
@@ -118,6 +81,6 @@ pub async fn recent(req: &Request, env: &Env) -> Answer {
             .filter(|n| (1..=500).contains(n))
             .ok_or_else(|| FieldError::new("limit", "limit must be a whole number from 1 to 500"))?,
     };
-    let orders = App::from_env(env)?.orders().recent(limit).await?;
+    let orders = Backend::from_env(env)?.orders().recent(limit).await?;
     json(200, &orders)
 }

@@ -7,13 +7,13 @@ mod inventory;
 mod payment;
 
 use worker::{event, Context, Env, Request, Response, Result, Router};
-use worker_http::{reply, serve};
+use worker_http::{health, reply, serve};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let router = Router::with_data(ctx)
         .get_async("/health", |_, rc| async move {
-            reply(handlers::health(&rc.env).await)
+            reply(health::check(&rc.env, "payment").await)
         })
         .post_async("/orders", |req, rc| async move {
             reply(handlers::place(req, &rc).await)

@@ -7,22 +7,19 @@
 use std::time::Duration;
 
 use domain::Id;
-use store::Orders;
 use worker::{Env, Method, Request, RequestInit};
 use worker_http::config::{self, runtime};
+use worker_http::Backend;
 
 pub async fn process(env: Env, order: Id, delay_ms: u64) {
     worker::Delay::from(Duration::from_millis(delay_ms)).await;
     if config::fault(&env, "skip_payment_completion") {
         return;
     }
-    let (Ok(client), keys) = (config::redis(&env), config::keys(&env)) else {
+    let Ok(backend) = Backend::from_env(&env) else {
         return;
     };
-    match Orders::new(&client, &keys)
-        .complete(&[order], runtime::now_ms())
-        .await
-    {
+    match backend.orders().complete(&[order], runtime::now_ms()).await {
         Ok(_) => nudge_consumer(&env).await,
         Err(e) => worker::console_error!("payment completion failed; the scheduled sweep will retry: {e}"),
     }

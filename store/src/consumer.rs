@@ -4,12 +4,11 @@
 //! A batch of up to `batch_size` events per stream costs two REST round trips, whatever its size:
 //! one pipeline to read (sweep, reclaim, read new, for both streams) and one `EVAL` to apply.
 
+use domain::order::{DEFAULT_PAYMENT_DELAY_MS, DEFAULT_PAYMENT_GRACE_MS};
 use domain::{OrderCompleted, RefundRequested};
 use serde::Serialize;
 use upstash_rest::streams::{self, NEW_ENTRIES};
-use upstash_rest::{
-    scripts, AutoClaim, Client, Command, Error, StreamEntry, StreamId, Transport, TypedCommand,
-};
+use upstash_rest::{scripts, Client, Command, Error, StreamEntry, StreamId, Transport, TypedCommand};
 
 use crate::keys::Stream;
 use crate::{Keys, Orders};
@@ -37,7 +36,7 @@ impl Default for Settings {
             batch_size: 100,
             reclaim_idle_ms: 60_000,
             max_deliveries: 5,
-            stale_payment_ms: 5_000 + 30_000,
+            stale_payment_ms: DEFAULT_PAYMENT_DELAY_MS + DEFAULT_PAYMENT_GRACE_MS,
         }
     }
 }
@@ -221,25 +220,8 @@ impl<'a, T: Transport> Consumer<'a, T> {
             batch.read_errors += 1;
         }
         for (i, (stream, claim, new)) in reads.into_iter().enumerate() {
-            // NOGROUP ends the read (the groups are made and it starts again); any other failure
-            // of one part (Upstash's pending-entries limit on XREADGROUP, say) still lets what was
-            // claimed be applied, which is what brings the pending count down.
-            let claimed = match claim.decode(next()) {
-                Ok(claimed) => claimed,
-                Err(e) if e.is_redis_code("NOGROUP") => return Err(e),
-                Err(_) => {
-                    batch.read_errors += 1;
-                    AutoClaim::default()
-                }
-            };
-            let fresh: Vec<StreamEntry> = match new.decode(next()) {
-                Ok(fresh) => fresh,
-                Err(e) if e.is_redis_code("NOGROUP") => return Err(e),
-                Err(_) => {
-                    batch.read_errors += 1;
-                    Vec::new()
-                }
-            };
+            let claimed = lenient(claim.decode(next()), &mut batch.read_errors)?;
+            let fresh = lenient(new.decode(next()), &mut batch.read_errors)?;
             batch.full |= fresh.len() as u64 >= s.batch_size || claimed.entries.len() as u64 >= s.batch_size;
             batch.claim_cursors[i] = claimed.next;
             for entry in claimed.entries.into_iter().chain(fresh).filter(|e| !e.deleted) {
@@ -254,6 +236,7 @@ impl<'a, T: Transport> Consumer<'a, T> {
         let mut report = Report {
             payments_recovered: batch.payments_recovered,
             read: batch.len() as u64,
+            read_errors: batch.read_errors,
             ..Report::default()
         };
         if batch.is_empty() {
@@ -382,6 +365,21 @@ impl<'a, T: Transport> Consumer<'a, T> {
             ],
             last_run,
         ))
+    }
+}
+
+/// One part of a read. NOGROUP ends the read (the groups are made and it starts again); any
+/// other failure (Upstash's pending-entries limit on XREADGROUP, say) is counted and read as
+/// nothing, so that what the other parts claimed is still applied, which is what brings the
+/// pending count down.
+fn lenient<T: Default>(part: Result<T, Error>, errors: &mut u64) -> Result<T, Error> {
+    match part {
+        Err(e) if e.is_redis_code("NOGROUP") => Err(e),
+        Err(_) => {
+            *errors += 1;
+            Ok(T::default())
+        }
+        ok => ok,
     }
 }
 

@@ -102,11 +102,6 @@ impl<'a, T: Transport> Inventory<'a, T> {
             .unwrap_or(0);
         Ok(deleted == 1)
     }
-
-    /// Round trip to Redis for `/health`.
-    pub async fn ping(&self) -> Result<(), Error> {
-        self.client.send(&Command::new("PING")).await.map(drop)
-    }
 }
 
 /// A product from its id and its HGETALL reply.

@@ -11,11 +11,6 @@ pub fn var(env: &Env, name: &str) -> Option<String> {
         .filter(|v| !v.trim().is_empty())
 }
 
-/// Where this deployment's keys live in Redis (`KEY_PREFIX`, default `shop:`).
-pub fn keys(env: &Env) -> store::Keys {
-    store::Keys::new(var(env, "KEY_PREFIX").unwrap_or_else(|| "shop:".into()))
-}
-
 /// A whole number from a var, or `default` when it is unset; a malformed value is logged and
 /// ignored rather than taking the service down.
 pub fn number(env: &Env, name: &str, default: u64) -> u64 {
@@ -44,28 +39,6 @@ pub fn nudge_token(env: &Env) -> Option<String> {
             .digest()
             .to_string(),
     )
-}
-
-/// The Upstash client from `UPSTASH_REDIS_REST_URL` and `UPSTASH_REDIS_REST_TOKEN`. Missing
-/// settings are a 503 (the service is not usable yet), logged without their values.
-#[cfg(target_arch = "wasm32")]
-pub fn redis(env: &Env) -> Result<upstash_rest::Client<upstash_rest::FetchTransport>, crate::ApiError> {
-    use crate::ApiError;
-    use upstash_rest::{Client, Config};
-    let (Some(url), Some(token)) = (
-        var(env, "UPSTASH_REDIS_REST_URL"),
-        var(env, "UPSTASH_REDIS_REST_TOKEN"),
-    ) else {
-        worker::console_error!("UPSTASH_REDIS_REST_URL or UPSTASH_REDIS_REST_TOKEN is not set");
-        return Err(ApiError::Unavailable(
-            "Redis is not configured for this service".into(),
-        ));
-    };
-    let config = Config::new(url, token).map_err(|_| {
-        worker::console_error!("UPSTASH_REDIS_REST_URL is not an http(s) URL");
-        ApiError::Unavailable("Redis is not configured for this service".into())
-    })?;
-    Ok(Client::fetch(config))
 }
 
 /// The clock and randomness of the Workers runtime, for ids and timestamps.

@@ -5,6 +5,16 @@ use serde_json::json;
 use crate::respond::json;
 use crate::ApiError;
 
+/// Pings Redis with the service's own settings and answers.
+#[cfg(target_arch = "wasm32")]
+pub async fn check(env: &worker::Env, service: &str) -> Result<worker::Response, ApiError> {
+    let redis_ok = match crate::Backend::from_env(env) {
+        Ok(backend) => backend.ping().await,
+        Err(_) => false,
+    };
+    answer(service, redis_ok)
+}
+
 pub fn answer(service: &str, redis_ok: bool) -> Result<worker::Response, ApiError> {
     let (status, state, redis) = if redis_ok {
         (200, "ok", "ok")

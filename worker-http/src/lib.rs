@@ -3,6 +3,8 @@
 //! glue in `serve` and `respond` only moves them in and out of `worker` types.
 
 pub mod auth;
+#[cfg(target_arch = "wasm32")]
+pub mod backend;
 pub mod body;
 pub mod config;
 pub mod cors;
@@ -11,6 +13,8 @@ pub mod health;
 pub mod respond;
 pub mod serve;
 
+#[cfg(target_arch = "wasm32")]
+pub use backend::Backend;
 pub use domain::FieldError;
 pub use error::ApiError;
 pub use respond::{json, reply};

@@ -1,0 +1,59 @@
+//! What every handler talks to: the Upstash client and the key layout of this deployment, made
+//! from the environment per request (a few strings, no connection to set up).
+
+use store::consumer::Settings;
+use store::{Consumer, Inventory, Keys, Orders};
+use upstash_rest::{Client, Command, Config, FetchTransport};
+use worker::Env;
+
+use crate::config::var;
+use crate::ApiError;
+
+pub struct Backend {
+    pub client: Client<FetchTransport>,
+    pub keys: Keys,
+}
+
+impl Backend {
+    /// From `UPSTASH_REDIS_REST_URL`, `UPSTASH_REDIS_REST_TOKEN` and `KEY_PREFIX` (default
+    /// `shop:`). Missing settings are a 503 (the service is not usable yet), logged without their
+    /// values.
+    pub fn from_env(env: &Env) -> Result<Self, ApiError> {
+        let not_configured = |why: &str| {
+            worker::console_error!("{why}");
+            ApiError::Unavailable("Redis is not configured for this service".into())
+        };
+        let (Some(url), Some(token)) = (
+            var(env, "UPSTASH_REDIS_REST_URL"),
+            var(env, "UPSTASH_REDIS_REST_TOKEN"),
+        ) else {
+            return Err(not_configured(
+                "UPSTASH_REDIS_REST_URL or UPSTASH_REDIS_REST_TOKEN is not set",
+            ));
+        };
+        let config = Config::new(url, token)
+            .map_err(|_| not_configured("UPSTASH_REDIS_REST_URL is not an http(s) URL"))?;
+        let keys = Keys::new(var(env, "KEY_PREFIX").unwrap_or_else(|| "shop:".into()));
+        Ok(Self {
+            client: Client::fetch(config),
+            keys,
+        })
+    }
+
+    pub fn inventory(&self) -> Inventory<'_, FetchTransport> {
+        Inventory::new(&self.client, &self.keys)
+    }
+
+    pub fn orders(&self) -> Orders<'_, FetchTransport> {
+        Orders::new(&self.client, &self.keys)
+    }
+
+    pub fn consumer(&self, settings: Settings) -> Consumer<'_, FetchTransport> {
+        Consumer::new(&self.client, &self.keys, settings)
+    }
+
+    /// Whether Redis answers right now (one round trip).
+    pub async fn ping(&self) -> bool {
+        self.client.send(&Command::new("PING")).await.is_ok()
+    }
+}
