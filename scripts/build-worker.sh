@@ -6,6 +6,7 @@ set -euo pipefail
 crate=${1:?usage: scripts/build-worker.sh <crate>}
 cd "$(dirname "$0")/.."
 root=$PWD
+docs-ui/build.sh  # the /docs assets every worker serves
 
 # The crates every worker is made of (keep in step with the workers' Cargo.toml).
 shared="domain store upstash-rest worker-http"

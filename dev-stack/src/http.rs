@@ -14,6 +14,8 @@ pub struct Answer {
     pub raw: String,
     pub content_type: Option<String>,
     pub allow_origin: Option<String>,
+    /// The `Allow` header of a 405.
+    pub allow: Option<String>,
 }
 
 impl Answer {
@@ -84,6 +86,7 @@ impl Request {
                 .map(str::to_owned)
         };
         let (content_type, allow_origin) = (header("content-type"), header("access-control-allow-origin"));
+        let allow = header("allow");
         let status = res.status().as_u16();
         let raw = res.text().await.unwrap_or_default();
         let body = serde_json::from_str(&raw).unwrap_or(Value::Null);
@@ -94,6 +97,7 @@ impl Request {
             raw,
             content_type,
             allow_origin,
+            allow,
         }
     }
 }

@@ -68,22 +68,45 @@ impl Decimal {
         })
     }
 
-    /// `2e1`, `1E-2` (serde_json also writes very large or tiny floats this way): through f64,
-    /// exact for every value the shop accepts, then as plain decimal text with 9 decimals.
+    /// `2e1`, `1E-2` (serde_json also writes very large or tiny floats this way): the decimal
+    /// point is moved in the text, never through a float, so `2.5e-42` is too precise rather than
+    /// silently 0.
     fn from_exponent(text: &str, negative: bool) -> Result<Self, DecimalError> {
-        let value: f64 = text.parse().map_err(|_| DecimalError::NotANumber)?;
-        if !value.is_finite() || value >= 1e15 {
-            return Err(DecimalError::TooLarge);
+        let (mantissa, exponent) = text.split_once(['e', 'E']).ok_or(DecimalError::NotANumber)?;
+        let exponent_digits = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+        if exponent_digits.is_empty() || !exponent_digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(DecimalError::NotANumber);
         }
-        let plain = format!("{value:.9}");
-        let (whole, fraction) = plain.split_once('.').unwrap_or((&plain, ""));
-        let fraction = fraction.trim_end_matches('0');
-        Ok(Self {
-            whole: whole.parse().map_err(|_| DecimalError::NotANumber)?,
-            fraction: fraction.parse().unwrap_or(0),
-            fraction_digits: fraction.len() as u32,
-            negative,
-        })
+        let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let digits = format!("{whole}{fraction}");
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(DecimalError::NotANumber);
+        }
+        if digits.bytes().all(|b| b == b'0') {
+            return Self::parse("0");
+        }
+        // Where the point goes, bounded so that an absurd exponent allocates nothing.
+        const BOUND: i64 = 64;
+        let shift = exponent.parse::<i64>().unwrap_or(if exponent.starts_with('-') {
+            -BOUND * 2
+        } else {
+            BOUND * 2
+        });
+        let point = whole.len() as i64 + shift.clamp(-BOUND * 2, BOUND * 2);
+        let plain = if point > BOUND {
+            return Err(DecimalError::TooLarge);
+        } else if point < -BOUND {
+            return Err(DecimalError::TooPrecise);
+        } else if point <= 0 {
+            format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
+        } else if point as usize >= digits.len() {
+            format!("{digits}{}", "0".repeat(point as usize - digits.len()))
+        } else {
+            format!("{}.{}", &digits[..point as usize], &digits[point as usize..])
+        };
+        let mut decimal = Self::parse(&plain)?;
+        decimal.negative = negative;
+        Ok(decimal)
     }
 
     pub fn is_zero(&self) -> bool {
@@ -145,6 +168,29 @@ mod tests {
             "too precise for cents"
         );
         assert_eq!(Decimal::parse(".5").unwrap().scaled(2), Some(50));
+        assert_eq!(Decimal::parse("2.5e2").unwrap().scaled(0), Some(250));
+        assert_eq!(Decimal::parse("1.2345e3").unwrap().scaled(1), Some(12345));
+        assert_eq!(
+            Decimal::parse("0e-999999999999999999999").unwrap().scaled(0),
+            Some(0)
+        );
+        // Found by Schemathesis: a tiny quantity was stored as 0.
+        assert_eq!(
+            Decimal::from_json(&json!(2.5890419884777833e-42)),
+            Err(DecimalError::TooPrecise)
+        );
+        assert_eq!(
+            Decimal::parse("1e-99999999999999999999"),
+            Err(DecimalError::TooPrecise)
+        );
+        assert_eq!(
+            Decimal::parse("1e99999999999999999999"),
+            Err(DecimalError::TooLarge)
+        );
+        assert!(Decimal::parse("-1e2").unwrap().negative);
+        for bad in ["1e", "e5", "1e+", "1.e5x", "1e5.5", "ee"] {
+            assert_eq!(Decimal::parse(bad), Err(DecimalError::NotANumber), "{bad}");
+        }
         assert_eq!(Decimal::parse("1.").unwrap().scaled(0), Some(1));
     }
 }

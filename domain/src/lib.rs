@@ -8,6 +8,7 @@ pub mod id;
 pub mod money;
 pub mod order;
 pub mod product;
+pub mod schema;
 pub mod time;
 pub mod validation;
 

@@ -77,6 +77,11 @@ impl FeeRate {
         }
     }
 
+    /// The rate in basis points (0.2 → 2000): what a client needs to quote the fee exactly.
+    pub fn basis_points(self) -> u32 {
+        self.0
+    }
+
     /// The fee on `price`, rounded to the nearest cent (halves up).
     pub fn fee(self, price: Cents) -> Cents {
         Cents((price.0 * u64::from(self.0) + 5_000) / 10_000)

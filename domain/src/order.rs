@@ -87,7 +87,8 @@ impl Pricing {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// `pending` → `completed` (the stock is taken), or then `refunded`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     /// Placed; the payment is being processed.
@@ -109,7 +110,8 @@ impl OrderStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Why a paid order was refunded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RefundReason {
     /// The product was deleted before its stock could be taken.
@@ -141,8 +143,14 @@ impl fmt::Display for RefundReason {
     }
 }
 
-/// An order as the API shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// An order as the API shows it. `total = (price + fee) × quantity`, the fee being `FEE_RATE` × the
+/// unit price rounded to the cent (halves up).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(example = json!({
+    "id": crate::schema::EXAMPLE_ORDER_ID, "product_id": crate::schema::EXAMPLE_ID,
+    "price": 20, "fee": 4, "total": 72, "quantity": 3, "status": "pending", "refund_reason": null,
+    "created_at": "2026-11-25T16:19:13.161Z", "updated_at": "2026-11-25T16:19:13.161Z"
+}))]
 pub struct Order {
     pub id: Id,
     pub product_id: Id,
@@ -151,10 +159,14 @@ pub struct Order {
     pub total: Cents,
     pub quantity: Quantity,
     pub status: OrderStatus,
+    /// Set once the order is `refunded`, `null` before.
+    #[schema(required = true)]
     pub refund_reason: Option<RefundReason>,
     #[serde(serialize_with = "as_rfc3339")]
+    #[schema(schema_with = crate::schema::timestamp)]
     pub created_at: u64,
     #[serde(serialize_with = "as_rfc3339")]
+    #[schema(schema_with = crate::schema::timestamp)]
     pub updated_at: u64,
 }
 

@@ -129,7 +129,8 @@ impl ProductPatch {
 }
 
 /// A product as the API shows it: `{"id","name","price","quantity"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"id": crate::schema::EXAMPLE_ID, "name": "Widget", "price": 20, "quantity": 100}))]
 pub struct Product {
     pub id: Id,
     pub name: ProductName,

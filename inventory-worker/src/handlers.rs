@@ -1,8 +1,11 @@
 use domain::{Id, NewProduct, Product, ProductPatch};
 use worker::{Env, Request, Response, RouteContext};
 use worker_http::config::{self, runtime};
+use worker_http::error::ErrorCode;
 use worker_http::respond::{json, no_content};
-use worker_http::{auth, body, ApiError, Backend};
+use worker_http::{auth, body, contract, ApiError, Backend};
+
+use crate::contract::InventoryConfig;
 
 type Answer = Result<Response, ApiError>;
 
@@ -19,6 +22,21 @@ fn not_found() -> ApiError {
     ApiError::NotFound("no product with this id".into())
 }
 
+/// `GET /openapi.json`: the contract, with this worker's origin and whether the admin token is on.
+pub fn openapi(req: &Request, env: &Env) -> Answer {
+    let admin = config::var(env, "ADMIN_TOKEN").is_some();
+    contract::serve_document(req, crate::contract::openapi(), admin)
+}
+
+pub fn config() -> Answer {
+    json(
+        200,
+        &InventoryConfig {
+            limits: contract::Limits::of_the_domain(),
+        },
+    )
+}
+
 pub async fn list(env: &Env) -> Answer {
     let products: Vec<Product> = Backend::from_env(env)?.inventory().list().await?;
     json(200, &products)
@@ -33,7 +51,7 @@ pub async fn create(mut req: Request, env: &Env) -> Answer {
     if !backend.inventory().create(&id, &new, now).await? {
         // 80 random bits collided: vanishingly rare, and nothing was written.
         return Err(ApiError::Conflict {
-            code: "id_taken",
+            code: ErrorCode::IdTaken,
             message: "please try again".into(),
         });
     }

@@ -170,4 +170,24 @@ async fn unknown_ids_routes_and_methods() {
         405,
         "method_not_allowed",
     );
+    // A 405 says which methods the path has (RFC 9110), also for methods workers-rs does not know
+    // (it would route them as GET).
+    for (method, path, allow) in [
+        ("PUT", "/products".to_owned(), "GET, POST"),
+        ("QUERY", "/products".to_owned(), "GET, POST"),
+        (
+            "PROPFIND",
+            format!("/products/{unknown_id}"),
+            "GET, PATCH, DELETE",
+        ),
+    ] {
+        let answer = request(method, format!("{base}{path}")).send().await;
+        assert_error(&answer, 405, "method_not_allowed");
+        assert_eq!(answer.allow.as_deref(), Some(allow), "{method} {path}");
+    }
+    assert_error(
+        &request("QUERY", format!("{base}/nothing")).send().await,
+        404,
+        "not_found",
+    );
 }

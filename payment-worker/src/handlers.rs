@@ -2,8 +2,11 @@ use domain::order::DEFAULT_PAYMENT_DELAY_MS;
 use domain::{FeeRate, Id, Order, OrderRequest, Pricing};
 use worker::{Context, Env, Request, Response, RouteContext};
 use worker_http::config::{self, runtime};
+use worker_http::error::ErrorCode;
 use worker_http::respond::json;
-use worker_http::{body, ApiError, Backend, FieldError};
+use worker_http::{body, contract, ApiError, Backend, FieldError};
+
+use crate::contract::PaymentConfig;
 
 use crate::{inventory, payment};
 
@@ -23,7 +26,7 @@ pub async fn place(mut req: Request, rc: &RouteContext<Context>) -> Answer {
         .ok_or_else(unknown_product)?;
     if product.quantity < request.quantity {
         return Err(ApiError::Conflict {
-            code: "insufficient_stock",
+            code: ErrorCode::InsufficientStock,
             message: format!("only {} left in stock", product.quantity.0),
         });
     }
@@ -43,6 +46,16 @@ pub async fn place(mut req: Request, rc: &RouteContext<Context>) -> Answer {
     rc.data
         .wait_until(payment::process(rc.env.clone(), order.id.clone(), delay));
     json(201, &order)
+}
+
+/// `GET /openapi.json`: the contract, for this worker's origin.
+pub fn openapi(req: &Request) -> Answer {
+    contract::serve_document(req, crate::contract::openapi(), false)
+}
+
+/// `GET /config`: the fee rate and limits, so that the dashboard quotes what the order will say.
+pub fn config(env: &Env) -> Answer {
+    json(200, &PaymentConfig::new(fee_rate(env)?))
 }
 
 fn fee_rate(env: &Env) -> Result<FeeRate, ApiError> {

@@ -242,7 +242,6 @@ async fn the_consumer_is_not_publicly_triggerable() {
     for req in [
         request("POST", format!("{base}/run")),
         request("POST", format!("{base}/run")).header("X-Consumer-Nudge", "guess"),
-        request("GET", format!("{base}/run")),
     ] {
         let answer = req.send().await;
         assert_eq!(
@@ -252,4 +251,11 @@ async fn the_consumer_is_not_publicly_triggerable() {
             answer.raw
         );
     }
+    let answer = request("GET", format!("{base}/run")).send().await;
+    assert_eq!(
+        (answer.status, answer.error_code(), answer.allow.as_deref()),
+        (405, "method_not_allowed", Some("POST")),
+        "{}",
+        answer.raw
+    );
 }

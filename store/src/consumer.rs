@@ -42,7 +42,7 @@ impl Default for Settings {
 }
 
 /// What one run (or batch) did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Report {
     pub batches: u64,
     pub read: u64,

@@ -1,7 +1,56 @@
-//! Every way a request can fail, mapped to HTTP once: `{"error": {"code", "message"}}`.
+//! Every way a request can fail, mapped to HTTP once: `{"error": {"code", "message"}}`. The body
+//! is serialized from `ErrorBody`, the same type the OpenAPI documents.
 
 use domain::FieldError;
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The machine-readable `code` of every error the API answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// 400: the body is not JSON.
+    BadJson,
+    /// 401: a product change without the admin token (only when `ADMIN_TOKEN` is set).
+    Unauthorized,
+    /// 404: no such product, order or route.
+    NotFound,
+    /// 405: the path exists, the method does not.
+    MethodNotAllowed,
+    /// 409: a generated id collided (never seen in practice): send the request again.
+    IdTaken,
+    /// 409: the product has fewer units in stock than ordered.
+    InsufficientStock,
+    /// 413: a body over 64 KiB.
+    PayloadTooLarge,
+    /// 415: a body that is not `application/json`.
+    UnsupportedMediaType,
+    /// 422: a field is invalid; `field` names it.
+    ValidationFailed,
+    /// 503: Redis (or the inventory, for orders) cannot be reached; retry shortly.
+    RedisUnavailable,
+    /// 503: the database is over its plan's quota.
+    QuotaExceeded,
+    /// 500: a bug on our side; the details are in the worker's log.
+    InternalError,
+}
+
+/// `{"error": {"code", "message", "field"?}}`: every error of the API.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"error": {"code": "validation_failed", "message": "price must be greater than 0", "field": "price"}}))]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    pub code: ErrorCode,
+    /// For people; may change between versions. Match on `code`.
+    pub message: String,
+    /// The invalid field of a 422 (`body` for the body as a whole).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {
@@ -14,7 +63,7 @@ pub enum ApiError {
     /// 405
     MethodNotAllowed,
     /// 409: the request is valid but the state does not allow it (e.g. not enough stock).
-    Conflict { code: &'static str, message: String },
+    Conflict { code: ErrorCode, message: String },
     /// 413: body over `body::MAX_BODY`.
     PayloadTooLarge,
     /// 415: a body that is not `application/json`.
@@ -45,19 +94,19 @@ impl ApiError {
         }
     }
 
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::BadJson(_) => "bad_json",
-            Self::Unauthorized => "unauthorized",
-            Self::NotFound(_) => "not_found",
-            Self::MethodNotAllowed => "method_not_allowed",
-            Self::Conflict { code, .. } => code,
-            Self::PayloadTooLarge => "payload_too_large",
-            Self::UnsupportedMediaType => "unsupported_media_type",
-            Self::Invalid(_) => "validation_failed",
-            Self::Unavailable(_) => "redis_unavailable",
-            Self::QuotaExceeded => "quota_exceeded",
-            Self::Internal => "internal_error",
+            Self::BadJson(_) => ErrorCode::BadJson,
+            Self::Unauthorized => ErrorCode::Unauthorized,
+            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            Self::Conflict { code, .. } => *code,
+            Self::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            Self::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
+            Self::Invalid(_) => ErrorCode::ValidationFailed,
+            Self::Unavailable(_) => ErrorCode::RedisUnavailable,
+            Self::QuotaExceeded => ErrorCode::QuotaExceeded,
+            Self::Internal => ErrorCode::InternalError,
         }
     }
 
@@ -77,12 +126,18 @@ impl ApiError {
         }
     }
 
-    pub fn body(&self) -> Value {
-        let mut error = json!({ "code": self.code(), "message": self.message() });
-        if let Self::Invalid(e) = self {
-            error["field"] = json!(e.field);
+    pub fn body(&self) -> ErrorBody {
+        let field = match self {
+            Self::Invalid(e) => Some(e.field.clone()),
+            _ => None,
+        };
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code(),
+                message: self.message(),
+                field,
+            },
         }
-        json!({ "error": error })
     }
 }
 
@@ -111,13 +166,14 @@ impl From<upstash_rest::Error> for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn validation_errors_name_the_field() {
         let e = ApiError::from(FieldError::new("price", "price must be greater than 0"));
         assert_eq!(e.status(), 422);
         assert_eq!(
-            e.body(),
+            serde_json::to_value(e.body()).unwrap(),
             json!({"error": {"code": "validation_failed", "message": "price must be greater than 0", "field": "price"}})
         );
     }
@@ -128,12 +184,12 @@ mod tests {
             message: "secret-host refused".into(),
             maybe_sent: false,
         });
-        assert_eq!((down.status(), down.code()), (503, "redis_unavailable"));
+        assert_eq!((down.status(), down.code()), (503, ErrorCode::RedisUnavailable));
         assert!(!down.message().contains("secret-host"));
         let quota = ApiError::from(upstash_rest::Error::from_redis_message(
             "ERR max requests limit exceeded. Limit: 1",
         ));
-        assert_eq!((quota.status(), quota.code()), (503, "quota_exceeded"));
+        assert_eq!((quota.status(), quota.code()), (503, ErrorCode::QuotaExceeded));
         let bug = ApiError::from(upstash_rest::Error::Redis("WRONGTYPE Operation".into()));
         assert_eq!(bug.status(), 500);
         assert!(!bug.message().contains("WRONGTYPE"));

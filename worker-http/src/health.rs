@@ -1,13 +1,12 @@
 //! `GET /health`: 200 when Redis answers a PING, 503 otherwise.
 
-use serde_json::json;
-
+use crate::contract::Health;
 use crate::respond::json;
 use crate::ApiError;
 
 /// Pings Redis with the service's own settings and answers.
 #[cfg(target_arch = "wasm32")]
-pub async fn check(env: &worker::Env, service: &str) -> Result<worker::Response, ApiError> {
+pub async fn check(env: &worker::Env, service: &'static str) -> Result<worker::Response, ApiError> {
     let redis_ok = match crate::Backend::from_env(env) {
         Ok(backend) => backend.ping().await,
         Err(_) => false,
@@ -15,7 +14,7 @@ pub async fn check(env: &worker::Env, service: &str) -> Result<worker::Response,
     answer(service, redis_ok)
 }
 
-pub fn answer(service: &str, redis_ok: bool) -> Result<worker::Response, ApiError> {
+pub fn answer(service: &'static str, redis_ok: bool) -> Result<worker::Response, ApiError> {
     let (status, state, redis) = if redis_ok {
         (200, "ok", "ok")
     } else {
@@ -23,6 +22,10 @@ pub fn answer(service: &str, redis_ok: bool) -> Result<worker::Response, ApiErro
     };
     json(
         status,
-        &json!({"status": state, "service": service, "redis": redis}),
+        &Health {
+            status: state,
+            service,
+            redis,
+        },
     )
 }

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod backend;
 pub mod body;
 pub mod config;
+pub mod contract;
 pub mod cors;
 pub mod error;
 pub mod health;
@@ -19,3 +20,7 @@ pub use domain::FieldError;
 pub use error::ApiError;
 pub use respond::{json, reply};
 pub use serve::serve;
+
+/// For `routes!`, so that a worker need not name `worker` itself in the macro.
+#[doc(hidden)]
+pub use worker as __worker;

@@ -18,7 +18,7 @@ pub fn no_content() -> std::result::Result<Response, ApiError> {
 
 pub fn error(e: &ApiError) -> Result<Response> {
     with_json_type(
-        Response::from_bytes(e.body().to_string().into_bytes()),
+        Response::from_bytes(serde_json::to_vec(&e.body()).unwrap_or_default()),
         e.status(),
     )
 }

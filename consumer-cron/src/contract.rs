@@ -1,0 +1,112 @@
+//! consumer-cron's HTTP contract, as OpenAPI 3.1: served at `/openapi.json` and checked in at
+//! `docs/openapi/consumer-cron.json`. Publicly it answers only `/health`, `/stats` and this
+//! document; `/run` is for the payment worker's service binding.
+#![allow(dead_code)] // the functions are documentation markers, never called
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use store::consumer::Report;
+use utoipa::{OpenApi, ToSchema};
+use worker_http::contract::{self as c, Common, Health};
+use worker_http::error::{ErrorBody, ErrorCode};
+
+/// One stream's backlog.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StreamStats {
+    /// Entries in the stream (trimmed after each batch).
+    pub length: u64,
+    /// Delivered to the group and not yet acknowledged.
+    pub pending: u64,
+    /// Events moved to `<stream>:dead` after 5 failed deliveries.
+    pub dead_letters: u64,
+}
+
+/// `GET /stats`.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"streams": {
+    "order_completed": {"length": 0, "pending": 0, "dead_letters": 0},
+    "refund_order": {"length": 0, "pending": 0, "dead_letters": 0}},
+    "last_run": "2026-11-25T16:19:13.161Z"}))]
+pub struct ConsumerStats {
+    /// By stream name: `order_completed` and `refund_order`.
+    pub streams: BTreeMap<String, StreamStats>,
+    /// When the consumer last ran (RFC 3339), `null` before its first run.
+    #[schema(required = true, format = DateTime)]
+    pub last_run: Option<String>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "consumer-cron",
+        version = env!("CARGO_PKG_VERSION"),
+        description = include_str!("../../docs/openapi/consumer-cron.md"),
+    ),
+    paths(health, openapi_json, stats, run),
+    components(schemas(ErrorBody, ErrorCode), responses(c::NotFound, c::Unavailable)),
+    tags(
+        (name = "consumer", description = "The stream consumers' state."),
+        (name = "service", description = "Health and this document."),
+    ),
+    modifiers(&Common),
+)]
+struct Api;
+
+/// consumer-cron's OpenAPI document (`servers` relative; the worker sets its own origin).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    Api::openapi()
+}
+
+/// Whether Redis answers
+#[utoipa::path(get, path = "/health", tag = "service", operation_id = "consumerHealth",
+    responses(
+        (status = 200, description = "Redis answers.", body = Health,
+            example = json!({"status": "ok", "service": "consumer-cron", "redis": "ok"})),
+        (status = 503, description = "Redis does not answer (`status` `degraded`).", body = Health,
+            example = json!({"status": "degraded", "service": "consumer-cron", "redis": "unreachable"})),
+    ))]
+fn health() {}
+
+/// This document
+#[utoipa::path(get, path = "/openapi.json", tag = "service", operation_id = "consumerOpenApi",
+    responses((status = 200, description = "OpenAPI 3.1, `servers` set to this worker's origin.",
+        body = Object)))]
+fn openapi_json() {}
+
+/// Backlog of the streams
+///
+/// Per stream its length, pending events and dead letters, and the last run; one Redis round trip.
+#[utoipa::path(get, path = "/stats", tag = "consumer", operation_id = "consumerStats",
+    responses(
+        (status = 200, description = "The streams and the last run.", body = ConsumerStats),
+        (status = 503, response = c::Unavailable),
+    ))]
+fn stats() {}
+
+/// Process the streams now (payment worker only)
+///
+/// The payment worker's nudge after a payment, through its service binding, proven by a header
+/// derived from the Redis token. Anyone else gets the 404 of an unknown route.
+#[utoipa::path(post, path = "/run", tag = "consumer", operation_id = "consumerRun",
+    responses(
+        (status = 200, description = "What the run did.", body = Report),
+        (status = 404, response = c::NotFound),
+        (status = 503, response = c::Unavailable),
+    ))]
+fn run() {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_is_documented_and_every_operation_routed() {
+        c::assert_routes_documented(&openapi(), crate::ROUTES);
+    }
+
+    #[test]
+    fn the_checked_in_document_is_current() {
+        c::assert_checked_in(&openapi(), "docs/openapi/consumer-cron.json");
+    }
+}

@@ -1,0 +1,54 @@
+//! The fetch handlers: the nudge from the payment worker and the public stats.
+
+use worker::{Env, Request, Response, RouteContext};
+use worker_http::respond::json;
+use worker_http::{auth, config, ApiError, Backend};
+
+use crate::contract::{ConsumerStats, StreamStats};
+use crate::run;
+
+/// A nudge serves one payment: drain what is there and leave the rest to the next run.
+const NUDGE_BUDGET_MS: u64 = 10_000;
+
+/// `POST /run` from the payment worker only: anyone else gets the 404 of an unknown route.
+pub async fn nudged(req: &Request, rc: &RouteContext<()>) -> std::result::Result<Response, ApiError> {
+    let given = req
+        .headers()
+        .get("X-Consumer-Nudge")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let expected = config::nudge_token(&rc.env).unwrap_or_default();
+    let genuine = !expected.is_empty() && auth::constant_time_eq(given.as_bytes(), expected.as_bytes());
+    if !genuine {
+        return Err(ApiError::NotFound("no such route".into()));
+    }
+    let report = run::drain(&rc.env, NUDGE_BUDGET_MS, "nudge").await?;
+    json(200, &report)
+}
+
+/// `GET /stats`: per stream its length, pending events and dead letters; the last run.
+pub async fn stats(env: &Env) -> std::result::Result<Response, ApiError> {
+    let (streams, last_run) = Backend::from_env(env)?
+        .consumer(run::settings(env))
+        .stats()
+        .await?;
+    let streams = streams
+        .iter()
+        .map(|(stream, s)| {
+            let shown = StreamStats {
+                length: s.length,
+                pending: s.pending,
+                dead_letters: s.dead_letters,
+            };
+            (stream.name().to_owned(), shown)
+        })
+        .collect();
+    json(
+        200,
+        &ConsumerStats {
+            streams,
+            last_run: last_run.map(domain::time::rfc3339),
+        },
+    )
+}

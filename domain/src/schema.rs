@@ -1,0 +1,316 @@
+//! The JSON Schemas (OpenAPI 3.1) of the values the API reads and writes, built from the same
+//! constants their parsers check (`ProductName::MAX_CHARS`, `MAX_PRICE`, `Quantity::MAX`), so the
+//! published contract cannot drift from the code that enforces it. The workers assemble these into
+//! their `/openapi.json`.
+//!
+//! Where JSON Schema cannot say a rule exactly (a price has at most two decimals: `multipleOf: 0.01`
+//! is unreliable on binary floats), the schema is a little wider than the parser and the rule is in
+//! the description: anything outside the schema is always refused, and the 422 names the field.
+
+use std::borrow::Cow;
+
+use serde_json::json;
+use utoipa::openapi::schema::{
+    AdditionalProperties, AllOfBuilder, ObjectBuilder, OneOfBuilder, Schema, Type,
+};
+use utoipa::openapi::{RefOr, SchemaFormat};
+use utoipa::{PartialSchema, ToSchema};
+
+use crate::money::{Cents, MAX_PRICE};
+use crate::product::{NewProduct, ProductName, ProductPatch, Quantity};
+use crate::{Id, OrderRequest};
+
+/// An id the API made: a ULID, the example of the tutorial's Widget.
+pub const EXAMPLE_ID: &str = "01JDQ3T0X6M6V1W3C6W7N5K8ZP";
+/// An order id, for examples.
+pub const EXAMPLE_ORDER_ID: &str = "01JDQ3V4R2B7C9D1E3F5G7H9JK";
+
+/// Unicode's White_Space characters: what `str::trim` removes around a name.
+pub const WHITESPACE: &[(char, char)] = &[
+    ('\u{9}', '\u{d}'),
+    (' ', ' '),
+    ('\u{85}', '\u{85}'),
+    ('\u{a0}', '\u{a0}'),
+    ('\u{1680}', '\u{1680}'),
+    ('\u{2000}', '\u{200a}'),
+    ('\u{2028}', '\u{2029}'),
+    ('\u{202f}', '\u{202f}'),
+    ('\u{205f}', '\u{205f}'),
+    ('\u{3000}', '\u{3000}'),
+];
+
+/// Unicode's control characters (Cc): refused anywhere in a name.
+pub const CONTROL: &[(char, char)] = &[('\u{0}', '\u{1f}'), ('\u{7f}', '\u{9f}')];
+
+/// `[...]` of the ranges, with escapes that mean the same in ECMA-262, Python and Rust regexes.
+fn class(negated: bool, ranges: &[&[(char, char)]]) -> String {
+    let escape = |c: char| match c as u32 {
+        n @ 0..=0xff => format!("\\x{n:02x}"),
+        n => format!("\\u{n:04x}"),
+    };
+    let mut out = String::from(if negated { "[^" } else { "[" });
+    for &(from, to) in ranges.iter().flat_map(|r| r.iter()) {
+        out += &escape(from);
+        if to != from {
+            out += "-";
+            out += &escape(to);
+        }
+    }
+    out + "]"
+}
+
+/// A name as `ProductName::parse` takes it: 1 to `MAX_CHARS` characters once trimmed, none of them
+/// a control character.
+pub fn name_pattern() -> String {
+    let space = class(false, &[WHITESPACE]);
+    let inner = class(true, &[CONTROL]);
+    let edge = class(true, &[CONTROL, WHITESPACE]);
+    let middle = ProductName::MAX_CHARS - 2;
+    format!("^{space}*{edge}(?:{inner}{{0,{middle}}}{edge})?{space}*$")
+}
+
+/// Every string `Decimal::parse` can read (and some it refuses: the parser decides the rest).
+fn decimal_text_pattern() -> String {
+    let space = class(false, &[WHITESPACE]);
+    format!("^{space}*[+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?{space}*$")
+}
+
+fn string() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::String)
+}
+
+fn closed_object() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+}
+
+/// A number, or the same number as a string (the tutorial's frontend sends strings).
+fn number_or_text(number: ObjectBuilder, description: &str) -> RefOr<Schema> {
+    let text = string()
+        .pattern(Some(decimal_text_pattern()))
+        .description(Some("the same number as text, e.g. \"20\""));
+    OneOfBuilder::new()
+        .item(number)
+        .item(text)
+        .description(Some(description))
+        .into()
+}
+
+/// A price in a request: `20`, `19.99` or `"19.99"`.
+pub fn price_input() -> RefOr<Schema> {
+    let max = MAX_PRICE.0 / 100;
+    number_or_text(
+        ObjectBuilder::new()
+            .schema_type(Type::Number)
+            .exclusive_minimum(Some(0))
+            .maximum(Some(max)),
+        &format!("Unit price: greater than 0, at most {max}, at most two decimals; kept as integer cents."),
+    )
+}
+
+/// A quantity in a request: a whole number from `min` to `Quantity::MAX`, or that number as text.
+pub fn quantity_input(min: u64, what: &str) -> RefOr<Schema> {
+    number_or_text(
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .minimum(Some(min))
+            .maximum(Some(Quantity::MAX)),
+        &format!("{what}: a whole number from {min} to {}.", Quantity::MAX),
+    )
+}
+
+fn name_input() -> RefOr<Schema> {
+    string()
+        .pattern(Some(name_pattern()))
+        .description(Some(format!(
+            "Trimmed, then 1 to {} characters, no control characters.",
+            ProductName::MAX_CHARS
+        )))
+        .examples([json!("Widget")])
+        .into()
+}
+
+impl PartialSchema for Id {
+    fn schema() -> RefOr<Schema> {
+        string()
+            .pattern(Some("^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$"))
+            .description(Some(
+                "A ULID made by the API: 26 characters of Crockford base32, time-ordered. Read \
+                 case-insensitively; anything else names nothing (404).",
+            ))
+            .examples([json!(EXAMPLE_ID)])
+            .into()
+    }
+}
+
+impl ToSchema for Id {
+    fn name() -> Cow<'static, str> {
+        "Id".into()
+    }
+}
+
+impl PartialSchema for Cents {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Number)
+            .minimum(Some(0))
+            .description(Some(
+                "An amount of money as a decimal number with at most two decimals (20, 19.99); \
+                 integer cents inside.",
+            ))
+            .examples([json!(19.99)])
+            .into()
+    }
+}
+
+impl ToSchema for Cents {
+    fn name() -> Cow<'static, str> {
+        "Money".into()
+    }
+}
+
+impl PartialSchema for Quantity {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .minimum(Some(0))
+            .maximum(Some(Quantity::MAX))
+            .examples([json!(100)])
+            .into()
+    }
+}
+
+impl ToSchema for Quantity {
+    fn name() -> Cow<'static, str> {
+        "Quantity".into()
+    }
+}
+
+impl PartialSchema for ProductName {
+    fn schema() -> RefOr<Schema> {
+        string()
+            .min_length(Some(1))
+            .max_length(Some(ProductName::MAX_CHARS))
+            .description(Some("1 to 200 characters, trimmed, no control characters."))
+            .examples([json!("Widget")])
+            .into()
+    }
+}
+
+impl ToSchema for ProductName {
+    fn name() -> Cow<'static, str> {
+        "ProductName".into()
+    }
+}
+
+impl PartialSchema for NewProduct {
+    fn schema() -> RefOr<Schema> {
+        closed_object()
+            .property("name", name_input())
+            .property("price", price_input())
+            .property("quantity", quantity_input(0, "Units in stock"))
+            .required("name")
+            .required("price")
+            .required("quantity")
+            .description(Some(
+                "A new product. Unknown fields are refused (422 naming the field), so a typo is \
+                 never silently ignored.",
+            ))
+            .examples([json!({"name": "Widget", "price": 20, "quantity": 100})])
+            .into()
+    }
+}
+
+impl ToSchema for NewProduct {
+    fn name() -> Cow<'static, str> {
+        "NewProduct".into()
+    }
+}
+
+impl PartialSchema for ProductPatch {
+    fn schema() -> RefOr<Schema> {
+        closed_object()
+            .property("name", name_input())
+            .property("price", price_input())
+            .property(
+                "quantity",
+                quantity_input(0, "Units in stock (a restock sets it)"),
+            )
+            .min_properties(Some(1))
+            .description(Some(
+                "Any of the fields, at least one. `quantity` sets the stock; it does not add to it.",
+            ))
+            .examples([json!({"quantity": 250})])
+            .into()
+    }
+}
+
+impl ToSchema for ProductPatch {
+    fn name() -> Cow<'static, str> {
+        "ProductPatch".into()
+    }
+}
+
+impl PartialSchema for OrderRequest {
+    fn schema() -> RefOr<Schema> {
+        let named = |field: &str| ObjectBuilder::new().required(field);
+        let fields = closed_object()
+            .property("id", Id::schema())
+            .property("product_id", Id::schema())
+            .property("quantity", quantity_input(1, "Units ordered"))
+            .required("quantity");
+        let exactly_one_id = OneOfBuilder::new().item(named("id")).item(named("product_id"));
+        AllOfBuilder::new()
+            .item(fields)
+            .item(exactly_one_id)
+            .description(Some(
+                "The product (as `id`, the tutorial's name, or `product_id`: exactly one of them) \
+                 and how many. The price is read from the inventory, never from the client. An \
+                 id that names no product answers 404.",
+            ))
+            .examples([json!({"id": EXAMPLE_ID, "quantity": 3})])
+            .into()
+    }
+}
+
+impl ToSchema for OrderRequest {
+    fn name() -> Cow<'static, str> {
+        "OrderRequest".into()
+    }
+}
+
+/// An RFC 3339 UTC time with milliseconds.
+pub fn timestamp() -> RefOr<Schema> {
+    string()
+        .format(Some(SchemaFormat::KnownFormat(
+            utoipa::openapi::KnownFormat::DateTime,
+        )))
+        .examples([json!("2026-11-25T16:19:13.161Z")])
+        .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn in_ranges(c: char, ranges: &[(char, char)]) -> bool {
+        ranges.iter().any(|&(from, to)| (from..=to).contains(&c))
+    }
+
+    /// The classes the name pattern is built from are exactly what the parser uses.
+    #[test]
+    fn classes_match_the_standard_library() {
+        for c in (0..=0x10ffffu32).filter_map(char::from_u32) {
+            assert_eq!(in_ranges(c, WHITESPACE), c.is_whitespace(), "{c:?}");
+            assert_eq!(in_ranges(c, CONTROL), c.is_control(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn the_name_pattern_is_a_regex_escape_every_engine_reads() {
+        let pattern = name_pattern();
+        assert!(pattern.starts_with("^[\\x09-\\x0d\\x20\\x85\\xa0\\u1680"));
+        assert!(pattern.contains("{0,198}"));
+    }
+}

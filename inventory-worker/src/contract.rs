@@ -1,0 +1,149 @@
+//! The inventory's HTTP contract, as OpenAPI 3.1: generated from the types its handlers parse and
+//! answer with (`domain`, `worker_http::contract`), served at `/openapi.json` and checked in at
+//! `docs/openapi/inventory.json`. The functions below only carry the documentation of each route
+//! (`utoipa::path`); the tests hold them to the router's `ROUTES`.
+#![allow(dead_code)] // the functions are documentation markers, never called
+
+use domain::{Id, NewProduct, Product, ProductPatch};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+use worker_http::contract::{self as c, Common, Health, Limits};
+use worker_http::error::{ErrorBody, ErrorCode};
+
+/// `GET /config`: what a client needs to validate a product before sending it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InventoryConfig {
+    pub limits: Limits,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "inventory-worker",
+        version = env!("CARGO_PKG_VERSION"),
+        description = include_str!("../../docs/openapi/inventory.md"),
+    ),
+    paths(health, openapi_json, config, list, create, read, update, delete),
+    components(
+        schemas(ErrorBody, ErrorCode),
+        responses(c::BadJson, c::Unauthorized, c::NotFound, c::PayloadTooLarge,
+            c::UnsupportedMediaType, c::ValidationFailed, c::Unavailable),
+    ),
+    tags(
+        (name = "products", description = "The product catalogue."),
+        (name = "service", description = "Health, configuration and this document."),
+    ),
+    modifiers(&Common),
+)]
+struct Api;
+
+/// The inventory's OpenAPI document (`servers` relative; the worker sets its own origin).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    Api::openapi()
+}
+
+/// Whether Redis answers
+#[utoipa::path(get, path = "/health", tag = "service", operation_id = "inventoryHealth",
+    responses(
+        (status = 200, description = "Redis answers.", body = Health),
+        (status = 503, description = "Redis does not answer (`status` `degraded`).", body = Health,
+            example = json!({"status": "degraded", "service": "inventory", "redis": "unreachable"})),
+    ))]
+fn health() {}
+
+/// This document
+#[utoipa::path(get, path = "/openapi.json", tag = "service", operation_id = "inventoryOpenApi",
+    responses((status = 200, description = "OpenAPI 3.1, `servers` set to this worker's origin.",
+        body = Object)))]
+fn openapi_json() {}
+
+/// Input limits
+#[utoipa::path(get, path = "/config", tag = "service", operation_id = "inventoryConfig",
+    responses((status = 200, description = "The limits this worker checks.", body = InventoryConfig)))]
+fn config() {}
+
+/// List products
+///
+/// Every product, oldest first, in one Redis round trip.
+#[utoipa::path(get, path = "/products", tag = "products", operation_id = "listProducts",
+    responses(
+        (status = 200, description = "Every product, oldest first.", body = Vec<Product>),
+        (status = 503, response = c::Unavailable),
+    ))]
+fn list() {}
+
+/// Create a product
+#[utoipa::path(post, path = "/products", tag = "products", operation_id = "createProduct",
+    request_body(content = NewProduct, content_type = "application/json"),
+    security((), ("adminToken" = [])),
+    responses(
+        (status = 201, description = "Created; the product with its new id.", body = Product),
+        (status = 400, response = c::BadJson),
+        (status = 401, response = c::Unauthorized),
+        (status = 409, description = "`id_taken`: a generated id collided (never seen in practice); send it again.",
+            body = ErrorBody, example = json!({"error": {"code": "id_taken", "message": "please try again"}})),
+        (status = 413, response = c::PayloadTooLarge),
+        (status = 415, response = c::UnsupportedMediaType),
+        (status = 422, response = c::ValidationFailed),
+        (status = 503, response = c::Unavailable),
+    ))]
+fn create() {}
+
+/// Read a product
+#[utoipa::path(get, path = "/products/{id}", tag = "products", operation_id = "getProduct",
+    params(("id" = Id, Path, description = "The product's id.")),
+    responses(
+        (status = 200, description = "The product.", body = Product),
+        (status = 404, response = c::NotFound),
+        (status = 503, response = c::Unavailable),
+    ))]
+fn read() {}
+
+/// Change a product
+///
+/// Any of name, price, quantity. `quantity` sets the stock (a restock); it does not add to it.
+/// Orders already placed keep the price they were placed at.
+#[utoipa::path(patch, path = "/products/{id}", tag = "products", operation_id = "updateProduct",
+    params(("id" = Id, Path, description = "The product's id.")),
+    request_body(content = ProductPatch, content_type = "application/json"),
+    security((), ("adminToken" = [])),
+    responses(
+        (status = 200, description = "The product as it is now.", body = Product),
+        (status = 400, response = c::BadJson),
+        (status = 401, response = c::Unauthorized),
+        (status = 404, response = c::NotFound),
+        (status = 413, response = c::PayloadTooLarge),
+        (status = 415, response = c::UnsupportedMediaType),
+        (status = 422, response = c::ValidationFailed),
+        (status = 503, response = c::Unavailable),
+    ))]
+fn update() {}
+
+/// Delete a product
+///
+/// Orders of it that are not delivered yet are refunded (`product_deleted`).
+#[utoipa::path(delete, path = "/products/{id}", tag = "products", operation_id = "deleteProduct",
+    params(("id" = Id, Path, description = "The product's id.")),
+    security((), ("adminToken" = [])),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 401, response = c::Unauthorized),
+        (status = 404, response = c::NotFound),
+        (status = 503, response = c::Unavailable),
+    ))]
+fn delete() {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_is_documented_and_every_operation_routed() {
+        c::assert_routes_documented(&openapi(), crate::ROUTES);
+    }
+
+    #[test]
+    fn the_checked_in_document_is_current() {
+        c::assert_checked_in(&openapi(), "docs/openapi/inventory.json");
+    }
+}

@@ -1,0 +1,140 @@
+//! The payment worker's HTTP contract, as OpenAPI 3.1: generated from the types its handlers parse
+//! and answer with, served at `/openapi.json` and checked in at `docs/openapi/payment.json`. The
+//! functions below only carry each route's documentation; the tests hold them to `ROUTES`.
+#![allow(dead_code)] // the functions are documentation markers, never called
+
+use domain::{FeeRate, Id, Order, OrderRequest};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+use worker_http::contract::{self as c, Common, Health, Limits};
+use worker_http::error::{ErrorBody, ErrorCode};
+
+/// `GET /config`: what a client needs to quote an order exactly and validate it before sending.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"fee_rate": 0.2, "fee_rate_basis_points": 2000,
+    "limits": {"name_max_chars": 200, "price_max": 1000000, "quantity_max": 1000000000}}))]
+pub struct PaymentConfig {
+    /// `FEE_RATE`: the fee as a fraction of the unit price.
+    pub fee_rate: f64,
+    /// The same in basis points: fee in cents = (price in cents × this + 5000) / 10000, rounded
+    /// down (that is, to the nearest cent, halves up).
+    pub fee_rate_basis_points: u32,
+    pub limits: Limits,
+}
+
+impl PaymentConfig {
+    pub fn new(rate: FeeRate) -> Self {
+        let bp = rate.basis_points();
+        Self {
+            fee_rate: f64::from(bp) / 10_000.0,
+            fee_rate_basis_points: bp,
+            limits: Limits::of_the_domain(),
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "payment-worker",
+        version = env!("CARGO_PKG_VERSION"),
+        description = include_str!("../../docs/openapi/payment.md"),
+    ),
+    paths(health, openapi_json, config, place, recent, read),
+    components(
+        schemas(ErrorBody, ErrorCode),
+        responses(c::BadJson, c::NotFound, c::PayloadTooLarge, c::UnsupportedMediaType,
+            c::ValidationFailed, c::Unavailable),
+    ),
+    tags(
+        (name = "orders", description = "Orders and their simulated payment."),
+        (name = "service", description = "Health, configuration and this document."),
+    ),
+    modifiers(&Common),
+)]
+struct Api;
+
+/// The payment worker's OpenAPI document (`servers` relative; the worker sets its own origin).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    Api::openapi()
+}
+
+/// Whether Redis answers
+#[utoipa::path(get, path = "/health", tag = "service", operation_id = "paymentHealth",
+    responses(
+        (status = 200, description = "Redis answers.", body = Health,
+            example = json!({"status": "ok", "service": "payment", "redis": "ok"})),
+        (status = 503, description = "Redis does not answer (`status` `degraded`).", body = Health,
+            example = json!({"status": "degraded", "service": "payment", "redis": "unreachable"})),
+    ))]
+fn health() {}
+
+/// This document
+#[utoipa::path(get, path = "/openapi.json", tag = "service", operation_id = "paymentOpenApi",
+    responses((status = 200, description = "OpenAPI 3.1, `servers` set to this worker's origin.",
+        body = Object)))]
+fn openapi_json() {}
+
+/// Fee rate and input limits
+#[utoipa::path(get, path = "/config", tag = "service", operation_id = "paymentConfig",
+    responses((status = 200, description = "The fee rate and the limits this worker checks.",
+        body = PaymentConfig)))]
+fn config() {}
+
+/// Place an order
+///
+/// The unit price is read from the inventory (never from the client); `fee` is `FEE_RATE` × price
+/// rounded to the cent, `total = (price + fee) × quantity`. The order answers `pending`, and the
+/// simulated payment completes it `PAYMENT_DELAY_MS` (5 s) later; the stock follows within about a
+/// second. If the stock no longer covers it by then, it is `refunded` (`insufficient_stock`), and
+/// if the product is deleted first, `refunded` (`product_deleted`).
+#[utoipa::path(post, path = "/orders", tag = "orders", operation_id = "placeOrder",
+    request_body(content = OrderRequest, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Placed, `pending`.", body = Order),
+        (status = 400, response = c::BadJson),
+        (status = 404, response = c::NotFound),
+        (status = 409, description = "`insufficient_stock`: fewer units in stock right now than ordered.",
+            body = ErrorBody, example = json!({"error": {"code": "insufficient_stock", "message": "only 2 left in stock"}})),
+        (status = 413, response = c::PayloadTooLarge),
+        (status = 415, response = c::UnsupportedMediaType),
+        (status = 422, response = c::ValidationFailed),
+        (status = 503, response = c::Unavailable),
+    ))]
+fn place() {}
+
+/// Recent orders
+#[utoipa::path(get, path = "/orders", tag = "orders", operation_id = "listOrders",
+    params(("limit" = Option<u32>, Query, minimum = 1, maximum = 500,
+        description = "How many, newest first: 1 to 500, 50 when absent.")),
+    responses(
+        (status = 200, description = "The newest orders, newest first.", body = Vec<Order>),
+        (status = 422, response = c::ValidationFailed),
+        (status = 503, response = c::Unavailable),
+    ))]
+fn recent() {}
+
+/// Read an order
+#[utoipa::path(get, path = "/orders/{id}", tag = "orders", operation_id = "getOrder",
+    params(("id" = Id, Path, description = "The order's id.")),
+    responses(
+        (status = 200, description = "The order.", body = Order),
+        (status = 404, response = c::NotFound),
+        (status = 503, response = c::Unavailable),
+    ))]
+fn read() {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_is_documented_and_every_operation_routed() {
+        c::assert_routes_documented(&openapi(), crate::ROUTES);
+    }
+
+    #[test]
+    fn the_checked_in_document_is_current() {
+        c::assert_checked_in(&openapi(), "docs/openapi/payment.json");
+    }
+}

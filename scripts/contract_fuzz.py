@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Contract checks of the three workers against the real local stack.
+
+Starts `dev-stack` (redis-server, the upstash-local gateway and the workers under `wrangler dev`)
+on free ports in a temporary folder, then for each worker:
+  1. validates the document it serves at /openapi.json as OpenAPI 3.1 (openapi-spec-validator);
+  2. runs Schemathesis on it (every check: no 5xx, documented statuses, bodies and headers,
+     negative data rejected, the admin token enforced, 405 with Allow, stateful links).
+The stack is stopped whatever happens. Exit status 0 only if everything passed.
+
+  contract_fuzz.py                 fixed seed, bounded: what `make test` runs
+  contract_fuzz.py --random        random seed, many more cases: `make fuzz`
+"""
+
+import argparse
+import json
+import os
+import random
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from openapi_spec_validator import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+WORKERS = [("inventory", "INVENTORY_PORT"), ("payment", "PAYMENT_PORT"), ("consumer-cron", "CONSUMER_CRON_PORT")]
+CI_SEED = 20261128
+READY_TIMEOUT_S = 300
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_stack(dev_dir, admin_token):
+    ports = {name: free_port() for name in ["REDIS_PORT", "UPSTASH_LOCAL_PORT", "FRONTEND_PORT"]}
+    ports.update({var: free_port() for _, var in WORKERS})
+    env = dict(os.environ, **{k: str(v) for k, v in ports.items()})
+    env.update(DEV_DIR=dev_dir, SERVE_FRONTEND="0", ADMIN_TOKEN=admin_token)
+    env["PATH"] = f"{ROOT / 'node_modules/.bin'}:{env.get('PATH', '')}"
+    log = open(Path(dev_dir) / "dev-stack.log", "w+")
+    proc = subprocess.Popen(
+        [str(ROOT / "target/debug/dev-stack")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL, start_new_session=True,
+    )
+    deadline = time.time() + READY_TIMEOUT_S
+    while time.time() < deadline:
+        log.seek(0)
+        text = log.read()
+        if "all services ready" in text:
+            return proc, ports
+        if proc.poll() is not None:
+            raise RuntimeError(f"dev-stack exited:\n{text}")
+        time.sleep(1)
+    raise RuntimeError(f"dev-stack not ready after {READY_TIMEOUT_S} s:\n{text}")
+
+
+def stop_stack(proc):
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def fuzz(name, base, seed, max_examples, admin_token, report_dir):
+    document = json.load(urllib.request.urlopen(f"{base}/openapi.json", timeout=30))
+    validate(document)  # raises on an invalid OpenAPI 3.1 document
+    print(f"{name}: /openapi.json is valid OpenAPI {document['openapi']} "
+          f"({sum(len(v) for v in document['paths'].values())} operations)", flush=True)
+    command = [
+        str(VENV_BIN / "st"), "--no-color", "--config-file", str(ROOT / "scripts/schemathesis.toml"),
+        "run", f"{base}/openapi.json", "--seed", str(seed), "--max-examples", str(max_examples),
+        "--header", f"Authorization: Bearer {admin_token}", "--request-timeout", "30",
+        "--report", "junit", "--report-junit-path", str(report_dir / f"{name}.xml"),
+    ]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    output = result.stdout + result.stderr
+    cases = re.search(r"(\d+) generated", output)
+    count = int(cases.group(1)) if cases else 0
+    if result.returncode != 0 or count == 0:
+        print(output.replace(admin_token, "<ADMIN_TOKEN>"))
+    print(f"{name}: Schemathesis ran {count} cases (seed {seed}): "
+          f"{'ok' if result.returncode == 0 else 'FAILED'}", flush=True)
+    return result.returncode == 0 and count > 0, count
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--random", action="store_true", help="random seed and more cases (make fuzz)")
+    parser.add_argument("--max-examples", type=int, help="cases per operation and phase")
+    args = parser.parse_args()
+    seed = random.randrange(1 << 31) if args.random else CI_SEED
+    max_examples = args.max_examples or (500 if args.random else 40)
+    report_dir = ROOT / "artifacts/contract"
+    report_dir.mkdir(parents=True, exist_ok=True)
+
+    admin_token = secrets.token_hex(16)
+    with tempfile.TemporaryDirectory(prefix="contract-") as dev_dir:
+        started = time.time()
+        proc, ports = start_stack(dev_dir, admin_token)
+        print(f"stack ready in {time.time() - started:.0f} s", flush=True)
+        passed, total = [], 0
+        try:
+            for name, var in WORKERS:
+                ok, count = fuzz(name, f"http://127.0.0.1:{ports[var]}", seed, max_examples, admin_token, report_dir)
+                passed.append(ok)
+                total += count
+        finally:
+            stop_stack(proc)
+    print(f"contract: {passed.count(True)} passed, {passed.count(False)} failed "
+          f"({total} Schemathesis cases, seed {seed}, {time.time() - started:.0f} s)")
+    return 0 if all(passed) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

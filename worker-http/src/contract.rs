@@ -1,0 +1,350 @@
+//! What the three workers' OpenAPI documents share: the error responses, the admin token's security
+//! scheme, `/health` and `/config` bodies, and the `routes!` macro that builds a worker's router
+//! and the list of its routes from one table, so that a test can hold the router and the document
+//! together. Each worker's own `contract.rs` lists its operations with `utoipa::path`.
+
+use serde::Serialize;
+use serde_json::{json, Value};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, Response, ResponseBuilder, Server};
+use utoipa::{Modify, ToSchema};
+
+use domain::money::MAX_PRICE;
+use domain::{ProductName, Quantity};
+
+/// The name of the bearer scheme that guards product changes when `ADMIN_TOKEN` is set.
+pub const ADMIN_SCHEME: &str = "adminToken";
+
+/// One route of a worker's router (`method` as written in `routes!`, `path` in the router's
+/// `:param` syntax).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    pub method: &'static str,
+    pub path: &'static str,
+}
+
+impl Route {
+    /// The path as OpenAPI writes it: `/products/{id}`.
+    pub fn openapi_path(&self) -> String {
+        self.path
+            .split('/')
+            .map(|segment| match segment.strip_prefix(':') {
+                Some(name) => format!("{{{name}}}"),
+                None => segment.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+}
+
+impl Route {
+    /// Whether `path` (a request's) is this route's pattern with its `:params` filled.
+    pub fn matches(&self, path: &str) -> bool {
+        let pattern = self.path.split('/');
+        let given: Vec<&str> = path.split('/').collect();
+        pattern.clone().count() == given.len()
+            && pattern.zip(&given).all(|(p, g)| {
+                if p.starts_with(':') {
+                    !g.is_empty()
+                } else {
+                    p == *g
+                }
+            })
+    }
+}
+
+/// The `Allow` header of a 405 on `path`: its routed methods, upper case.
+pub fn allowed_methods(routes: &[Route], path: &str) -> String {
+    let methods: Vec<String> = routes
+        .iter()
+        .filter(|r| r.matches(path))
+        .map(|r| r.method.to_ascii_uppercase())
+        .collect();
+    methods.join(", ")
+}
+
+/// Builds a worker's router from a table of `method "path" => handler` lines, and `ROUTES`, the
+/// same table as data. The router is the only way to serve a route, and `ROUTES` is what
+/// `assert_routes_documented` compares with the OpenAPI document: a route added without its
+/// documentation (or documented without a route) fails `cargo test`.
+///
+/// `any` serves every method on a path (documented under the methods the contract names).
+#[macro_export]
+macro_rules! routes {
+    (data: $data:ty; $( $method:ident $path:literal => $handler:expr ),+ $(,)?) => {
+        /// Every route of `router`, for the test that holds it and the OpenAPI document together.
+        pub const ROUTES: &[$crate::contract::Route] = &[
+            $( $crate::contract::Route { method: stringify!($method), path: $path } ),+
+        ];
+
+        #[cfg(target_arch = "wasm32")]
+        fn router<'a>(router: $crate::__worker::Router<'a, $data>) -> $crate::__worker::Router<'a, $data> {
+            $( let router = $crate::routes!(@add router, $method, $path, $handler); )+
+            router
+        }
+    };
+    (@add $router:ident, get, $path:literal, $handler:expr) => { $router.get_async($path, $handler) };
+    (@add $router:ident, post, $path:literal, $handler:expr) => { $router.post_async($path, $handler) };
+    (@add $router:ident, patch, $path:literal, $handler:expr) => { $router.patch_async($path, $handler) };
+    (@add $router:ident, delete, $path:literal, $handler:expr) => { $router.delete_async($path, $handler) };
+    (@add $router:ident, any, $path:literal, $handler:expr) => { $router.on_async($path, $handler) };
+}
+
+/// `GET /health`: 200 when Redis answers, 503 (same body, `degraded`) when it does not.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"status": "ok", "service": "inventory", "redis": "ok"}))]
+pub struct Health {
+    /// `ok`, or `degraded` (with a 503) when Redis does not answer.
+    pub status: &'static str,
+    /// `inventory`, `payment` or `consumer-cron`.
+    pub service: &'static str,
+    /// `ok` or `unreachable`.
+    pub redis: &'static str,
+}
+
+/// The limits the API checks on input, for clients that validate before sending.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Limits {
+    /// Characters of a product name, once trimmed.
+    pub name_max_chars: usize,
+    /// The highest unit price (two decimals at most).
+    pub price_max: u64,
+    /// The highest stock, and the most units of one order.
+    pub quantity_max: u64,
+}
+
+impl Limits {
+    pub fn of_the_domain() -> Self {
+        Self {
+            name_max_chars: ProductName::MAX_CHARS,
+            price_max: MAX_PRICE.0 / 100,
+            quantity_max: Quantity::MAX,
+        }
+    }
+}
+
+fn error_response(description: &str, example: Value) -> RefOr<Response> {
+    let content = ContentBuilder::new()
+        .schema(Some(Ref::from_schema_name("ErrorBody")))
+        .example(Some(example))
+        .build();
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/json", content)
+        .build()
+        .into()
+}
+
+/// The error responses routes share (`response = worker_http::contract::NotFound` in a
+/// `utoipa::path`), each a `$ref` to `components/responses` with an example of its body.
+macro_rules! error_responses {
+    ($( $name:ident: $description:literal, $code:literal, $message:literal; )+) => {$(
+        #[doc = $description]
+        pub struct $name;
+
+        impl<'r> utoipa::ToResponse<'r> for $name {
+            fn response() -> (&'r str, RefOr<Response>) {
+                let example = json!({"error": {"code": $code, "message": $message}});
+                (stringify!($name), error_response($description, example))
+            }
+        }
+    )+};
+}
+
+error_responses! {
+    BadJson: "`bad_json`: the body is not valid JSON.",
+        "bad_json", "the body is not valid JSON: EOF while parsing an object at line 1 column 9";
+    Unauthorized: "`unauthorized`: `ADMIN_TOKEN` is set and the request lacks `Authorization: Bearer <ADMIN_TOKEN>`.",
+        "unauthorized", "this change needs the header Authorization: Bearer <ADMIN_TOKEN>";
+    NotFound: "`not_found`: no such resource (an id that is not a ULID names nothing either).",
+        "not_found", "no product with this id";
+    PayloadTooLarge: "`payload_too_large`: the body is over 64 KiB.",
+        "payload_too_large", "the body is larger than 64 KiB";
+    UnsupportedMediaType: "`unsupported_media_type`: the body must be sent as `Content-Type: application/json`.",
+        "unsupported_media_type", "send the body as Content-Type: application/json";
+    Unavailable: "`redis_unavailable` (Redis, or the inventory behind an order, cannot be reached) or `quota_exceeded` (the database is over its plan): nothing was changed that a retry would repeat; try again shortly.",
+        "redis_unavailable", "Redis is unreachable right now; try again shortly";
+}
+
+/// 422 `validation_failed`, with the field at fault.
+pub struct ValidationFailed;
+
+impl<'r> utoipa::ToResponse<'r> for ValidationFailed {
+    fn response() -> (&'r str, RefOr<Response>) {
+        let example = json!({"error": {"code": "validation_failed", "message": "price must be greater than 0", "field": "price"}});
+        (
+            "ValidationFailed",
+            error_response(
+                "`validation_failed`: a field is invalid or unknown; `field` names it (`body` for the body as a whole).",
+                example,
+            ),
+        )
+    }
+}
+
+/// What every worker's document has: the admin token's scheme, and `servers` relative to where
+/// the document is served (a worker rewrites it to its own origin when it serves it).
+pub struct Common;
+
+impl Modify for Common {
+    fn modify(&self, openapi: &mut OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            ADMIN_SCHEME,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The worker's `ADMIN_TOKEN` secret. Needed only when it is set (then the \
+                         served document marks the operations as requiring it); reads are public.",
+                    ))
+                    .build(),
+            ),
+        );
+        openapi.servers = Some(vec![Server::new("/")]);
+    }
+}
+
+/// The document as a worker serves it: `servers` is the worker's own origin, and when the admin
+/// token is set its operations require it (without it they are open).
+pub fn for_origin(mut openapi: OpenApi, origin: &str, admin_token_set: bool) -> OpenApi {
+    openapi.servers = Some(vec![Server::new(origin)]);
+    if admin_token_set {
+        for item in openapi.paths.paths.values_mut() {
+            for operation in operations_mut(item) {
+                if let Some(security) = operation.security.as_mut() {
+                    *security = vec![SecurityRequirement::new(ADMIN_SCHEME, Vec::<String>::new())];
+                }
+            }
+        }
+    }
+    openapi
+}
+
+fn operations_mut(
+    item: &mut utoipa::openapi::PathItem,
+) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
+    [
+        item.get.as_mut(),
+        item.put.as_mut(),
+        item.post.as_mut(),
+        item.delete.as_mut(),
+        item.options.as_mut(),
+        item.head.as_mut(),
+        item.patch.as_mut(),
+        item.trace.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// Answers `GET /openapi.json` with `openapi` for the origin the request came to.
+#[cfg(target_arch = "wasm32")]
+pub fn serve_document(
+    req: &worker::Request,
+    openapi: OpenApi,
+    admin_token_set: bool,
+) -> Result<worker::Response, crate::ApiError> {
+    let url = req.url().map_err(|_| crate::ApiError::Internal)?;
+    let origin = url.origin().ascii_serialization();
+    crate::respond::json(200, &for_origin(openapi, &origin, admin_token_set))
+}
+
+/// The (method, path) of every operation of a document, methods in lower case.
+pub fn operations(openapi: &OpenApi) -> Vec<(String, String)> {
+    let value = serde_json::to_value(openapi).unwrap_or_default();
+    let mut out = Vec::new();
+    for (path, item) in value["paths"].as_object().into_iter().flatten() {
+        for method in [
+            "get", "put", "post", "delete", "options", "head", "patch", "trace",
+        ] {
+            if item.get(method).is_some() {
+                out.push((method.to_owned(), path.clone()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Panics (for a test) unless the router's routes and the document's operations are the same: a
+/// route is documented under its method, and `any` under at least one.
+pub fn assert_routes_documented(openapi: &OpenApi, routes: &[Route]) {
+    let documented = operations(openapi);
+    for route in routes {
+        let path = route.openapi_path();
+        let found = documented
+            .iter()
+            .any(|(m, p)| *p == path && (route.method == "any" || m == route.method));
+        assert!(
+            found,
+            "{} {} is routed but not in the OpenAPI document",
+            route.method, route.path
+        );
+    }
+    for (method, path) in &documented {
+        let routed = routes
+            .iter()
+            .any(|r| r.openapi_path() == *path && (r.method == "any" || r.method == method));
+        assert!(routed, "{method} {path} is documented but not routed");
+    }
+}
+
+/// Panics (for a test) unless `file` (from the workspace root) holds exactly this document, so
+/// the checked-in contract, which the frontend's types are generated from, is never stale. With
+/// `UPDATE_OPENAPI=1` it rewrites the file instead.
+pub fn assert_checked_in(openapi: &OpenApi, file: &str) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let path = root.join(file);
+    let text = serde_json::to_string_pretty(openapi).expect("the document serializes") + "\n";
+    if std::env::var_os("UPDATE_OPENAPI").is_some() {
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+        std::fs::write(&path, &text).expect("write the document");
+        return;
+    }
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        on_disk == text,
+        "{file} is not the document the code generates: run `make openapi` and commit the result"
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_405_lists_the_methods_of_the_path() {
+        let routes = [
+            Route {
+                method: "get",
+                path: "/products",
+            },
+            Route {
+                method: "post",
+                path: "/products",
+            },
+            Route {
+                method: "get",
+                path: "/products/:id",
+            },
+            Route {
+                method: "delete",
+                path: "/products/:id",
+            },
+        ];
+        assert_eq!(allowed_methods(&routes, "/products"), "GET, POST");
+        assert_eq!(allowed_methods(&routes, "/products/01ABC"), "GET, DELETE");
+        assert_eq!(allowed_methods(&routes, "/products/"), "");
+        assert_eq!(allowed_methods(&routes, "/products/a/b"), "");
+    }
+
+    #[test]
+    fn router_paths_become_openapi_paths() {
+        let route = Route {
+            method: "get",
+            path: "/orders/:id/cancel",
+        };
+        assert_eq!(route.openapi_path(), "/orders/{id}/cancel");
+    }
+}
