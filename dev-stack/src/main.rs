@@ -9,6 +9,8 @@
 //!   on `FRONTEND_PORT`);
 //! - `UPSTASH_REDIS_REST_TOKEN`: the local token (default: made once, kept in `<DEV_DIR>/token`);
 //! - `ADMIN_TOKEN`: passed to the workers when set;
+//! - `WORKER_VARS`: more vars for every worker on top of wrangler.toml's, `NAME=value` separated
+//!   by commas (e.g. `FEE_RATE=0.25,PAYMENT_DELAY_MS=1000`);
 //! - `CONSUMER_EVERY_SECONDS` (5): how often the consumer's scheduled handler runs (`wrangler dev`
 //!   never fires crons; the payment worker's nudge is what makes the stock follow at once);
 //! - `DEV_DIR` (`.dev`): redis data, token, logs, wrangler's dev registry. Only the default one
@@ -96,6 +98,11 @@ fn run() -> Result<(), String> {
     }
     if let Ok(admin) = std::env::var("ADMIN_TOKEN") {
         vars.push(("ADMIN_TOKEN".into(), admin));
+    }
+    for pair in std::env::var("WORKER_VARS").unwrap_or_default().split(',') {
+        if let Some((name, value)) = pair.split_once('=') {
+            vars.push((name.trim().to_owned(), value.trim().to_owned()));
+        }
     }
 
     let config = std::fs::read_to_string(root.join("wrangler.toml")).map_err(|e| e.to_string())?;
