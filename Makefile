@@ -10,13 +10,15 @@ export CARGO_TERM_COLOR ?= never
 
 WORKERS := $(shell sed -nE 's/^build = \{ command = "scripts\/build-worker.sh ([a-z-]+)".*/\1/p' wrangler.toml)
 
-.PHONY: help setup build dev test lint test-rust test-gateway test-frontend test-deploy bench
+.PHONY: help setup build dev test lint test-rust test-contract test-gateway test-frontend test-deploy bench fuzz openapi
 
 help:
 	@echo "make dev    the whole stack locally: redis-server, the Upstash-compatible gateway, the workers"
 	@echo "            under wrangler dev and the dashboard (Ctrl-C stops everything)"
 	@echo "make test   lint, then every test of the project"
 	@echo "make bench  measure the gateway's throughput under the official @upstash/redis client"
+	@echo "make fuzz   contract fuzzing of every worker with a random seed, longer than make test's"
+	@echo "make openapi  regenerate docs/openapi/*.json and the frontend's API types after an API change"
 
 setup:
 	@scripts/setup.sh
@@ -35,9 +37,20 @@ lint: setup
 	cargo clippy -q --target wasm32-unknown-unknown -p upstash-rest -p worker-http $(addprefix -p ,$(WORKERS)) -- -D warnings
 	npm --prefix frontend run -s lint
 	npm --prefix frontend run -s typecheck
+	.venv/bin/openapi-spec-validator docs/openapi/*.json
 
 test-rust: build
 	cargo test -q --workspace --all-features
+
+# Each worker's /openapi.json validated as OpenAPI 3.1, then fuzzed by Schemathesis (fixed seed).
+test-contract: build
+	.venv/bin/python scripts/contract_fuzz.py
+
+fuzz: build
+	.venv/bin/python scripts/contract_fuzz.py --random
+
+openapi:
+	UPDATE_OPENAPI=1 cargo test -q -p inventory-worker -p payment-worker -p consumer-cron --lib contract
 
 test-gateway: build
 	npm run -s test:gateway
@@ -50,7 +63,7 @@ test-frontend: build
 test-deploy: build
 	scripts/check-deploy.sh
 
-test: lint test-rust test-gateway test-frontend test-deploy
+test: lint test-rust test-contract test-gateway test-frontend test-deploy
 
 bench: setup
 	cargo build -q --release -p upstash-local

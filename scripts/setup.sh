@@ -43,8 +43,17 @@ cargo_tool() {
 }
 cargo_tool worker-build worker-build 0.8.7 --locked
 # Must equal the wasm-bindgen in Cargo.lock. Not --locked: its lockfile wants a webpki-roots the
-# registry index here lacks (docs: toolchain.md).
+# registry index here lacks.
 cargo_tool wasm-bindgen wasm-bindgen-cli 0.2.130
+
+# Python tools of the contract checks (Schemathesis, openapi-spec-validator), pinned in
+# scripts/requirements.txt, in a git-ignored virtualenv; reinstalled when that file changes.
+if [ ! -x .venv/bin/st ] || [ scripts/requirements.txt -nt .venv/.installed ]; then
+  echo "setup: installing the contract-testing tools (pip, scripts/requirements.txt)"
+  python3 -m venv .venv 2>/dev/null || { apt_install python3-venv; python3 -m venv .venv; }
+  .venv/bin/pip install -q --disable-pip-version-check -r scripts/requirements.txt
+  touch .venv/.installed
+fi
 
 # npm ci only when a lockfile changed since the last install.
 npm_ci() {

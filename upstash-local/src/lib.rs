@@ -1,8 +1,8 @@
 //! `upstash-local`: the Upstash Redis REST protocol in front of a real `redis-server`.
 //!
 //! A faithful bridge, never a fake: every command is forwarded to Redis (RESP2) and its reply is
-//! mapped to Upstash's JSON (see `shared/docs/upstash-rest.md`). What it adds on top of Redis is
-//! only what the REST service itself does: auth, base64, sync tokens, and guards that keep blocking
+//! mapped to Upstash's JSON (https://upstash.com/docs/redis/features/restapi). What it adds on top
+//! of Redis is only what the REST service itself does: auth, base64, sync tokens, and guards that keep blocking
 //! or connection-state commands off the shared connections.
 
 mod command;
