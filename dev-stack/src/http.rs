@@ -16,6 +16,8 @@ pub struct Answer {
     pub allow_origin: Option<String>,
     /// The `Allow` header of a 405.
     pub allow: Option<String>,
+    /// The `Link` header of a page (the next one).
+    pub link: Option<String>,
 }
 
 impl Answer {
@@ -86,7 +88,7 @@ impl Request {
                 .map(str::to_owned)
         };
         let (content_type, allow_origin) = (header("content-type"), header("access-control-allow-origin"));
-        let allow = header("allow");
+        let (allow, link) = (header("allow"), header("link"));
         let status = res.status().as_u16();
         let raw = res.text().await.unwrap_or_default();
         let body = serde_json::from_str(&raw).unwrap_or(Value::Null);
@@ -98,6 +100,7 @@ impl Request {
             content_type,
             allow_origin,
             allow,
+            link,
         }
     }
 }

@@ -64,10 +64,20 @@ fn config() {}
 
 /// List products
 ///
-/// Every product, oldest first, in one Redis round trip.
+/// Oldest first, in pages of at most 500 (without `limit`, the first 500: all of them, as in the
+/// tutorial, for a catalogue of up to 500). When more remain, `Link` names the next page; pages
+/// stay stable while products are added or deleted between them. One Redis round trip per page.
 #[utoipa::path(get, path = "/products", tag = "products", operation_id = "listProducts",
+    params(
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500,
+            description = "Products per page: 1 to 500, 500 when absent."),
+        ("cursor" = Option<String>, Query, pattern = r"^[0-9]{1,16}-[0-9A-Za-z]{26}$",
+            description = "Where the previous page ended: take it from its `Link` header."),
+    ),
     responses(
-        (status = 200, description = "Every product, oldest first.", body = Vec<Product>),
+        (status = 200, description = "A page of products, oldest first.", body = Vec<Product>,
+            headers(("Link" = String, description = "`<…?limit=N&cursor=…>; rel=\"next\"` (RFC 8288) when more remain."))),
+        (status = 422, response = c::ValidationFailed),
         (status = 503, response = c::Unavailable),
     ))]
 fn list() {}

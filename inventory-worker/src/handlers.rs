@@ -1,9 +1,9 @@
-use domain::{Id, NewProduct, Product, ProductPatch};
+use domain::{Id, NewProduct, PageRequest, Product, ProductPatch};
 use worker::{Env, Request, Response, RouteContext};
 use worker_http::config::{self, runtime};
 use worker_http::error::ErrorCode;
 use worker_http::respond::{json, no_content};
-use worker_http::{auth, body, contract, ApiError, Backend};
+use worker_http::{auth, body, contract, paging, ApiError, Backend};
 
 use crate::contract::InventoryConfig;
 
@@ -37,9 +37,12 @@ pub fn config() -> Answer {
     )
 }
 
-pub async fn list(env: &Env) -> Answer {
-    let products: Vec<Product> = Backend::from_env(env)?.inventory().list().await?;
-    json(200, &products)
+/// `GET /products?limit=N&cursor=C`: oldest first, at most 500 per page (all of them as the
+/// tutorial had it, up to 500), `Link` to the next page.
+pub async fn list(req: &Request, env: &Env) -> Answer {
+    let page = paging::request_of(&paging::query_of(req), PageRequest::MAX_LIMIT)?;
+    let products = Backend::from_env(env)?.inventory().list(&page).await?;
+    paging::json_page(req, &products, page.limit)
 }
 
 pub async fn create(mut req: Request, env: &Env) -> Answer {

@@ -17,7 +17,7 @@ worker_http::routes! {
     get "/health" => |_, ctx| async move { reply(health::check(&ctx.env, "inventory").await) },
     get "/openapi.json" => |req, ctx| async move { reply(handlers::openapi(&req, &ctx.env)) },
     get "/config" => |_, _| async move { reply(handlers::config()) },
-    get "/products" => |_, ctx| async move { reply(handlers::list(&ctx.env).await) },
+    get "/products" => |req, ctx| async move { reply(handlers::list(&req, &ctx.env).await) },
     post "/products" => |req, ctx| async move { reply(handlers::create(req, &ctx.env).await) },
     get "/products/:id" => |_, ctx| async move { reply(handlers::read(&ctx).await) },
     patch "/products/:id" => |req, ctx| async move { reply(handlers::update(req, &ctx).await) },

@@ -126,6 +126,90 @@ async fn the_list_is_oldest_first() {
     assert_eq!(listed, ids);
 }
 
+/// The URL of the next page, from a `Link: <url>; rel="next"` header.
+fn next_page(link: Option<&str>) -> Option<String> {
+    let link = link?;
+    assert!(link.ends_with("; rel=\"next\""), "{link}");
+    Some(link.split_once('<')?.1.split_once('>')?.0.to_owned())
+}
+
+#[tokio::test]
+async fn the_list_pages_stably_through_link_headers() {
+    let base = api().inventory.url();
+    let mut ours = Vec::new();
+    let add = |n: usize| {
+        let base = base.clone();
+        async move {
+            let created = create(
+                &base,
+                &json!({"name": format!("paging {n}"), "price": 1, "quantity": 1}),
+            )
+            .await;
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+            created.text("id")
+        }
+    };
+    for n in 0..7 {
+        ours.push(add(n).await);
+    }
+    let (deleted_seen, deleted_unseen) = (ours[0].clone(), ours[6].clone());
+
+    let mut url = Some(format!("{base}/products?limit=3"));
+    let (mut listed, mut pages) = (Vec::new(), 0);
+    while let Some(next) = url {
+        let page = request("GET", next).send().await;
+        assert_eq!(page.status, 200, "{}", page.raw);
+        let items = page.body.as_array().unwrap();
+        assert!(items.len() <= 3, "{}", page.raw);
+        listed.extend(items.iter().map(|p| p["id"].as_str().unwrap().to_owned()));
+        url = next_page(page.link.as_deref());
+        if pages == 0 {
+            // Between pages: one of ours already shown and one not yet shown are deleted, and
+            // two more are added (after all the others).
+            for id in [&deleted_seen, &deleted_unseen] {
+                let gone = request("DELETE", format!("{base}/products/{id}")).send().await;
+                assert_eq!(gone.status, 204);
+            }
+            ours.push(add(7).await);
+            ours.push(add(8).await);
+        }
+        pages += 1;
+        assert!(pages < 10_000, "the pages never end");
+    }
+    let mut unique = listed.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), listed.len(), "no product is listed twice");
+    // Every product that existed throughout is there once, in creation order, and so are those
+    // added after the first page; the deleted one not shown yet is not there; the one deleted
+    // after it was shown may be there (shown on the first page) or not.
+    let ours_listed: Vec<&String> = listed.iter().filter(|id| ours.contains(id)).collect();
+    let expected: Vec<&String> = ours.iter().filter(|id| **id != deleted_unseen).collect();
+    let without_shown: Vec<&String> = expected
+        .iter()
+        .copied()
+        .filter(|id| **id != deleted_seen)
+        .collect();
+    assert!(
+        ours_listed == expected || ours_listed == without_shown,
+        "{ours_listed:?} vs {expected:?}"
+    );
+
+    for (query, field) in [
+        ("limit=0", "limit"),
+        ("limit=501", "limit"),
+        ("cursor=junk", "cursor"),
+    ] {
+        let bad = request("GET", format!("{base}/products?{query}")).send().await;
+        assert_eq!(
+            (bad.status, bad.error_code()),
+            (422, "validation_failed"),
+            "{query}"
+        );
+        assert_eq!(bad.body["error"]["field"], field, "{query}");
+    }
+}
+
 #[tokio::test]
 async fn health_pings_redis() {
     let health = request("GET", format!("{}/health", api().inventory.url()))

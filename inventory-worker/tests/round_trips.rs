@@ -46,6 +46,12 @@ async fn every_inventory_request_is_at_most_one_round_trip() {
             1,
         ),
         (
+            "a page of 10 after a cursor",
+            request("GET", format!("{base}/products?limit=10&cursor=1-{id}")),
+            200,
+            1,
+        ),
+        (
             "create",
             request("POST", format!("{base}/products"))
                 .json(&json!({"name": "x", "price": 1, "quantity": 1})),

@@ -104,11 +104,19 @@ fn config() {}
 fn place() {}
 
 /// Recent orders
+///
+/// Newest first, in pages; when more remain, `Link` names the next page. One Redis round trip per
+/// page.
 #[utoipa::path(get, path = "/orders", tag = "orders", operation_id = "listOrders",
-    params(("limit" = Option<u32>, Query, minimum = 1, maximum = 500,
-        description = "How many, newest first: 1 to 500, 50 when absent.")),
+    params(
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500,
+            description = "Orders per page: 1 to 500, 50 when absent."),
+        ("cursor" = Option<String>, Query, pattern = r"^[0-9]{1,16}-[0-9A-Za-z]{26}$",
+            description = "Where the previous page ended: take it from its `Link` header."),
+    ),
     responses(
-        (status = 200, description = "The newest orders, newest first.", body = Vec<Order>),
+        (status = 200, description = "A page of orders, newest first.", body = Vec<Order>,
+            headers(("Link" = String, description = "`<…?limit=N&cursor=…>; rel=\"next\"` (RFC 8288) when more remain."))),
         (status = 422, response = c::ValidationFailed),
         (status = 503, response = c::Unavailable),
     ))]

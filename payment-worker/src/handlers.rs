@@ -4,7 +4,7 @@ use worker::{Context, Env, Request, Response, RouteContext};
 use worker_http::config::{self, runtime};
 use worker_http::error::ErrorCode;
 use worker_http::respond::json;
-use worker_http::{body, contract, ApiError, Backend, FieldError};
+use worker_http::{body, contract, paging, ApiError, Backend};
 
 use crate::contract::PaymentConfig;
 
@@ -82,18 +82,10 @@ pub async fn read(rc: &RouteContext<Context>) -> Answer {
     json(200, &order)
 }
 
-/// `GET /orders?limit=N`: newest first; N from 1 to 500, 50 by default.
+/// `GET /orders?limit=N&cursor=C`: newest first; N from 1 to 500, 50 by default; `Link` to the
+/// next page.
 pub async fn recent(req: &Request, env: &Env) -> Answer {
-    let url = req.url().map_err(|_| ApiError::Internal)?;
-    let limit = match url.query_pairs().find(|(k, _)| k == "limit") {
-        None => 50,
-        Some((_, v)) => v
-            .trim()
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (1..=500).contains(n))
-            .ok_or_else(|| FieldError::new("limit", "limit must be a whole number from 1 to 500"))?,
-    };
-    let orders = Backend::from_env(env)?.orders().recent(limit).await?;
-    json(200, &orders)
+    let page = paging::request_of(&paging::query_of(req), 50)?;
+    let orders = Backend::from_env(env)?.orders().recent(&page).await?;
+    paging::json_page(req, &orders, page.limit)
 }

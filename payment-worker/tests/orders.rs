@@ -200,6 +200,20 @@ async fn the_history_is_newest_first() {
         .send()
         .await;
     assert_eq!(two.body.as_array().unwrap().len(), 2);
+    // The next page, from the Link header, goes on where the first ended.
+    let link = two.link.expect("a Link to the next page");
+    let next = link.split_once('<').unwrap().1.split_once('>').unwrap().0;
+    let after = request("GET", next).send().await;
+    assert_eq!(after.status, 200, "{}", after.raw);
+    let first_page_last = two.body[1]["created_at"].as_str().unwrap().to_owned();
+    for order in after.body.as_array().unwrap() {
+        assert!(
+            order["created_at"].as_str().unwrap() <= first_page_last.as_str(),
+            "{}",
+            after.raw
+        );
+        assert!(!two.body.as_array().unwrap().contains(order), "no order twice");
+    }
 }
 
 #[tokio::test]

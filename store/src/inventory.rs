@@ -1,6 +1,6 @@
 //! The product catalogue: each method is one round trip to Redis.
 
-use domain::{Id, NewProduct, Product, ProductPatch};
+use domain::{Id, NewProduct, Page, PageRequest, Product, ProductPatch};
 use upstash_rest::{scripts, Client, Command, Error, Transport, Value};
 
 use crate::{rows, Keys};
@@ -28,20 +28,24 @@ impl<'a, T: Transport> Inventory<'a, T> {
         Self { client, keys }
     }
 
-    /// Every product, oldest first.
-    pub async fn list(&self) -> Result<Vec<Product>, Error> {
-        let rows = rows::by_index(
+    /// A page of the catalogue, oldest first.
+    pub async fn list(&self, page: &PageRequest) -> Result<Page<Product>, Error> {
+        let rows = rows::page_by_index(
             self.client,
             self.keys.products(),
             self.keys.product_prefix(),
             rows::Order::OldestFirst,
-            None,
+            page,
         )
         .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(id, fields)| Product::from_hash(Id::parse(&id)?, &fields))
-            .collect())
+        Ok(Page {
+            items: rows
+                .items
+                .into_iter()
+                .filter_map(|(id, fields)| Product::from_hash(id, &fields))
+                .collect(),
+            next: rows.next,
+        })
     }
 
     pub async fn get(&self, id: &Id) -> Result<Option<Product>, Error> {

@@ -1,6 +1,6 @@
 //! Orders: each method is one round trip to Redis.
 
-use domain::{Id, Order};
+use domain::{Id, Order, Page, PageRequest};
 use upstash_rest::{scripts, Client, Command, Error, Transport, Value};
 
 use crate::keys::Stream;
@@ -45,20 +45,24 @@ impl<'a, T: Transport> Orders<'a, T> {
         Ok(order(id.as_str(), reply))
     }
 
-    /// The `limit` newest orders, newest first.
-    pub async fn recent(&self, limit: u32) -> Result<Vec<Order>, Error> {
-        let rows = rows::by_index(
+    /// A page of the history, newest first.
+    pub async fn recent(&self, page: &PageRequest) -> Result<Page<Order>, Error> {
+        let rows = rows::page_by_index(
             self.client,
             self.keys.orders(),
             self.keys.order_prefix(),
             rows::Order::NewestFirst,
-            Some(limit),
+            page,
         )
         .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(id, fields)| Order::from_hash(Id::parse(&id)?, &fields))
-            .collect())
+        Ok(Page {
+            items: rows
+                .items
+                .into_iter()
+                .filter_map(|(id, fields)| Order::from_hash(id, &fields))
+                .collect(),
+            next: rows.next,
+        })
     }
 
     /// The payment went through: marks these orders completed and adds their `order_completed`

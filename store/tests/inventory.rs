@@ -1,7 +1,7 @@
 //! The catalogue against the real gateway and redis-server: behaviour, and one round trip each.
 
 use dev_stack::Stack;
-use domain::{Cents, Id, NewProduct, ProductPatch, Quantity};
+use domain::{Cents, Id, NewProduct, PageRequest, ProductPatch, Quantity};
 use serde_json::json;
 use store::{Inventory, Keys};
 use upstash_rest::{Client, Command, Config, ReqwestTransport};
@@ -16,6 +16,11 @@ fn product(name: &str, price: &str, quantity: u64) -> NewProduct {
 
 fn id(n: u8) -> Id {
     Id::generate(1_700_000_000_000 + u64::from(n), [n; 10])
+}
+
+/// The first page of 500: everything, in these tests.
+fn all() -> PageRequest {
+    PageRequest::parse(None, None, 500).unwrap()
 }
 
 /// Runs `op` and returns how many REST round trips it cost.
@@ -72,29 +77,49 @@ async fn a_product_lives_and_dies_in_one_round_trip_per_step() {
         None,
         "no patch resurrects it"
     );
-    assert_eq!(inventory.list().await.unwrap(), vec![]);
+    assert_eq!(inventory.list(&all()).await.unwrap().items, vec![]);
 }
 
 #[tokio::test]
-async fn the_list_is_oldest_first_and_costs_one_round_trip_whatever_its_length() {
+async fn the_list_is_oldest_first_and_costs_one_round_trip_per_page_whatever_its_length() {
     let stack = Stack::start().unwrap();
     let client = client(&stack);
     let keys = Keys::new("test:");
     let inventory = Inventory::new(&client, &keys);
     for n in 1..=25u8 {
-        let created_ms = 1_000 + u64::from(n);
+        // Three products per millisecond: pages must also split ties (ordered by id) exactly.
+        let created_ms = 1_000 + u64::from(n) / 3;
         assert!(inventory
             .create(&id(n), &product(&format!("p{n}"), "1.5", n.into()), created_ms)
             .await
             .unwrap());
     }
-    let (list, trips) = round_trips(&stack, inventory.list()).await;
+    let (list, trips) = round_trips(&stack, inventory.list(&all())).await;
     let list = list.unwrap();
     assert_eq!(trips, 1, "the tutorial's N+1 reads are gone");
-    let names: Vec<&str> = list.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(list.next, None, "one page holds them all");
+    let names: Vec<&str> = list.items.iter().map(|p| p.name.as_str()).collect();
     let expected: Vec<String> = (1..=25).map(|n| format!("p{n}")).collect();
     assert_eq!(names, expected);
-    assert!(list.iter().all(|p| p.price == Cents(150)));
+    assert!(list.items.iter().all(|p| p.price == Cents(150)));
+
+    let mut page = PageRequest::parse(Some("4"), None, 500).unwrap();
+    let mut paged = Vec::new();
+    loop {
+        let (result, trips) = round_trips(&stack, inventory.list(&page)).await;
+        let result = result.unwrap();
+        assert_eq!(trips, 1, "one round trip per page");
+        assert!(result.items.len() <= 4);
+        paged.extend(result.items);
+        match result.next {
+            Some(next) => page.after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(
+        paged, list.items,
+        "pages of 4 add up to the whole list, nothing twice"
+    );
 }
 
 #[tokio::test]
@@ -116,7 +141,7 @@ async fn prefixes_keep_deployments_apart_and_ids_are_never_reused() {
         "Only in a"
     );
     assert_eq!(in_b.get(&id(7)).await.unwrap(), None);
-    assert!(in_b.list().await.unwrap().is_empty());
+    assert!(in_b.list(&all()).await.unwrap().items.is_empty());
 }
 
 #[tokio::test]
@@ -134,8 +159,8 @@ async fn redis_down_is_an_error_then_the_store_recovers() {
     client.send(&ping).await.unwrap();
     stack.redis.stop();
     assert!(client.send(&ping).await.is_err());
-    assert!(inventory.list().await.is_err());
+    assert!(inventory.list(&all()).await.is_err());
     stack.redis.resume().unwrap();
     client.send(&ping).await.unwrap();
-    assert!(inventory.list().await.unwrap().is_empty());
+    assert!(inventory.list(&all()).await.unwrap().items.is_empty());
 }

@@ -3,6 +3,8 @@
 pub const DEFAULT_ORIGINS: &str = "http://localhost:3000";
 const METHODS: &str = "GET, POST, PATCH, DELETE, OPTIONS";
 const HEADERS: &str = "Content-Type, Authorization";
+/// Response headers a page may read besides the simple ones: `Link` (the next page).
+const EXPOSED: &str = "Link";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cors {
@@ -29,6 +31,7 @@ impl Cors {
         match origin.filter(|o| self.allows(o)) {
             Some(origin) => vec![
                 ("Access-Control-Allow-Origin", origin.to_owned()),
+                ("Access-Control-Expose-Headers", EXPOSED.into()),
                 ("Vary", "Origin".into()),
             ],
             None => vec![("Vary", "Origin".into())],

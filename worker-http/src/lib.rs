@@ -11,6 +11,7 @@ pub mod contract;
 pub mod cors;
 pub mod error;
 pub mod health;
+pub mod paging;
 pub mod respond;
 pub mod serve;
 

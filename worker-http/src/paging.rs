@@ -1,0 +1,70 @@
+//! Lists in pages: `?limit=N&cursor=C` in, a JSON array out (as the tutorial's clients expect),
+//! and, when more remain, an RFC 8288 `Link: <…?limit=N&cursor=…>; rel="next"` header.
+
+use domain::{Cursor, FieldError, PageRequest};
+
+/// The page a request asks for (`limit` defaults to `default`).
+pub fn request_of(query: &[(String, String)], default: u32) -> Result<PageRequest, FieldError> {
+    let get = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    PageRequest::parse(get("limit"), get("cursor"), default)
+}
+
+/// The `Link` value pointing at the page after `next`, on the same origin and path.
+pub fn next_link(origin_and_path: &str, limit: u32, next: &Cursor) -> String {
+    format!("<{origin_and_path}?limit={limit}&cursor={next}>; rel=\"next\"")
+}
+
+/// Answers a page: the items as a JSON array, with `Link` when there is a next page.
+#[cfg(target_arch = "wasm32")]
+pub fn json_page<T: serde::Serialize>(
+    req: &worker::Request,
+    page: &domain::Page<T>,
+    limit: u32,
+) -> Result<worker::Response, crate::ApiError> {
+    let mut response = crate::respond::json(200, &page.items)?;
+    if let Some(next) = &page.next {
+        let url = req.url().map_err(|_| crate::ApiError::Internal)?;
+        let base = format!("{}{}", url.origin().ascii_serialization(), url.path());
+        response
+            .headers_mut()
+            .set("Link", &next_link(&base, limit, next))
+            .map_err(|_| crate::ApiError::Internal)?;
+    }
+    Ok(response)
+}
+
+/// The query pairs of a worker request.
+#[cfg(target_arch = "wasm32")]
+pub fn query_of(req: &worker::Request) -> Vec<(String, String)> {
+    req.url()
+        .map(|url| {
+            url.query_pairs()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::Id;
+
+    #[test]
+    fn the_next_link_repeats_the_limit() {
+        let cursor = Cursor {
+            score: 5,
+            id: Id::generate(5, [1; 10]),
+        };
+        assert_eq!(
+            next_link("http://127.0.0.1:8000/products", 100, &cursor),
+            format!(
+                "<http://127.0.0.1:8000/products?limit=100&cursor=5-{}>; rel=\"next\"",
+                cursor.id
+            )
+        );
+        let query = vec![("limit".to_owned(), "7".to_owned())];
+        assert_eq!(request_of(&query, 50).unwrap().limit, 7);
+        assert_eq!(request_of(&[], 50).unwrap().limit, 50);
+    }
+}
