@@ -46,6 +46,17 @@ impl Gateway {
         })
     }
 
+    /// Freezes it (SIGSTOP): it still accepts connections (the kernel does) and answers nothing, as
+    /// when Upstash hangs.
+    pub fn freeze(&self) {
+        crate::process::signal(&self.child, libc::SIGSTOP);
+    }
+
+    /// Lets a frozen gateway go on (SIGCONT).
+    pub fn thaw(&self) {
+        crate::process::signal(&self.child, libc::SIGCONT);
+    }
+
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }

@@ -83,6 +83,12 @@ pub(crate) fn spawn_owned(cmd: &mut Command) -> io::Result<Child> {
     Ok(child)
 }
 
+/// Sends `signal` to a child we started (SIGSTOP/SIGCONT to freeze and thaw a server in tests).
+pub fn signal(child: &std::process::Child, signal: libc::c_int) {
+    // SAFETY: kill(2) on a process we started and still own.
+    unsafe { libc::kill(child.id() as libc::pid_t, signal) };
+}
+
 extern "C" fn kill_live_groups() {
     let groups = std::mem::take(&mut *LIVE_GROUPS.lock().unwrap_or_else(|e| e.into_inner()));
     for pgid in groups {

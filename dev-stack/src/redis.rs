@@ -2,7 +2,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use crate::process::{ensure_port_free, free_port, spawn_owned, stop_child, wait_for_port};
+use crate::process::{ensure_port_free, free_port, signal, spawn_owned, stop_child, wait_for_port};
 
 /// A real `redis-server` (Debian's) on a loopback port.
 pub struct RedisServer {
@@ -60,6 +60,20 @@ impl RedisServer {
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
             stop_child(&mut child);
+        }
+    }
+
+    /// Freezes it (SIGSTOP): connections stay open and nothing answers, as when a server hangs.
+    pub fn freeze(&self) {
+        if let Some(child) = &self.child {
+            signal(child, libc::SIGSTOP);
+        }
+    }
+
+    /// Lets a frozen server go on (SIGCONT).
+    pub fn thaw(&self) {
+        if let Some(child) = &self.child {
+            signal(child, libc::SIGCONT);
         }
     }
 

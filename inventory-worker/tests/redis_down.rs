@@ -53,3 +53,63 @@ async fn gateway_gone_is_503_not_500() {
     let list = request("GET", format!("{base}/products")).send().await;
     assert_eq!((list.status, list.error_code()), (503, "redis_unavailable"));
 }
+
+/// A Redis (or an Upstash) that hangs without refusing connections: every request is a 503
+/// within `REDIS_TIMEOUT_MS`, reads and writes alike, and then the worker recovers.
+async fn frozen_is_a_503_within_the_budget(freeze_gateway: bool) {
+    // A stack of its own: this test freezes a part of it.
+    let stack = Stack::start().unwrap();
+    let inventory = stack
+        .worker("inventory", &[("REDIS_TIMEOUT_MS", "1000")])
+        .unwrap();
+    let base = inventory.url();
+    assert_eq!(request("GET", format!("{base}/health")).send().await.status, 200);
+
+    if freeze_gateway {
+        stack.gateway.freeze();
+    } else {
+        stack.redis.freeze();
+    }
+    let started = std::time::Instant::now();
+    let timed = |req: common::Request| async move {
+        let answer = req.send().await;
+        (answer, started.elapsed())
+    };
+    let (read, write) = tokio::join!(
+        timed(request("GET", format!("{base}/products"))),
+        timed(
+            request("POST", format!("{base}/products"))
+                .json(&json!({"name": "a", "price": 1, "quantity": 1}))
+        ),
+    );
+    for (what, (answer, took)) in [("a read", read), ("a write", write)] {
+        assert_eq!(
+            (answer.status, answer.error_code()),
+            (503, "redis_unavailable"),
+            "{what}"
+        );
+        // The budget is 1 s; without it, a write waited for the 10 s fetch timeout.
+        assert!(took < Duration::from_secs(5), "{what} took {took:?}");
+    }
+    stack.gateway.thaw();
+    stack.redis.thaw();
+    let mut healthy = false;
+    for _ in 0..100 {
+        if request("GET", format!("{base}/health")).send().await.status == 200 {
+            healthy = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(healthy, "the worker recovers when Redis answers again");
+}
+
+#[tokio::test]
+async fn a_frozen_redis_is_a_503_within_the_time_budget() {
+    frozen_is_a_503_within_the_budget(false).await;
+}
+
+#[tokio::test]
+async fn a_frozen_upstash_is_a_503_within_the_time_budget() {
+    frozen_is_a_503_within_the_budget(true).await;
+}

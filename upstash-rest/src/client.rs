@@ -36,6 +36,10 @@ impl Client<crate::FetchTransport> {
     }
 }
 
+/// Within a budget, no retry starts with less than this left after its backoff: too short to see
+/// an answer.
+const MIN_ATTEMPT_MS: u64 = 100;
+
 impl<T: Transport> Client<T> {
     pub fn new(config: Config, transport: T) -> Self {
         Self {
@@ -121,23 +125,32 @@ impl<T: Transport> Client<T> {
     }
 
     /// POSTs with retries: a failure that certainly did not reach the server is always retried;
-    /// one that may have (or a 502/503/504, if enabled) only for idempotent requests.
+    /// one that may have (or a 502/503/504, if enabled) only for idempotent requests. With a
+    /// budget, each attempt gets what is left of it and no retry starts that could not finish.
     async fn post(&self, path: &str, body: String, idempotent: bool) -> Result<HttpResponse, Error> {
         let policy = self.config.retry;
+        let deadline = self
+            .config
+            .budget_ms
+            .map(|ms| self.transport.now_ms().saturating_add(ms));
+        let left = || deadline.map(|d| d.saturating_sub(self.transport.now_ms()));
         let mut request = HttpRequest {
             url: format!("{}{path}", self.config.url),
             headers: Vec::new(),
             body,
+            timeout_ms: None,
         };
         let mut attempt = 0;
         loop {
             request.headers = self.headers();
+            request.timeout_ms = left().map(|ms| ms.max(1));
             let outcome = self.transport.post(&request).await;
             let retryable = match &outcome {
                 Ok(resp) => policy.retry_unavailable && idempotent && matches!(resp.status, 502..=504),
                 Err(e) => !e.maybe_sent || idempotent,
             };
-            if retryable && attempt < policy.retries {
+            let in_time = left().is_none_or(|ms| ms > policy.backoff_ms(attempt) + MIN_ATTEMPT_MS);
+            if retryable && attempt < policy.retries && in_time {
                 self.transport.sleep(policy.backoff_ms(attempt)).await;
                 attempt += 1;
                 continue;

@@ -1,6 +1,6 @@
 //! Retry policy, headers and batching, with a scripted fake transport that counts attempts.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 
 use super::*;
@@ -15,6 +15,9 @@ struct FakeTransport {
     outcomes: RefCell<VecDeque<Outcome>>,
     requests: RefCell<Vec<HttpRequest>>,
     sleeps: RefCell<Vec<u64>>,
+    /// A clock that sleeps move, and each post moves by `post_ms`.
+    clock: Cell<u64>,
+    post_ms: u64,
 }
 
 impl FakeTransport {
@@ -26,6 +29,7 @@ impl FakeTransport {
 impl Transport for FakeTransport {
     async fn post(&self, request: &HttpRequest) -> Outcome {
         self.requests.borrow_mut().push(request.clone());
+        self.clock.set(self.clock.get() + self.post_ms);
         self.outcomes
             .borrow_mut()
             .pop_front()
@@ -34,6 +38,11 @@ impl Transport for FakeTransport {
 
     async fn sleep(&self, ms: u64) {
         self.sleeps.borrow_mut().push(ms);
+        self.clock.set(self.clock.get() + ms);
+    }
+
+    fn now_ms(&self) -> u64 {
+        self.clock.get()
     }
 }
 
@@ -78,6 +87,31 @@ async fn retries_not_sent_errors_with_backoff() {
     assert_eq!(c.send(&incr()).await, Ok(Value::Int(1)));
     assert_eq!(c.transport.attempts(), 3);
     assert_eq!(*c.transport.sleeps.borrow(), vec![50, 136]);
+}
+
+#[tokio::test]
+async fn a_budget_bounds_the_whole_call_retries_included() {
+    let transport = FakeTransport {
+        outcomes: RefCell::new(vec![maybe_sent(); 10].into()),
+        post_ms: 400,
+        ..Default::default()
+    };
+    let config = Config::new("http://gw.test", TOKEN)
+        .unwrap()
+        .with_budget_ms(1_000);
+    let c = Client::new(config, transport);
+    assert!(matches!(c.send(&get()).await, Err(Error::Transport { .. })));
+    // 400 ms, 50 ms backoff, 400 ms: then 150 ms are left, less than the next backoff (136 ms)
+    // and a useful try (100 ms): no third attempt. Each attempt may wait only for what is left of the budget.
+    let timeouts: Vec<Option<u64>> = c
+        .transport
+        .requests
+        .borrow()
+        .iter()
+        .map(|r| r.timeout_ms)
+        .collect();
+    assert_eq!(timeouts, [Some(1_000), Some(550)]);
+    assert!(c.transport.clock.get() <= 1_000);
 }
 
 #[tokio::test]

@@ -21,6 +21,9 @@ pub struct Config {
     pub retry: RetryPolicy,
     /// Send the latest `upstash-sync-token` with each request (read-your-writes).
     pub read_your_writes: bool,
+    /// The most time one call may take, retries included; a call out of time fails as
+    /// `Transport` (possibly sent). `None`: no budget beyond each attempt's transport limit.
+    pub budget_ms: Option<u64>,
 }
 
 impl Config {
@@ -41,6 +44,7 @@ impl Config {
             encoding: ResponseEncoding::default(),
             retry: RetryPolicy::default(),
             read_your_writes: true,
+            budget_ms: None,
         })
     }
 
@@ -66,6 +70,12 @@ impl Config {
         self
     }
 
+    /// Every call (its retries included) answers within `ms`, or fails.
+    pub fn with_budget_ms(mut self, ms: u64) -> Self {
+        self.budget_ms = Some(ms);
+        self
+    }
+
     pub fn url(&self) -> &str {
         &self.url
     }
@@ -79,6 +89,7 @@ impl std::fmt::Debug for Config {
             .field("encoding", &self.encoding)
             .field("retry", &self.retry)
             .field("read_your_writes", &self.read_your_writes)
+            .field("budget_ms", &self.budget_ms)
             .finish()
     }
 }

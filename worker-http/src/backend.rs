@@ -9,6 +9,9 @@ use worker::Env;
 use crate::config::var;
 use crate::ApiError;
 
+/// `REDIS_TIMEOUT_MS` when unset.
+pub const DEFAULT_REDIS_TIMEOUT_MS: u64 = 3_000;
+
 pub struct Backend {
     pub client: Client<FetchTransport>,
     pub keys: Keys,
@@ -31,8 +34,11 @@ impl Backend {
                 "UPSTASH_REDIS_REST_URL or UPSTASH_REDIS_REST_TOKEN is not set",
             ));
         };
+        // One time budget per Redis call, retries included: a frozen Redis is a 503 within it.
+        let budget = crate::config::number(env, "REDIS_TIMEOUT_MS", DEFAULT_REDIS_TIMEOUT_MS).max(1);
         let config = Config::new(url, token)
-            .map_err(|_| not_configured("UPSTASH_REDIS_REST_URL is not an http(s) URL"))?;
+            .map_err(|_| not_configured("UPSTASH_REDIS_REST_URL is not an http(s) URL"))?
+            .with_budget_ms(budget);
         let keys = Keys::new(var(env, "KEY_PREFIX").unwrap_or_else(|| "shop:".into()));
         Ok(Self {
             client: Client::fetch(config),

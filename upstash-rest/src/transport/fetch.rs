@@ -27,18 +27,20 @@ fn maybe_sent(e: worker::Error) -> TransportError {
     }
 }
 
-/// A REST call that has not answered in this long is given up (as possibly sent): a worker must
-/// answer 503, not hang, when Upstash stops responding without refusing connections.
-const TIMEOUT: Duration = Duration::from_secs(10);
+/// A REST call that has not answered in this long is given up (as possibly sent), unless the
+/// request sets a shorter limit: a worker must answer 503, not hang, when Upstash stops
+/// responding without refusing connections.
+const TIMEOUT_MS: u64 = 10_000;
 
 impl Transport for FetchTransport {
     async fn post(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
+        let limit = request.timeout_ms.unwrap_or(TIMEOUT_MS).min(TIMEOUT_MS);
         let call = std::pin::pin!(self.call(request));
-        let timeout = std::pin::pin!(Delay::from(TIMEOUT));
+        let timeout = std::pin::pin!(Delay::from(Duration::from_millis(limit)));
         match futures_util::future::select(call, timeout).await {
             futures_util::future::Either::Left((result, _)) => result,
             futures_util::future::Either::Right(_) => Err(TransportError {
-                message: format!("no answer within {} s", TIMEOUT.as_secs()),
+                message: format!("no answer within {limit} ms"),
                 maybe_sent: true,
             }),
         }
@@ -46,6 +48,10 @@ impl Transport for FetchTransport {
 
     async fn sleep(&self, ms: u64) {
         Delay::from(Duration::from_millis(ms)).await;
+    }
+
+    fn now_ms(&self) -> u64 {
+        worker::Date::now().as_millis()
     }
 }
 

@@ -19,6 +19,9 @@ pub struct HttpRequest {
     pub url: String,
     pub headers: Vec<(&'static str, String)>,
     pub body: String,
+    /// Give up (as possibly sent) when no answer came within this long; `None`: the transport's
+    /// own limit.
+    pub timeout_ms: Option<u64>,
 }
 
 /// Status, headers (names lower-case) and the raw body, whatever the status.
@@ -46,8 +49,10 @@ pub struct TransportError {
     pub maybe_sent: bool,
 }
 
-/// Sends requests and sleeps between retries.
+/// Sends requests, sleeps between retries, and tells the time (for the client's time budget).
 pub trait Transport {
     fn post(&self, request: &HttpRequest) -> impl Future<Output = Result<HttpResponse, TransportError>>;
     fn sleep(&self, ms: u64) -> impl Future<Output = ()>;
+    /// Milliseconds on a clock that does not go back within a request.
+    fn now_ms(&self) -> u64;
 }

@@ -48,6 +48,9 @@ fn transport_error(e: reqwest::Error) -> TransportError {
 impl Transport for ReqwestTransport {
     async fn post(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
         let mut builder = self.client.post(&request.url).body(request.body.clone());
+        if let Some(ms) = request.timeout_ms {
+            builder = builder.timeout(Duration::from_millis(ms));
+        }
         for (name, value) in &request.headers {
             builder = builder.header(*name, value);
         }
@@ -68,5 +71,11 @@ impl Transport for ReqwestTransport {
 
     async fn sleep(&self, ms: u64) {
         tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
+
+    fn now_ms(&self) -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64)
     }
 }
