@@ -188,6 +188,16 @@ mod tests {
             Err(DecimalError::TooLarge)
         );
         assert!(Decimal::parse("-1e2").unwrap().negative);
+        // JSON numbers keep their text (serde_json's arbitrary_precision): nothing a float would
+        // round (to 0, or to a nearby value) is taken for something else.
+        let read = |text: &str| Decimal::from_json(&serde_json::from_str(text).unwrap());
+        assert_eq!(read("1e-400"), Err(DecimalError::TooPrecise));
+        assert_eq!(
+            read("0.1000000000000000055511151231257827"),
+            Err(DecimalError::TooPrecise)
+        );
+        assert_eq!(read("1e400"), Err(DecimalError::TooLarge));
+        assert_eq!(read("100.000000000000000000000").unwrap().scaled(0), Some(100));
         for bad in ["1e", "e5", "1e+", "1.e5x", "1e5.5", "ee"] {
             assert_eq!(Decimal::parse(bad), Err(DecimalError::NotANumber), "{bad}");
         }

@@ -2,6 +2,7 @@
 //! values (`ProductName::parse`, `Cents`, `Quantity`), and the rules of the original tutorial with
 //! its mistakes fixed (integer cents, a total that counts the quantity, validation with the field).
 
+pub mod chars;
 pub mod decimal;
 pub mod event;
 pub mod id;

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::chars::{is_in, is_visible, INVISIBLE, JOINERS};
 use crate::decimal::{Decimal, DecimalError};
 use crate::money::Cents;
 use crate::validation::{object, only_fields, FieldError};
@@ -12,7 +13,8 @@ use crate::Id;
 
 const FIELDS: [&str; 3] = ["name", "price", "quantity"];
 
-/// 1 to 200 characters after trimming, no control characters.
+/// 1 to 200 characters after trimming; no control or invisible characters (bidirectional
+/// controls, zero-width spaces); zero-width joiners only between two visible characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct ProductName(String);
@@ -31,6 +33,19 @@ impl ProductName {
         }
         if text.chars().any(char::is_control) {
             return Err(bad("must not contain control characters"));
+        }
+        let chars: Vec<char> = text.chars().collect();
+        let hidden = chars.iter().enumerate().any(|(i, &c)| {
+            is_in(c, INVISIBLE)
+                || is_in(c, JOINERS)
+                    && !(i > 0
+                        && is_visible(chars[i - 1])
+                        && chars.get(i + 1).is_some_and(|&n| is_visible(n)))
+        });
+        if hidden {
+            return Err(bad(
+                "must not contain invisible or direction-changing characters (such as U+202E or U+200B)",
+            ));
         }
         Ok(Self(text.to_owned()))
     }
@@ -235,6 +250,30 @@ mod tests {
     #[test]
     fn a_name_of_200_emoji_is_fine() {
         assert!(ProductName::parse(&json!("🚀".repeat(200))).is_ok());
+    }
+
+    #[test]
+    fn names_show_what_they_are() {
+        for ok in [
+            "👩\u{200d}💻 laptop",
+            "می\u{200c}خواهم",
+            "Ünïcödé Ωμέγα 名前",
+            "a\u{200d}b",
+        ] {
+            assert!(ProductName::parse(&json!(ok)).is_ok(), "{ok:?}");
+        }
+        for bad in [
+            "Widget\u{202e}tegdiW",
+            "Wid\u{200b}get",
+            "\u{feff}Widget",
+            "Widget \u{200d}",
+            "\u{200d}Widget",
+            "a \u{200c}b",
+            "\u{2066}x\u{2069}",
+        ] {
+            let e = ProductName::parse(&json!(bad)).unwrap_err();
+            assert!(e.message.contains("invisible"), "{bad:?}: {}", e.message);
+        }
     }
 
     #[test]

@@ -173,12 +173,12 @@ async fn unknown_ids_routes_and_methods() {
     // A 405 says which methods the path has (RFC 9110), also for methods workers-rs does not know
     // (it would route them as GET).
     for (method, path, allow) in [
-        ("PUT", "/products".to_owned(), "GET, POST"),
-        ("QUERY", "/products".to_owned(), "GET, POST"),
+        ("PUT", "/products".to_owned(), "GET, HEAD, POST"),
+        ("QUERY", "/products".to_owned(), "GET, HEAD, POST"),
         (
             "PROPFIND",
             format!("/products/{unknown_id}"),
-            "GET, PATCH, DELETE",
+            "GET, HEAD, PATCH, DELETE",
         ),
     ] {
         let answer = request(method, format!("{base}{path}")).send().await;
@@ -190,4 +190,65 @@ async fn unknown_ids_routes_and_methods() {
         404,
         "not_found",
     );
+}
+
+/// The edge cases a hostile run against `make dev` found: each refused with the field it names,
+/// and nothing stored.
+#[tokio::test]
+async fn duplicate_keys_tiny_numbers_hidden_characters_and_charsets_are_refused() {
+    let base = api().inventory.url();
+    let post = |content_type: &'static str, body: &'static str| {
+        request("POST", format!("{base}/products")).raw_body(content_type, body)
+    };
+    let json_type = "application/json";
+    for (body, field) in [
+        (r#"{"name":"a","price":1,"price":2,"quantity":1}"#, "price"),
+        (r#"{"name":"a","price":1,"quantity":1e-400}"#, "quantity"),
+        (r#"{"name":"a","price":1e-400,"quantity":1}"#, "price"),
+        (
+            r#"{"name":"a","price":0.1000000000000000055511151231257827,"quantity":1}"#,
+            "price",
+        ),
+        (
+            "{\"name\":\"Widget\u{202e}tegdiW\",\"price\":1,\"quantity\":1}",
+            "name",
+        ),
+        ("{\"name\":\"Wid\u{200b}get\",\"price\":1,\"quantity\":1}", "name"),
+    ] {
+        let answer = post(json_type, body).send().await;
+        assert_error(&answer, 422, "validation_failed");
+        assert_eq!(answer.body["error"]["field"], field, "{body}");
+    }
+    let latin1 = post(
+        "application/json; charset=latin1",
+        r#"{"name":"a","price":1,"quantity":1}"#,
+    );
+    assert_error(&latin1.send().await, 415, "unsupported_media_type");
+    let utf8 = post(
+        "application/json; charset=UTF-8",
+        "{\"name\":\"👩\u{200d}💻 ok\",\"price\":1,\"quantity\":1}",
+    );
+    assert_eq!(utf8.send().await.status, 201, "emoji sequences stay allowed");
+}
+
+#[tokio::test]
+async fn head_answers_wherever_get_does_without_a_body() {
+    let base = api().inventory.url();
+    let id = create(&base, &json!({"name": "headed", "price": 1, "quantity": 1}))
+        .await
+        .text("id");
+    for path in [
+        "/products".to_owned(),
+        format!("/products/{id}"),
+        "/health".to_owned(),
+    ] {
+        let get = request("GET", format!("{base}{path}")).send().await;
+        let head = request("HEAD", format!("{base}{path}")).send().await;
+        assert_eq!((head.status, head.raw.as_str()), (get.status, ""), "{path}");
+        assert_eq!(head.content_type, get.content_type, "{path}");
+    }
+    let missing = request("HEAD", format!("{base}/products/01JDQ3T0X6M6V1W3C6W7N5K8ZP"))
+        .send()
+        .await;
+    assert_eq!((missing.status, missing.raw.as_str()), (404, ""));
 }

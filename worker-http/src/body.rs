@@ -1,15 +1,29 @@
-//! Request bodies: JSON only, at most 64 KiB, parsed before any field is looked at.
+//! Request bodies: JSON only (UTF-8), at most 64 KiB, parsed before any field is looked at; a
+//! key given twice in one object is refused rather than read as its last value.
 
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use crate::ApiError;
+use crate::{ApiError, FieldError};
 
 pub const MAX_BODY: usize = 64 * 1024;
 
-/// `application/json`, with or without parameters such as `charset=utf-8`.
+/// `application/json`, with or without parameters; a declared charset must be UTF-8 (JSON's
+/// only encoding, RFC 8259): a body sent as Latin-1 would be read wrong, not refused.
 pub fn check_content_type(content_type: Option<&str>) -> Result<(), ApiError> {
-    let essence = content_type.unwrap_or("").split(';').next().unwrap_or("").trim();
-    if essence.eq_ignore_ascii_case("application/json") {
+    let mut parts = content_type.unwrap_or("").split(';');
+    let essence = parts.next().unwrap_or("").trim();
+    let charset_ok = parts.all(|param| match param.split_once('=') {
+        Some((name, value)) if name.trim().eq_ignore_ascii_case("charset") => {
+            let value = value.trim().trim_matches('"');
+            value.eq_ignore_ascii_case("utf-8") || value.eq_ignore_ascii_case("utf8")
+        }
+        _ => true,
+    });
+    if essence.eq_ignore_ascii_case("application/json") && charset_ok {
         Ok(())
     } else {
         Err(ApiError::UnsupportedMediaType)
@@ -31,7 +45,76 @@ pub fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::BadJson("the body is empty".into()));
     }
-    serde_json::from_slice(bytes).map_err(|e| ApiError::BadJson(e.to_string()))
+    let value = serde_json::from_slice(bytes).map_err(|e| ApiError::BadJson(e.to_string()))?;
+    if let Ok(DuplicateKey(Some(key))) = serde_json::from_slice(bytes) {
+        return Err(ApiError::Invalid(FieldError::new(
+            &key,
+            format!("{key} is given more than once"),
+        )));
+    }
+    Ok(value)
+}
+
+/// The first key found twice in one object of a JSON document, if any (serde_json keeps the last).
+struct DuplicateKey(Option<String>);
+
+impl<'de> Deserialize<'de> for DuplicateKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(DuplicateKeyVisitor)
+    }
+}
+
+struct DuplicateKeyVisitor;
+
+impl<'de> Visitor<'de> for DuplicateKeyVisitor {
+    type Value = DuplicateKey;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DuplicateKey, A::Error> {
+        let mut seen = HashSet::new();
+        let mut found = None;
+        while let Some(key) = map.next_key::<String>()? {
+            let DuplicateKey(inner) = map.next_value()?;
+            if found.is_none() {
+                found = if seen.insert(key.clone()) {
+                    inner
+                } else {
+                    Some(key)
+                };
+            }
+        }
+        Ok(DuplicateKey(found))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<DuplicateKey, A::Error> {
+        let mut found = None;
+        while let Some(DuplicateKey(inner)) = seq.next_element()? {
+            found = found.or(inner);
+        }
+        Ok(DuplicateKey(found))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<DuplicateKey, E> {
+        Ok(DuplicateKey(None))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<DuplicateKey, E> {
+        Ok(DuplicateKey(None))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<DuplicateKey, E> {
+        Ok(DuplicateKey(None))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<DuplicateKey, E> {
+        Ok(DuplicateKey(None))
+    }
+    fn visit_str<E>(self, _: &str) -> Result<DuplicateKey, E> {
+        Ok(DuplicateKey(None))
+    }
+    fn visit_unit<E>(self) -> Result<DuplicateKey, E> {
+        Ok(DuplicateKey(None))
+    }
 }
 
 /// Reads and parses the body of a worker request.
@@ -66,6 +149,45 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_declared_charset_must_be_utf_8() {
+        for ok in [
+            "application/json; charset=utf-8",
+            "application/json;charset=UTF-8",
+            "application/json; charset=\"utf-8\"",
+            "application/json; foo=bar",
+        ] {
+            assert!(check_content_type(Some(ok)).is_ok(), "{ok}");
+        }
+        for bad in [
+            "application/json; charset=latin1",
+            "application/json; charset=utf-16",
+        ] {
+            assert_eq!(
+                check_content_type(Some(bad)),
+                Err(ApiError::UnsupportedMediaType),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_key_given_twice_is_refused_naming_it() {
+        let field_of = |body: &str| match parse_json(body.as_bytes()) {
+            Err(ApiError::Invalid(e)) => Some(e.field),
+            _ => None,
+        };
+        assert_eq!(field_of(r#"{"price":1,"price":2}"#).as_deref(), Some("price"));
+        assert_eq!(field_of(r#"{"a":{"b":1,"b":1}}"#).as_deref(), Some("b"));
+        assert_eq!(
+            field_of(r#"[{"x":1},{"x":2}]"#),
+            None,
+            "the same key in two objects is fine"
+        );
+        assert_eq!(field_of(r#"{"name":"a","price":1e-400,"quantity":"1"}"#), None);
+        assert!(parse_json(br#"{"a":1,"b":[1,{"c":null}]}"#).is_ok());
     }
 
     #[test]

@@ -53,13 +53,15 @@ impl Route {
     }
 }
 
-/// The `Allow` header of a 405 on `path`: its routed methods, upper case.
+/// The `Allow` header of a 405 on `path`: its routed methods, upper case (HEAD wherever GET).
 pub fn allowed_methods(routes: &[Route], path: &str) -> String {
-    let methods: Vec<String> = routes
-        .iter()
-        .filter(|r| r.matches(path))
-        .map(|r| r.method.to_ascii_uppercase())
-        .collect();
+    let mut methods = Vec::new();
+    for route in routes.iter().filter(|r| r.matches(path)) {
+        methods.push(route.method.to_ascii_uppercase());
+        if route.method == "get" {
+            methods.push("HEAD".into());
+        }
+    }
     methods.join(", ")
 }
 
@@ -202,6 +204,21 @@ impl Modify for Common {
             ),
         );
         openapi.servers = Some(vec![Server::new("/")]);
+        // HEAD wherever GET (the worker answers it as GET without the body): documented too.
+        for item in openapi.paths.paths.values_mut() {
+            if let Some(get) = &item.get {
+                let mut head = get.clone();
+                head.operation_id = head.operation_id.map(|id| format!("{id}Head"));
+                head.summary = head.summary.map(|s| format!("{s} (headers only)"));
+                head.description = None;
+                for response in head.responses.responses.values_mut() {
+                    if let RefOr::T(response) = response {
+                        response.content.clear();
+                    }
+                }
+                item.head = Some(head);
+            }
+        }
     }
 }
 
@@ -276,6 +293,14 @@ pub fn assert_routes_documented(openapi: &OpenApi, routes: &[Route]) {
         let found = documented
             .iter()
             .any(|(m, p)| *p == path && (route.method == "any" || m == route.method));
+        if route.method == "get" {
+            let head = documented.iter().any(|(m, p)| *p == path && m == "head");
+            assert!(
+                head,
+                "HEAD {} is answered but not in the OpenAPI document",
+                route.path
+            );
+        }
         assert!(
             found,
             "{} {} is routed but not in the OpenAPI document",
@@ -283,9 +308,10 @@ pub fn assert_routes_documented(openapi: &OpenApi, routes: &[Route]) {
         );
     }
     for (method, path) in &documented {
-        let routed = routes
-            .iter()
-            .any(|r| r.openapi_path() == *path && (r.method == "any" || r.method == method));
+        let routed = routes.iter().any(|r| {
+            r.openapi_path() == *path
+                && (r.method == "any" || r.method == method || (r.method == "get" && method == "head"))
+        });
         assert!(routed, "{method} {path} is documented but not routed");
     }
 }
@@ -333,8 +359,8 @@ mod tests {
                 path: "/products/:id",
             },
         ];
-        assert_eq!(allowed_methods(&routes, "/products"), "GET, POST");
-        assert_eq!(allowed_methods(&routes, "/products/01ABC"), "GET, DELETE");
+        assert_eq!(allowed_methods(&routes, "/products"), "GET, HEAD, POST");
+        assert_eq!(allowed_methods(&routes, "/products/01ABC"), "GET, HEAD, DELETE");
         assert_eq!(allowed_methods(&routes, "/products/"), "");
         assert_eq!(allowed_methods(&routes, "/products/a/b"), "");
     }

@@ -1,7 +1,7 @@
 //! The frame around every worker's router: preflight, JSON for unknown routes and methods, CORS
 //! headers on every answer, and no unhandled error ever reaching the client as a bare 500.
 
-use worker::{Env, Method, Request, Response, Result, Router};
+use worker::{Env, Method, Request, RequestInit, Response, Result, Router};
 
 use crate::config::var;
 use crate::contract::{allowed_methods, Route};
@@ -42,6 +42,9 @@ pub async fn serve<'a, D: 'a>(
         };
         return with_headers(response, &cors.headers(origin.as_deref()));
     }
+    // HEAD is GET without the body (RFC 9110), wherever GET is routed.
+    let head = req.method() == Method::Head;
+    let req = if head { as_get(&req)? } else { req };
     let response = match router.run(req, env).await {
         Ok(response) => json_fallbacks(response, &allowed_methods(routes, &path))?,
         Err(e) => {
@@ -49,7 +52,20 @@ pub async fn serve<'a, D: 'a>(
             error(&ApiError::Internal)?
         }
     };
+    let response = if head {
+        let (status, headers) = (response.status_code(), response.headers().clone());
+        Response::empty()?.with_status(status).with_headers(headers)
+    } else {
+        response
+    };
     with_headers(response, &cors.headers(origin.as_deref()))
+}
+
+/// The same request as a GET, headers kept.
+fn as_get(req: &Request) -> Result<Request> {
+    let mut init = RequestInit::new();
+    init.with_method(Method::Get).with_headers(req.headers().clone());
+    Request::new_with_init(req.url()?.as_str(), &init)
 }
 
 /// The router answers unknown paths and methods in plain text; the API answers in JSON, and a 405
