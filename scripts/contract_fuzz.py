@@ -14,12 +14,9 @@ The stack is stopped whatever happens. Exit status 0 only if everything passed.
 
 import argparse
 import json
-import os
 import random
 import re
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,49 +26,10 @@ from pathlib import Path
 
 from openapi_spec_validator import validate
 
-ROOT = Path(__file__).resolve().parent.parent
+from stack import ROOT, WORKERS, start_stack, stop_stack
+
 VENV_BIN = Path(sys.executable).parent
-WORKERS = [("inventory", "INVENTORY_PORT"), ("payment", "PAYMENT_PORT"), ("consumer-cron", "CONSUMER_CRON_PORT")]
 CI_SEED = 20261128
-READY_TIMEOUT_S = 300
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_stack(dev_dir, admin_token):
-    ports = {name: free_port() for name in ["REDIS_PORT", "UPSTASH_LOCAL_PORT", "FRONTEND_PORT"]}
-    ports.update({var: free_port() for _, var in WORKERS})
-    env = dict(os.environ, **{k: str(v) for k, v in ports.items()})
-    env.update(DEV_DIR=dev_dir, SERVE_FRONTEND="0", ADMIN_TOKEN=admin_token)
-    env["PATH"] = f"{ROOT / 'node_modules/.bin'}:{env.get('PATH', '')}"
-    log = open(Path(dev_dir) / "dev-stack.log", "w+")
-    proc = subprocess.Popen(
-        [str(ROOT / "target/debug/dev-stack")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL, start_new_session=True,
-    )
-    deadline = time.time() + READY_TIMEOUT_S
-    while time.time() < deadline:
-        log.seek(0)
-        text = log.read()
-        if "all services ready" in text:
-            return proc, ports
-        if proc.poll() is not None:
-            raise RuntimeError(f"dev-stack exited:\n{text}")
-        time.sleep(1)
-    raise RuntimeError(f"dev-stack not ready after {READY_TIMEOUT_S} s:\n{text}")
-
-
-def stop_stack(proc):
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def fuzz(name, base, seed, max_examples, admin_token, report_dir):
