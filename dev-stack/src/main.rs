@@ -14,13 +14,15 @@
 //! - `DEV_DIR` (`.dev`): redis data, token, logs, wrangler's dev registry. Only the default one
 //!   also writes the git-ignored `.dev.vars` that a hand-run `wrangler dev` reads.
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc;
 use std::time::Duration;
 
 use dev_stack::{
-    die_with_parent, random_token, workspace_root, Frontend, Gateway, RedisServer, Worker, WorkerOptions,
+    die_with_parent, random_token, workspace_root, write_private, Frontend, Gateway, RedisServer, Worker,
+    WorkerOptions,
 };
 
 /// A line on stdout. A closed stdout (piped into `head`, say) must not stop the stack halfway.
@@ -56,7 +58,7 @@ fn run() -> Result<(), String> {
         .unwrap_or_else(|| default_dir.clone());
     let logs = dev_dir.join("logs");
     std::fs::create_dir_all(&logs).map_err(|e| e.to_string())?;
-    let token = local_token(&dev_dir)?;
+    let token = local_token(&dev_dir, std::env::var("UPSTASH_REDIS_REST_TOKEN").ok())?;
     let frontend_port = port_from_env("FRONTEND_PORT", 3000)?;
 
     // Our children are in process groups of their own (Ctrl-C reaches only us): if we are killed
@@ -86,9 +88,13 @@ fn run() -> Result<(), String> {
         ("UPSTASH_REDIS_REST_URL", gateway.url()),
         ("UPSTASH_REDIS_REST_TOKEN", token.clone()),
     ];
-    if dev_dir == default_dir {
-        write_dev_vars(&root.join(".dev.vars"), &secrets)?;
-    }
+    let dev_vars = root.join(".dev.vars");
+    let base_env_file = if dev_dir == default_dir {
+        write_dev_vars(&dev_vars, &secrets)?;
+        Some(dev_vars.as_path())
+    } else {
+        None
+    };
     let mut vars: Vec<(String, String)> = secrets.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
     if frontend_port != 0 {
         let origins = format!("http://localhost:{frontend_port},http://127.0.0.1:{frontend_port}");
@@ -109,6 +115,7 @@ fn run() -> Result<(), String> {
             env,
             port: Some(port_from_env(port_var, default_port)?),
             vars: vars.clone(),
+            base_env_file,
             registry: &dev_dir.join("registry"),
             log: Some(&log),
         })
@@ -197,26 +204,30 @@ fn port_from_env(name: &str, default: u16) -> Result<u16, String> {
     }
 }
 
-fn local_token(dev_dir: &Path) -> Result<String, String> {
-    if let Ok(token) = std::env::var("UPSTASH_REDIS_REST_TOKEN") {
-        if !token.is_empty() {
-            return Ok(token);
-        }
+/// The token given (`UPSTASH_REDIS_REST_TOKEN`), or the one kept in `<dev_dir>/token` (made
+/// once, 0600).
+fn local_token(dev_dir: &Path, given: Option<String>) -> Result<String, String> {
+    if let Some(token) = given.filter(|t| !t.is_empty()) {
+        return Ok(token);
     }
     let path = dev_dir.join("token");
     if let Ok(token) = std::fs::read_to_string(&path) {
         if !token.trim().is_empty() {
+            // Made readable by others before this was 0600: not any more.
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| format!("cannot restrict {}: {e}", path.display()))?;
             return Ok(token.trim().to_owned());
         }
     }
     let token = random_token();
     std::fs::create_dir_all(dev_dir)
-        .and_then(|()| std::fs::write(&path, &token))
-        .map_err(|e| e.to_string())?;
+        .and_then(|()| write_private(&path, &token))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(token)
 }
 
-/// Sets our keys in `.dev.vars` and keeps any other line (an `ADMIN_TOKEN` the user added, say).
+/// Sets our keys in `.dev.vars` (0600) and keeps any other line (an `ADMIN_TOKEN` the user added,
+/// say).
 fn write_dev_vars(path: &Path, secrets: &[(&str, String)]) -> Result<(), String> {
     let existing = std::fs::read_to_string(path).unwrap_or_default();
     let mut lines: Vec<String> = existing
@@ -232,5 +243,39 @@ fn write_dev_vars(path: &Path, secrets: &[(&str, String)]) -> Result<(), String>
         lines.push("# Written by `make dev` for wrangler dev: local secrets, never committed.".into());
     }
     lines.extend(secrets.iter().map(|(k, v)| format!("{k}=\"{v}\"")));
-    std::fs::write(path, lines.join("\n") + "\n").map_err(|e| format!("cannot write .dev.vars: {e}"))
+    write_private(path, &(lines.join("\n") + "\n")).map_err(|e| format!("cannot write .dev.vars: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn dev_vars_is_private_and_keeps_the_users_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".dev.vars");
+        std::fs::write(&path, "ADMIN_TOKEN=mine\nUPSTASH_REDIS_REST_TOKEN=\"old\"\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        write_dev_vars(&path, &[("UPSTASH_REDIS_REST_TOKEN", "new".into())]).unwrap();
+        assert_eq!(mode(&path), 0o600, "an existing readable file is made private");
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "ADMIN_TOKEN=mine\nUPSTASH_REDIS_REST_TOKEN=\"new\"\n"
+        );
+    }
+
+    #[test]
+    fn the_kept_token_is_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let made = local_token(dir.path(), None).unwrap();
+        let path = dir.path().join("token");
+        assert_eq!(mode(&path), 0o600, "a new token file");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(local_token(dir.path(), None).unwrap(), made, "kept across runs");
+        assert_eq!(mode(&path), 0o600, "an old readable token file is made private");
+    }
 }

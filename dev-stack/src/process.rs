@@ -1,7 +1,8 @@
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, Once};
@@ -43,6 +44,21 @@ pub fn random_token() -> String {
         .and_then(|mut f| f.read_exact(&mut bytes))
         .expect("/dev/urandom is readable");
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Writes `contents` to `path` readable by its owner only (0600), also when the file already
+/// existed with a wider mode: for tokens and other secrets.
+pub fn write_private(path: &Path, contents: &str) -> io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    // `mode` applies only when the file is created.
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    file.write_all(contents.as_bytes())
 }
 
 static LIVE_GROUPS: Mutex<Vec<i32>> = Mutex::new(Vec::new());

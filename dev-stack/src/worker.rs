@@ -1,6 +1,6 @@
 use std::fs::File;
-use std::io;
-use std::path::Path;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -15,9 +15,23 @@ pub const SCHEDULED_PATH: &str = "/cdn-cgi/local/scheduled?cron=*+*+*+*+*";
 /// section of `wrangler.toml`. Workers that call each other through service bindings find each
 /// other through the dev registry folder they share.
 pub struct Worker {
-    port: u16,
+    launch: Launch,
     child: Child,
     stopped: bool,
+}
+
+/// What it takes to start one worker.
+struct Launch {
+    env: String,
+    port: u16,
+    registry: PathBuf,
+    log: Option<PathBuf>,
+    /// What `wrangler dev --env-file` reads, in order: later files win.
+    env_files: Vec<PathBuf>,
+    /// The vars, secrets included, in a file only its owner can read: on a command line they
+    /// would be visible to every user of the machine (`ps`). Kept while the worker runs, since
+    /// wrangler reads it again when it reloads.
+    _vars_file: tempfile::NamedTempFile,
 }
 
 /// How to start a worker.
@@ -26,11 +40,13 @@ pub struct WorkerOptions<'a> {
     pub env: &'a str,
     /// `None` for a free port.
     pub port: Option<u16>,
-    /// `--var NAME:VALUE` pairs (tests pass secrets this way; `make dev` writes `.dev.vars`).
+    /// Vars on top of wrangler.toml's, secrets included (given to wrangler in a private file).
     pub vars: Vec<(String, String)>,
+    /// A dotenv file read before `vars`, which win (`make dev`: the user's `.dev.vars`).
+    pub base_env_file: Option<&'a Path>,
     /// The dev registry shared by the workers of one stack (`WRANGLER_REGISTRY_PATH`).
     pub registry: &'a Path,
-    /// Where wrangler's output goes (`None`: inherit, as `make dev` shows it).
+    /// Where wrangler's output goes (`None`: inherit).
     pub log: Option<&'a Path>,
 }
 
@@ -43,6 +59,61 @@ impl Worker {
             }
             None => free_port(),
         };
+        let mut vars_file = tempfile::Builder::new().prefix("wrangler-vars-").tempfile()?;
+        for (name, value) in &options.vars {
+            writeln!(vars_file, "{}", dotenv_line(name, value)?)?;
+        }
+        vars_file.flush()?;
+        let env_files = options
+            .base_env_file
+            .map(Path::to_path_buf)
+            .into_iter()
+            .chain([vars_file.path().to_path_buf()])
+            .collect();
+        let launch = Launch {
+            env: options.env.to_owned(),
+            port,
+            registry: options.registry.to_path_buf(),
+            log: options.log.map(Path::to_path_buf),
+            env_files,
+            _vars_file: vars_file,
+        };
+        Ok(Self {
+            child: launch.spawn()?,
+            launch,
+            stopped: false,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.launch.port
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.launch.port)
+    }
+
+    pub fn is_running(&mut self) -> bool {
+        !self.stopped && matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Runs its scheduled handler now, as its cron would in production (`wrangler dev` never fires
+    /// crons by itself). Returns when the handler has finished.
+    pub fn run_scheduled(&self) -> io::Result<()> {
+        run_scheduled_at(self.launch.port)
+    }
+
+    /// Stops it (and its workerd) now; also what dropping it does.
+    pub fn stop(&mut self) {
+        if !self.stopped {
+            self.stopped = true;
+            stop_child(&mut self.child);
+        }
+    }
+}
+
+impl Launch {
+    fn spawn(&self) -> io::Result<Child> {
         let root = workspace_root();
         let bin = root.join("node_modules/.bin");
         let wrangler = bin.join("wrangler");
@@ -56,11 +127,11 @@ impl Worker {
             .args([
                 "dev",
                 "-e",
-                options.env,
+                &self.env,
                 "--ip",
                 "127.0.0.1",
                 "--port",
-                &port.to_string(),
+                &self.port.to_string(),
             ])
             .args([
                 "--inspector-port",
@@ -69,19 +140,22 @@ impl Worker {
                 "warn",
                 "--show-interactive-dev-session=false",
             ]);
-        for (name, value) in &options.vars {
-            cmd.arg("--var").arg(format!("{name}:{value}"));
+        // With --env-file, wrangler reads neither .dev.vars nor .env: a developer's own files
+        // cannot leak into a test's workers.
+        for file in &self.env_files {
+            cmd.arg("--env-file").arg(file);
         }
         // The Node 22 from npm (`node@22`) first: wrangler needs it, the machine has Node 20.
         let path = std::env::var("PATH").unwrap_or_default();
         cmd.env("PATH", format!("{}:{path}", bin.display()))
-            .env("WRANGLER_REGISTRY_PATH", options.registry)
+            .env("WRANGLER_REGISTRY_PATH", &self.registry)
             .env("WRANGLER_SEND_METRICS", "false")
             .env("WRANGLER_SEND_ERROR_REPORTS", "false")
             .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
+            .env("CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV", "true")
             .env("CI", "true")
             .stdin(Stdio::null());
-        match options.log {
+        match &self.log {
             Some(log) => {
                 let file = File::create(log)?;
                 cmd.stdout(file.try_clone()?).stderr(file);
@@ -92,55 +166,74 @@ impl Worker {
         }
         let mut child = spawn_owned(&mut cmd)?;
         // A cold build of the worker can take minutes; `make test` builds first, so this is quick.
-        if let Err(e) = wait_for_port_within(&mut child, port, "wrangler dev", Duration::from_secs(300)) {
+        if let Err(e) = wait_for_port_within(&mut child, self.port, "wrangler dev", Duration::from_secs(300))
+        {
             stop_child(&mut child);
-            let hint = options
+            let hint = self
                 .log
+                .as_ref()
                 .map(|l| format!(" (log: {})", l.display()))
                 .unwrap_or_default();
-            return Err(io::Error::other(format!("{e}{hint}")));
+            return Err(io::Error::new(e.kind(), format!("{e}{hint}")));
         }
-        Ok(Self {
-            port,
-            child,
-            stopped: false,
-        })
+        Ok(child)
     }
+}
 
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
-    pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    pub fn is_running(&mut self) -> bool {
-        !self.stopped && matches!(self.child.try_wait(), Ok(None))
-    }
-
-    /// Runs its scheduled handler now, as its cron would in production (`wrangler dev` never fires
-    /// crons by itself). Returns when the handler has finished.
-    pub fn run_scheduled(&self) -> io::Result<()> {
-        match http_get(self.port, SCHEDULED_PATH, None)? {
-            (200, _) => Ok(()),
-            (status, body) => Err(io::Error::other(format!(
-                "scheduled run answered {status}: {body}"
-            ))),
-        }
-    }
-
-    /// Stops it (and its workerd) now; also what dropping it does.
-    pub fn stop(&mut self) {
-        if !self.stopped {
-            self.stopped = true;
-            stop_child(&mut self.child);
-        }
+/// Runs the scheduled handler of the worker on `port`; see [`Worker::run_scheduled`].
+pub fn run_scheduled_at(port: u16) -> io::Result<()> {
+    match http_get(port, SCHEDULED_PATH, None)? {
+        (200, _) => Ok(()),
+        (status, body) => Err(io::Error::other(format!(
+            "scheduled run answered {status}: {body}"
+        ))),
     }
 }
 
 impl Drop for Worker {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// `NAME='value'` as wrangler's dotenv reads it back unchanged: quotes that the value does not
+/// contain, and `$` escaped (wrangler expands `$NAME` in values).
+fn dotenv_line(name: &str, value: &str) -> io::Result<String> {
+    let valid_name = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+    let quote = ['\'', '"', '`'].into_iter().find(|q| !value.contains(*q));
+    match quote {
+        // Inside double quotes dotenv turns `\n` into a line break.
+        Some(q) if valid_name && !value.contains(['\n', '\r']) && !(q == '"' && value.contains('\\')) => {
+            Ok(format!("{name}={q}{}{q}", value.replace('$', "\\$")))
+        }
+        _ => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "{name}: this value cannot be passed to wrangler dev (line break, or every kind of quote)"
+            ),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dotenv_line;
+
+    #[test]
+    fn values_are_quoted_with_a_quote_they_do_not_contain() {
+        let line = |n, v| dotenv_line(n, v).unwrap();
+        assert_eq!(line("TOKEN", "abc"), "TOKEN='abc'");
+        assert_eq!(
+            line("ORIGINS", "http://a:1,http://b:2"),
+            "ORIGINS='http://a:1,http://b:2'"
+        );
+        assert_eq!(line("T", "it's #1"), "T=\"it's #1\"");
+        assert_eq!(line("T", "a$b"), "T='a\\$b'");
+        assert!(dotenv_line("T", "two\nlines").is_err());
+        assert!(dotenv_line("T", "'\"`").is_err());
+        assert!(dotenv_line("NOT A NAME", "x").is_err());
     }
 }
