@@ -3,7 +3,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::process::{ensure_port_free, free_port, spawn_owned, stop_child, wait_for_port};
+use crate::process::{
+    ensure_port_free, free_port, spawn_owned, stop_child, wait_for_port, wait_until_port_free,
+};
+use crate::Service;
 
 /// A real `redis-server` (Debian's) on a loopback port.
 pub struct RedisServer {
@@ -89,6 +92,22 @@ impl RedisServer {
         }
         self.child = Some(child);
         Ok(())
+    }
+}
+
+impl Service for RedisServer {
+    fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    fn is_running(&mut self) -> bool {
+        RedisServer::is_running(self)
+    }
+
+    fn restart(&mut self) -> io::Result<()> {
+        self.stop();
+        wait_until_port_free(self.port, "redis-server")?;
+        self.resume()
     }
 }
 

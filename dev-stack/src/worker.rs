@@ -1,12 +1,14 @@
-use std::fs::File;
 use std::io::{self, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use crate::process::{
-    ensure_port_free, free_port, http_get, spawn_owned, stop_child, wait_for_port_within, workspace_root,
+    ensure_port_free, free_port, http_get, open_log, spawn_owned, stop_child, wait_for_port_within,
+    wait_until_port_free, workspace_root,
 };
+use crate::Service;
 
 /// Where `wrangler dev` runs a worker's scheduled handler on request.
 pub const SCHEDULED_PATH: &str = "/cdn-cgi/local/scheduled?cron=*+*+*+*+*";
@@ -20,7 +22,7 @@ pub struct Worker {
     stopped: bool,
 }
 
-/// What it takes to start one worker.
+/// What it takes to start (and restart) one worker.
 struct Launch {
     env: String,
     port: u16,
@@ -46,7 +48,7 @@ pub struct WorkerOptions<'a> {
     pub base_env_file: Option<&'a Path>,
     /// The dev registry shared by the workers of one stack (`WRANGLER_REGISTRY_PATH`).
     pub registry: &'a Path,
-    /// Where wrangler's output goes (`None`: inherit).
+    /// Where wrangler's output goes, appended (`None`: inherit).
     pub log: Option<&'a Path>,
 }
 
@@ -122,6 +124,7 @@ impl Launch {
                 "node_modules/.bin/wrangler is missing: run `make setup` (npm ci)",
             ));
         }
+        forget_dead_registrations(&self.registry);
         let mut cmd = Command::new(&wrangler);
         cmd.current_dir(&root)
             .args([
@@ -157,7 +160,7 @@ impl Launch {
             .stdin(Stdio::null());
         match &self.log {
             Some(log) => {
-                let file = File::create(log)?;
+                let file = open_log(log, &format!("the {} worker", self.env))?;
                 cmd.stdout(file.try_clone()?).stderr(file);
             }
             None => {
@@ -190,9 +193,51 @@ pub fn run_scheduled_at(port: u16) -> io::Result<()> {
     }
 }
 
+impl Service for Worker {
+    fn pid(&self) -> Option<u32> {
+        (!self.stopped).then(|| self.child.id())
+    }
+
+    fn is_running(&mut self) -> bool {
+        Worker::is_running(self)
+    }
+
+    /// Killing wrangler's node alone leaves its workerd serving the port: the whole group goes
+    /// first.
+    fn restart(&mut self) -> io::Result<()> {
+        self.stop();
+        let launch = &self.launch;
+        wait_until_port_free(launch.port, &format!("the {} worker", launch.env))?;
+        self.child = launch.spawn()?;
+        self.stopped = false;
+        Ok(())
+    }
+}
+
 impl Drop for Worker {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// Removes the dev registry entries of workers that no longer answer. A worker killed outright
+/// (or a `make dev` killed outright) leaves its entry, and a new instance does not register
+/// while that entry is less than 90 s old: until then its callers' service bindings would still
+/// lead to the dead one.
+fn forget_dead_registrations(registry: &Path) {
+    let Ok(entries) = std::fs::read_dir(registry) else {
+        return;
+    };
+    for path in entries.map_while(Result::ok).map(|e| e.path()) {
+        let address = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+            .and_then(|entry| entry["debugPortAddress"].as_str()?.parse::<SocketAddr>().ok());
+        if let Some(address) = address {
+            if TcpStream::connect_timeout(&address, Duration::from_millis(500)).is_err() {
+                let _ = std::fs::remove_file(&path);
+            }
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 mod common;
 
 use std::net::TcpListener;
+use std::time::{Duration, Instant};
 
 use common::{port_is_free, runner, DevStack};
 
@@ -48,5 +49,27 @@ fn ctrl_c_stops_every_service_it_started() {
 
     let status = stack.stop();
     assert!(status.success(), "stops cleanly: {status}");
+    stack.assert_ports_freed();
+}
+
+#[test]
+fn ctrl_c_while_a_worker_starts_stops_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut stack = DevStack::launch(dir.path(), &[]);
+    stack.wait_for_output("upstash-local ready", Duration::from_secs(60));
+    // The workers are starting now (seconds each): Ctrl-C does not wait for them.
+    let asked = Instant::now();
+    let status = stack.stop();
+    assert!(status.success(), "stops cleanly: {status}; {}", stack.output());
+    assert!(
+        asked.elapsed() < Duration::from_secs(15),
+        "took {:?}",
+        asked.elapsed()
+    );
+    assert!(
+        !stack.output().contains("all services ready"),
+        "{}",
+        stack.output()
+    );
     stack.assert_ports_freed();
 }

@@ -3,7 +3,9 @@
 
 mod common;
 
-use common::DevStack;
+use std::time::Duration;
+
+use common::{kill, DevStack};
 use dev_stack::http::request;
 use serde_json::json;
 
@@ -66,6 +68,11 @@ async fn no_secret_on_a_command_line_and_the_workers_still_get_them() {
         .send()
         .await;
     assert_eq!(answer.status, 201, "{}", answer.raw);
+
+    // Nor after a restart.
+    kill(stack.pid("payment-worker"), libc::SIGKILL);
+    stack.wait_for_output("payment-worker ready again", Duration::from_secs(120));
+    assert_no_command_line_holds(&secrets, &stack);
 
     // Nor in what it prints and logs.
     assert!(stack.stop().success());
