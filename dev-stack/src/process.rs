@@ -75,6 +75,7 @@ pub(crate) fn open_log(path: &Path, what: &str) -> io::Result<File> {
 }
 
 static LIVE_GROUPS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
+static PRIVATE_FILES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 static AT_EXIT: Once = Once::new();
 static DIE_WITH_PARENT: AtomicBool = AtomicBool::new(false);
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -101,10 +102,7 @@ pub fn die_with_parent() {
 /// (wrangler's workerd), and so that a test binary's exit (even after a failed test, through
 /// `atexit`) kills every group still alive.
 pub(crate) fn spawn_owned(cmd: &mut Command) -> io::Result<Child> {
-    AT_EXIT.call_once(|| {
-        // SAFETY: registering a plain extern "C" function with no captured state.
-        unsafe { libc::atexit(kill_live_groups) };
-    });
+    clean_up_at_exit();
     cmd.process_group(0);
     if DIE_WITH_PARENT.load(Ordering::Relaxed) {
         // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
@@ -123,11 +121,32 @@ pub(crate) fn spawn_owned(cmd: &mut Command) -> io::Result<Child> {
     Ok(child)
 }
 
-extern "C" fn kill_live_groups() {
+/// Deletes `path` when this process exits, if nothing did before: a worker kept in a test
+/// binary's static is never dropped, and its private vars file must not outlive the binary.
+pub(crate) fn remove_at_exit(path: &Path) {
+    clean_up_at_exit();
+    PRIVATE_FILES
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(path.to_path_buf());
+}
+
+fn clean_up_at_exit() {
+    AT_EXIT.call_once(|| {
+        // SAFETY: registering a plain extern "C" function with no captured state.
+        unsafe { libc::atexit(clean_up) };
+    });
+}
+
+extern "C" fn clean_up() {
     let groups = std::mem::take(&mut *LIVE_GROUPS.lock().unwrap_or_else(|e| e.into_inner()));
     for pgid in groups {
         // SAFETY: kill(2) on process groups we created.
         unsafe { libc::kill(-pgid, libc::SIGKILL) };
+    }
+    let files = std::mem::take(&mut *PRIVATE_FILES.lock().unwrap_or_else(|e| e.into_inner()));
+    for file in files {
+        let _ = std::fs::remove_file(file);
     }
 }
 

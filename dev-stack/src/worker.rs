@@ -5,8 +5,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use crate::process::{
-    ensure_port_free, free_port, http_get, open_log, spawn_owned, stop_child, wait_for_port_within,
-    wait_until_port_free, workspace_root,
+    ensure_port_free, free_port, http_get, open_log, remove_at_exit, spawn_owned, stop_child,
+    wait_for_port_within, wait_until_port_free, workspace_root,
 };
 use crate::Service;
 
@@ -66,6 +66,7 @@ impl Worker {
             writeln!(vars_file, "{}", dotenv_line(name, value)?)?;
         }
         vars_file.flush()?;
+        remove_at_exit(vars_file.path());
         let env_files = options
             .base_env_file
             .map(Path::to_path_buf)
