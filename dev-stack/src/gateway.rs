@@ -3,13 +3,16 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
 use crate::process::{
-    ensure_port_free, free_port, http_get, spawn_owned, stop_child, wait_for_port, workspace_root,
+    ensure_port_free, free_port, http_get, spawn_owned, stop_child, wait_for_port, wait_until_port_free,
+    workspace_root,
 };
+use crate::Service;
 
 /// The `upstash-local` binary, run as users run it. `make test` builds it first; the path can be
 /// overridden with `UPSTASH_LOCAL_BIN`.
 pub struct Gateway {
     port: u16,
+    redis_url: String,
     token: String,
     child: Child,
 }
@@ -17,32 +20,21 @@ pub struct Gateway {
 impl Gateway {
     /// On a free port, quiet (tests).
     pub fn start(redis_url: &str, token: &str) -> io::Result<Self> {
-        Self::spawn(free_port(), redis_url, token, Stdio::null())
+        Self::spawn(free_port(), redis_url, token)
     }
 
     /// On `port` (`make dev`). A busy port is an error.
     pub fn start_at(port: u16, redis_url: &str, token: &str) -> io::Result<Self> {
         ensure_port_free(port, "upstash-local")?;
-        Self::spawn(port, redis_url, token, Stdio::null())
+        Self::spawn(port, redis_url, token)
     }
 
-    fn spawn(port: u16, redis_url: &str, token: &str, stdout: Stdio) -> io::Result<Self> {
-        let bin = gateway_binary()?;
-        let mut cmd = Command::new(&bin);
-        cmd.args(["--listen", &format!("127.0.0.1:{port}"), "--redis", redis_url])
-            .env("UPSTASH_REDIS_REST_TOKEN", token)
-            .stdin(Stdio::null())
-            .stdout(stdout)
-            .stderr(Stdio::inherit());
-        let mut child = spawn_owned(&mut cmd)?;
-        if let Err(e) = wait_for_port(&mut child, port, "upstash-local") {
-            stop_child(&mut child);
-            return Err(e);
-        }
+    fn spawn(port: u16, redis_url: &str, token: &str) -> io::Result<Self> {
         Ok(Self {
             port,
+            redis_url: redis_url.to_owned(),
             token: token.to_owned(),
-            child,
+            child: spawn_gateway(port, redis_url, token)?,
         })
     }
 
@@ -106,10 +98,43 @@ impl std::ops::Sub for Stats {
     }
 }
 
+impl Service for Gateway {
+    fn pid(&self) -> Option<u32> {
+        Some(self.child.id())
+    }
+
+    fn is_running(&mut self) -> bool {
+        Gateway::is_running(self)
+    }
+
+    fn restart(&mut self) -> io::Result<()> {
+        stop_child(&mut self.child);
+        wait_until_port_free(self.port, "upstash-local")?;
+        self.child = spawn_gateway(self.port, &self.redis_url, &self.token)?;
+        Ok(())
+    }
+}
+
 impl Drop for Gateway {
     fn drop(&mut self) {
         stop_child(&mut self.child);
     }
+}
+
+/// The token goes in the environment, which only its user can read, never on the command line.
+fn spawn_gateway(port: u16, redis_url: &str, token: &str) -> io::Result<Child> {
+    let mut cmd = Command::new(gateway_binary()?);
+    cmd.args(["--listen", &format!("127.0.0.1:{port}"), "--redis", redis_url])
+        .env("UPSTASH_REDIS_REST_TOKEN", token)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    let mut child = spawn_owned(&mut cmd)?;
+    if let Err(e) = wait_for_port(&mut child, port, "upstash-local") {
+        stop_child(&mut child);
+        return Err(e);
+    }
+    Ok(child)
 }
 
 fn gateway_binary() -> io::Result<PathBuf> {

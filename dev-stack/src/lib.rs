@@ -12,9 +12,22 @@ mod worker;
 
 pub use frontend::Frontend;
 pub use gateway::{Gateway, Stats};
-pub use process::{die_with_parent, free_port, random_token, workspace_root};
+pub use process::{
+    die_with_parent, free_port, interrupt, interrupted, random_token, workspace_root, write_private,
+};
 pub use redis::RedisServer;
-pub use worker::{Worker, WorkerOptions};
+pub use worker::{run_scheduled_at, Worker, WorkerOptions};
+
+/// A part of the stack that `make dev` keeps alive: when it dies, it is started again with the
+/// same port, token and data.
+pub trait Service {
+    /// The process that stands for it (redis-server, upstash-local, wrangler's node, npm), while
+    /// it has one.
+    fn pid(&self) -> Option<u32>;
+    fn is_running(&mut self) -> bool;
+    /// Stops whatever is left of it (its whole process group) and starts it again.
+    fn restart(&mut self) -> std::io::Result<()>;
+}
 
 /// A redis-server with the gateway in front of it: what the workers see as "Upstash".
 pub struct Stack {
@@ -39,8 +52,8 @@ impl Stack {
     }
 
     /// Starts the worker of `[env.<env>]` under `wrangler dev` on a free port, talking to this
-    /// stack's gateway, with `vars` on top of wrangler.toml's. Its output goes to
-    /// `target/test-logs/<env>-<port>.log`.
+    /// stack's gateway, with `vars` (secrets too: they never reach a command line) on top of
+    /// wrangler.toml's. Its output goes to `target/test-logs/<env>-<port>.log`.
     pub fn worker(&self, env: &str, vars: &[(&str, &str)]) -> std::io::Result<Worker> {
         let mut all: Vec<(String, String)> = vec![
             ("UPSTASH_REDIS_REST_URL".into(), self.gateway.url()),
@@ -55,6 +68,7 @@ impl Stack {
             env,
             port: Some(port),
             vars: all,
+            base_env_file: None,
             registry: self.registry.path(),
             log: Some(&log),
         })

@@ -1,5 +1,6 @@
 //! `make dev`: the whole local stack in the foreground. Ctrl-C (or SIGTERM) stops everything it
-//! started; one line per service says when it is ready.
+//! started; one line per service says when it is ready. A service that dies is started again on
+//! the same port with the same token and data; one that keeps dying stops `make dev`.
 //!
 //! Settings (environment):
 //! - ports: `REDIS_PORT` (6380, so a system redis on 6379 is not in the way), `UPSTASH_LOCAL_PORT`
@@ -13,16 +14,20 @@
 //!   by commas (e.g. `FEE_RATE=0.25,PAYMENT_DELAY_MS=1000`);
 //! - `CONSUMER_EVERY_SECONDS` (5): how often the consumer's scheduled handler runs (`wrangler dev`
 //!   never fires crons; the payment worker's nudge is what makes the stock follow at once);
-//! - `DEV_DIR` (`.dev`): redis data, token, logs, wrangler's dev registry. Only the default one
-//!   also writes the git-ignored `.dev.vars` that a hand-run `wrangler dev` reads.
+//! - `DEV_DIR` (`.dev`): redis data, token, logs, process ids (`pids/<service>.pid`), wrangler's
+//!   dev registry. Only the default one also writes the git-ignored `.dev.vars` that a hand-run
+//!   `wrangler dev` reads.
 
+use std::collections::VecDeque;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use dev_stack::{
-    die_with_parent, random_token, workspace_root, Frontend, Gateway, RedisServer, Worker, WorkerOptions,
+    die_with_parent, random_token, run_scheduled_at, workspace_root, write_private, Frontend, Gateway,
+    RedisServer, Service, Worker, WorkerOptions,
 };
 
 /// A line on stdout. A closed stdout (piped into `head`, say) must not stop the stack halfway.
@@ -40,9 +45,20 @@ const WORKERS: [(&str, &str, u16); 3] = [
     ("consumer-cron", "CONSUMER_CRON_PORT", 8002),
 ];
 
+/// A service that fails this many times within `FAILURE_WINDOW` (deaths and failed restarts
+/// alike) is not started again: `make dev` stops with an error instead of looping.
+const MAX_FAILURES: usize = 5;
+const FAILURE_WINDOW: Duration = Duration::from_secs(120);
+const FIRST_RETRY: Duration = Duration::from_millis(500);
+
 fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
+        // Ctrl-C while a service was still starting: a stop, not a failure.
+        Err(_) if dev_stack::interrupted() => {
+            say!("stopping…");
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("make dev: {e}");
             ExitCode::FAILURE
@@ -57,40 +73,65 @@ fn run() -> Result<(), String> {
         .map(PathBuf::from)
         .unwrap_or_else(|| default_dir.clone());
     let logs = dev_dir.join("logs");
-    std::fs::create_dir_all(&logs).map_err(|e| e.to_string())?;
-    let token = local_token(&dev_dir)?;
+    let pids = dev_dir.join("pids");
+    for dir in [&logs, &pids] {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let token = local_token(&dev_dir, std::env::var("UPSTASH_REDIS_REST_TOKEN").ok())?;
     let frontend_port = port_from_env("FRONTEND_PORT", 3000)?;
 
     // Our children are in process groups of their own (Ctrl-C reaches only us): if we are killed
-    // outright, the kernel still stops them.
+    // outright, the kernel still stops them (but not what they started: a worker's workerd).
     die_with_parent();
     let (stop_tx, stop_rx) = mpsc::channel();
     ctrlc::set_handler(move || {
+        // A restart in progress gives up waiting for its service, so we stop at once.
+        dev_stack::interrupt();
         let _ = stop_tx.send(());
     })
     .map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
 
+    let mut parts: Vec<Supervised> = Vec::new();
     let redis_port = port_from_env("REDIS_PORT", 6380)?;
-    let mut redis = RedisServer::start_at(redis_port, &dev_dir.join("redis")).map_err(|e| e.to_string())?;
+    let redis_dir = dev_dir.join("redis");
+    let redis = RedisServer::start_at(redis_port, &redis_dir).map_err(|e| e.to_string())?;
+    let redis_url = redis.url();
+    parts.push(Supervised::new(
+        "redis-server",
+        format!("127.0.0.1:{redis_port}"),
+        redis_dir.join("redis.log"),
+        redis,
+    ));
     say!(
         "redis-server ready on 127.0.0.1:{redis_port} (data in {})",
-        shown(&dev_dir.join("redis"))
+        shown(&redis_dir)
     );
     let gateway_port = port_from_env("UPSTASH_LOCAL_PORT", 8079)?;
-    let mut gateway = Gateway::start_at(gateway_port, &redis.url(), &token).map_err(|e| e.to_string())?;
+    let gateway = Gateway::start_at(gateway_port, &redis_url, &token).map_err(|e| e.to_string())?;
+    let gateway_url = gateway.url();
+    // Its own messages go to our stderr.
+    parts.push(Supervised::new(
+        "upstash-local",
+        gateway_url.clone(),
+        PathBuf::new(),
+        gateway,
+    ));
     say!(
-        "upstash-local ready on {} (token in {})",
-        gateway.url(),
+        "upstash-local ready on {gateway_url} (token in {})",
         shown(&dev_dir.join("token"))
     );
 
     let secrets = [
-        ("UPSTASH_REDIS_REST_URL", gateway.url()),
+        ("UPSTASH_REDIS_REST_URL", gateway_url),
         ("UPSTASH_REDIS_REST_TOKEN", token.clone()),
     ];
-    if dev_dir == default_dir {
-        write_dev_vars(&root.join(".dev.vars"), &secrets)?;
-    }
+    let dev_vars = root.join(".dev.vars");
+    let base_env_file = if dev_dir == default_dir {
+        write_dev_vars(&dev_vars, &secrets)?;
+        Some(dev_vars.as_path())
+    } else {
+        None
+    };
     let mut vars: Vec<(String, String)> = secrets.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
     if frontend_port != 0 {
         let origins = format!("http://localhost:{frontend_port},http://127.0.0.1:{frontend_port}");
@@ -106,7 +147,7 @@ fn run() -> Result<(), String> {
     }
 
     let config = std::fs::read_to_string(root.join("wrangler.toml")).map_err(|e| e.to_string())?;
-    let mut workers: Vec<(String, Worker)> = Vec::new();
+    let mut worker_ports: Vec<(&str, u16)> = Vec::new();
     for (env, port_var, default_port) in WORKERS {
         if !config.contains(&format!("[env.{env}]")) {
             continue;
@@ -116,78 +157,185 @@ fn run() -> Result<(), String> {
             env,
             port: Some(port_from_env(port_var, default_port)?),
             vars: vars.clone(),
+            base_env_file,
             registry: &dev_dir.join("registry"),
             log: Some(&log),
         })
         .map_err(|e| format!("{env} worker: {e}"))?;
-        say!("{env}-worker ready on {} (log: {})", worker.url(), shown(&log));
-        workers.push((env.to_owned(), worker));
+        let name = format!("{env}-worker");
+        say!("{name} ready on {} (log: {})", worker.url(), shown(&log));
+        worker_ports.push((env, worker.port()));
+        parts.push(Supervised::new(&name, worker.url(), log, worker));
     }
 
-    let mut frontend = None;
     let serve_frontend = std::env::var("SERVE_FRONTEND").map_or(true, |v| v != "0");
     if serve_frontend && frontend_port != 0 && root.join("frontend/package.json").exists() {
         let log = logs.join("frontend.log");
         let url = |env: &str, default: u16| {
-            let port = workers
+            let port = worker_ports
                 .iter()
-                .find(|(e, _)| e == env)
-                .map_or(default, |(_, w)| w.port());
+                .find(|(e, _)| *e == env)
+                .map_or(default, |(_, port)| *port);
             format!("http://127.0.0.1:{port}")
         };
         let apis = (url("inventory", 8000), url("payment", 8001));
-        let f =
+        let frontend =
             Frontend::start(frontend_port, (&apis.0, &apis.1), &log).map_err(|e| format!("frontend: {e}"))?;
-        say!(
-            "frontend ready on http://localhost:{frontend_port} (log: {})",
-            shown(&log)
-        );
-        frontend = Some(f);
+        let address = format!("http://localhost:{frontend_port}");
+        say!("frontend ready on {address} (log: {})", shown(&log));
+        parts.push(Supervised::new("frontend", address, log, frontend));
+    }
+    for part in &parts {
+        part.write_pid(&pids);
     }
     say!("all services ready; Ctrl-C stops everything.");
 
     let every = Duration::from_secs(port_from_env("CONSUMER_EVERY_SECONDS", 5)?.max(1).into());
-    let mut next_run = std::time::Instant::now() + every;
-    loop {
+    let mut next_run = Instant::now() + every;
+    let outcome = loop {
         match stop_rx.recv_timeout(Duration::from_millis(500)) {
-            Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => break Ok(()),
             Err(mpsc::RecvTimeoutError::Timeout) => {}
         }
-        if !redis.is_running() {
-            return Err(format!(
-                "redis-server stopped unexpectedly (see {})",
-                shown(&dev_dir.join("redis/redis.log"))
-            ));
+        if let Err(e) = parts.iter_mut().try_for_each(|part| part.watch(&pids)) {
+            break Err(e);
         }
-        if !gateway.is_running() {
-            return Err("upstash-local stopped unexpectedly".into());
-        }
-        if let Some(env) = workers
-            .iter_mut()
-            .find_map(|(env, w)| (!w.is_running()).then_some(env))
-        {
-            return Err(format!(
-                "the {env} worker stopped unexpectedly (see {})",
-                shown(&logs.join(format!("{env}.log")))
-            ));
-        }
-        if std::time::Instant::now() >= next_run {
-            next_run = std::time::Instant::now() + every;
-            if let Some((_, consumer)) = workers.iter().find(|(env, _)| env == "consumer-cron") {
-                if let Err(e) = consumer.run_scheduled() {
+        if Instant::now() >= next_run {
+            next_run = Instant::now() + every;
+            let consumer_up = parts
+                .iter()
+                .any(|p| p.name == "consumer-cron-worker" && p.retry_at.is_none());
+            let consumer = worker_ports.iter().find(|(env, _)| *env == "consumer-cron");
+            if let (true, Some((_, port))) = (consumer_up, consumer) {
+                if let Err(e) = run_scheduled_at(*port) {
                     eprintln!("consumer-cron: {e}");
                 }
             }
         }
-        if frontend.as_mut().is_some_and(|f| !f.is_running()) {
-            return Err(format!(
-                "the frontend stopped unexpectedly (see {})",
-                shown(&logs.join("frontend.log"))
-            ));
+    };
+    if outcome.is_ok() {
+        say!("stopping…");
+    }
+    drop(parts);
+    let _ = std::fs::remove_dir_all(&pids);
+    outcome
+}
+
+/// One service under watch: started again when it dies, after a pause that doubles with each
+/// recent failure.
+struct Supervised {
+    name: String,
+    address: String,
+    /// Where to look when it dies (empty: its messages go to our stderr).
+    log: PathBuf,
+    service: Box<dyn Service>,
+    /// Deaths and failed restarts within `FAILURE_WINDOW`, oldest first.
+    failures: VecDeque<Instant>,
+    /// Down, to be started again at this time.
+    retry_at: Option<Instant>,
+}
+
+impl Supervised {
+    fn new(name: &str, address: String, log: PathBuf, service: impl Service + 'static) -> Self {
+        Self {
+            name: name.to_owned(),
+            address,
+            log,
+            service: Box::new(service),
+            failures: VecDeque::new(),
+            retry_at: None,
         }
     }
-    say!("stopping…");
-    Ok(())
+
+    fn see_log(&self) -> String {
+        if self.log.as_os_str().is_empty() {
+            String::new()
+        } else {
+            format!(" (see {})", shown(&self.log))
+        }
+    }
+
+    /// Notices a death, restarts when it is time; an error when it is time to give up.
+    fn watch(&mut self, pids: &Path) -> Result<(), String> {
+        match self.retry_at {
+            None if self.service.is_running() => Ok(()),
+            None => {
+                let delay = self.failed()?;
+                say!(
+                    "{} stopped unexpectedly{}; restarting it in {}",
+                    self.name,
+                    self.see_log(),
+                    seconds(delay)
+                );
+                Ok(())
+            }
+            Some(at) if Instant::now() >= at => match self.service.restart() {
+                Ok(()) => {
+                    self.retry_at = None;
+                    self.write_pid(pids);
+                    say!("{} ready again on {}", self.name, self.address);
+                    Ok(())
+                }
+                // Ctrl-C: the loop stops everything next.
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Ok(()),
+                Err(e) => {
+                    let delay = self.failed()?;
+                    say!("{} did not start: {e}; next try in {}", self.name, seconds(delay));
+                    Ok(())
+                }
+            },
+            Some(_) => Ok(()),
+        }
+    }
+
+    /// Counts a failure and schedules the next try, or gives up.
+    fn failed(&mut self) -> Result<Duration, String> {
+        let now = Instant::now();
+        self.failures.push_back(now);
+        while self
+            .failures
+            .front()
+            .is_some_and(|&t| now.duration_since(t) > FAILURE_WINDOW)
+        {
+            self.failures.pop_front();
+        }
+        let delay = retry_delay(self.failures.len()).ok_or_else(|| {
+            format!(
+                "{} failed {} times within {} s; giving up{}",
+                self.name,
+                self.failures.len(),
+                FAILURE_WINDOW.as_secs(),
+                self.see_log()
+            )
+        })?;
+        self.retry_at = Some(now + delay);
+        Ok(delay)
+    }
+
+    /// `<pids>/<name>.pid`, so that a user (or a test) can find the process without searching by
+    /// name. Written whole or not at all (a rename).
+    fn write_pid(&self, pids: &Path) {
+        if let Some(pid) = self.service.pid() {
+            let file = pids.join(format!("{}.pid", self.name));
+            let partial = pids.join(format!(".{}.pid", self.name));
+            let written =
+                std::fs::write(&partial, format!("{pid}\n")).and_then(|()| std::fs::rename(&partial, &file));
+            if let Err(e) = written {
+                eprintln!("make dev: cannot write {}: {e}", file.display());
+            }
+        }
+    }
+}
+
+/// The pause before the next start after `failures` recent failures; `None`: give up.
+fn retry_delay(failures: usize) -> Option<Duration> {
+    (1..MAX_FAILURES)
+        .contains(&failures)
+        .then(|| FIRST_RETRY * (1 << (failures - 1)))
+}
+
+fn seconds(duration: Duration) -> String {
+    format!("{} s", duration.as_secs_f32())
 }
 
 fn shown(path: &Path) -> String {
@@ -204,26 +352,30 @@ fn port_from_env(name: &str, default: u16) -> Result<u16, String> {
     }
 }
 
-fn local_token(dev_dir: &Path) -> Result<String, String> {
-    if let Ok(token) = std::env::var("UPSTASH_REDIS_REST_TOKEN") {
-        if !token.is_empty() {
-            return Ok(token);
-        }
+/// The token given (`UPSTASH_REDIS_REST_TOKEN`), or the one kept in `<dev_dir>/token` (made
+/// once, 0600).
+fn local_token(dev_dir: &Path, given: Option<String>) -> Result<String, String> {
+    if let Some(token) = given.filter(|t| !t.is_empty()) {
+        return Ok(token);
     }
     let path = dev_dir.join("token");
     if let Ok(token) = std::fs::read_to_string(&path) {
         if !token.trim().is_empty() {
+            // Made readable by others before this was 0600: not any more.
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| format!("cannot restrict {}: {e}", path.display()))?;
             return Ok(token.trim().to_owned());
         }
     }
     let token = random_token();
     std::fs::create_dir_all(dev_dir)
-        .and_then(|()| std::fs::write(&path, &token))
-        .map_err(|e| e.to_string())?;
+        .and_then(|()| write_private(&path, &token))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(token)
 }
 
-/// Sets our keys in `.dev.vars` and keeps any other line (an `ADMIN_TOKEN` the user added, say).
+/// Sets our keys in `.dev.vars` (0600) and keeps any other line (an `ADMIN_TOKEN` the user added,
+/// say).
 fn write_dev_vars(path: &Path, secrets: &[(&str, String)]) -> Result<(), String> {
     let existing = std::fs::read_to_string(path).unwrap_or_default();
     let mut lines: Vec<String> = existing
@@ -239,5 +391,54 @@ fn write_dev_vars(path: &Path, secrets: &[(&str, String)]) -> Result<(), String>
         lines.push("# Written by `make dev` for wrangler dev: local secrets, never committed.".into());
     }
     lines.extend(secrets.iter().map(|(k, v)| format!("{k}=\"{v}\"")));
-    std::fs::write(path, lines.join("\n") + "\n").map_err(|e| format!("cannot write .dev.vars: {e}"))
+    write_private(path, &(lines.join("\n") + "\n")).map_err(|e| format!("cannot write .dev.vars: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn dev_vars_is_private_and_keeps_the_users_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".dev.vars");
+        std::fs::write(&path, "ADMIN_TOKEN=mine\nUPSTASH_REDIS_REST_TOKEN=\"old\"\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        write_dev_vars(&path, &[("UPSTASH_REDIS_REST_TOKEN", "new".into())]).unwrap();
+        assert_eq!(mode(&path), 0o600, "an existing readable file is made private");
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "ADMIN_TOKEN=mine\nUPSTASH_REDIS_REST_TOKEN=\"new\"\n"
+        );
+    }
+
+    #[test]
+    fn the_kept_token_is_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let made = local_token(dir.path(), None).unwrap();
+        let path = dir.path().join("token");
+        assert_eq!(mode(&path), 0o600, "a new token file");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(local_token(dir.path(), None).unwrap(), made, "kept across runs");
+        assert_eq!(mode(&path), 0o600, "an old readable token file is made private");
+    }
+
+    #[test]
+    fn restarts_back_off_then_give_up() {
+        let delays: Vec<Option<Duration>> = (1..=MAX_FAILURES).map(retry_delay).collect();
+        assert_eq!(
+            delays,
+            [
+                Some(Duration::from_millis(500)),
+                Some(Duration::from_secs(1)),
+                Some(Duration::from_secs(2)),
+                Some(Duration::from_secs(4)),
+                None
+            ]
+        );
+    }
 }

@@ -1,7 +1,9 @@
+use std::fs::File;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, Once};
@@ -45,9 +47,48 @@ pub fn random_token() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Writes `contents` to `path` readable by its owner only (0600), also when the file already
+/// existed with a wider mode: for tokens and other secrets.
+pub fn write_private(path: &Path, contents: &str) -> io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    // `mode` applies only when the file is created.
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    file.write_all(contents.as_bytes())
+}
+
+/// Opens a service's log for appending (a restart must not erase why it died) and writes one
+/// marker line saying when this start began.
+pub(crate) fn open_log(path: &Path, what: &str) -> io::Result<File> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    writeln!(file, "----- {} starting {what} -----", domain::time::rfc3339(now))?;
+    Ok(file)
+}
+
 static LIVE_GROUPS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
+static PRIVATE_FILES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 static AT_EXIT: Once = Once::new();
 static DIE_WITH_PARENT: AtomicBool = AtomicBool::new(false);
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Makes every wait for a service to be ready give up at once: Ctrl-C during a (re)start of
+/// `make dev` must not wait for a slow `wrangler dev` to come up first.
+pub fn interrupt() {
+    INTERRUPTED.store(true, Ordering::Relaxed);
+}
+
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::Relaxed)
+}
 
 /// Children spawned from now on also get SIGKILL if this process dies without cleaning up
 /// (`PR_SET_PDEATHSIG`). Only for a process whose spawning thread lives as long as it does (the
@@ -61,10 +102,7 @@ pub fn die_with_parent() {
 /// (wrangler's workerd), and so that a test binary's exit (even after a failed test, through
 /// `atexit`) kills every group still alive.
 pub(crate) fn spawn_owned(cmd: &mut Command) -> io::Result<Child> {
-    AT_EXIT.call_once(|| {
-        // SAFETY: registering a plain extern "C" function with no captured state.
-        unsafe { libc::atexit(kill_live_groups) };
-    });
+    clean_up_at_exit();
     cmd.process_group(0);
     if DIE_WITH_PARENT.load(Ordering::Relaxed) {
         // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
@@ -89,21 +127,49 @@ pub fn signal(child: &std::process::Child, signal: libc::c_int) {
     unsafe { libc::kill(child.id() as libc::pid_t, signal) };
 }
 
-extern "C" fn kill_live_groups() {
+/// Deletes `path` when this process exits, if nothing did before: a worker kept in a test
+/// binary's static is never dropped, and its private vars file must not outlive the binary.
+pub(crate) fn remove_at_exit(path: &Path) {
+    clean_up_at_exit();
+    PRIVATE_FILES
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(path.to_path_buf());
+}
+
+fn clean_up_at_exit() {
+    AT_EXIT.call_once(|| {
+        // SAFETY: registering a plain extern "C" function with no captured state.
+        unsafe { libc::atexit(clean_up) };
+    });
+}
+
+extern "C" fn clean_up() {
     let groups = std::mem::take(&mut *LIVE_GROUPS.lock().unwrap_or_else(|e| e.into_inner()));
     for pgid in groups {
         // SAFETY: kill(2) on process groups we created.
         unsafe { libc::kill(-pgid, libc::SIGKILL) };
     }
+    let files = std::mem::take(&mut *PRIVATE_FILES.lock().unwrap_or_else(|e| e.into_inner()));
+    for file in files {
+        let _ = std::fs::remove_file(file);
+    }
 }
 
-/// Stops a child and its group: SIGTERM, a grace period, then SIGKILL; always reaps it.
+/// Stops a child and its group: SIGTERM, a grace period, then SIGKILL; always reaps it. A second
+/// call only reaps: the group id may belong to someone else by then.
 pub(crate) fn stop_child(child: &mut Child) {
     let pgid = child.id() as i32;
-    LIVE_GROUPS
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .retain(|&g| g != pgid);
+    let owned = {
+        let mut groups = LIVE_GROUPS.lock().unwrap_or_else(|e| e.into_inner());
+        let before = groups.len();
+        groups.retain(|&g| g != pgid);
+        groups.len() < before
+    };
+    if !owned {
+        let _ = child.wait();
+        return;
+    }
     if !matches!(child.try_wait(), Ok(Some(_))) {
         // SAFETY: kill(2) on the process group we created for this child.
         unsafe { libc::kill(-pgid, libc::SIGTERM) };
@@ -140,12 +206,31 @@ pub(crate) fn wait_for_port_within(
                 "{what} exited before it was ready: {status}"
             )));
         }
+        if interrupted() {
+            return Err(io::Error::new(
+                io::ErrorKind::Interrupted,
+                format!("{what}: interrupted"),
+            ));
+        }
         if Instant::now() > deadline {
             return Err(io::Error::other(format!(
                 "{what} not ready on port {port} after {limit:?}"
             )));
         }
         std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+/// Waits (up to 10 s) until nothing listens on `port` any more: a killed process's children (a
+/// worker's workerd) may hold it a moment after the group was signalled.
+pub(crate) fn wait_until_port_free(port: u16, what: &str) -> io::Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let free = ensure_port_free(port, what);
+        if free.is_ok() || Instant::now() >= deadline {
+            return free;
+        }
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 

@@ -1,30 +1,12 @@
 //! `make dev`'s runner as a user meets it: one line per ready service, a busy port as a clear
 //! error, and Ctrl-C stopping everything it started.
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::net::TcpListener;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use dev_stack::free_port;
-
-fn runner(dev_dir: &std::path::Path, ports: &[(&str, u16)]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dev-stack"));
-    cmd.env("DEV_DIR", dev_dir)
-        .env("SERVE_FRONTEND", "0")
-        .env("CONSUMER_EVERY_SECONDS", "1");
-    for (name, port) in ports {
-        cmd.env(name, port.to_string());
-    }
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    cmd
-}
-
-fn port_is_free(port: u16) -> bool {
-    TcpListener::bind(("127.0.0.1", port)).is_ok()
-}
+use common::{port_is_free, runner, DevStack};
 
 #[test]
 fn a_busy_port_is_a_clear_error() {
@@ -43,28 +25,12 @@ fn a_busy_port_is_a_clear_error() {
 #[test]
 fn ctrl_c_stops_every_service_it_started() {
     let dir = tempfile::tempdir().unwrap();
-    let names = [
-        "REDIS_PORT",
-        "UPSTASH_LOCAL_PORT",
-        "INVENTORY_PORT",
-        "PAYMENT_PORT",
-        "CONSUMER_CRON_PORT",
-        "FRONTEND_PORT",
-    ];
-    let ports: Vec<(&str, u16)> = names.iter().map(|&n| (n, free_port())).collect();
-    let mut child = runner(dir.path(), &ports).spawn().unwrap();
-    let stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut ready = Vec::new();
-    for line in stdout.lines() {
-        let line = line.unwrap();
-        if line.starts_with("all services ready") {
-            break;
-        }
-        ready.push(line);
-    }
-    let services: Vec<&str> = ready
-        .iter()
-        .filter_map(|l| l.split(" ready on ").next())
+    let mut stack = DevStack::start(dir.path(), &[]);
+    let output = stack.output();
+    let services: Vec<&str> = output
+        .lines()
+        .take_while(|l| !l.starts_with("all services ready"))
+        .filter_map(|l| l.split_once(" ready on ").map(|(service, _)| service))
         .collect();
     assert_eq!(
         services,
@@ -75,24 +41,35 @@ fn ctrl_c_stops_every_service_it_started() {
             "payment-worker",
             "consumer-cron-worker"
         ],
-        "{ready:?}"
+        "{output}"
     );
-    for (name, port) in &ports[..5] {
+    for (name, port) in &stack.ports[..5] {
         assert!(!port_is_free(*port), "{name} is served");
     }
 
-    // SAFETY: signalling the child we spawned.
-    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
-    let status = child.wait().unwrap();
+    let status = stack.stop();
     assert!(status.success(), "stops cleanly: {status}");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    for (name, port) in &ports {
-        while !port_is_free(*port) {
-            assert!(
-                Instant::now() < deadline,
-                "{name} ({port}) still bound after Ctrl-C: an orphan"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
+    stack.assert_ports_freed();
+}
+
+#[test]
+fn ctrl_c_while_a_worker_starts_stops_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut stack = DevStack::launch(dir.path(), &[]);
+    stack.wait_for_output("upstash-local ready", Duration::from_secs(60));
+    // The workers are starting now (seconds each): Ctrl-C does not wait for them.
+    let asked = Instant::now();
+    let status = stack.stop();
+    assert!(status.success(), "stops cleanly: {status}; {}", stack.output());
+    assert!(
+        asked.elapsed() < Duration::from_secs(15),
+        "took {:?}",
+        asked.elapsed()
+    );
+    assert!(
+        !stack.output().contains("all services ready"),
+        "{}",
+        stack.output()
+    );
+    stack.assert_ports_freed();
 }
