@@ -1,8 +1,8 @@
 //! The fetch handlers: the nudge from the payment worker and the public stats.
 
-use worker::{Env, Request, Response, RouteContext};
+use worker::{Request, Response, RouteContext};
 use worker_http::respond::json;
-use worker_http::{auth, config, ApiError, Backend};
+use worker_http::{auth, config, ApiError, Backend, Scoped};
 
 use crate::contract::{ConsumerStats, StreamStats};
 use crate::run;
@@ -11,7 +11,10 @@ use crate::run;
 const NUDGE_BUDGET_MS: u64 = 10_000;
 
 /// `POST /run` from the payment worker only: anyone else gets the 404 of an unknown route.
-pub async fn nudged(req: &Request, rc: &RouteContext<()>) -> std::result::Result<Response, ApiError> {
+/// What each route gets: the env and the request's scope.
+pub type Ctx = RouteContext<Scoped<()>>;
+
+pub async fn nudged(req: &Request, rc: &Ctx) -> std::result::Result<Response, ApiError> {
     let given = req
         .headers()
         .get("X-Consumer-Nudge")
@@ -23,16 +26,13 @@ pub async fn nudged(req: &Request, rc: &RouteContext<()>) -> std::result::Result
     if !genuine {
         return Err(ApiError::NotFound("no such route".into()));
     }
-    let report = run::drain(&rc.env, NUDGE_BUDGET_MS, "nudge").await?;
+    let report = run::drain(&rc.env, &rc.data.scope, NUDGE_BUDGET_MS, "nudge").await?;
     json(200, &report)
 }
 
 /// `GET /stats`: per stream its length, pending events and dead letters; the last run.
-pub async fn stats(env: &Env) -> std::result::Result<Response, ApiError> {
-    let (streams, last_run) = Backend::from_env(env)?
-        .consumer(run::settings(env))
-        .stats()
-        .await?;
+pub async fn stats(rc: &Ctx) -> std::result::Result<Response, ApiError> {
+    let (streams, last_run) = Backend::of(rc)?.consumer(run::settings(&rc.env)).stats().await?;
     let streams = streams
         .iter()
         .map(|(stream, s)| {

@@ -9,32 +9,40 @@ mod handlers;
 mod run;
 
 #[cfg(target_arch = "wasm32")]
-use worker::{event, Context, Env, Request, Response, Result, Router, ScheduleContext, ScheduledEvent};
+use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
 #[cfg(target_arch = "wasm32")]
-use worker_http::{contract as shared, health, reply, serve};
+use worker_http::{contract as shared, health, serve, Scoped};
 
 worker_http::routes! {
     data: ();
-    get "/health" => |_, rc| async move { reply(health::check(&rc.env, "consumer-cron").await) },
+    get "/health" => |_, rc| async move { health::check(&rc, "consumer-cron").await },
     get "/openapi.json" => |req, _| async move {
-        reply(shared::serve_document(&req, contract::openapi(), false))
+        shared::serve_document(&req, contract::openapi(), false)
     },
-    get "/stats" => |_, rc| async move { reply(handlers::stats(&rc.env).await) },
-    post "/run" => |req, rc| async move { reply(handlers::nudged(&req, &rc).await) },
+    get "/stats" => |_, rc| async move { handlers::stats(&rc).await },
+    post "/run" => |req, rc| async move { handlers::nudged(&req, &rc).await },
 }
 
 #[cfg(target_arch = "wasm32")]
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    serve(req, env, router(Router::new()), ROUTES).await
+    serve(req, env, "consumer-cron", ROUTES, |scope| {
+        router(Scoped { scope, data: () })
+    })
+    .await
 }
 
 /// Cron budget: stop draining well before a scheduled invocation's time limit.
 #[cfg(target_arch = "wasm32")]
 const CRON_BUDGET_MS: u64 = 25_000;
 
+/// A scheduled run: its own request id, one log line of what it did.
 #[cfg(target_arch = "wasm32")]
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    let _ = run::drain(&env, CRON_BUDGET_MS, "cron").await;
+    use worker_http::config::{runtime, var};
+    use worker_http::log::{request_id, Level, Scope};
+    let level = Level::parse(var(&env, "LOG_LEVEL").as_deref());
+    let scope = Scope::new("consumer-cron", request_id(None, None, runtime::random()), level);
+    let _ = run::drain(&env, &scope, CRON_BUDGET_MS, "cron").await;
 }

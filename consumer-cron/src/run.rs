@@ -1,7 +1,9 @@
 use domain::order::{DEFAULT_PAYMENT_DELAY_MS, DEFAULT_PAYMENT_GRACE_MS};
+use serde_json::json;
 use store::consumer::{Fault, Report, Settings};
 use worker::Env;
 use worker_http::config::{self, runtime};
+use worker_http::log::{Level, Scope};
 use worker_http::{ApiError, Backend};
 
 /// The consumer's settings from vars: `RECLAIM_IDLE_MS` (60000), `PAYMENT_DELAY_MS` (5000) plus
@@ -19,32 +21,36 @@ pub fn settings(env: &Env) -> Settings {
     }
 }
 
-/// Drains both streams within `budget_ms` and logs one line of what it did.
-pub async fn drain(env: &Env, budget_ms: u64, trigger: &str) -> Result<Report, ApiError> {
-    let backend = Backend::from_env(env)?;
+/// Drains both streams within `budget_ms` and logs one JSON line of the run: its report, its
+/// duration and Redis round trips, with the request id of whoever asked (`nudge`) or a new one
+/// (`cron`).
+pub async fn drain(env: &Env, scope: &Scope, budget_ms: u64, trigger: &str) -> Result<Report, ApiError> {
+    let started = runtime::now_ms();
+    let backend = Backend::for_scope(env, scope)?;
     let fault = config::fault(env, "crash_after_read").then_some(Fault::CrashAfterRead);
-    match backend
+    let result = backend
         .consumer(settings(env))
         .drain(runtime::now_ms, budget_ms, fault)
-        .await
-    {
+        .await;
+    let duration_ms = runtime::now_ms().saturating_sub(started);
+    match result {
         Ok(report) => {
-            if report.read_errors > 0 {
-                worker::console_error!(
-                    "consumer ({trigger}): {} part(s) of a read failed",
-                    report.read_errors
-                );
-            }
-            if report.read > 0 || report.payments_recovered > 0 {
-                worker::console_log!(
-                    "consumer ({trigger}): {}",
-                    serde_json::to_string(&report).unwrap_or_default()
-                );
-            }
+            // An idle run is a debug line; one that did something, or could not read, is info/warn.
+            let level = if report.read_errors > 0 {
+                Level::Warn
+            } else if report.read > 0 || report.payments_recovered > 0 {
+                Level::Info
+            } else {
+                Level::Debug
+            };
+            let details = json!({"trigger": trigger, "duration_ms": duration_ms, "report": report});
+            scope.event("consumer_run", level, &details);
             Ok(report)
         }
         Err(e) => {
-            worker::console_error!("consumer ({trigger}) stopped: {e}");
+            let details =
+                json!({"trigger": trigger, "duration_ms": duration_ms, "cause": format!("redis: {e}")});
+            scope.event("consumer_run_failed", Level::Error, &details);
             Err(e.into())
         }
     }

@@ -92,6 +92,11 @@ impl Worker {
         self.launch.port
     }
 
+    /// Where its output goes (`None`: inherited).
+    pub fn log_path(&self) -> Option<&Path> {
+        self.launch.log.as_deref()
+    }
+
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.launch.port)
     }
@@ -140,8 +145,9 @@ impl Launch {
             .args([
                 "--inspector-port",
                 &free_port().to_string(),
+                // `log`: the workers' own JSON lines (console.log) reach the log file.
                 "--log-level",
-                "warn",
+                "log",
                 "--show-interactive-dev-session=false",
             ]);
         // With --env-file, wrangler reads neither .dev.vars nor .env: a developer's own files

@@ -3,11 +3,13 @@ use worker::{Env, Request, Response, RouteContext};
 use worker_http::config::{self, runtime};
 use worker_http::error::ErrorCode;
 use worker_http::respond::{json, no_content};
-use worker_http::{auth, body, contract, paging, ApiError, Backend};
+use worker_http::{auth, body, contract, paging, ApiError, Backend, Scoped};
 
 use crate::contract::InventoryConfig;
 
 type Answer = Result<Response, ApiError>;
+/// What each route gets: the env, the path's params, and the request's scope.
+pub type Ctx = RouteContext<Scoped<()>>;
 
 fn admin_only(req: &Request, env: &Env) -> Result<(), ApiError> {
     let header = req.headers().get("Authorization").ok().flatten();
@@ -39,16 +41,16 @@ pub fn config() -> Answer {
 
 /// `GET /products?limit=N&cursor=C`: oldest first, at most 500 per page (all of them as the
 /// tutorial had it, up to 500), `Link` to the next page.
-pub async fn list(req: &Request, env: &Env) -> Answer {
+pub async fn list(req: &Request, rc: &Ctx) -> Answer {
     let page = paging::request_of(&paging::query_of(req), PageRequest::MAX_LIMIT)?;
-    let products = Backend::from_env(env)?.inventory().list(&page).await?;
+    let products = Backend::of(rc)?.inventory().list(&page).await?;
     paging::json_page(req, &products, page.limit)
 }
 
-pub async fn create(mut req: Request, env: &Env) -> Answer {
-    admin_only(&req, env)?;
+pub async fn create(mut req: Request, rc: &Ctx) -> Answer {
+    admin_only(&req, &rc.env)?;
     let new = NewProduct::from_json(&body::read_json(&mut req).await?)?;
-    let backend = Backend::from_env(env)?;
+    let backend = Backend::of(rc)?;
     let now = runtime::now_ms();
     let id = Id::generate(now, runtime::random());
     if !backend.inventory().create(&id, &new, now).await? {
@@ -67,9 +69,9 @@ pub async fn create(mut req: Request, env: &Env) -> Answer {
     json(201, &product)
 }
 
-pub async fn read(ctx: &RouteContext<()>) -> Answer {
+pub async fn read(ctx: &Ctx) -> Answer {
     let id = product_id(ctx)?;
-    let product = Backend::from_env(&ctx.env)?
+    let product = Backend::of(ctx)?
         .inventory()
         .get(&id)
         .await?
@@ -77,11 +79,11 @@ pub async fn read(ctx: &RouteContext<()>) -> Answer {
     json(200, &product)
 }
 
-pub async fn update(mut req: Request, ctx: &RouteContext<()>) -> Answer {
+pub async fn update(mut req: Request, ctx: &Ctx) -> Answer {
     admin_only(&req, &ctx.env)?;
     let id = product_id(ctx)?;
     let patch = ProductPatch::from_json(&body::read_json(&mut req).await?)?;
-    let product = Backend::from_env(&ctx.env)?
+    let product = Backend::of(ctx)?
         .inventory()
         .patch(&id, &patch)
         .await?
@@ -89,10 +91,10 @@ pub async fn update(mut req: Request, ctx: &RouteContext<()>) -> Answer {
     json(200, &product)
 }
 
-pub async fn delete(req: Request, ctx: &RouteContext<()>) -> Answer {
+pub async fn delete(req: Request, ctx: &Ctx) -> Answer {
     admin_only(&req, &ctx.env)?;
     let id = product_id(ctx)?;
-    if Backend::from_env(&ctx.env)?.inventory().delete(&id).await? {
+    if Backend::of(ctx)?.inventory().delete(&id).await? {
         no_content()
     } else {
         Err(not_found())

@@ -8,24 +8,27 @@ pub mod contract;
 mod handlers;
 
 #[cfg(target_arch = "wasm32")]
-use worker::{event, Context, Env, Request, Response, Result, Router};
+use worker::{event, Context, Env, Request, Response, Result};
 #[cfg(target_arch = "wasm32")]
-use worker_http::{health, reply, serve};
+use worker_http::{health, serve, Scoped};
 
 worker_http::routes! {
     data: ();
-    get "/health" => |_, ctx| async move { reply(health::check(&ctx.env, "inventory").await) },
-    get "/openapi.json" => |req, ctx| async move { reply(handlers::openapi(&req, &ctx.env)) },
-    get "/config" => |_, _| async move { reply(handlers::config()) },
-    get "/products" => |req, ctx| async move { reply(handlers::list(&req, &ctx.env).await) },
-    post "/products" => |req, ctx| async move { reply(handlers::create(req, &ctx.env).await) },
-    get "/products/:id" => |_, ctx| async move { reply(handlers::read(&ctx).await) },
-    patch "/products/:id" => |req, ctx| async move { reply(handlers::update(req, &ctx).await) },
-    delete "/products/:id" => |req, ctx| async move { reply(handlers::delete(req, &ctx).await) },
+    get "/health" => |_, rc| async move { health::check(&rc, "inventory").await },
+    get "/openapi.json" => |req, rc| async move { handlers::openapi(&req, &rc.env) },
+    get "/config" => |_, _| async move { handlers::config() },
+    get "/products" => |req, rc| async move { handlers::list(&req, &rc).await },
+    post "/products" => |req, rc| async move { handlers::create(req, &rc).await },
+    get "/products/:id" => |_, rc| async move { handlers::read(&rc).await },
+    patch "/products/:id" => |req, rc| async move { handlers::update(req, &rc).await },
+    delete "/products/:id" => |req, rc| async move { handlers::delete(req, &rc).await },
 }
 
 #[cfg(target_arch = "wasm32")]
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    serve(req, env, router(Router::new()), ROUTES).await
+    serve(req, env, "inventory", ROUTES, |scope| {
+        router(Scoped { scope, data: () })
+    })
+    .await
 }

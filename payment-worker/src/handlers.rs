@@ -4,13 +4,16 @@ use worker::{Context, Env, Request, Response, RouteContext};
 use worker_http::config::{self, runtime};
 use worker_http::error::ErrorCode;
 use worker_http::respond::json;
-use worker_http::{body, contract, paging, ApiError, Backend};
+use worker_http::{body, contract, paging, ApiError, Backend, Scoped};
 
 use crate::contract::PaymentConfig;
 
 use crate::{inventory, payment};
 
 type Answer = Result<Response, ApiError>;
+/// What each route gets: the env, the path's params, the request's scope and the `Context` of
+/// its background tasks.
+pub type Ctx = RouteContext<Scoped<Context>>;
 
 fn unknown_product() -> ApiError {
     ApiError::NotFound("no product with this id".into())
@@ -18,10 +21,10 @@ fn unknown_product() -> ApiError {
 
 /// `POST /orders`: prices the order from the inventory, stores it pending (one round trip), and
 /// leaves the payment to a background task.
-pub async fn place(mut req: Request, rc: &RouteContext<Context>) -> Answer {
+pub async fn place(mut req: Request, rc: &Ctx) -> Answer {
     let request = OrderRequest::from_json(&body::read_json(&mut req).await?)?;
     let product_id = request.product_id.ok_or_else(unknown_product)?;
-    let product = inventory::product(&rc.env, &product_id)
+    let product = inventory::product(&rc.env, &rc.data.scope, &product_id)
         .await?
         .ok_or_else(unknown_product)?;
     if product.quantity < request.quantity {
@@ -40,11 +43,13 @@ pub async fn place(mut req: Request, rc: &RouteContext<Context>) -> Answer {
         pricing,
         now,
     );
-    Backend::from_env(&rc.env)?.orders().create(&order).await?;
+    Backend::of(rc)?.orders().create(&order).await?;
 
     let delay = config::number(&rc.env, "PAYMENT_DELAY_MS", DEFAULT_PAYMENT_DELAY_MS);
+    let task = rc.data.scope.for_task();
     rc.data
-        .wait_until(payment::process(rc.env.clone(), order.id.clone(), delay));
+        .data
+        .wait_until(payment::process(rc.env.clone(), task, order.id.clone(), delay));
     json(201, &order)
 }
 
@@ -61,31 +66,24 @@ pub fn config(env: &Env) -> Answer {
 fn fee_rate(env: &Env) -> Result<FeeRate, ApiError> {
     match config::var(env, "FEE_RATE") {
         None => Ok(FeeRate::TUTORIAL),
-        Some(text) => FeeRate::parse(&text).map_err(|e| {
-            worker::console_error!("{e}");
-            ApiError::Internal
-        }),
+        Some(text) => FeeRate::parse(&text).map_err(ApiError::Internal),
     }
 }
 
-pub async fn read(rc: &RouteContext<Context>) -> Answer {
+pub async fn read(rc: &Ctx) -> Answer {
     let not_found = || ApiError::NotFound("no order with this id".into());
     let id = rc
         .param("id")
         .and_then(|id| Id::parse(id))
         .ok_or_else(not_found)?;
-    let order = Backend::from_env(&rc.env)?
-        .orders()
-        .get(&id)
-        .await?
-        .ok_or_else(not_found)?;
+    let order = Backend::of(rc)?.orders().get(&id).await?.ok_or_else(not_found)?;
     json(200, &order)
 }
 
 /// `GET /orders?limit=N&cursor=C`: newest first; N from 1 to 500, 50 by default; `Link` to the
 /// next page.
-pub async fn recent(req: &Request, env: &Env) -> Answer {
+pub async fn recent(req: &Request, rc: &Ctx) -> Answer {
     let page = paging::request_of(&paging::query_of(req), 50)?;
-    let orders = Backend::from_env(env)?.orders().recent(&page).await?;
+    let orders = Backend::of(rc)?.orders().recent(&page).await?;
     paging::json_page(req, &orders, page.limit)
 }

@@ -11,22 +11,25 @@ mod inventory;
 mod payment;
 
 #[cfg(target_arch = "wasm32")]
-use worker::{event, Context, Env, Request, Response, Result, Router};
+use worker::{event, Context, Env, Request, Response, Result};
 #[cfg(target_arch = "wasm32")]
-use worker_http::{health, reply, serve};
+use worker_http::{health, serve, Scoped};
 
 worker_http::routes! {
     data: Context;
-    get "/health" => |_, rc| async move { reply(health::check(&rc.env, "payment").await) },
-    get "/openapi.json" => |req, _| async move { reply(handlers::openapi(&req)) },
-    get "/config" => |_, rc| async move { reply(handlers::config(&rc.env)) },
-    post "/orders" => |req, rc| async move { reply(handlers::place(req, &rc).await) },
-    get "/orders" => |req, rc| async move { reply(handlers::recent(&req, &rc.env).await) },
-    get "/orders/:id" => |_, rc| async move { reply(handlers::read(&rc).await) },
+    get "/health" => |_, rc| async move { health::check(&rc, "payment").await },
+    get "/openapi.json" => |req, _| async move { handlers::openapi(&req) },
+    get "/config" => |_, rc| async move { handlers::config(&rc.env) },
+    post "/orders" => |req, rc| async move { handlers::place(req, &rc).await },
+    get "/orders" => |req, rc| async move { handlers::recent(&req, &rc).await },
+    get "/orders/:id" => |_, rc| async move { handlers::read(&rc).await },
 }
 
 #[cfg(target_arch = "wasm32")]
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
-    serve(req, env, router(Router::with_data(ctx)), ROUTES).await
+    serve(req, env, "payment", ROUTES, |scope| {
+        router(Scoped { scope, data: ctx })
+    })
+    .await
 }

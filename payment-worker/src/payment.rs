@@ -2,51 +2,72 @@
 //! `PAYMENT_DELAY_MS` after it was placed, in the background, without holding the response. The
 //! order and its `order_completed` event change in one atomic script; then consumer-cron is nudged
 //! so the stock follows within about a second. If this task dies (eviction, deploy), the scheduled
-//! sweep completes the order later: nothing stays pending forever.
+//! sweep completes the order later: nothing stays pending forever. Its outcome is one log line
+//! with the id of the request that placed the order.
 
 use std::time::Duration;
 
 use domain::Id;
+use serde_json::json;
 use worker::{Env, Method, Request, RequestInit};
 use worker_http::config::{self, runtime};
+use worker_http::log::{Level, Scope};
 use worker_http::Backend;
 
-pub async fn process(env: Env, order: Id, delay_ms: u64) {
+pub async fn process(env: Env, scope: Scope, order: Id, delay_ms: u64) {
     worker::Delay::from(Duration::from_millis(delay_ms)).await;
     if config::fault(&env, "skip_payment_completion") {
         return;
     }
-    let Ok(backend) = Backend::from_env(&env) else {
-        return;
+    let backend = match Backend::for_scope(&env, &scope) {
+        Ok(backend) => backend,
+        Err(e) => {
+            let details = json!({"order_id": order, "cause": e.cause().unwrap_or_default()});
+            return scope.event("payment_completion_failed", Level::Error, &details);
+        }
     };
-    match backend.orders().complete(&[order], runtime::now_ms()).await {
-        Ok(_) => nudge_consumer(&env).await,
-        Err(e) => worker::console_error!("payment completion failed; the scheduled sweep will retry: {e}"),
+    match backend
+        .orders()
+        .complete(std::slice::from_ref(&order), runtime::now_ms())
+        .await
+    {
+        Ok(completed) => {
+            let nudge = nudge_consumer(&env, &scope).await;
+            let details = json!({"order_id": order, "completed": completed, "nudge": nudge});
+            scope.event("payment_completed", Level::Info, &details);
+        }
+        Err(e) => {
+            let details = json!({
+                "order_id": order,
+                "cause": format!("redis: {e}"),
+                "next": "the scheduled sweep completes it",
+            });
+            scope.event("payment_completion_failed", Level::Error, &details);
+        }
     }
 }
 
-/// Asks consumer-cron (service binding `CONSUMER`) to process the streams now. Best effort: the
-/// cron is the safety net.
-async fn nudge_consumer(env: &Env) {
+/// Asks consumer-cron (service binding `CONSUMER`) to process the streams now, with the order's
+/// request id. Best effort: the cron is the safety net. Says how it went, for the log line.
+async fn nudge_consumer(env: &Env, scope: &Scope) -> String {
     let (Ok(consumer), Some(token)) = (env.service("CONSUMER"), config::nudge_token(env)) else {
-        worker::console_error!("no CONSUMER service binding: the stock follows at the next cron run");
-        return;
+        return "no CONSUMER service binding: the stock follows at the next cron run".into();
     };
     let mut init = RequestInit::new();
     init.with_method(Method::Post);
     let Ok(mut request) = Request::new_with_init("https://consumer-cron/run", &init) else {
-        return;
+        return "could not build the request".into();
     };
-    if request
-        .headers_mut()
-        .and_then(|h| h.set("X-Consumer-Nudge", &token))
-        .is_err()
-    {
-        return;
+    let headers_set = request.headers_mut().and_then(|h| {
+        h.set("X-Consumer-Nudge", &token)?;
+        h.set("X-Request-Id", &scope.request_id)
+    });
+    if let Err(e) = headers_set {
+        return format!("could not set its headers: {e}");
     }
     match consumer.fetch_request(request).await {
-        Ok(res) if res.status_code() == 200 => {}
-        Ok(res) => worker::console_error!("consumer-cron answered the nudge with {}", res.status_code()),
-        Err(e) => worker::console_error!("consumer-cron unreachable: {e}"),
+        Ok(res) if res.status_code() == 200 => "ok".into(),
+        Ok(res) => format!("consumer-cron answered {}", res.status_code()),
+        Err(e) => format!("consumer-cron unreachable: {e}"),
     }
 }

@@ -1,7 +1,8 @@
 //! The client: builds requests, retries per policy, tracks the sync token, decodes responses.
 
 use std::borrow::Borrow;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::transport::{HttpRequest, HttpResponse, Transport};
 use crate::{response, Command, Config, Error, ResponseEncoding, TypedCommand, Value};
@@ -14,6 +15,8 @@ pub struct Client<T> {
     config: Config,
     transport: T,
     sync_token: Mutex<Option<String>>,
+    /// HTTP requests sent (each a billed round trip), shareable with whoever reports them.
+    round_trips: Arc<AtomicU64>,
 }
 
 #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
@@ -46,7 +49,20 @@ impl<T: Transport> Client<T> {
             config,
             transport,
             sync_token: Mutex::new(None),
+            round_trips: Arc::default(),
         }
+    }
+
+    /// Counts this client's HTTP requests (retries included) into `counter`, e.g. one per
+    /// incoming request for its log line.
+    pub fn with_round_trip_counter(mut self, counter: Arc<AtomicU64>) -> Self {
+        self.round_trips = counter;
+        self
+    }
+
+    /// HTTP requests sent so far (into the shared counter, if one was given).
+    pub fn round_trips(&self) -> u64 {
+        self.round_trips.load(Ordering::Relaxed)
     }
 
     pub fn config(&self) -> &Config {
@@ -144,6 +160,7 @@ impl<T: Transport> Client<T> {
         loop {
             request.headers = self.headers();
             request.timeout_ms = left().map(|ms| ms.max(1));
+            self.round_trips.fetch_add(1, Ordering::Relaxed);
             let outcome = self.transport.post(&request).await;
             let retryable = match &outcome {
                 Ok(resp) => policy.retry_unavailable && idempotent && matches!(resp.status, 502..=504),

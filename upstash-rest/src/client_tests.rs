@@ -87,6 +87,7 @@ async fn retries_not_sent_errors_with_backoff() {
     assert_eq!(c.send(&incr()).await, Ok(Value::Int(1)));
     assert_eq!(c.transport.attempts(), 3);
     assert_eq!(*c.transport.sleeps.borrow(), vec![50, 136]);
+    assert_eq!(c.round_trips(), 3, "every attempt is a round trip");
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@ use upstash_rest::{Client, Command, Config, FetchTransport};
 use worker::Env;
 
 use crate::config::var;
+use crate::log::Scope;
 use crate::ApiError;
 
 /// `REDIS_TIMEOUT_MS` when unset.
@@ -18,14 +19,17 @@ pub struct Backend {
 }
 
 impl Backend {
+    /// The backend of a route: its round trips count toward the request's log line.
+    pub fn of<D>(rc: &worker::RouteContext<crate::Scoped<D>>) -> Result<Self, ApiError> {
+        Self::for_scope(&rc.env, &rc.data.scope)
+    }
+
     /// From `UPSTASH_REDIS_REST_URL`, `UPSTASH_REDIS_REST_TOKEN` and `KEY_PREFIX` (default
-    /// `shop:`). Missing settings are a 503 (the service is not usable yet), logged without their
-    /// values.
-    pub fn from_env(env: &Env) -> Result<Self, ApiError> {
-        let not_configured = |why: &str| {
-            worker::console_error!("{why}");
-            ApiError::Unavailable("Redis is not configured for this service".into())
-        };
+    /// `shop:`), counting round trips into `scope`. Missing settings are a 503 (the service is
+    /// not usable yet), logged without their values.
+    pub fn for_scope(env: &Env, scope: &Scope) -> Result<Self, ApiError> {
+        let not_configured =
+            |why: &str| ApiError::unavailable("Redis is not configured for this service", why);
         let (Some(url), Some(token)) = (
             var(env, "UPSTASH_REDIS_REST_URL"),
             var(env, "UPSTASH_REDIS_REST_TOKEN"),
@@ -41,7 +45,7 @@ impl Backend {
             .with_budget_ms(budget);
         let keys = Keys::new(var(env, "KEY_PREFIX").unwrap_or_else(|| "shop:".into()));
         Ok(Self {
-            client: Client::fetch(config),
+            client: Client::fetch(config).with_round_trip_counter(scope.round_trips.clone()),
             keys,
         })
     }

@@ -79,9 +79,16 @@ macro_rules! routes {
             $( $crate::contract::Route { method: stringify!($method), path: $path } ),+
         ];
 
+        /// The router for one request; each handler's `Result` is answered (an error as JSON,
+        /// remembered for the request's log line) by `worker_http::respond::reply`.
         #[cfg(target_arch = "wasm32")]
-        fn router<'a>(router: $crate::__worker::Router<'a, $data>) -> $crate::__worker::Router<'a, $data> {
-            $( let router = $crate::routes!(@add router, $method, $path, $handler); )+
+        fn router<'a>(
+            data: $crate::Scoped<$data>,
+        ) -> $crate::__worker::Router<'a, $crate::Scoped<$data>> {
+            let router = $crate::__worker::Router::with_data(data);
+            $( let router = $crate::routes!(@add router, $method, $path, |req, rc| async move {
+                $crate::respond::handle(req, rc, $handler).await
+            }); )+
             router
         }
     };
@@ -262,7 +269,9 @@ pub fn serve_document(
     openapi: OpenApi,
     admin_token_set: bool,
 ) -> Result<worker::Response, crate::ApiError> {
-    let url = req.url().map_err(|_| crate::ApiError::Internal)?;
+    let url = req
+        .url()
+        .map_err(|e| crate::ApiError::Internal(format!("url: {e}")))?;
     let origin = url.origin().ascii_serialization();
     crate::respond::json(200, &for_origin(openapi, &origin, admin_token_set))
 }

@@ -3,8 +3,9 @@
 pub const DEFAULT_ORIGINS: &str = "http://localhost:3000";
 const METHODS: &str = "GET, POST, PATCH, DELETE, OPTIONS";
 const HEADERS: &str = "Content-Type, Authorization";
-/// Response headers a page may read besides the simple ones: `Link` (the next page).
-const EXPOSED: &str = "Link";
+/// Response headers a page may read besides the simple ones: `Link` (the next page) and
+/// `X-Request-Id` (to quote when reporting a problem).
+const EXPOSED: &str = "Link, X-Request-Id";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cors {

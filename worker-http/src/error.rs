@@ -70,12 +70,13 @@ pub enum ApiError {
     UnsupportedMediaType,
     /// 422: a well-formed request with an invalid field.
     Invalid(FieldError),
-    /// 503: Redis cannot be reached (or is not configured); the service recovers by itself.
-    Unavailable(String),
+    /// 503: Redis (or the inventory) cannot be reached, or is not configured; the service recovers
+    /// by itself. `cause` is for the log only.
+    Unavailable { message: String, cause: String },
     /// 503: an Upstash plan limit was hit.
     QuotaExceeded,
-    /// 500: a bug or an impossible reply. Never caused by bad input; the details go to the log.
-    Internal,
+    /// 500: a bug or an impossible reply. Never caused by bad input; the cause goes to the log only.
+    Internal(String),
 }
 
 impl ApiError {
@@ -89,8 +90,8 @@ impl ApiError {
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
             Self::Invalid(_) => 422,
-            Self::Unavailable(_) | Self::QuotaExceeded => 503,
-            Self::Internal => 500,
+            Self::Unavailable { .. } | Self::QuotaExceeded => 503,
+            Self::Internal(_) => 500,
         }
     }
 
@@ -104,9 +105,9 @@ impl ApiError {
             Self::PayloadTooLarge => ErrorCode::PayloadTooLarge,
             Self::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
             Self::Invalid(_) => ErrorCode::ValidationFailed,
-            Self::Unavailable(_) => ErrorCode::RedisUnavailable,
+            Self::Unavailable { .. } => ErrorCode::RedisUnavailable,
             Self::QuotaExceeded => ErrorCode::QuotaExceeded,
-            Self::Internal => ErrorCode::InternalError,
+            Self::Internal(_) => ErrorCode::InternalError,
         }
     }
 
@@ -120,9 +121,25 @@ impl ApiError {
             Self::PayloadTooLarge => format!("the body is larger than {} KiB", crate::body::MAX_BODY / 1024),
             Self::UnsupportedMediaType => "send the body as Content-Type: application/json".into(),
             Self::Invalid(e) => e.message.clone(),
-            Self::Unavailable(why) => why.clone(),
+            Self::Unavailable { message, .. } => message.clone(),
             Self::QuotaExceeded => "the database is over its plan's quota; try again later".into(),
-            Self::Internal => "something went wrong on our side; it has been logged".into(),
+            Self::Internal(_) => "something went wrong on our side; it has been logged".into(),
+        }
+    }
+
+    /// A 503 with `message` for the client and `cause` for the log.
+    pub fn unavailable(message: &str, cause: impl Into<String>) -> Self {
+        Self::Unavailable {
+            message: message.to_owned(),
+            cause: cause.into(),
+        }
+    }
+
+    /// What the log says about this error beyond its code (never sent to the client).
+    pub fn cause(&self) -> Option<&str> {
+        match self {
+            Self::Unavailable { cause, .. } | Self::Internal(cause) => Some(cause),
+            _ => None,
         }
     }
 
@@ -152,13 +169,15 @@ impl From<upstash_rest::Error> for ApiError {
     /// our bug (the requests are built here), so a 500 whose details only reach the log.
     fn from(e: upstash_rest::Error) -> Self {
         use upstash_rest::Error as E;
+        // The client's errors never hold the token (it redacts them); the whole text is the cause.
+        let cause = format!("redis: {e}");
         match e {
             E::Transport { .. } | E::Unavailable { .. } => {
-                Self::Unavailable("Redis is unreachable right now; try again shortly".into())
+                Self::unavailable("Redis is unreachable right now; try again shortly", cause)
             }
-            E::Auth(_) => Self::Unavailable("Redis refused this service's credentials".into()),
+            E::Auth(_) => Self::unavailable("Redis refused this service's credentials", cause),
             E::Quota { .. } => Self::QuotaExceeded,
-            E::Redis(_) | E::Decode(_) | E::InvalidRequest(_) | E::Config(_) => Self::Internal,
+            E::Redis(_) | E::Decode(_) | E::InvalidRequest(_) | E::Config(_) => Self::Internal(cause),
         }
     }
 }
@@ -186,6 +205,10 @@ mod tests {
         });
         assert_eq!((down.status(), down.code()), (503, ErrorCode::RedisUnavailable));
         assert!(!down.message().contains("secret-host"));
+        assert!(
+            down.cause().is_some_and(|c| c.contains("secret-host refused")),
+            "the log gets it all"
+        );
         let quota = ApiError::from(upstash_rest::Error::from_redis_message(
             "ERR max requests limit exceeded. Limit: 1",
         ));
@@ -193,5 +216,6 @@ mod tests {
         let bug = ApiError::from(upstash_rest::Error::Redis("WRONGTYPE Operation".into()));
         assert_eq!(bug.status(), 500);
         assert!(!bug.message().contains("WRONGTYPE"));
+        assert!(bug.cause().is_some_and(|c| c.contains("WRONGTYPE")));
     }
 }

@@ -6,8 +6,11 @@ use crate::ApiError;
 
 /// Pings Redis with the service's own settings and answers.
 #[cfg(target_arch = "wasm32")]
-pub async fn check(env: &worker::Env, service: &'static str) -> Result<worker::Response, ApiError> {
-    let redis_ok = match crate::Backend::from_env(env) {
+pub async fn check<D>(
+    rc: &worker::RouteContext<crate::Scoped<D>>,
+    service: &'static str,
+) -> Result<worker::Response, ApiError> {
+    let redis_ok = match crate::Backend::of(rc) {
         Ok(backend) => backend.ping().await,
         Err(_) => false,
     };

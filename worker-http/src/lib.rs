@@ -11,8 +11,10 @@ pub mod contract;
 pub mod cors;
 pub mod error;
 pub mod health;
+pub mod log;
 pub mod paging;
 pub mod respond;
+#[cfg(target_arch = "wasm32")]
 pub mod serve;
 
 #[cfg(target_arch = "wasm32")]
@@ -20,7 +22,8 @@ pub use backend::Backend;
 pub use domain::FieldError;
 pub use error::ApiError;
 pub use respond::{json, reply};
-pub use serve::serve;
+#[cfg(target_arch = "wasm32")]
+pub use serve::{serve, Scoped};
 
 /// For `routes!`, so that a worker need not name `worker` itself in the macro.
 #[doc(hidden)]

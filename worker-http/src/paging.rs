@@ -23,12 +23,14 @@ pub fn json_page<T: serde::Serialize>(
 ) -> Result<worker::Response, crate::ApiError> {
     let mut response = crate::respond::json(200, &page.items)?;
     if let Some(next) = &page.next {
-        let url = req.url().map_err(|_| crate::ApiError::Internal)?;
+        let url = req
+            .url()
+            .map_err(|e| crate::ApiError::Internal(format!("url: {e}")))?;
         let base = format!("{}{}", url.origin().ascii_serialization(), url.path());
         response
             .headers_mut()
             .set("Link", &next_link(&base, limit, next))
-            .map_err(|_| crate::ApiError::Internal)?;
+            .map_err(|e| crate::ApiError::Internal(format!("Link header: {e}")))?;
     }
     Ok(response)
 }

@@ -6,14 +6,15 @@ use worker::{Response, Result};
 use crate::ApiError;
 
 pub fn json<T: Serialize>(status: u16, value: &T) -> std::result::Result<Response, ApiError> {
-    let body = serde_json::to_vec(value).map_err(|_| ApiError::Internal)?;
-    with_json_type(Response::from_bytes(body), status).map_err(|_| ApiError::Internal)
+    let body = serde_json::to_vec(value).map_err(|e| ApiError::Internal(format!("serialize: {e}")))?;
+    with_json_type(Response::from_bytes(body), status)
+        .map_err(|e| ApiError::Internal(format!("response: {e}")))
 }
 
 pub fn no_content() -> std::result::Result<Response, ApiError> {
     Response::empty()
         .map(|r| r.with_status(204))
-        .map_err(|_| ApiError::Internal)
+        .map_err(|e| ApiError::Internal(format!("response: {e}")))
 }
 
 pub fn error(e: &ApiError) -> Result<Response> {
@@ -23,14 +24,28 @@ pub fn error(e: &ApiError) -> Result<Response> {
     )
 }
 
-/// What every handler ends with: its answer, or its error as JSON.
-pub fn reply(result: std::result::Result<Response, ApiError>) -> Result<Response> {
+/// Runs a route's handler (`routes!` calls it; taking the closure here types its parameters).
+#[cfg(target_arch = "wasm32")]
+pub async fn handle<D, F, Fut>(
+    req: worker::Request,
+    rc: worker::RouteContext<crate::Scoped<D>>,
+    handler: F,
+) -> Result<Response>
+where
+    F: FnOnce(worker::Request, worker::RouteContext<crate::Scoped<D>>) -> Fut,
+    Fut: std::future::Future<Output = std::result::Result<Response, ApiError>>,
+{
+    let scope = rc.data.scope.clone();
+    reply(&scope, handler(req, rc).await)
+}
+
+/// What every route ends with (`routes!` calls it): the handler's answer, or its error as JSON,
+/// remembered in the request's scope for the log line (code and cause).
+pub fn reply(scope: &crate::log::Scope, result: std::result::Result<Response, ApiError>) -> Result<Response> {
     match result {
         Ok(response) => Ok(response),
         Err(e) => {
-            if e == ApiError::Internal {
-                worker::console_error!("internal error answered as 500");
-            }
+            scope.record(&e);
             error(&e)
         }
     }

@@ -1,56 +1,111 @@
-//! The frame around every worker's router: preflight, JSON for unknown routes and methods, CORS
-//! headers on every answer, and no unhandled error ever reaching the client as a bare 500.
+//! The frame around every worker's router: the request's scope (id, round trips, log level),
+//! preflight, JSON for unknown routes and methods, CORS headers on every answer, `X-Request-Id`
+//! echoed, one JSON log line per request, and no unhandled error ever reaching the client as a
+//! bare 500.
 
 use worker::{Env, Method, Request, RequestInit, Response, Result, Router};
 
-use crate::config::var;
+use crate::config::{runtime, var};
 use crate::contract::{allowed_methods, Route};
 use crate::cors::{Cors, DEFAULT_ORIGINS};
+use crate::error::ErrorCode;
+use crate::log::{emit, request_id, Level, RequestFacts, Scope};
 use crate::respond::error;
 use crate::ApiError;
+
+/// The data every route gets: the request's scope, and the worker's own data (`Context` for the
+/// payment worker's background tasks).
+pub struct Scoped<D> {
+    pub scope: Scope,
+    pub data: D,
+}
 
 /// The methods `worker::Method` represents; any other would be routed as a GET.
 const KNOWN_METHODS: [&str; 10] = [
     "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE", "REPORT",
 ];
 
-/// `routes` is the router's table (`ROUTES` of `routes!`), for the `Allow` header of a 405.
+/// Serves `req` with the router `make_router` builds for its scope; `routes` is that router's
+/// table (`ROUTES` of `routes!`), for `Allow` headers and the route of the log line.
 pub async fn serve<'a, D: 'a>(
     req: Request,
     env: Env,
-    router: Router<'a, D>,
+    worker: &'static str,
     routes: &[Route],
+    make_router: impl FnOnce(Scope) -> Router<'a, Scoped<D>>,
 ) -> Result<Response> {
+    let started = runtime::now_ms();
+    let header = |name: &str| req.headers().get(name).ok().flatten();
+    let id = request_id(
+        header("X-Request-Id").as_deref(),
+        header("cf-ray").as_deref(),
+        runtime::random(),
+    );
+    let scope = Scope::new(worker, id, Level::parse(var(&env, "LOG_LEVEL").as_deref()));
     let cors = Cors::parse(&var(&env, "ALLOWED_ORIGINS").unwrap_or_else(|| DEFAULT_ORIGINS.into()));
-    let origin = req.headers().get("Origin").ok().flatten();
+    let origin = header("Origin");
+    let method = req.inner().method().to_ascii_uppercase();
+    let path = req.path();
+    let route = routes
+        .iter()
+        .find(|r| {
+            r.matches(&path)
+                && (r.method == "any"
+                    || r.method.eq_ignore_ascii_case(&method)
+                    || (r.method == "get" && method == "HEAD"))
+        })
+        .map(|r| r.path);
 
+    let (response, error_code) = answer(req, env, routes, make_router(scope.clone()), &cors, &origin).await?;
+    let mut response = with_headers(response, &cors.headers(origin.as_deref()))?;
+    response.headers_mut().set("X-Request-Id", &scope.request_id)?;
+    let facts = RequestFacts {
+        ts: domain::time::rfc3339(runtime::now_ms()),
+        method: &method,
+        route,
+        status: response.status_code(),
+        duration_ms: runtime::now_ms().saturating_sub(started),
+        error_code,
+    };
+    if let Some((level, line)) = scope.request_line(facts) {
+        emit(level, &line);
+    }
+    Ok(response)
+}
+
+/// The answer, and the code of an error answered here rather than by a handler.
+async fn answer<'a, D: 'a>(
+    req: Request,
+    env: Env,
+    routes: &[Route],
+    router: Router<'a, Scoped<D>>,
+    cors: &Cors,
+    origin: &Option<String>,
+) -> Result<(Response, Option<ErrorCode>)> {
+    let refuse = |e: ApiError| -> Result<(Response, Option<ErrorCode>)> { Ok((error(&e)?, Some(e.code()))) };
     if req.method() == Method::Options {
         return match cors.preflight(origin.as_deref()) {
-            Some(headers) => with_headers(Response::empty()?.with_status(204), &headers),
-            None => error(&ApiError::NotFound("no CORS access for this origin".into())),
+            Some(headers) => Ok((with_headers(Response::empty()?.with_status(204), &headers)?, None)),
+            None => refuse(ApiError::NotFound("no CORS access for this origin".into())),
         };
     }
-
     let path = req.path();
+    let allow = allowed_methods(routes, &path);
     // workers-rs reads any method it does not know (QUERY, PROPFIND, …) as GET: refuse those here.
     if !KNOWN_METHODS.contains(&req.inner().method().to_ascii_uppercase().as_str()) {
-        let allow = allowed_methods(routes, &path);
-        let response = if allow.is_empty() {
-            error(&ApiError::NotFound("no such route".into()))?
+        return if allow.is_empty() {
+            refuse(ApiError::NotFound("no such route".into()))
         } else {
-            with_headers(error(&ApiError::MethodNotAllowed)?, &[("Allow", allow)])?
+            let (response, code) = refuse(ApiError::MethodNotAllowed)?;
+            Ok((with_headers(response, &[("Allow", allow)])?, code))
         };
-        return with_headers(response, &cors.headers(origin.as_deref()));
     }
     // HEAD is GET without the body (RFC 9110), wherever GET is routed.
     let head = req.method() == Method::Head;
     let req = if head { as_get(&req)? } else { req };
-    let response = match router.run(req, env).await {
-        Ok(response) => json_fallbacks(response, &allowed_methods(routes, &path))?,
-        Err(e) => {
-            worker::console_error!("unhandled error: {e}");
-            error(&ApiError::Internal)?
-        }
+    let (response, code) = match router.run(req, env).await {
+        Ok(response) => json_fallbacks(response, &allow)?,
+        Err(e) => refuse(ApiError::Internal(format!("unhandled: {e}")))?,
     };
     let response = if head {
         let (status, headers) = (response.status_code(), response.headers().clone());
@@ -58,7 +113,7 @@ pub async fn serve<'a, D: 'a>(
     } else {
         response
     };
-    with_headers(response, &cors.headers(origin.as_deref()))
+    Ok((response, code))
 }
 
 /// The same request as a GET, headers kept.
@@ -70,15 +125,21 @@ fn as_get(req: &Request) -> Result<Request> {
 
 /// The router answers unknown paths and methods in plain text; the API answers in JSON, and a 405
 /// says which methods the path has (`Allow`, as RFC 9110 requires).
-fn json_fallbacks(response: Response, allow: &str) -> Result<Response> {
+fn json_fallbacks(response: Response, allow: &str) -> Result<(Response, Option<ErrorCode>)> {
     let is_json = response
         .headers()
         .get("Content-Type")?
         .is_some_and(|t| t.starts_with("application/json"));
     match response.status_code() {
-        404 if !is_json => error(&ApiError::NotFound("no such route".into())),
-        405 if !is_json => with_headers(error(&ApiError::MethodNotAllowed)?, &[("Allow", allow.into())]),
-        _ => Ok(response),
+        404 if !is_json => Ok((
+            error(&ApiError::NotFound("no such route".into()))?,
+            Some(ErrorCode::NotFound),
+        )),
+        405 if !is_json => Ok((
+            with_headers(error(&ApiError::MethodNotAllowed)?, &[("Allow", allow.into())])?,
+            Some(ErrorCode::MethodNotAllowed),
+        )),
+        _ => Ok((response, None)),
     }
 }
 
