@@ -49,7 +49,7 @@ def measure(url, concurrency):
 
 def main():
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as dev_dir:
-        proc, ports = start_stack(dev_dir)
+        proc, ports = start_stack(dev_dir, extra_env={"RATE_LIMIT": "1000000"})
         try:
             base = f"http://127.0.0.1:{ports['INVENTORY_PORT']}"
             started = time.perf_counter()

@@ -18,6 +18,8 @@ pub struct Answer {
     pub allow: Option<String>,
     /// The `Link` header of a page (the next one).
     pub link: Option<String>,
+    /// The `Retry-After` header of a 429.
+    pub retry_after: Option<String>,
 }
 
 impl Answer {
@@ -88,7 +90,7 @@ impl Request {
                 .map(str::to_owned)
         };
         let (content_type, allow_origin) = (header("content-type"), header("access-control-allow-origin"));
-        let (allow, link) = (header("allow"), header("link"));
+        let (allow, link, retry_after) = (header("allow"), header("link"), header("retry-after"));
         let status = res.status().as_u16();
         let raw = res.text().await.unwrap_or_default();
         let body = serde_json::from_str(&raw).unwrap_or(Value::Null);
@@ -101,6 +103,7 @@ impl Request {
             allow_origin,
             allow,
             link,
+            retry_after,
         }
     }
 }

@@ -36,6 +36,8 @@ pub struct Stack {
     /// The wrangler dev registry of this stack's workers: they find each other there, and nothing
     /// else (a running `make dev` included).
     registry: tempfile::TempDir,
+    /// The workers' local state (rate limit counters): this stack's own.
+    state: tempfile::TempDir,
 }
 
 impl Stack {
@@ -44,10 +46,12 @@ impl Stack {
         let redis = RedisServer::start()?;
         let gateway = Gateway::start(&redis.url(), &random_token())?;
         let registry = tempfile::Builder::new().prefix("wrangler-registry-").tempdir()?;
+        let state = tempfile::Builder::new().prefix("wrangler-state-").tempdir()?;
         Ok(Self {
             redis,
             gateway,
             registry,
+            state,
         })
     }
 
@@ -55,6 +59,16 @@ impl Stack {
     /// stack's gateway, with `vars` (secrets too: they never reach a command line) on top of
     /// wrangler.toml's. Its output goes to `target/test-logs/<env>-<port>.log`.
     pub fn worker(&self, env: &str, vars: &[(&str, &str)]) -> std::io::Result<Worker> {
+        self.worker_with_config(env, vars, &[])
+    }
+
+    /// `worker`, with edits of its wrangler.toml (`WorkerOptions::config_edits`).
+    pub fn worker_with_config(
+        &self,
+        env: &str,
+        vars: &[(&str, &str)],
+        config_edits: &[(&str, &str)],
+    ) -> std::io::Result<Worker> {
         let mut all: Vec<(String, String)> = vec![
             ("UPSTASH_REDIS_REST_URL".into(), self.gateway.url()),
             ("UPSTASH_REDIS_REST_TOKEN".into(), self.gateway.token().into()),
@@ -71,6 +85,8 @@ impl Stack {
             base_env_file: None,
             registry: self.registry.path(),
             log: Some(&log),
+            config_edits,
+            persist_to: self.state.path(),
         })
     }
 }

@@ -10,6 +10,8 @@
 //!   on `FRONTEND_PORT`);
 //! - `UPSTASH_REDIS_REST_TOKEN`: the local token (default: made once, kept in `<DEV_DIR>/token`);
 //! - `ADMIN_TOKEN`: passed to the workers when set;
+//! - `RATE_LIMIT`: every rate limit of wrangler.toml set to this many writes per period, for
+//!   benchmarks and fuzzing from one address (the defaults allow 1,000 a minute);
 //! - `WORKER_VARS`: more vars for every worker on top of wrangler.toml's, `NAME=value` separated
 //!   by commas (e.g. `FEE_RATE=0.25,PAYMENT_DELAY_MS=1000`);
 //! - `CONSUMER_EVERY_SECONDS` (5): how often the consumer's scheduled handler runs (`wrangler dev`
@@ -147,6 +149,8 @@ fn run() -> Result<(), String> {
     }
 
     let config = std::fs::read_to_string(root.join("wrangler.toml")).map_err(|e| e.to_string())?;
+    let raised = raised_rate_limits(&config)?;
+    let rate_limit_edits: Vec<(&str, &str)> = raised.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     let mut worker_ports: Vec<(&str, u16)> = Vec::new();
     for (env, port_var, default_port) in WORKERS {
         if !config.contains(&format!("[env.{env}]")) {
@@ -160,6 +164,8 @@ fn run() -> Result<(), String> {
             base_env_file,
             registry: &dev_dir.join("registry"),
             log: Some(&log),
+            config_edits: &rate_limit_edits,
+            persist_to: &dev_dir.join("wrangler-state"),
         })
         .map_err(|e| format!("{env} worker: {e}"))?;
         let name = format!("{env}-worker");
@@ -336,6 +342,25 @@ fn retry_delay(failures: usize) -> Option<Duration> {
 
 fn seconds(duration: Duration) -> String {
     format!("{} s", duration.as_secs_f32())
+}
+
+/// With `RATE_LIMIT=n`, the edits that set every `simple = { limit = …, period = … }` of
+/// wrangler.toml to `n`.
+fn raised_rate_limits(config: &str) -> Result<Vec<(String, String)>, String> {
+    let Ok(limit) = std::env::var("RATE_LIMIT") else {
+        return Ok(Vec::new());
+    };
+    let limit: u64 = limit
+        .parse()
+        .map_err(|_| format!("RATE_LIMIT={limit} is not a whole number"))?;
+    Ok(config
+        .lines()
+        .filter_map(|line| {
+            let (head, rest) = line.split_once("simple = { limit = ")?;
+            let (_, tail) = rest.split_once(',')?;
+            Some((line.to_owned(), format!("{head}simple = {{ limit = {limit},{tail}")))
+        })
+        .collect())
 }
 
 fn shown(path: &Path) -> String {

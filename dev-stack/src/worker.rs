@@ -34,6 +34,10 @@ struct Launch {
     /// would be visible to every user of the machine (`ps`). Kept while the worker runs, since
     /// wrangler reads it again when it reloads.
     _vars_file: tempfile::NamedTempFile,
+    /// A copy of wrangler.toml with a test's edits (in the workspace root, where its relative
+    /// paths hold), or `None` for wrangler.toml itself.
+    config: Option<tempfile::NamedTempFile>,
+    persist_to: PathBuf,
 }
 
 /// How to start a worker.
@@ -50,6 +54,12 @@ pub struct WorkerOptions<'a> {
     pub registry: &'a Path,
     /// Where wrangler's output goes, appended (`None`: inherit).
     pub log: Option<&'a Path>,
+    /// Edits of wrangler.toml for this worker only, `(text, replacement)`: what a var cannot
+    /// change, such as a rate limit. Each text must be found.
+    pub config_edits: &'a [(&'a str, &'a str)],
+    /// Where wrangler keeps its local state (the rate limiters' counters among it): one folder
+    /// per stack, so that stacks running side by side (parallel tests) do not share counters.
+    pub persist_to: &'a Path,
 }
 
 impl Worker {
@@ -73,6 +83,7 @@ impl Worker {
             .into_iter()
             .chain([vars_file.path().to_path_buf()])
             .collect();
+        let config = edited_config(options.config_edits)?;
         let launch = Launch {
             env: options.env.to_owned(),
             port,
@@ -80,6 +91,8 @@ impl Worker {
             log: options.log.map(Path::to_path_buf),
             env_files,
             _vars_file: vars_file,
+            config,
+            persist_to: options.persist_to.to_path_buf(),
         };
         Ok(Self {
             child: launch.spawn()?,
@@ -120,6 +133,29 @@ impl Worker {
     }
 }
 
+/// wrangler.toml with `edits`, as a temporary file beside it; `None` without edits.
+fn edited_config(edits: &[(&str, &str)]) -> io::Result<Option<tempfile::NamedTempFile>> {
+    if edits.is_empty() {
+        return Ok(None);
+    }
+    let root = workspace_root();
+    let mut text = std::fs::read_to_string(root.join("wrangler.toml"))?;
+    for (from, to) in edits {
+        if !text.contains(from) {
+            return Err(io::Error::other(format!("wrangler.toml has no {from:?} to edit")));
+        }
+        text = text.replacen(from, to, 1);
+    }
+    let mut file = tempfile::Builder::new()
+        .prefix(".wrangler-test-")
+        .suffix(".toml")
+        .tempfile_in(&root)?;
+    file.write_all(text.as_bytes())?;
+    file.flush()?;
+    remove_at_exit(file.path());
+    Ok(Some(file))
+}
+
 impl Launch {
     fn spawn(&self) -> io::Result<Child> {
         let root = workspace_root();
@@ -155,6 +191,10 @@ impl Launch {
         for file in &self.env_files {
             cmd.arg("--env-file").arg(file);
         }
+        if let Some(config) = &self.config {
+            cmd.arg("--config").arg(config.path());
+        }
+        cmd.arg("--persist-to").arg(&self.persist_to);
         // The Node 22 from npm (`node@22`) first: wrangler needs it, the machine has Node 20.
         let path = std::env::var("PATH").unwrap_or_default();
         cmd.env("PATH", format!("{}:{path}", bin.display()))

@@ -27,7 +27,7 @@ pub struct InventoryConfig {
     components(
         schemas(ErrorBody, ErrorCode),
         responses(c::BadJson, c::Unauthorized, c::NotFound, c::PayloadTooLarge,
-            c::UnsupportedMediaType, c::ValidationFailed, c::Unavailable),
+            c::UnsupportedMediaType, c::ValidationFailed, c::RateLimited, c::Unavailable),
     ),
     tags(
         (name = "products", description = "The product catalogue."),
@@ -95,6 +95,7 @@ fn list() {}
         (status = 413, response = c::PayloadTooLarge),
         (status = 415, response = c::UnsupportedMediaType),
         (status = 422, response = c::ValidationFailed),
+        (status = 429, response = c::RateLimited),
         (status = 503, response = c::Unavailable),
     ))]
 fn create() {}
@@ -125,6 +126,7 @@ fn read() {}
         (status = 413, response = c::PayloadTooLarge),
         (status = 415, response = c::UnsupportedMediaType),
         (status = 422, response = c::ValidationFailed),
+        (status = 429, response = c::RateLimited),
         (status = 503, response = c::Unavailable),
     ))]
 fn update() {}
@@ -139,6 +141,7 @@ fn update() {}
         (status = 204, description = "Deleted."),
         (status = 401, response = c::Unauthorized),
         (status = 404, response = c::NotFound),
+        (status = 429, response = c::RateLimited),
         (status = 503, response = c::Unavailable),
     ))]
 fn delete() {}

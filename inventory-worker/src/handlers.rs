@@ -3,7 +3,7 @@ use worker::{Env, Request, Response, RouteContext};
 use worker_http::config::{self, runtime};
 use worker_http::error::ErrorCode;
 use worker_http::respond::{json, no_content};
-use worker_http::{auth, body, contract, paging, ApiError, Backend, Scoped};
+use worker_http::{auth, body, contract, paging, ratelimit, ApiError, Backend, Scoped};
 
 use crate::contract::InventoryConfig;
 
@@ -11,9 +11,12 @@ type Answer = Result<Response, ApiError>;
 /// What each route gets: the env, the path's params, and the request's scope.
 pub type Ctx = RouteContext<Scoped<()>>;
 
-fn admin_only(req: &Request, env: &Env) -> Result<(), ApiError> {
+/// A product change: within the client's rate limit (checked first: a refused one costs no Redis
+/// command, and guessing the admin token is limited too), then the admin token when it is set.
+async fn change_allowed(req: &Request, rc: &Ctx) -> Result<(), ApiError> {
+    ratelimit::check(req, &rc.env, &rc.data.scope, "PRODUCT_WRITES").await?;
     let header = req.headers().get("Authorization").ok().flatten();
-    auth::check_admin(header.as_deref(), config::var(env, "ADMIN_TOKEN").as_deref())
+    auth::check_admin(header.as_deref(), config::var(&rc.env, "ADMIN_TOKEN").as_deref())
 }
 
 fn product_id<D>(ctx: &RouteContext<D>) -> Result<Id, ApiError> {
@@ -48,7 +51,7 @@ pub async fn list(req: &Request, rc: &Ctx) -> Answer {
 }
 
 pub async fn create(mut req: Request, rc: &Ctx) -> Answer {
-    admin_only(&req, &rc.env)?;
+    change_allowed(&req, rc).await?;
     let new = NewProduct::from_json(&body::read_json(&mut req).await?)?;
     let backend = Backend::of(rc)?;
     let now = runtime::now_ms();
@@ -80,7 +83,7 @@ pub async fn read(ctx: &Ctx) -> Answer {
 }
 
 pub async fn update(mut req: Request, ctx: &Ctx) -> Answer {
-    admin_only(&req, &ctx.env)?;
+    change_allowed(&req, ctx).await?;
     let id = product_id(ctx)?;
     let patch = ProductPatch::from_json(&body::read_json(&mut req).await?)?;
     let product = Backend::of(ctx)?
@@ -92,7 +95,7 @@ pub async fn update(mut req: Request, ctx: &Ctx) -> Answer {
 }
 
 pub async fn delete(req: Request, ctx: &Ctx) -> Answer {
-    admin_only(&req, &ctx.env)?;
+    change_allowed(&req, ctx).await?;
     let id = product_id(ctx)?;
     if Backend::of(ctx)?.inventory().delete(&id).await? {
         no_content()

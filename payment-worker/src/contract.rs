@@ -44,7 +44,7 @@ impl PaymentConfig {
     components(
         schemas(ErrorBody, ErrorCode),
         responses(c::BadJson, c::NotFound, c::PayloadTooLarge, c::UnsupportedMediaType,
-            c::ValidationFailed, c::Unavailable),
+            c::ValidationFailed, c::RateLimited, c::Unavailable),
     ),
     tags(
         (name = "orders", description = "Orders and their simulated payment."),
@@ -99,6 +99,7 @@ fn config() {}
         (status = 413, response = c::PayloadTooLarge),
         (status = 415, response = c::UnsupportedMediaType),
         (status = 422, response = c::ValidationFailed),
+        (status = 429, response = c::RateLimited),
         (status = 503, response = c::Unavailable),
     ))]
 fn place() {}

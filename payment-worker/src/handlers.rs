@@ -4,7 +4,7 @@ use worker::{Context, Env, Request, Response, RouteContext};
 use worker_http::config::{self, runtime};
 use worker_http::error::ErrorCode;
 use worker_http::respond::json;
-use worker_http::{body, contract, paging, ApiError, Backend, Scoped};
+use worker_http::{body, contract, paging, ratelimit, ApiError, Backend, Scoped};
 
 use crate::contract::PaymentConfig;
 
@@ -22,6 +22,7 @@ fn unknown_product() -> ApiError {
 /// `POST /orders`: prices the order from the inventory, stores it pending (one round trip), and
 /// leaves the payment to a background task.
 pub async fn place(mut req: Request, rc: &Ctx) -> Answer {
+    ratelimit::check(&req, &rc.env, &rc.data.scope, "ORDER_WRITES").await?;
     let request = OrderRequest::from_json(&body::read_json(&mut req).await?)?;
     let product_id = request.product_id.ok_or_else(unknown_product)?;
     let product = inventory::product(&rc.env, &rc.data.scope, &product_id)

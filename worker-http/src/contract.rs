@@ -169,10 +169,40 @@ error_responses! {
         "not_found", "no product with this id";
     PayloadTooLarge: "`payload_too_large`: the body is over 64 KiB.",
         "payload_too_large", "the body is larger than 64 KiB";
-    UnsupportedMediaType: "`unsupported_media_type`: the body must be sent as `Content-Type: application/json`.",
+    UnsupportedMediaType: "`unsupported_media_type`: the body must be sent as `Content-Type: application/json` (UTF-8).",
         "unsupported_media_type", "send the body as Content-Type: application/json";
     Unavailable: "`redis_unavailable` (Redis, or the inventory behind an order, cannot be reached) or `quota_exceeded` (the database is over its plan): nothing was changed that a retry would repeat; try again shortly.",
         "redis_unavailable", "Redis is unreachable right now; try again shortly";
+}
+
+/// 429 `rate_limited`, with `Retry-After`.
+pub struct RateLimited;
+
+impl<'r> utoipa::ToResponse<'r> for RateLimited {
+    fn response() -> (&'r str, RefOr<Response>) {
+        let example = json!({"error": {"code": "rate_limited", "message": "too many changes from this client; try again in 42 s"}});
+        let mut response = match error_response(
+            "`rate_limited`: this client (IP) made more changes this minute than the worker allows \
+             (`[[ratelimits]]` in wrangler.toml; 1,000 a minute by default). Nothing was done; \
+             retry after `Retry-After` seconds.",
+            example,
+        ) {
+            RefOr::T(response) => response,
+            RefOr::Ref(_) => unreachable!("an inline response"),
+        };
+        let seconds = utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Integer)
+            .minimum(Some(1));
+        response.headers.insert(
+            "Retry-After".into(),
+            utoipa::openapi::HeaderBuilder::new()
+                .schema(Some(seconds))
+                .description(Some("Seconds to wait before the next try."))
+                .build()
+                .into(),
+        );
+        ("RateLimited", response.into())
+    }
 }
 
 /// 422 `validation_failed`, with the field at fault.

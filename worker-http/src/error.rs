@@ -27,6 +27,8 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     /// 422: a field is invalid; `field` names it.
     ValidationFailed,
+    /// 429: too many changes from this client; `Retry-After` says when to try again.
+    RateLimited,
     /// 503: Redis (or the inventory, for orders) cannot be reached; retry shortly.
     RedisUnavailable,
     /// 503: the database is over its plan's quota.
@@ -70,6 +72,8 @@ pub enum ApiError {
     UnsupportedMediaType,
     /// 422: a well-formed request with an invalid field.
     Invalid(FieldError),
+    /// 429: the client's writes are over its limit; retry after that many seconds.
+    RateLimited { retry_after_s: u64 },
     /// 503: Redis (or the inventory) cannot be reached, or is not configured; the service recovers
     /// by itself. `cause` is for the log only.
     Unavailable { message: String, cause: String },
@@ -90,6 +94,7 @@ impl ApiError {
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
             Self::Invalid(_) => 422,
+            Self::RateLimited { .. } => 429,
             Self::Unavailable { .. } | Self::QuotaExceeded => 503,
             Self::Internal(_) => 500,
         }
@@ -105,6 +110,7 @@ impl ApiError {
             Self::PayloadTooLarge => ErrorCode::PayloadTooLarge,
             Self::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
             Self::Invalid(_) => ErrorCode::ValidationFailed,
+            Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Unavailable { .. } => ErrorCode::RedisUnavailable,
             Self::QuotaExceeded => ErrorCode::QuotaExceeded,
             Self::Internal(_) => ErrorCode::InternalError,
@@ -121,6 +127,9 @@ impl ApiError {
             Self::PayloadTooLarge => format!("the body is larger than {} KiB", crate::body::MAX_BODY / 1024),
             Self::UnsupportedMediaType => "send the body as Content-Type: application/json".into(),
             Self::Invalid(e) => e.message.clone(),
+            Self::RateLimited { retry_after_s } => {
+                format!("too many changes from this client; try again in {retry_after_s} s")
+            }
             Self::Unavailable { message, .. } => message.clone(),
             Self::QuotaExceeded => "the database is over its plan's quota; try again later".into(),
             Self::Internal(_) => "something went wrong on our side; it has been logged".into(),

@@ -13,6 +13,8 @@ pub mod error;
 pub mod health;
 pub mod log;
 pub mod paging;
+#[cfg(target_arch = "wasm32")]
+pub mod ratelimit;
 pub mod respond;
 #[cfg(target_arch = "wasm32")]
 pub mod serve;

@@ -18,10 +18,16 @@ pub fn no_content() -> std::result::Result<Response, ApiError> {
 }
 
 pub fn error(e: &ApiError) -> Result<Response> {
-    with_json_type(
+    let mut response = with_json_type(
         Response::from_bytes(serde_json::to_vec(&e.body()).unwrap_or_default()),
         e.status(),
-    )
+    )?;
+    if let ApiError::RateLimited { retry_after_s } = e {
+        response
+            .headers_mut()
+            .set("Retry-After", &retry_after_s.to_string())?;
+    }
+    Ok(response)
 }
 
 /// Runs a route's handler (`routes!` calls it; taking the closure here types its parameters).
