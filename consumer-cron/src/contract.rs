@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use store::consumer::Report;
 use utoipa::{OpenApi, ToSchema};
-use worker_http::contract::{self as c, Common, Health};
+use worker_http::contract::{self as c, Common};
 use worker_http::error::{ErrorBody, ErrorCode};
 
 /// One stream's backlog.
@@ -43,7 +43,7 @@ pub struct ConsumerStats {
         version = env!("CARGO_PKG_VERSION"),
         description = include_str!("../../docs/openapi/consumer-cron.md"),
     ),
-    paths(health, openapi_json, stats, run),
+    paths(c::health, c::openapi_json, stats, run),
     components(schemas(ErrorBody, ErrorCode), responses(c::NotFound, c::Unavailable)),
     tags(
         (name = "consumer", description = "The stream consumers' state."),
@@ -57,22 +57,6 @@ struct Api;
 pub fn openapi() -> utoipa::openapi::OpenApi {
     Api::openapi()
 }
-
-/// Whether Redis answers
-#[utoipa::path(get, path = "/health", tag = "service", operation_id = "consumerHealth",
-    responses(
-        (status = 200, description = "Redis answers.", body = Health,
-            example = json!({"status": "ok", "service": "consumer-cron", "redis": "ok"})),
-        (status = 503, description = "Redis does not answer (`status` `degraded`).", body = Health,
-            example = json!({"status": "degraded", "service": "consumer-cron", "redis": "unreachable"})),
-    ))]
-fn health() {}
-
-/// This document
-#[utoipa::path(get, path = "/openapi.json", tag = "service", operation_id = "consumerOpenApi",
-    responses((status = 200, description = "OpenAPI 3.1, `servers` set to this worker's origin.",
-        body = Object)))]
-fn openapi_json() {}
 
 /// Backlog of the streams
 ///
@@ -96,17 +80,4 @@ fn stats() {}
     ))]
 fn run() {}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_route_is_documented_and_every_operation_routed() {
-        c::assert_routes_documented(&openapi(), crate::ROUTES);
-    }
-
-    #[test]
-    fn the_checked_in_document_is_current() {
-        c::assert_checked_in(&openapi(), "docs/openapi/consumer-cron.json");
-    }
-}
+worker_http::contract_tests!("docs/openapi/consumer-cron.json", crate::ROUTES);

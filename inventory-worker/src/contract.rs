@@ -7,7 +7,7 @@
 use domain::{Id, NewProduct, Product, ProductPatch};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
-use worker_http::contract::{self as c, Common, Health, Limits};
+use worker_http::contract::{self as c, Common, Limits};
 use worker_http::error::{ErrorBody, ErrorCode};
 
 /// `GET /config`: what a client needs to validate a product before sending it.
@@ -23,7 +23,7 @@ pub struct InventoryConfig {
         version = env!("CARGO_PKG_VERSION"),
         description = include_str!("../../docs/openapi/inventory.md"),
     ),
-    paths(health, openapi_json, config, list, create, read, update, delete),
+    paths(c::health, c::openapi_json, config, list, create, read, update, delete),
     components(
         schemas(ErrorBody, ErrorCode),
         responses(c::BadJson, c::Unauthorized, c::NotFound, c::PayloadTooLarge,
@@ -41,21 +41,6 @@ struct Api;
 pub fn openapi() -> utoipa::openapi::OpenApi {
     Api::openapi()
 }
-
-/// Whether Redis answers
-#[utoipa::path(get, path = "/health", tag = "service", operation_id = "inventoryHealth",
-    responses(
-        (status = 200, description = "Redis answers.", body = Health),
-        (status = 503, description = "Redis does not answer (`status` `degraded`).", body = Health,
-            example = json!({"status": "degraded", "service": "inventory", "redis": "unreachable"})),
-    ))]
-fn health() {}
-
-/// This document
-#[utoipa::path(get, path = "/openapi.json", tag = "service", operation_id = "inventoryOpenApi",
-    responses((status = 200, description = "OpenAPI 3.1, `servers` set to this worker's origin.",
-        body = Object)))]
-fn openapi_json() {}
 
 /// Input limits
 #[utoipa::path(get, path = "/config", tag = "service", operation_id = "inventoryConfig",
@@ -146,17 +131,4 @@ fn update() {}
     ))]
 fn delete() {}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_route_is_documented_and_every_operation_routed() {
-        c::assert_routes_documented(&openapi(), crate::ROUTES);
-    }
-
-    #[test]
-    fn the_checked_in_document_is_current() {
-        c::assert_checked_in(&openapi(), "docs/openapi/inventory.json");
-    }
-}
+worker_http::contract_tests!("docs/openapi/inventory.json", crate::ROUTES);

@@ -6,7 +6,7 @@
 use domain::{FeeRate, Id, Order, OrderRequest};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
-use worker_http::contract::{self as c, Common, Health, Limits};
+use worker_http::contract::{self as c, Common, Limits};
 use worker_http::error::{ErrorBody, ErrorCode};
 
 /// `GET /config`: what a client needs to quote an order exactly and validate it before sending.
@@ -40,7 +40,7 @@ impl PaymentConfig {
         version = env!("CARGO_PKG_VERSION"),
         description = include_str!("../../docs/openapi/payment.md"),
     ),
-    paths(health, openapi_json, config, place, recent, read),
+    paths(c::health, c::openapi_json, config, place, recent, read),
     components(
         schemas(ErrorBody, ErrorCode),
         responses(c::BadJson, c::NotFound, c::PayloadTooLarge, c::UnsupportedMediaType,
@@ -58,22 +58,6 @@ struct Api;
 pub fn openapi() -> utoipa::openapi::OpenApi {
     Api::openapi()
 }
-
-/// Whether Redis answers
-#[utoipa::path(get, path = "/health", tag = "service", operation_id = "paymentHealth",
-    responses(
-        (status = 200, description = "Redis answers.", body = Health,
-            example = json!({"status": "ok", "service": "payment", "redis": "ok"})),
-        (status = 503, description = "Redis does not answer (`status` `degraded`).", body = Health,
-            example = json!({"status": "degraded", "service": "payment", "redis": "unreachable"})),
-    ))]
-fn health() {}
-
-/// This document
-#[utoipa::path(get, path = "/openapi.json", tag = "service", operation_id = "paymentOpenApi",
-    responses((status = 200, description = "OpenAPI 3.1, `servers` set to this worker's origin.",
-        body = Object)))]
-fn openapi_json() {}
 
 /// Fee rate and input limits
 #[utoipa::path(get, path = "/config", tag = "service", operation_id = "paymentConfig",
@@ -133,17 +117,4 @@ fn recent() {}
     ))]
 fn read() {}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_route_is_documented_and_every_operation_routed() {
-        c::assert_routes_documented(&openapi(), crate::ROUTES);
-    }
-
-    #[test]
-    fn the_checked_in_document_is_current() {
-        c::assert_checked_in(&openapi(), "docs/openapi/payment.json");
-    }
-}
+worker_http::contract_tests!("docs/openapi/payment.json", crate::ROUTES);

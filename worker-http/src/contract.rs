@@ -99,6 +99,44 @@ macro_rules! routes {
     (@add $router:ident, any, $path:literal, $handler:expr) => { $router.on_async($path, $handler) };
 }
 
+/// Whether Redis answers
+#[utoipa::path(get, path = "/health", tag = "service", operation_id = "health",
+    responses(
+        (status = 200, description = "Redis answers.", body = Health),
+        (status = 503, description = "Redis does not answer (`status` `degraded`).", body = Health,
+            example = json!({"status": "degraded", "service": "inventory", "redis": "unreachable"})),
+    ))]
+#[allow(dead_code)] // a documentation marker, never called
+pub fn health() {}
+
+/// This document
+#[utoipa::path(get, path = "/openapi.json", tag = "service", operation_id = "openApi",
+    responses((status = 200, description = "OpenAPI 3.1, `servers` set to this worker's origin.",
+        body = Object)))]
+#[allow(dead_code)] // a documentation marker, never called
+pub fn openapi_json() {}
+
+/// The tests every worker's contract has: its router and its document agree, and the checked-in
+/// copy (`$file`, from the workspace root) is current. In the worker's `contract.rs`, which has
+/// `fn openapi()`, given the router's `ROUTES`.
+#[macro_export]
+macro_rules! contract_tests {
+    ($file:literal, $routes:path) => {
+        #[cfg(test)]
+        mod contract_tests {
+            #[test]
+            fn every_route_is_documented_and_every_operation_routed() {
+                $crate::contract::assert_routes_documented(&super::openapi(), $routes);
+            }
+
+            #[test]
+            fn the_checked_in_document_is_current() {
+                $crate::contract::assert_checked_in(&super::openapi(), $file);
+            }
+        }
+    };
+}
+
 /// `GET /health`: 200 when Redis answers, 503 (same body, `degraded`) when it does not.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"status": "ok", "service": "inventory", "redis": "ok"}))]
