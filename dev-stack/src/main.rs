@@ -358,7 +358,10 @@ fn raised_rate_limits(config: &str) -> Result<Vec<(String, String)>, String> {
         .filter_map(|line| {
             let (head, rest) = line.split_once("simple = { limit = ")?;
             let (_, tail) = rest.split_once(',')?;
-            Some((line.to_owned(), format!("{head}simple = {{ limit = {limit},{tail}")))
+            Some((
+                line.to_owned(),
+                format!("{head}simple = {{ limit = {limit},{tail}"),
+            ))
         })
         .collect())
 }
