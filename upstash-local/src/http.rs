@@ -4,6 +4,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::key_locking::Scripts;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -27,6 +28,8 @@ pub struct App {
     commands: AtomicU64,
     sync_tokens: AtomicU64,
     started: u64,
+    /// Scripts flagged `allow-key-locking`, rewritten so that Redis runs them as Upstash would.
+    scripts: Scripts,
 }
 
 impl App {
@@ -42,12 +45,19 @@ impl App {
             commands: AtomicU64::new(0),
             sync_tokens: AtomicU64::new(0),
             started,
+            scripts: Scripts::default(),
         }
     }
 
     pub async fn redis_reachable(&self) -> bool {
         let ping = Command(vec![b"PING".to_vec()]);
         self.pool.run(&[ping]).await.is_ok()
+    }
+
+    /// A command as Redis gets it: guarded (nothing that blocks or changes a shared connection),
+    /// and with Upstash's script flags applied.
+    fn prepare(&self, parsed: Result<Command, Rejected>) -> Result<Command, Rejected> {
+        Ok(self.scripts.apply(parsed?.guard()?))
     }
 
     pub fn count_commands(&self, n: usize) {
@@ -145,7 +155,7 @@ async fn route(app: &App, req: Request) -> Response {
 }
 
 async fn single(app: &App, parsed: Result<Command, Rejected>, enc: Encoding) -> Response {
-    let cmd = match parsed.and_then(Command::guard) {
+    let cmd = match app.prepare(parsed) {
         Ok(cmd) => cmd,
         Err(Rejected(msg)) => return error(StatusCode::BAD_REQUEST, &msg),
     };
@@ -167,8 +177,7 @@ async fn pipeline(app: &App, body: &Bytes, enc: Encoding) -> Response {
         Ok(parsed) => parsed,
         Err(Rejected(msg)) => return error(StatusCode::BAD_REQUEST, &msg),
     };
-    let checked: Vec<Result<Command, Rejected>> =
-        parsed.into_iter().map(|c| c.and_then(Command::guard)).collect();
+    let checked: Vec<Result<Command, Rejected>> = parsed.into_iter().map(|c| app.prepare(c)).collect();
     let to_run: Vec<Command> = checked.iter().filter_map(|c| c.as_ref().ok().cloned()).collect();
     let mut replies = if to_run.is_empty() {
         Vec::new().into_iter()
@@ -196,7 +205,7 @@ async fn pipeline(app: &App, body: &Bytes, enc: Encoding) -> Response {
 async fn transaction(app: &App, body: &Bytes, enc: Encoding) -> Response {
     let commands = match command::parse_json_commands(body).and_then(|cmds| {
         cmds.into_iter()
-            .map(|c| c.and_then(Command::guard))
+            .map(|c| app.prepare(c))
             .collect::<Result<Vec<_>, _>>()
     }) {
         Ok(commands) => commands,

@@ -7,6 +7,7 @@
 
 mod command;
 mod http;
+mod key_locking;
 mod redis_pool;
 mod reply;
 mod sse;
