@@ -1,16 +1,15 @@
 // Money in integer cents, as the workers keep it. The API shows decimal numbers (20, 19.99):
-// convert them once with `toCents` and never compute with floats.
-
-/** The payment fee in basis points: 2000 = 20%, the payment-worker's default FEE_RATE (0.2). */
-export const FEE_RATE_BP = 2000;
+// convert them once with `toCents` and never compute with floats. The fee rate is the
+// payment-worker's (`fee_rate_basis_points` of its GET /config), never a copy of it.
 
 /** An API amount (20, 19.99) in cents. */
 export function toCents(amount: number): number {
   return Math.round(amount * 100);
 }
 
-/** The fee on a unit price, rounded to the nearest cent, halves up (as the payment-worker does). */
-export function feeCents(priceCents: number, rateBp = FEE_RATE_BP): number {
+/** The fee on a unit price at `rateBp` basis points (2000 = 20%), rounded to the nearest cent,
+ * halves up, as the payment-worker does. */
+export function feeCents(priceCents: number, rateBp: number): number {
   return Math.floor((priceCents * rateBp + 5000) / 10000);
 }
 
@@ -24,7 +23,7 @@ export interface Quote {
 }
 
 /** What an order of `quantity` units at `priceCents` each will cost, in cents. */
-export function quote(priceCents: number, quantity: number, rateBp = FEE_RATE_BP): Quote {
+export function quote(priceCents: number, quantity: number, rateBp: number): Quote {
   const fee = feeCents(priceCents, rateBp);
   const unit = priceCents + fee;
   return { price: priceCents, fee, unit, total: unit * quantity };
@@ -39,7 +38,7 @@ export function formatMoney(cents: number): string {
   return `${sign}$${dollars}.${rest}`;
 }
 
-/** The fee rate for display: 2000 → "20%". */
-export function formatRate(rateBp = FEE_RATE_BP): string {
+/** A rate in basis points for display: 2000 → "20%", 2550 → "25.5%". */
+export function formatRate(rateBp: number): string {
   return `${rateBp / 100}%`;
 }

@@ -1,10 +1,10 @@
 // What an order's status means to the person who placed it.
+import type { OrderStatus, RefundReason } from './api/payments';
 
-export type OrderStatus = 'pending' | 'completed' | 'refunded';
-
+/** Strings beyond the contract's too: a newer API may add a status or a reason. */
 export interface OrderState {
   status: OrderStatus | string;
-  refund_reason: string | null;
+  refund_reason: RefundReason | string | null;
   updated_at: string;
 }
 

@@ -1,9 +1,14 @@
-// Client-side checks that mirror the inventory-worker's (same limits, same words), and the mapping
-// of the API's 422 answers `{"error": {"code", "message", "field"}}` to the form's fields.
+// Client-side checks that mirror the workers' (same rules, same words), and the mapping of the
+// API's 422 answers `{"error": {"code", "message", "field"}}` to the form's fields.
+import type { ApiErrorBody } from './api/http';
+import type { components } from './api/generated/inventory';
 
-export const MAX_NAME_CHARS = 200;
-export const MAX_PRICE_CENTS = 100_000_000; // 1,000,000.00
-export const MAX_QUANTITY = 1_000_000_000;
+/**
+ * The limits from the API's GET /config, or `undefined` while they load or when it cannot be
+ * reached: then only the format is checked here and the API judges the size (its 422 shows under
+ * the field). Never a copy of the numbers, which the workers own.
+ */
+export type Limits = components['schemas']['Limits'] | undefined;
 
 export type ProductField = 'name' | 'price' | 'quantity';
 /** Messages per field; `form` holds what belongs to no single field. */
@@ -35,46 +40,46 @@ function splitDecimal(text: string): { negative: boolean; whole: string; fractio
   return { negative: m[1] === '-', whole: m[2].replace(/^0+(?=\d)/, ''), fraction: (m[3] ?? '').replace(/0+$/, '') };
 }
 
-export function parseName(text: string): Parsed<string> {
+export function parseName(text: string, limits: Limits): Parsed<string> {
   const name = text.trim();
   if (name === '') return { ok: false, error: 'Name must not be empty' };
-  if ([...name].length > MAX_NAME_CHARS) return { ok: false, error: `Name must be at most ${MAX_NAME_CHARS} characters` };
+  if (limits && [...name].length > limits.name_max_chars) {
+    return { ok: false, error: `Name must be at most ${limits.name_max_chars} characters` };
+  }
   if (/\p{Cc}/u.test(name)) return { ok: false, error: 'Name must not contain control characters' };
   return { ok: true, value: name };
 }
 
-/** A unit price in cents: > 0, at most 2 decimals, at most 1,000,000. */
-export function parsePrice(text: string): Parsed<number> {
+/** A unit price in cents: > 0, at most 2 decimals, at most `price_max`. */
+export function parsePrice(text: string, limits: Limits): Parsed<number> {
   if (text.trim() === '') return { ok: false, error: 'Price is required' };
   const d = splitDecimal(text);
   if (!d) return { ok: false, error: 'Price must be a number, like 20 or 19.99' };
   if (d.fraction.length > 2) return { ok: false, error: 'Price must have at most 2 decimals' };
-  if (d.whole.length > 7) return { ok: false, error: 'Price must be at most 1000000' };
   const cents = Number(d.whole) * 100 + Number(d.fraction.padEnd(2, '0'));
   if (d.negative || cents === 0) return { ok: false, error: 'Price must be greater than 0' };
-  if (cents > MAX_PRICE_CENTS) return { ok: false, error: 'Price must be at most 1000000' };
+  // A number too long for a double is still compared right (it only grows, up to Infinity).
+  if (limits && cents > limits.price_max * 100) return { ok: false, error: `Price must be at most ${limits.price_max}` };
   return { ok: true, value: cents };
 }
 
-/** A whole number of units from `min` (0 for stock, 1 for an order) to 1,000,000,000. */
-export function parseQuantity(text: string, min = 0): Parsed<number> {
+/** A whole number of units from `min` (0 for stock, 1 for an order) to `quantity_max`. */
+export function parseQuantity(text: string, limits: Limits, min = 0): Parsed<number> {
   if (text.trim() === '') return { ok: false, error: 'Quantity is required' };
   const d = splitDecimal(text);
   if (!d || d.fraction !== '') return { ok: false, error: 'Quantity must be a whole number' };
   if (d.negative && Number(d.whole) > 0) return { ok: false, error: `Quantity must be ${min} or more` };
-  if (d.whole.length > 10 || Number(d.whole) > MAX_QUANTITY) {
-    return { ok: false, error: `Quantity must be at most ${MAX_QUANTITY}` };
-  }
   const n = Number(d.whole);
   if (n < min) return { ok: false, error: `Quantity must be ${min} or more` };
+  if (limits && n > limits.quantity_max) return { ok: false, error: `Quantity must be at most ${limits.quantity_max}` };
   return { ok: true, value: n };
 }
 
 /** Checks a whole product form: the values to send, or a message per bad field. */
-export function validateProduct(input: ProductInput): { values: ProductValues } | { errors: FieldErrors } {
-  const name = parseName(input.name);
-  const price = parsePrice(input.price);
-  const quantity = parseQuantity(input.quantity);
+export function validateProduct(input: ProductInput, limits: Limits): { values: ProductValues } | { errors: FieldErrors } {
+  const name = parseName(input.name, limits);
+  const price = parsePrice(input.price, limits);
+  const quantity = parseQuantity(input.quantity, limits);
   if (name.ok && price.ok && quantity.ok) {
     return { values: { name: name.value, priceCents: price.value, quantity: quantity.value } };
   }
@@ -83,13 +88,6 @@ export function validateProduct(input: ProductInput): { values: ProductValues } 
   if (!price.ok) errors.price = price.error;
   if (!quantity.ok) errors.quantity = quantity.error;
   return { errors };
-}
-
-/** The API's error body, as the api/ module hands it over. */
-export interface ApiErrorBody {
-  code: string;
-  message: string;
-  field?: string;
 }
 
 /**

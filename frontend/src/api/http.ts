@@ -1,8 +1,14 @@
 // One `request` for both workers: JSON in and out, the API's error body as an `ApiError`, a network
 // failure or a 503 as an `Unreachable` (and reported to the banner), and the admin token asked for
 // and retried when a mutation answers 401.
+import type { components } from './generated/inventory';
 import { reportDown, reportUp, type Service } from './health';
-import type { ApiErrorBody } from '../validation';
+
+/** `{"error": {…}}`'s inside, the same in every worker's contract (they share worker-http). */
+export type ErrorDetail = components['schemas']['ErrorDetail'];
+/** What an `ApiError` carries: the API's error, or one made up for an answer that is not the API's
+ * (a proxy's HTML page, say), whose code is then `http_<status>`. */
+export type ApiErrorBody = ErrorDetail | { code: `http_${number}`; message: string; field?: undefined };
 
 /** The API answered with an error status. */
 export class ApiError extends Error {
@@ -62,7 +68,7 @@ export interface Client {
 
 async function errorBody(response: Response): Promise<ApiErrorBody> {
   try {
-    const json = (await response.json()) as { error?: ApiErrorBody };
+    const json = (await response.json()) as Partial<components['schemas']['ErrorBody']>;
     if (json.error?.message) return json.error;
   } catch {
     // not JSON: fall through

@@ -1,26 +1,23 @@
-// The payment-worker: orders (see shared/docs/api.md).
+// The payment-worker: orders. Types from its contract, docs/openapi/payment.json.
 import { PAYMENT_URL } from './config';
+import type { components } from './generated/payment';
 import { request, type Client } from './http';
-import type { OrderStatus } from '../status';
 
-export interface Order {
-  id: string;
-  product_id: string;
-  /** Unit price, fee and total as the API shows them (decimal numbers): use `toCents`. */
-  price: number;
-  fee: number;
-  total: number;
-  quantity: number;
-  status: OrderStatus;
-  refund_reason: 'product_deleted' | 'insufficient_stock' | null;
-  created_at: string;
-  updated_at: string;
-}
+type Schemas = components['schemas'];
+/** Its `price`, `fee` and `total` are decimal numbers: use `toCents`. */
+export type Order = Schemas['Order'];
+export type OrderStatus = Schemas['OrderStatus'];
+export type RefundReason = Schemas['RefundReason'];
+/** The fee rate and the limits, to quote an order and check it before sending. */
+export type PaymentConfig = Schemas['PaymentConfig'];
 
 const payments: Client = { service: 'Payments', baseUrl: PAYMENT_URL };
 
-export const placeOrder = (productId: string, quantity: number) =>
-  request<Order>(payments, 'POST', '/orders', { id: productId, quantity });
+export const placeOrder = (productId: string, quantity: number) => {
+  const body: Schemas['OrderRequest'] = { id: productId, quantity };
+  return request<Order>(payments, 'POST', '/orders', body);
+};
 export const getOrder = (id: string) => request<Order>(payments, 'GET', `/orders/${encodeURIComponent(id)}`);
 export const listOrders = (limit = 50) => request<Order[]>(payments, 'GET', `/orders?limit=${limit}`);
-export const paymentsHealth = () => request<unknown>(payments, 'GET', '/health');
+export const paymentsHealth = () => request<Schemas['Health']>(payments, 'GET', '/health');
+export const getPaymentConfig = () => request<PaymentConfig>(payments, 'GET', '/config');

@@ -1,10 +1,11 @@
 // Checkout (`/orders`): pick a product (or paste its id, as in the tutorial), see the price with
-// the fee and the total at once, buy, then follow the order's status live.
+// the fee and the total at once, buy, then follow the order's status live. The fee rate and the
+// quantity limit are the payment-worker's own, from its GET /config.
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { ApiError, describeError } from '../api/http';
 import { getProduct, listProducts, type Product } from '../api/inventory';
-import { placeOrder, type Order } from '../api/payments';
+import { getPaymentConfig, placeOrder, type Order } from '../api/payments';
 import { LoadError } from '../components/LoadError';
 import { OrderStatus } from '../components/OrderStatus';
 import { Spinner } from '../components/Spinner';
@@ -19,6 +20,7 @@ type CheckoutField = 'id' | 'quantity';
 
 export function Checkout() {
   const products = useLoad('products', listProducts, () => CHECKOUT_REFRESH_MS);
+  const config = useLoad('payment-config', getPaymentConfig);
   const [productId, setProductId] = useState('');
   const [quantityText, setQuantityText] = useState('1');
   const [errors, setErrors] = useState<FieldErrors<CheckoutField>>({});
@@ -31,7 +33,7 @@ export function Checkout() {
   const lookupKey = id && !listed && PRODUCT_ID.test(id) && !products.loading ? `product:${id}` : null;
   const lookup = useLoad(lookupKey, () => getProduct(id));
   const product: Product | undefined = listed ?? lookup.data;
-  const quantity = parseQuantity(quantityText, 1);
+  const quantity = parseQuantity(quantityText, config.data?.limits, 1);
 
   let idProblem: string | undefined;
   if (id && !PRODUCT_ID.test(id)) idProblem = 'A product id is 26 letters and digits, like 01J9Z3K4M5N6P7Q8R9S0T1V2W3.';
@@ -69,7 +71,10 @@ export function Checkout() {
   };
 
   const idError = errors.id ?? idProblem;
-  const q = product && quantity.ok ? quote(toCents(product.price), quantity.value) : null;
+  const chosen = product && quantity.ok ? { product, quantity: quantity.value } : null;
+  // No quote, and so no Buy, before the fee rate is known: nobody pays a total they were not shown.
+  const feeRate = config.data?.fee_rate_basis_points;
+  const q = chosen && feeRate !== undefined ? quote(toCents(chosen.product.price), chosen.quantity, feeRate) : null;
 
   return (
     <>
@@ -135,15 +140,20 @@ export function Checkout() {
               <div className="form-text text-warning-emphasis">Only {product.quantity} in stock right now.</div>
             )}
           </div>
-          {q && product && (
+          {chosen && feeRate !== undefined && q && (
             <div className="alert alert-info" aria-live="polite" data-testid="quote">
               <div>
                 Your product price is <strong data-testid="unit-price">{formatMoney(q.unit)}</strong> (
-                {formatMoney(q.price)} + {formatRate()} fee {formatMoney(q.fee)})
+                {formatMoney(q.price)} + {formatRate(feeRate)} fee <span data-testid="fee">{formatMoney(q.fee)}</span>)
               </div>
               <div>
-                Total for {quantity.ok && quantity.value}: <strong data-testid="total">{formatMoney(q.total)}</strong>
+                Total for {chosen.quantity}: <strong data-testid="total">{formatMoney(q.total)}</strong>
               </div>
+            </div>
+          )}
+          {chosen && !q && (
+            <div className="mb-3" data-testid="quote-pending">
+              {config.error === undefined ? <Spinner label="Loading the fee…" /> : <LoadError error={config.error} />}
             </div>
           )}
           <button type="submit" className="btn btn-primary" disabled={busy || !q}>

@@ -2,12 +2,26 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { reportUp } from '../api/health';
 import { CreateProduct } from './CreateProduct';
 
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
+  reportUp('Inventory');
 });
+
+const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status });
+const CONFIG = { limits: { name_max_chars: 200, price_max: 1_000_000, quantity_max: 1_000_000_000 } };
+
+/** A stand-in for the inventory: GET /config answers `config` (or fails, for an API down), any
+ * other request answers `answer`. Returns the stub, to look at what was sent. */
+function stubInventory(answer: () => Response, config: () => Promise<Response> = () => Promise.resolve(json(200, CONFIG))) {
+  const fetch = vi.fn((url: string) => (url.endsWith('/config') ? config() : Promise.resolve(answer())));
+  vi.stubGlobal('fetch', fetch);
+  const sent = () => fetch.mock.calls.filter(([url]) => !url.endsWith('/config')) as unknown as [string, RequestInit][];
+  return { fetch, sent };
+}
 
 function fill(label: string, value: string) {
   fireEvent.change(screen.getByLabelText(label), { target: { value } });
@@ -27,7 +41,7 @@ function renderForm() {
 describe('the create product form', () => {
   it("shows the API's 422 message under the field it names", async () => {
     const body = { error: { code: 'validation_failed', message: 'quantity must be at most 1000000000', field: 'quantity' } };
-    vi.stubGlobal('fetch', vi.fn().mockResolvedValue(new Response(JSON.stringify(body), { status: 422 })));
+    stubInventory(() => json(422, body));
     renderForm();
     fill('Name', 'Widget');
     fill('Price ($)', '20');
@@ -43,26 +57,49 @@ describe('the create product form', () => {
   });
 
   it('sends the checked values as numbers, then goes back to the table', async () => {
-    const fetch = vi.fn().mockResolvedValue(new Response(JSON.stringify({ id: 'p1', name: 'Widget', price: 19.99, quantity: 5 }), { status: 201 }));
-    vi.stubGlobal('fetch', fetch);
+    const { sent } = stubInventory(() => json(201, { id: 'p1', name: 'Widget', price: 19.99, quantity: 5 }));
     renderForm();
     fill('Name', '  Widget ');
     fill('Price ($)', '19.99');
     fill('Quantity', '5');
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await screen.findByText('products table');
-    expect(JSON.parse(fetch.mock.calls[0][1].body)).toEqual({ name: 'Widget', price: 19.99, quantity: 5 });
+    expect(JSON.parse(String(sent()[0][1].body))).toEqual({ name: 'Widget', price: 19.99, quantity: 5 });
   });
 
   it('sends nothing while a field is invalid', () => {
-    const fetch = vi.fn();
-    vi.stubGlobal('fetch', fetch);
+    const { sent } = stubInventory(() => json(201, {}));
     renderForm();
     fill('Price ($)', '0');
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     expect(screen.getByText('Name must not be empty')).toBeTruthy();
     expect(screen.getByText('Price must be greater than 0')).toBeTruthy();
     expect(screen.getByText('Quantity is required')).toBeTruthy();
-    expect(fetch).not.toHaveBeenCalled();
+    expect(sent()).toEqual([]);
+  });
+
+  it("checks the limits of the API's GET /config before sending", async () => {
+    const tight = { limits: { ...CONFIG.limits, name_max_chars: 5 } };
+    const { sent } = stubInventory(() => json(201, {}), () => Promise.resolve(json(200, tight)));
+    renderForm();
+    expect(await screen.findByText('At most 5 characters.')).toBeTruthy();
+    expect(screen.getByText('At most $1,000,000.00, to the cent.')).toBeTruthy();
+    fill('Name', 'Widgets');
+    fill('Price ($)', '20');
+    fill('Quantity', '5');
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(screen.getByText('Name must be at most 5 characters')).toBeTruthy();
+    expect(sent()).toEqual([]);
+  });
+
+  it('leaves the limits to the API while its /config cannot be reached', async () => {
+    const body = { error: { code: 'validation_failed', message: 'name must be at most 200 characters', field: 'name' } };
+    stubInventory(() => json(422, body), () => Promise.reject(new TypeError('Failed to fetch')));
+    renderForm();
+    fill('Name', 'x'.repeat(201));
+    fill('Price ($)', '20');
+    fill('Quantity', '5');
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Name must be at most 200 characters')).toBeTruthy();
   });
 });

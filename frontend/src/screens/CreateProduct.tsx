@@ -1,16 +1,20 @@
-// Create a product: checked here first with the API's own rules, and any 422 the API still
-// answers is shown under the field it names.
+// Create a product: checked here first with the API's own rules and limits (its GET /config), and
+// any 422 the API still answers is shown under the field it names.
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { ApiError, describeError } from '../api/http';
-import { createProduct } from '../api/inventory';
+import { createProduct, getInventoryConfig } from '../api/inventory';
 import { Spinner } from '../components/Spinner';
+import { formatMoney } from '../pricing';
+import { useLoad } from '../useLoad';
 import { fieldErrorsFromApi, validateProduct, type FieldErrors, type ProductField, type ProductInput } from '../validation';
 
 const FIELDS: readonly ProductField[] = ['name', 'price', 'quantity'];
 
 export function CreateProduct() {
   const navigate = useNavigate();
+  // Until it answers, the API alone checks the limits.
+  const limits = useLoad('inventory-config', getInventoryConfig).data?.limits;
   const [input, setInput] = useState<ProductInput>({ name: '', price: '', quantity: '' });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
@@ -22,7 +26,7 @@ export function CreateProduct() {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const checked = validateProduct(input);
+    const checked = validateProduct(input, limits);
     if ('errors' in checked) {
       setErrors(checked.errors);
       return;
@@ -43,6 +47,13 @@ export function CreateProduct() {
     }
   };
 
+  // The API's limits, once known, said before anyone runs into them.
+  const hints: Record<ProductField, string> | undefined = limits && {
+    name: `At most ${limits.name_max_chars} characters.`,
+    price: `At most ${formatMoney(limits.price_max * 100)}, to the cent.`,
+    quantity: `A whole number, at most ${limits.quantity_max.toLocaleString('en-US')}.`,
+  };
+
   const field = (name: ProductField, label: string, props: { inputMode?: 'decimal' | 'numeric'; placeholder?: string }) => (
     <div className="mb-3">
       <label htmlFor={`product-${name}`} className="form-label">
@@ -54,14 +65,20 @@ export function CreateProduct() {
         className={`form-control${errors[name] ? ' is-invalid' : ''}`}
         value={input[name]}
         onChange={(e) => change(name, e.target.value)}
-        aria-describedby={errors[name] ? `product-${name}-error` : undefined}
+        aria-describedby={errors[name] ? `product-${name}-error` : hints && `product-${name}-hint`}
         aria-invalid={errors[name] ? true : undefined}
         {...props}
       />
-      {errors[name] && (
+      {errors[name] ? (
         <div id={`product-${name}-error`} className="invalid-feedback">
           {errors[name]}
         </div>
+      ) : (
+        hints && (
+          <div id={`product-${name}-hint`} className="form-text">
+            {hints[name]}
+          </div>
+        )
       )}
     </div>
   );

@@ -3,18 +3,20 @@
 import { useCallback, useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'react-router';
 import { ApiError, describeError } from '../api/http';
-import { deleteProduct, listProducts, updateProduct, type Product } from '../api/inventory';
+import { deleteProduct, getInventoryConfig, listProducts, updateProduct, type Product } from '../api/inventory';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { LoadError } from '../components/LoadError';
 import { Spinner } from '../components/Spinner';
 import { formatMoney, toCents } from '../pricing';
 import { useLoad } from '../useLoad';
-import { fieldErrorsFromApi, parsePrice, parseQuantity, type FieldErrors } from '../validation';
+import { fieldErrorsFromApi, parsePrice, parseQuantity, type FieldErrors, type Limits } from '../validation';
 
 export const PRODUCTS_REFRESH_MS = 3000;
 
 export function Products() {
   const products = useLoad('products', listProducts, () => PRODUCTS_REFRESH_MS);
+  // For the edit row's checks; until it answers, the API alone checks the limits.
+  const limits = useLoad('inventory-config', getInventoryConfig).data?.limits;
   const [editing, setEditing] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<Product | null>(null);
   const [deleteBusy, setDeleteBusy] = useState(false);
@@ -91,7 +93,13 @@ export function Products() {
             <tbody>
               {list.map((product) =>
                 editing === product.id ? (
-                  <EditRow key={product.id} product={product} onSaved={replace} onCancel={() => setEditing(null)} />
+                  <EditRow
+                    key={product.id}
+                    product={product}
+                    limits={limits}
+                    onSaved={replace}
+                    onCancel={() => setEditing(null)}
+                  />
                 ) : (
                   <tr key={product.id} data-product-id={product.id}>
                     <td className="id">{product.id}</td>
@@ -139,10 +147,12 @@ type EditField = 'price' | 'quantity';
 
 function EditRow({
   product,
+  limits,
   onSaved,
   onCancel,
 }: {
   product: Product;
+  limits: Limits;
   onSaved: (p: Product) => void;
   onCancel: () => void;
 }) {
@@ -153,8 +163,8 @@ function EditRow({
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
-    const p = parsePrice(price);
-    const q = parseQuantity(quantity);
+    const p = parsePrice(price, limits);
+    const q = parseQuantity(quantity, limits);
     if (!p.ok || !q.ok) {
       setErrors({ price: p.ok ? undefined : p.error, quantity: q.ok ? undefined : q.error });
       return;
