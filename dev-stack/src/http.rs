@@ -20,6 +20,8 @@ pub struct Answer {
     pub link: Option<String>,
     /// The `Retry-After` header of a 429.
     pub retry_after: Option<String>,
+    /// Every header, names in lower case.
+    pub headers: Vec<(String, String)>,
 }
 
 impl Answer {
@@ -28,6 +30,14 @@ impl Answer {
         self.body["error"]["code"]
             .as_str()
             .unwrap_or_else(|| panic!("not an error body: {}", self.raw))
+    }
+
+    /// A header by name (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// `body[field]` as a string (ids).
@@ -91,6 +101,11 @@ impl Request {
         };
         let (content_type, allow_origin) = (header("content-type"), header("access-control-allow-origin"));
         let (allow, link, retry_after) = (header("allow"), header("link"), header("retry-after"));
+        let headers = res
+            .headers()
+            .iter()
+            .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+            .collect();
         let status = res.status().as_u16();
         let raw = res.text().await.unwrap_or_default();
         let body = serde_json::from_str(&raw).unwrap_or(Value::Null);
@@ -104,6 +119,7 @@ impl Request {
             allow,
             link,
             retry_after,
+            headers,
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod chars;
 pub mod decimal;
 pub mod event;
 pub mod id;
+pub mod idempotency;
 pub mod money;
 pub mod order;
 pub mod page;
@@ -16,6 +17,7 @@ pub mod validation;
 
 pub use event::{OrderCompleted, RefundRequested};
 pub use id::Id;
+pub use idempotency::IdempotencyKey;
 pub use money::{Cents, FeeRate};
 pub use order::{Order, OrderRequest, OrderStatus, Pricing, RefundReason};
 pub use page::{Cursor, Page, PageRequest};

@@ -21,6 +21,13 @@ pub struct OrderRequest {
 }
 
 impl OrderRequest {
+    /// What makes two requests the same request, whatever their JSON looks like (`id` or
+    /// `product_id`, `3` or `"3"`): a retry with the same key must ask for the same thing.
+    pub fn fingerprint(&self) -> String {
+        let product = self.product_id.as_ref().map_or("", |id| id.as_str());
+        format!("POST /orders {product} {}", self.quantity.0)
+    }
+
     pub fn from_json(body: &Value) -> Result<Self, FieldError> {
         let fields = object(body)?;
         only_fields(fields, &["id", "product_id", "quantity"])?;

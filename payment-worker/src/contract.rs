@@ -72,17 +72,28 @@ fn config() {}
 /// simulated payment completes it `PAYMENT_DELAY_MS` (5 s) later; the stock follows within about a
 /// second. If the stock no longer covers it by then, it is `refunded` (`insufficient_stock`), and
 /// if the product is deleted first, `refunded` (`product_deleted`).
+///
+/// **Safe to retry** with an `Idempotency-Key` (Stripe's rules): the same key with the same
+/// request within 24 h answers the first answer again (same status, body and order id, with
+/// `Idempotent-Replayed: true`) and places nothing; the same key with a different request is 422
+/// `idempotency_key_reused`. The key is claimed in the same atomic step that stores the order, so
+/// concurrent retries see either nothing or the finished first answer (there is no "in flight"
+/// state, and so no 409 for it). Without a key, every request places an order.
 #[utoipa::path(post, path = "/orders", tag = "orders", operation_id = "placeOrder",
+    params(("Idempotency-Key" = Option<String>, Header, pattern = r"^[ -~]{1,255}$",
+        description = "Your name for this attempt (1 to 255 printable ASCII characters), e.g. a UUID made once per checkout and sent again on every retry of it.")),
     request_body(content = OrderRequest, content_type = "application/json"),
     responses(
-        (status = 201, description = "Placed, `pending`.", body = Order),
+        (status = 201, description = "Placed, `pending` (or the first answer to this `Idempotency-Key`, replayed).", body = Order,
+            headers(("Idempotent-Replayed" = String, description = "`true` when this is the first answer to this `Idempotency-Key`, replayed."))),
         (status = 400, response = c::BadJson),
         (status = 404, response = c::NotFound),
         (status = 409, description = "`insufficient_stock`: fewer units in stock right now than ordered.",
             body = ErrorBody, example = json!({"error": {"code": "insufficient_stock", "message": "only 2 left in stock"}})),
         (status = 413, response = c::PayloadTooLarge),
         (status = 415, response = c::UnsupportedMediaType),
-        (status = 422, response = c::ValidationFailed),
+        (status = 422, description = "`validation_failed` (a field, or the `Idempotency-Key` header, is invalid; `field` names it) or `idempotency_key_reused` (this key was used for a different request).",
+            body = ErrorBody, example = json!({"error": {"code": "idempotency_key_reused", "message": "this Idempotency-Key was used for a different request; use a new key", "field": "Idempotency-Key"}})),
         (status = 429, response = c::RateLimited),
         (status = 503, response = c::Unavailable),
     ))]

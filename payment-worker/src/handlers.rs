@@ -1,5 +1,7 @@
+use domain::idempotency::{self, IdempotencyKey};
 use domain::order::DEFAULT_PAYMENT_DELAY_MS;
 use domain::{FeeRate, Id, Order, OrderRequest, Pricing};
+use store::{Placed, Retryable};
 use worker::{Context, Env, Request, Response, RouteContext};
 use worker_http::config::{self, runtime};
 use worker_http::error::ErrorCode;
@@ -20,10 +22,16 @@ fn unknown_product() -> ApiError {
 }
 
 /// `POST /orders`: prices the order from the inventory, stores it pending (one round trip), and
-/// leaves the payment to a background task.
+/// leaves the payment to a background task. With an `Idempotency-Key`, a retry of the same
+/// request answers what the first answered and places nothing.
 pub async fn place(mut req: Request, rc: &Ctx) -> Answer {
     ratelimit::check(&req, &rc.env, &rc.data.scope, "ORDER_WRITES").await?;
+    let key = match req.headers().get(idempotency::HEADER).ok().flatten() {
+        Some(text) => Some(IdempotencyKey::parse(&text)?),
+        None => None,
+    };
     let request = OrderRequest::from_json(&body::read_json(&mut req).await?)?;
+    let fingerprint = request.fingerprint();
     let product_id = request.product_id.ok_or_else(unknown_product)?;
     let product = inventory::product(&rc.env, &rc.data.scope, &product_id)
         .await?
@@ -44,7 +52,17 @@ pub async fn place(mut req: Request, rc: &Ctx) -> Answer {
         pricing,
         now,
     );
-    Backend::of(rc)?.orders().create(&order).await?;
+    let answer = serde_json::to_string(&order).map_err(|e| ApiError::Internal(format!("serialize: {e}")))?;
+    let retryable = key.as_ref().map(|key| Retryable {
+        key,
+        fingerprint: fingerprint.clone(),
+        answer: &answer,
+    });
+    match Backend::of(rc)?.orders().create(&order, retryable).await? {
+        Placed::Created => {}
+        Placed::Replay(first) => return replayed(first),
+        Placed::KeyReused => return Err(ApiError::IdempotencyKeyReused),
+    }
 
     let delay = config::number(&rc.env, "PAYMENT_DELAY_MS", DEFAULT_PAYMENT_DELAY_MS);
     let task = rc.data.scope.for_task();
@@ -52,6 +70,19 @@ pub async fn place(mut req: Request, rc: &Ctx) -> Answer {
         .data
         .wait_until(payment::process(rc.env.clone(), task, order.id.clone(), delay));
     json(201, &order)
+}
+
+/// The first answer to a request with this `Idempotency-Key`, again.
+fn replayed(first: String) -> Answer {
+    let mut response = Response::from_bytes(first.into_bytes())
+        .map(|r| r.with_status(201))
+        .map_err(|e| ApiError::Internal(format!("response: {e}")))?;
+    let headers = response.headers_mut();
+    headers
+        .set("Content-Type", "application/json; charset=utf-8")
+        .and_then(|()| headers.set("Idempotent-Replayed", "true"))
+        .map_err(|e| ApiError::Internal(format!("headers: {e}")))?;
+    Ok(response)
 }
 
 /// `GET /openapi.json`: the contract, for this worker's origin.

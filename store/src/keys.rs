@@ -50,6 +50,12 @@ impl Keys {
         format!("{}orders:pending", self.prefix)
     }
 
+    /// What a request with an `Idempotency-Key` answered (a string: its fingerprint, a newline,
+    /// the answer), for 24 h.
+    pub fn idempotency(&self, key: &str) -> String {
+        format!("{}idempotency:{key}", self.prefix)
+    }
+
     /// A stream of events: `order_completed` or `refund_order`.
     pub fn stream(&self, stream: Stream) -> String {
         format!("{}{}", self.prefix, stream.name())

@@ -13,5 +13,5 @@ mod rows;
 pub use consumer::Consumer;
 pub use inventory::Inventory;
 pub use keys::{Keys, Stream};
-pub use orders::Orders;
+pub use orders::{Orders, Placed, Retryable};
 pub use upstash_rest::Error;

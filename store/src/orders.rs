@@ -1,5 +1,6 @@
 //! Orders: each method is one round trip to Redis.
 
+use domain::idempotency::{self, IdempotencyKey};
 use domain::{Id, Order, Page, PageRequest};
 use upstash_rest::{scripts, Client, Command, Error, Transport, Value};
 
@@ -7,6 +8,26 @@ use crate::keys::Stream;
 use crate::{rows, Keys};
 
 const COMPLETE_PAYMENTS: &str = include_str!("lua/complete_payments.lua");
+const PLACE_ORDER: &str = include_str!("lua/place_order.lua");
+
+/// A request with an `Idempotency-Key`: the key, what the request asks (`OrderRequest::fingerprint`)
+/// and its answer if it is the first.
+pub struct Retryable<'a> {
+    pub key: &'a IdempotencyKey,
+    pub fingerprint: String,
+    pub answer: &'a str,
+}
+
+/// What placing an order did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Placed {
+    /// Stored: this request is the first (or has no key).
+    Created,
+    /// A request with the same key and the same content came first: its answer.
+    Replay(String),
+    /// The key was used by a request that asked for something else.
+    KeyReused,
+}
 
 pub struct Orders<'a, T> {
     client: &'a Client<T>,
@@ -18,23 +39,50 @@ impl<'a, T: Transport> Orders<'a, T> {
         Self { client, keys }
     }
 
-    /// Stores a new order, its place in the history and in the pending payments: one transaction.
-    pub async fn create(&self, order: &Order) -> Result<(), Error> {
+    /// Stores a new order, its place in the history and in the pending payments: one script.
+    /// With an idempotency key, also the answer a retry gets: `answer` is what this request
+    /// answers if it is the first with `key`.
+    pub async fn create(&self, order: &Order, key: Option<Retryable<'_>>) -> Result<Placed, Error> {
         let id = order.id.as_str();
-        let mut hset = Command::new("HSET").arg(self.keys.order(id));
+        let mut keys = vec![
+            self.keys.order(id),
+            self.keys.orders(),
+            self.keys.pending_orders(),
+        ];
+        let (fingerprint, answer) = match &key {
+            Some(k) => {
+                keys.push(self.keys.idempotency(k.key.as_str()));
+                (k.fingerprint.as_str(), k.answer)
+            }
+            None => ("", ""),
+        };
+        let mut args = vec![
+            id.to_owned(),
+            order.created_at.to_string(),
+            fingerprint.to_owned(),
+            answer.to_owned(),
+            idempotency::TTL_SECONDS.to_string(),
+        ];
         for (field, value) in order.to_hash() {
-            hset = hset.arg(field).arg(value);
+            args.extend([field.to_owned(), value]);
         }
-        let created = order.created_at.to_string();
-        let history = Command::new("ZADD").arg(self.keys.orders()).arg(&created).arg(id);
-        let pending = Command::new("ZADD")
-            .arg(self.keys.pending_orders())
-            .arg(&created)
-            .arg(id);
-        for entry in self.client.transaction([hset, history, pending]).await? {
-            entry?;
+        let reply = self
+            .client
+            .run(scripts::eval(PLACE_ORDER, keys, args).idempotent(true))
+            .await?;
+        let parts = reply.into_array().unwrap_or_default();
+        match parts.first().and_then(Value::as_str) {
+            Some("created") => Ok(Placed::Created),
+            Some("replay") => Ok(Placed::Replay(
+                parts
+                    .get(1)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+            )),
+            Some("reused") => Ok(Placed::KeyReused),
+            _ => Err(Error::Decode("place_order answered something else".into())),
         }
-        Ok(())
     }
 
     pub async fn get(&self, id: &Id) -> Result<Option<Order>, Error> {

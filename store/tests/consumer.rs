@@ -59,7 +59,7 @@ impl World {
         let pricing = Pricing::new(Cents(2000), Quantity(quantity), FeeRate::TUTORIAL);
         let order = Order::place(id.clone(), product.clone(), Quantity(quantity), pricing, 10);
         let orders = Orders::new(&self.client, &self.keys);
-        orders.create(&order).await.unwrap();
+        orders.create(&order, None).await.unwrap();
         assert_eq!(orders.complete(std::slice::from_ref(&id), 20).await.unwrap(), 1);
         id
     }
@@ -274,7 +274,10 @@ async fn the_sweep_completes_lost_payments() {
     let pricing = Pricing::new(Cents(2000), Quantity(1), FeeRate::TUTORIAL);
     let placed_at = clock() - 60_000;
     let order = Order::place(id.clone(), product.clone(), Quantity(1), pricing, placed_at);
-    Orders::new(&w.client, &w.keys).create(&order).await.unwrap();
+    Orders::new(&w.client, &w.keys)
+        .create(&order, None)
+        .await
+        .unwrap();
     let report = w
         .consumer(Settings::default())
         .drain(clock, 5_000, None)

@@ -27,6 +27,8 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     /// 422: a field is invalid; `field` names it.
     ValidationFailed,
+    /// 422: this `Idempotency-Key` was used for a different request.
+    IdempotencyKeyReused,
     /// 429: too many changes from this client; `Retry-After` says when to try again.
     RateLimited,
     /// 503: Redis (or the inventory, for orders) cannot be reached; retry shortly.
@@ -72,6 +74,8 @@ pub enum ApiError {
     UnsupportedMediaType,
     /// 422: a well-formed request with an invalid field.
     Invalid(FieldError),
+    /// 422: the `Idempotency-Key` of this request was used for a different one.
+    IdempotencyKeyReused,
     /// 429: the client's writes are over its limit; retry after that many seconds.
     RateLimited { retry_after_s: u64 },
     /// 503: Redis (or the inventory) cannot be reached, or is not configured; the service recovers
@@ -93,7 +97,7 @@ impl ApiError {
             Self::Conflict { .. } => 409,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
-            Self::Invalid(_) => 422,
+            Self::Invalid(_) | Self::IdempotencyKeyReused => 422,
             Self::RateLimited { .. } => 429,
             Self::Unavailable { .. } | Self::QuotaExceeded => 503,
             Self::Internal(_) => 500,
@@ -110,6 +114,7 @@ impl ApiError {
             Self::PayloadTooLarge => ErrorCode::PayloadTooLarge,
             Self::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
             Self::Invalid(_) => ErrorCode::ValidationFailed,
+            Self::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Unavailable { .. } => ErrorCode::RedisUnavailable,
             Self::QuotaExceeded => ErrorCode::QuotaExceeded,
@@ -127,6 +132,9 @@ impl ApiError {
             Self::PayloadTooLarge => format!("the body is larger than {} KiB", crate::body::MAX_BODY / 1024),
             Self::UnsupportedMediaType => "send the body as Content-Type: application/json".into(),
             Self::Invalid(e) => e.message.clone(),
+            Self::IdempotencyKeyReused => {
+                "this Idempotency-Key was used for a different request; use a new key".into()
+            }
             Self::RateLimited { retry_after_s } => {
                 format!("too many changes from this client; try again in {retry_after_s} s")
             }
@@ -155,6 +163,7 @@ impl ApiError {
     pub fn body(&self) -> ErrorBody {
         let field = match self {
             Self::Invalid(e) => Some(e.field.clone()),
+            Self::IdempotencyKeyReused => Some(domain::idempotency::HEADER.to_owned()),
             _ => None,
         };
         ErrorBody {
