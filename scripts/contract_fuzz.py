@@ -14,6 +14,7 @@ The stack is stopped whatever happens. Exit status 0 only if everything passed.
 
 import argparse
 import json
+import os
 import random
 import re
 import secrets
@@ -32,7 +33,19 @@ VENV_BIN = Path(sys.executable).parent
 CI_SEED = 20261128
 
 
-def fuzz(name, base, seed, max_examples, admin_token, report_dir):
+def seed_products(base, admin_token):
+    """Products for the fuzzed orders to reach (see schemathesis_hooks.py): in stock, short, out."""
+    ids = []
+    for quantity in (1_000_000_000, 1_000_000, 3, 1, 0):
+        body = json.dumps({"name": f"Fuzzed {quantity}", "price": 20, "quantity": quantity}).encode()
+        req = urllib.request.Request(f"{base}/products", data=body, method="POST", headers={
+            "Content-Type": "application/json", "Authorization": f"Bearer {admin_token}"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            ids.append(json.load(r)["id"])
+    return ids
+
+
+def fuzz(name, base, seed, max_examples, admin_token, report_dir, products):
     document = json.load(urllib.request.urlopen(f"{base}/openapi.json", timeout=30))
     validate(document)  # raises on an invalid OpenAPI 3.1 document
     print(f"{name}: /openapi.json is valid OpenAPI {document['openapi']} "
@@ -43,7 +56,9 @@ def fuzz(name, base, seed, max_examples, admin_token, report_dir):
         "--header", f"Authorization: Bearer {admin_token}", "--request-timeout", "30",
         "--report", "junit", "--report-junit-path", str(report_dir / f"{name}.xml"),
     ]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    env = dict(os.environ, SCHEMATHESIS_HOOKS="schemathesis_hooks", CONTRACT_PRODUCT_IDS=",".join(products),
+               PYTHONPATH=str(ROOT / "scripts"))
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
     output = result.stdout + result.stderr
     cases = re.search(r"(\d+) generated", output)
     count = int(cases.group(1)) if cases else 0
@@ -73,10 +88,15 @@ def main():
         print(f"stack ready in {time.time() - started:.0f} s", flush=True)
         passed, total = [], 0
         try:
+            products = seed_products(f"http://127.0.0.1:{ports['INVENTORY_PORT']}", admin_token)
             for name, var in WORKERS:
-                ok, count = fuzz(name, f"http://127.0.0.1:{ports[var]}", seed, max_examples, admin_token, report_dir)
+                ok, count = fuzz(name, f"http://127.0.0.1:{ports[var]}", seed, max_examples, admin_token,
+                                 report_dir, products)
                 passed.append(ok)
                 total += count
+            # The fuzzed orders reached real products (schemathesis_hooks.py): say how many.
+            page = urllib.request.urlopen(f"http://127.0.0.1:{ports['PAYMENT_PORT']}/orders?limit=500", timeout=30)
+            print(f"payment: the fuzzing placed {len(json.load(page))} orders (first 500 counted)", flush=True)
         finally:
             stop_stack(proc)
     print(f"contract: {passed.count(True)} passed, {passed.count(False)} failed "
