@@ -6,12 +6,12 @@
 
 pub mod consumer;
 mod inventory;
-mod keys;
 mod orders;
 mod rows;
+pub mod schema;
 
 pub use consumer::Consumer;
 pub use inventory::Inventory;
-pub use keys::{Keys, Stream};
 pub use orders::Orders;
+pub use schema::{Keys, Stream};
 pub use upstash_rest::Error;
