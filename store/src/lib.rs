@@ -9,6 +9,8 @@ mod inventory;
 mod orders;
 mod rows;
 pub mod schema;
+#[cfg(feature = "test-support")]
+pub mod test_support;
 
 pub use consumer::Consumer;
 pub use inventory::Inventory;
