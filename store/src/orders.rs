@@ -112,7 +112,8 @@ impl<'a, T: Transport> Orders<'a, T> {
         self.complete_command(std::iter::empty(), args, now_ms)
     }
 
-    /// `order_keys` and `args` follow the script's own (see its header).
+    /// `order_keys` go after the script's two fixed KEYS, `args` after its names and `now` (see its
+    /// header).
     fn complete_command(
         &self,
         order_keys: impl Iterator<Item = String>,
