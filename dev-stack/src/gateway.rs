@@ -76,6 +76,14 @@ impl Gateway {
         })
     }
 
+    /// Runs `op` and returns its output and what it cost (round trips in `requests`). For tests:
+    /// panics if the counters cannot be read.
+    pub async fn measure<F: std::future::Future>(&self, op: F) -> (F::Output, Stats) {
+        let before = self.stats().expect("the gateway's counters");
+        let out = op.await;
+        (out, self.stats().expect("the gateway's counters") - before)
+    }
+
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
     }

@@ -1,6 +1,5 @@
 //! Orders: what a customer asks for, how it is priced, and how it shows in the API.
 
-use std::collections::HashMap;
 use std::fmt;
 
 use serde::Serialize;
@@ -115,6 +114,15 @@ impl OrderStatus {
             _ => None,
         }
     }
+
+    /// As the API shows it (serde's names) and as it is stored.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Completed => "completed",
+            Self::Refunded => "refunded",
+        }
+    }
 }
 
 /// Why a paid order was refunded.
@@ -136,7 +144,7 @@ impl RefundReason {
         }
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Self::ProductDeleted => "product_deleted",
             Self::InsufficientStock => "insufficient_stock",
@@ -197,48 +205,6 @@ impl Order {
             updated_at: now_ms,
         }
     }
-
-    /// The fields of its Redis hash (money in cents, times in ms), as the scripts write them too.
-    pub fn to_hash(&self) -> Vec<(&'static str, String)> {
-        let mut fields = vec![
-            ("product_id", self.product_id.to_string()),
-            ("price", self.price.0.to_string()),
-            ("fee", self.fee.0.to_string()),
-            ("total", self.total.0.to_string()),
-            ("quantity", self.quantity.0.to_string()),
-            (
-                "status",
-                serde_json::to_value(self.status)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
-            ),
-            ("created_at", self.created_at.to_string()),
-            ("updated_at", self.updated_at.to_string()),
-        ];
-        if let Some(reason) = self.refund_reason {
-            fields.push(("refund_reason", reason.to_string()));
-        }
-        fields
-    }
-
-    /// From its hash; `None` if it is missing or damaged (treated as "no such order").
-    pub fn from_hash(id: Id, fields: &HashMap<String, String>) -> Option<Self> {
-        let get = |name: &str| fields.get(name).map(String::as_str);
-        let number = |name: &str| get(name)?.parse::<u64>().ok();
-        Some(Self {
-            id,
-            product_id: Id::parse(get("product_id")?)?,
-            price: Cents(number("price")?),
-            fee: Cents(number("fee")?),
-            total: Cents(number("total")?),
-            quantity: Quantity(number("quantity")?),
-            status: OrderStatus::parse(get("status")?)?,
-            refund_reason: get("refund_reason").and_then(RefundReason::parse),
-            created_at: number("created_at")?,
-            updated_at: number("updated_at").unwrap_or(number("created_at")?),
-        })
-    }
 }
 
 #[cfg(test)]
@@ -291,7 +257,7 @@ mod tests {
     }
 
     #[test]
-    fn orders_round_trip_through_their_hash_and_show_decimals() {
+    fn orders_show_decimals_and_their_status_as_named() {
         let order = Order::place(
             Id::generate(1, [1; 10]),
             Id::generate(2, [2; 10]),
@@ -299,12 +265,6 @@ mod tests {
             Pricing::new(Cents(2000), Quantity(3), FeeRate::TUTORIAL),
             1_795_623_553_161,
         );
-        let hash: HashMap<String, String> = order
-            .to_hash()
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect();
-        assert_eq!(Order::from_hash(order.id.clone(), &hash), Some(order.clone()));
         let shown = serde_json::to_value(&order).unwrap();
         assert_eq!(shown["price"], json!(20));
         assert_eq!(shown["fee"], json!(4));
@@ -312,5 +272,17 @@ mod tests {
         assert_eq!(shown["status"], json!("pending"));
         assert_eq!(shown["refund_reason"], json!(null));
         assert_eq!(shown["created_at"], json!("2026-11-25T16:19:13.161Z"));
+        for status in [
+            OrderStatus::Pending,
+            OrderStatus::Completed,
+            OrderStatus::Refunded,
+        ] {
+            assert_eq!(serde_json::to_value(status).unwrap(), json!(status.as_str()));
+            assert_eq!(OrderStatus::parse(status.as_str()), Some(status));
+        }
+        for reason in [RefundReason::ProductDeleted, RefundReason::InsufficientStock] {
+            assert_eq!(serde_json::to_value(reason).unwrap(), json!(reason.as_str()));
+            assert_eq!(RefundReason::parse(reason.as_str()), Some(reason));
+        }
     }
 }

@@ -1,7 +1,5 @@
 //! Products of the catalogue: what a request may create or change, and what the API shows.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 use serde_json::Value;
 
@@ -52,6 +50,12 @@ impl ProductName {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// A name read back from storage: it was checked when it was written, and is not checked
+    /// again, so that a name stays readable if the rules tighten later.
+    pub fn from_stored(text: String) -> Self {
+        Self(text)
     }
 }
 
@@ -151,21 +155,6 @@ pub struct Product {
     pub name: ProductName,
     pub price: Cents,
     pub quantity: Quantity,
-}
-
-impl Product {
-    /// From the fields of its Redis hash (`name`, `price` in cents, `quantity`). `None` when the
-    /// hash is missing or damaged, which the caller treats as "no such product".
-    pub fn from_hash(id: Id, fields: &HashMap<String, String>) -> Option<Self> {
-        let get = |name: &str| fields.get(name).map(String::as_str);
-        Some(Self {
-            id,
-            name: ProductName(get("name")?.to_owned()),
-            price: Cents(get("price")?.parse().ok()?),
-            // Stock never goes below 0 (the consumer checks it), but read defensively.
-            quantity: Quantity(get("quantity")?.parse::<i64>().ok()?.max(0) as u64),
-        })
-    }
 }
 
 #[cfg(test)]
@@ -291,15 +280,15 @@ mod tests {
     #[test]
     fn products_show_decimal_prices() {
         let id = Id::generate(1, [1; 10]);
-        let mut fields: HashMap<String, String> = [("name", "Widget"), ("price", "1999"), ("quantity", "3")]
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .into();
-        let p = Product::from_hash(id.clone(), &fields).unwrap();
+        let p = Product {
+            id: id.clone(),
+            name: ProductName::from_stored("Widget".into()),
+            price: Cents(1999),
+            quantity: Quantity(3),
+        };
         assert_eq!(
             serde_json::to_value(&p).unwrap(),
             json!({"id": id.as_str(), "name": "Widget", "price": 19.99, "quantity": 3})
         );
-        fields.remove("quantity");
-        assert_eq!(Product::from_hash(id, &fields), None);
     }
 }

@@ -9,11 +9,8 @@ use serde_json::json;
 
 /// Runs the request and returns (its status, the REST round trips it cost).
 async fn trips(req: common::Request) -> (u16, u64) {
-    let gateway = &api().stack.gateway;
-    let before = gateway.stats().unwrap();
-    let answer = req.send().await;
-    let after = gateway.stats().unwrap();
-    (answer.status, (after - before).requests)
+    let (answer, spent) = api().stack.gateway.measure(req.send()).await;
+    (answer.status, spent.requests)
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use common::*;
 use dev_stack::{Shop, ShopVars};
+use store::schema::{dead_letter, event};
 use store::Stream;
 use upstash_rest::streams;
 
@@ -22,7 +23,7 @@ async fn a_malformed_event_is_dead_lettered_after_five_deliveries() {
     xadd(
         &shop,
         Stream::OrderCompleted,
-        &[("pk", "not-an-order"), ("quantity", "lots")],
+        &[(event::ORDER_ID, "not-an-order"), (event::QUANTITY, "lots")],
     )
     .await;
     let id = order(&shop, &product, 2).await.text("id");
@@ -54,11 +55,11 @@ async fn a_malformed_event_is_dead_lettered_after_five_deliveries() {
     let entry = &dead[0];
     assert_eq!(
         (
-            entry.get_str("dead_reason"),
-            entry.get_str("dead_deliveries"),
-            entry.get_str("quantity")
+            entry.get_str(dead_letter::REASON),
+            entry.get_str(dead_letter::DELIVERIES),
+            entry.get_str(event::QUANTITY)
         ),
-        (Some("malformed"), Some("5"), Some("lots")),
+        (Some(dead_letter::MALFORMED), Some("5"), Some("lots")),
         "kept with its fields, the reason and the deliveries"
     );
     assert_eq!(stock(&shop, &product).await, Some(8));

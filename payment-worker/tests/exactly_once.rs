@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use common::*;
 use dev_stack::{Shop, ShopVars};
+use domain::OrderStatus;
+use store::schema::event;
 use store::Stream;
 use upstash_rest::streams;
 
@@ -30,13 +32,13 @@ async fn a_replayed_and_a_reclaimed_event_change_the_stock_once() {
 
     // Replay by hand: the same order's event again.
     let fields = [
-        ("pk", id.as_str()),
-        ("product_id", product.as_str()),
-        ("price", "2000"),
-        ("fee", "400"),
-        ("total", "7200"),
-        ("quantity", "3"),
-        ("status", "completed"),
+        (event::ORDER_ID, id.as_str()),
+        (event::PRODUCT_ID, product.as_str()),
+        (event::PRICE, "2000"),
+        (event::FEE, "400"),
+        (event::TOTAL, "7200"),
+        (event::QUANTITY, "3"),
+        (event::STATUS, OrderStatus::Completed.as_str()),
     ];
     xadd(&shop, Stream::OrderCompleted, &fields).await;
     shop.run_consumer().await;
@@ -51,7 +53,7 @@ async fn a_replayed_and_a_reclaimed_event_change_the_stock_once() {
     let key = keys().stream(Stream::OrderCompleted);
     let taken = redis(&shop)
         .run(streams::xreadgroup(
-            "inventory-group",
+            Stream::OrderCompleted.group(),
             "a-reader-that-dies",
             &key,
             ">",

@@ -24,12 +24,10 @@ async fn an_order_costs_two_round_trips_and_a_batch_of_100_three() {
     let product = create_product(&shop, "Counted", 1.0, 1_000).await;
     shop.run_consumer().await; // creates the consumer groups once
 
-    let before = gateway.stats().unwrap();
-    let placed = order(&shop, &product, 1).await;
+    let (placed, spent) = gateway.measure(order(&shop, &product, 1)).await;
     assert_eq!(placed.status, 201);
-    let trips = (gateway.stats().unwrap() - before).requests;
     assert_eq!(
-        trips, 2,
+        spent.requests, 2,
         "the product through the inventory worker (1) and the order (1)"
     );
     // With an Idempotency-Key, the first request and its replay cost the same two.
@@ -52,9 +50,7 @@ async fn an_order_costs_two_round_trips_and_a_batch_of_100_three() {
     let keys = keys();
     assert_eq!(Orders::new(&client, &keys).complete(&ids, 1).await.unwrap(), 100);
 
-    let before = gateway.stats().unwrap();
-    shop.run_consumer().await;
-    let spent = gateway.stats().unwrap() - before;
+    let ((), spent) = gateway.measure(shop.run_consumer()).await;
     assert_eq!(stock(&shop, &product).await, Some(900));
     // read (sweep, reclaim, read both streams) + apply (one EVAL) + the read that finds nothing.
     assert_eq!(spent.requests, 3, "{spent:?}");

@@ -5,15 +5,53 @@
 //! one pipeline to read (sweep, reclaim, read new, for both streams) and one `EVAL` to apply.
 
 use domain::order::{DEFAULT_PAYMENT_DELAY_MS, DEFAULT_PAYMENT_GRACE_MS};
-use domain::{OrderCompleted, RefundRequested};
+use domain::{OrderCompleted, OrderStatus, RefundReason, RefundRequested};
 use serde::Serialize;
 use upstash_rest::streams::{self, NEW_ENTRIES};
 use upstash_rest::{scripts, Client, Command, Error, StreamEntry, StreamId, Transport, TypedCommand};
 
-use crate::keys::Stream;
-use crate::{Keys, Orders};
+use crate::schema::{dead_letter, event, order, product, stock, ScriptNames, Stream};
+use crate::{rows, Keys, Orders};
 
 const APPLY_EVENTS: &str = include_str!("lua/apply_events.lua");
+
+/// The start of apply_events.lua's ARGV.
+const APPLY_EVENTS_NAMES: ScriptNames = ScriptNames(&[
+    ("INVENTORY", Stream::OrderCompleted.group()),
+    ("PAYMENT", Stream::RefundOrder.group()),
+    ("O_STOCK", order::STOCK),
+    ("O_PRODUCT_ID", order::PRODUCT_ID),
+    ("O_QUANTITY", order::QUANTITY),
+    ("O_PRICE", order::PRICE),
+    ("O_FEE", order::FEE),
+    ("O_TOTAL", order::TOTAL),
+    ("O_STATUS", order::STATUS),
+    ("O_REFUND_REASON", order::REFUND_REASON),
+    ("O_UPDATED_AT", order::UPDATED_AT),
+    ("P_QUANTITY", product::QUANTITY),
+    ("TAKEN", stock::TAKEN),
+    ("REFUND_REQUESTED", stock::REFUND_REQUESTED),
+    ("COMPLETED", OrderStatus::Completed.as_str()),
+    ("REFUNDED", OrderStatus::Refunded.as_str()),
+    ("PRODUCT_DELETED", RefundReason::ProductDeleted.as_str()),
+    ("INSUFFICIENT_STOCK", RefundReason::InsufficientStock.as_str()),
+    ("E_ORDER_ID", event::ORDER_ID),
+    ("E_PRODUCT_ID", event::PRODUCT_ID),
+    ("E_PRICE", event::PRICE),
+    ("E_FEE", event::FEE),
+    ("E_TOTAL", event::TOTAL),
+    ("E_QUANTITY", event::QUANTITY),
+    ("E_STATUS", event::STATUS),
+    ("E_REFUND_REASON", event::REFUND_REASON),
+    ("D_SOURCE_ID", dead_letter::SOURCE_ID),
+    ("D_REASON", dead_letter::REASON),
+    ("D_DELIVERIES", dead_letter::DELIVERIES),
+    ("MALFORMED", dead_letter::MALFORMED),
+    ("UNKNOWN_ORDER", dead_letter::UNKNOWN_ORDER),
+    ("DAMAGED_ORDER", dead_letter::DAMAGED_ORDER),
+    ("DAMAGED_PRODUCT", dead_letter::DAMAGED_PRODUCT),
+    ("REFUND_NOT_REQUESTED", dead_letter::REFUND_NOT_REQUESTED),
+]);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -242,24 +280,28 @@ impl<'a, T: Transport> Consumer<'a, T> {
         if batch.is_empty() {
             return Ok(report);
         }
-        let keys = [
+        // KEYS and ARGV as the script's header lays them out.
+        let mut keys = vec![
             self.keys.stream(Stream::OrderCompleted),
             self.keys.stream(Stream::RefundOrder),
             self.keys.dead_letters(Stream::OrderCompleted),
             self.keys.dead_letters(Stream::RefundOrder),
         ];
-        let mut args = vec![
-            self.keys.prefix().to_owned(),
+        let mut args: Vec<String> = APPLY_EVENTS_NAMES.args().collect();
+        args.extend([
+            self.keys.product_prefix(),
             now_ms.to_string(),
             self.settings.max_deliveries.to_string(),
-        ];
+        ]);
         args.push(batch.completed.len().to_string());
         for (id, e) in &batch.completed {
             args.extend([id.to_string(), e.order_id.to_string()]);
+            keys.push(self.keys.order(e.order_id.as_str()));
         }
         args.push(batch.refunds.len().to_string());
         for (id, e) in &batch.refunds {
-            args.extend([id.to_string(), e.order_id.to_string(), e.reason.to_string()]);
+            args.extend([id.to_string(), e.reason.to_string()]);
+            keys.push(self.keys.order(e.order_id.as_str()));
         }
         for malformed in [&batch.malformed_completed, &batch.malformed_refunds] {
             args.push(malformed.len().to_string());
@@ -386,14 +428,22 @@ fn lenient<T: Default>(part: Result<T, Error>, errors: &mut u64) -> Result<T, Er
 impl Batch {
     fn add(&mut self, stream: Stream, entry: StreamEntry) {
         match stream {
-            Stream::OrderCompleted => match OrderCompleted::decode(&entry.fields) {
+            Stream::OrderCompleted => match rows::order_completed(&entry.fields) {
                 Some(event) => self.completed.push((entry.id, event)),
                 None => self.malformed_completed.push(entry.id),
             },
-            Stream::RefundOrder => match RefundRequested::decode(&entry.fields) {
+            Stream::RefundOrder => match rows::refund_requested(&entry.fields) {
                 Some(event) => self.refunds.push((entry.id, event)),
                 None => self.malformed_refunds.push(entry.id),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_script_takes_the_names_in_the_order_they_are_sent() {
+        super::APPLY_EVENTS_NAMES.assert_unpacked_by(super::APPLY_EVENTS);
     }
 }

@@ -10,14 +10,16 @@ pub struct Inventory<'a, T> {
     keys: &'a Keys,
 }
 
-/// Creates the product unless its id is taken (1), else 0.
+/// Creates the product unless its id is taken (1), else 0. KEYS: the product, the index; ARGV: its
+/// id, its score in the index (creation time), then its fields and values.
 const CREATE: &str = r"
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'name', ARGV[2], 'price', ARGV[3], 'quantity', ARGV[4])
-redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
 return 1";
 
 /// Sets the given fields of an existing product and returns all of them; nil if there is none.
+/// KEYS: the product; ARGV: fields and values.
 const PATCH: &str = r"
 if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
 if #ARGV > 0 then redis.call('HSET', KEYS[1], unpack(ARGV)) end
@@ -42,7 +44,7 @@ impl<'a, T: Transport> Inventory<'a, T> {
             items: rows
                 .items
                 .into_iter()
-                .filter_map(|(id, fields)| Product::from_hash(id, &fields))
+                .filter_map(|(id, fields)| rows::product_from(id, &fields))
                 .collect(),
             next: rows.next,
         })
@@ -59,13 +61,10 @@ impl<'a, T: Transport> Inventory<'a, T> {
     /// `false` if the id is already taken (practically never: 80 random bits).
     pub async fn create(&self, id: &Id, new: &NewProduct, created_ms: u64) -> Result<bool, Error> {
         let keys = [self.keys.product(id.as_str()), self.keys.products()];
-        let args = [
-            id.to_string(),
-            new.name.as_str().to_owned(),
-            new.price.0.to_string(),
-            new.quantity.0.to_string(),
-            created_ms.to_string(),
-        ];
+        let mut args = vec![id.to_string(), created_ms.to_string()];
+        for (field, value) in rows::new_product_fields(new) {
+            args.extend([field.to_owned(), value]);
+        }
         let reply = self.client.run(scripts::eval(CREATE, keys, args)).await?;
         Ok(reply.as_int() == Some(1))
     }
@@ -73,14 +72,8 @@ impl<'a, T: Transport> Inventory<'a, T> {
     /// The product after the change, or `None` if there is no such product.
     pub async fn patch(&self, id: &Id, patch: &ProductPatch) -> Result<Option<Product>, Error> {
         let mut args: Vec<String> = Vec::new();
-        if let Some(name) = &patch.name {
-            args.extend(["name".into(), name.as_str().to_owned()]);
-        }
-        if let Some(price) = patch.price {
-            args.extend(["price".into(), price.0.to_string()]);
-        }
-        if let Some(quantity) = patch.quantity {
-            args.extend(["quantity".into(), quantity.0.to_string()]);
+        for (field, value) in rows::patch_fields(patch) {
+            args.extend([field.to_owned(), value]);
         }
         let reply = self
             .client
@@ -110,5 +103,5 @@ impl<'a, T: Transport> Inventory<'a, T> {
 
 /// A product from its id and its HGETALL reply.
 fn product(id: &str, fields: Value) -> Option<Product> {
-    Product::from_hash(Id::parse(id)?, &rows::fields_of(fields)?)
+    rows::product_from(Id::parse(id)?, &rows::fields_of(fields)?)
 }

@@ -6,12 +6,14 @@
 
 pub mod consumer;
 mod inventory;
-mod keys;
 mod orders;
 mod rows;
+pub mod schema;
+#[cfg(feature = "test-support")]
+pub mod test_support;
 
 pub use consumer::Consumer;
 pub use inventory::Inventory;
-pub use keys::{Keys, Stream};
 pub use orders::{Orders, Placed, Retryable};
+pub use schema::{Keys, Stream};
 pub use upstash_rest::Error;

@@ -1,10 +1,10 @@
 //! Orders: each method is one round trip to Redis.
 
 use domain::idempotency::{self, IdempotencyKey};
-use domain::{Id, Order, Page, PageRequest};
+use domain::{Id, Order, OrderStatus, Page, PageRequest};
 use upstash_rest::{scripts, Client, Command, Error, Transport, Value};
 
-use crate::keys::Stream;
+use crate::schema::{event, order, ScriptNames, Stream};
 use crate::{rows, Keys};
 
 const COMPLETE_PAYMENTS: &str = include_str!("lua/complete_payments.lua");
@@ -28,6 +28,26 @@ pub enum Placed {
     /// The key was used by a request that asked for something else.
     KeyReused,
 }
+
+/// The start of complete_payments.lua's ARGV.
+const COMPLETE_PAYMENTS_NAMES: ScriptNames = ScriptNames(&[
+    ("O_STATUS", order::STATUS),
+    ("O_PRODUCT_ID", order::PRODUCT_ID),
+    ("O_PRICE", order::PRICE),
+    ("O_FEE", order::FEE),
+    ("O_TOTAL", order::TOTAL),
+    ("O_QUANTITY", order::QUANTITY),
+    ("O_UPDATED_AT", order::UPDATED_AT),
+    ("PENDING", OrderStatus::Pending.as_str()),
+    ("COMPLETED", OrderStatus::Completed.as_str()),
+    ("E_ORDER_ID", event::ORDER_ID),
+    ("E_PRODUCT_ID", event::PRODUCT_ID),
+    ("E_PRICE", event::PRICE),
+    ("E_FEE", event::FEE),
+    ("E_TOTAL", event::TOTAL),
+    ("E_QUANTITY", event::QUANTITY),
+    ("E_STATUS", event::STATUS),
+]);
 
 pub struct Orders<'a, T> {
     client: &'a Client<T>,
@@ -63,7 +83,7 @@ impl<'a, T: Transport> Orders<'a, T> {
             answer.to_owned(),
             idempotency::TTL_SECONDS.to_string(),
         ];
-        for (field, value) in order.to_hash() {
+        for (field, value) in rows::order_fields(order) {
             args.extend([field.to_owned(), value]);
         }
         let reply = self
@@ -107,7 +127,7 @@ impl<'a, T: Transport> Orders<'a, T> {
             items: rows
                 .items
                 .into_iter()
-                .filter_map(|(id, fields)| Order::from_hash(id, &fields))
+                .filter_map(|(id, fields)| rows::order_from(id, &fields))
                 .collect(),
             next: rows.next,
         })
@@ -116,48 +136,66 @@ impl<'a, T: Transport> Orders<'a, T> {
     /// The payment went through: marks these orders completed and adds their `order_completed`
     /// events, atomically. Returns how many were still pending.
     pub async fn complete(&self, ids: &[Id], now_ms: u64) -> Result<u64, Error> {
-        let mut args = vec![self.keys.order_prefix(), now_ms.to_string(), "ids".into()];
+        let keys = ids.iter().map(|id| self.keys.order(id.as_str()));
+        let mut args = vec!["ids".to_owned()];
         args.extend(ids.iter().map(ToString::to_string));
-        self.run_complete(args).await
+        self.run_complete(self.complete_command(keys, args, now_ms)).await
     }
 
     /// Completes the payments that have been pending since before `cutoff_ms`: their background
     /// task died (eviction, deploy). Up to `limit` per call.
     pub async fn complete_stale(&self, cutoff_ms: u64, limit: u32, now_ms: u64) -> Result<u64, Error> {
-        self.run_complete(self.stale_args(cutoff_ms, limit, now_ms)).await
-    }
-
-    fn stale_args(&self, cutoff_ms: u64, limit: u32, now_ms: u64) -> Vec<String> {
-        let (prefix, now) = (self.keys.order_prefix(), now_ms.to_string());
-        vec![
-            prefix,
-            now,
-            "older_than".into(),
-            cutoff_ms.to_string(),
-            limit.to_string(),
-        ]
-    }
-
-    fn complete_command(&self, args: Vec<String>) -> Command {
-        let keys = [
-            self.keys.pending_orders(),
-            self.keys.stream(Stream::OrderCompleted),
-        ];
-        scripts::eval(COMPLETE_PAYMENTS, keys, args).into_command()
+        self.run_complete(self.complete_stale_command(cutoff_ms, limit, now_ms))
+            .await
     }
 
     /// The stale-payment sweep as a command, for the consumer to put in its read pipeline.
     pub fn complete_stale_command(&self, cutoff_ms: u64, limit: u32, now_ms: u64) -> Command {
-        self.complete_command(self.stale_args(cutoff_ms, limit, now_ms))
+        let args = vec![
+            "older_than".to_owned(),
+            cutoff_ms.to_string(),
+            limit.to_string(),
+            self.keys.order_prefix(),
+        ];
+        self.complete_command(std::iter::empty(), args, now_ms)
     }
 
-    async fn run_complete(&self, args: Vec<String>) -> Result<u64, Error> {
-        let reply = self.client.send(&self.complete_command(args)).await?;
+    /// `order_keys` go after the script's two fixed KEYS, `args` after its names and `now` (see its
+    /// header).
+    fn complete_command(
+        &self,
+        order_keys: impl Iterator<Item = String>,
+        args: Vec<String>,
+        now_ms: u64,
+    ) -> Command {
+        let keys = [
+            self.keys.pending_orders(),
+            self.keys.stream(Stream::OrderCompleted),
+        ]
+        .into_iter()
+        .chain(order_keys);
+        let args = COMPLETE_PAYMENTS_NAMES
+            .args()
+            .chain([now_ms.to_string()])
+            .chain(args);
+        scripts::eval(COMPLETE_PAYMENTS, keys, args).into_command()
+    }
+
+    async fn run_complete(&self, command: Command) -> Result<u64, Error> {
+        let reply = self.client.send(&command).await?;
         Ok(reply.as_int().and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
     }
 }
 
 /// An order from its id and its HGETALL reply.
 fn order(id: &str, fields: Value) -> Option<Order> {
-    Order::from_hash(Id::parse(id)?, &rows::fields_of(fields)?)
+    rows::order_from(Id::parse(id)?, &rows::fields_of(fields)?)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_script_takes_the_names_in_the_order_they_are_sent() {
+        super::COMPLETE_PAYMENTS_NAMES.assert_unpacked_by(super::COMPLETE_PAYMENTS);
+    }
 }

@@ -1,9 +1,110 @@
-//! Reading hashes back: one script reads a page of an index's hashes, flat arrays become field maps.
+//! Rows and events as Redis holds them: domain values to hash fields and back (field names from
+//! [`crate::schema`]), stream entries to events, and one script that reads a page of an index's
+//! hashes.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use domain::{Cursor, Id, Page, PageRequest};
+use domain::{
+    Cents, Cursor, Id, NewProduct, OrderCompleted, OrderStatus, Page, PageRequest, Product, ProductName,
+    ProductPatch, Quantity, RefundReason, RefundRequested,
+};
 use upstash_rest::{scripts, Client, Error, Transport, Value};
+
+use crate::schema::{event, order, product};
+
+/// The fields of a new product's hash.
+pub fn new_product_fields(new: &NewProduct) -> Vec<(&'static str, String)> {
+    vec![
+        (product::NAME, new.name.as_str().to_owned()),
+        (product::PRICE, new.price.0.to_string()),
+        (product::QUANTITY, new.quantity.0.to_string()),
+    ]
+}
+
+/// The fields a patch sets, in the same order.
+pub fn patch_fields(patch: &ProductPatch) -> Vec<(&'static str, String)> {
+    let mut fields = Vec::new();
+    if let Some(name) = &patch.name {
+        fields.push((product::NAME, name.as_str().to_owned()));
+    }
+    if let Some(price) = patch.price {
+        fields.push((product::PRICE, price.0.to_string()));
+    }
+    if let Some(quantity) = patch.quantity {
+        fields.push((product::QUANTITY, quantity.0.to_string()));
+    }
+    fields
+}
+
+/// A product from its hash. `None` when the hash is missing or damaged, which the caller treats as
+/// "no such product".
+pub fn product_from(id: Id, fields: &HashMap<String, String>) -> Option<Product> {
+    let get = |name: &str| fields.get(name).map(String::as_str);
+    Some(Product {
+        id,
+        name: ProductName::from_stored(get(product::NAME)?.to_owned()),
+        price: Cents(get(product::PRICE)?.parse().ok()?),
+        // Stock never goes below 0 (the consumer checks it), but read defensively.
+        quantity: Quantity(get(product::QUANTITY)?.parse::<i64>().ok()?.max(0) as u64),
+    })
+}
+
+/// The fields of an order's hash (money in cents, times in ms); the scripts write the same names.
+pub fn order_fields(o: &domain::Order) -> Vec<(&'static str, String)> {
+    let mut fields = vec![
+        (order::PRODUCT_ID, o.product_id.to_string()),
+        (order::PRICE, o.price.0.to_string()),
+        (order::FEE, o.fee.0.to_string()),
+        (order::TOTAL, o.total.0.to_string()),
+        (order::QUANTITY, o.quantity.0.to_string()),
+        (order::STATUS, o.status.as_str().to_owned()),
+        (order::CREATED_AT, o.created_at.to_string()),
+        (order::UPDATED_AT, o.updated_at.to_string()),
+    ];
+    if let Some(reason) = o.refund_reason {
+        fields.push((order::REFUND_REASON, reason.to_string()));
+    }
+    fields
+}
+
+/// An order from its hash; `None` if it is missing or damaged (treated as "no such order").
+pub fn order_from(id: Id, fields: &HashMap<String, String>) -> Option<domain::Order> {
+    let get = |name: &str| fields.get(name).map(String::as_str);
+    let number = |name: &str| get(name)?.parse::<u64>().ok();
+    Some(domain::Order {
+        id,
+        product_id: Id::parse(get(order::PRODUCT_ID)?)?,
+        price: Cents(number(order::PRICE)?),
+        fee: Cents(number(order::FEE)?),
+        total: Cents(number(order::TOTAL)?),
+        quantity: Quantity(number(order::QUANTITY)?),
+        status: OrderStatus::parse(get(order::STATUS)?)?,
+        refund_reason: get(order::REFUND_REASON).and_then(RefundReason::parse),
+        created_at: number(order::CREATED_AT)?,
+        updated_at: number(order::UPDATED_AT).unwrap_or(number(order::CREATED_AT)?),
+    })
+}
+
+fn text<'a>(fields: &'a BTreeMap<String, Vec<u8>>, name: &str) -> Option<&'a str> {
+    std::str::from_utf8(fields.get(name)?).ok()
+}
+
+/// An `order_completed` entry's fields; `None` if they do not make a valid event.
+pub fn order_completed(fields: &BTreeMap<String, Vec<u8>>) -> Option<OrderCompleted> {
+    OrderCompleted::new(
+        Id::parse(text(fields, event::ORDER_ID)?)?,
+        Id::parse(text(fields, event::PRODUCT_ID)?)?,
+        text(fields, event::QUANTITY)?.parse().ok()?,
+    )
+}
+
+/// A `refund_order` entry's fields; `None` if they do not make a valid event.
+pub fn refund_requested(fields: &BTreeMap<String, Vec<u8>>) -> Option<RefundRequested> {
+    Some(RefundRequested {
+        order_id: Id::parse(text(fields, event::ORDER_ID)?)?,
+        reason: RefundReason::parse(text(fields, event::REFUND_REASON)?)?,
+    })
+}
 
 const PAGE_BY_INDEX: &str = include_str!("lua/page_by_index.lua");
 
@@ -68,4 +169,110 @@ pub fn fields_of(value: Value) -> Option<HashMap<String, String>> {
             .filter_map(|kv| Some((kv.first()?.as_str()?.to_owned(), kv.get(1)?.as_str()?.to_owned())))
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::{FeeRate, Pricing};
+
+    fn map(pairs: Vec<(&'static str, String)>) -> HashMap<String, String> {
+        pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+    }
+
+    fn entry(pairs: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+            .collect()
+    }
+
+    #[test]
+    fn orders_round_trip_through_their_hash() {
+        let mut o = domain::Order::place(
+            Id::generate(1, [1; 10]),
+            Id::generate(2, [2; 10]),
+            Quantity(3),
+            Pricing::new(Cents(2000), Quantity(3), FeeRate::TUTORIAL),
+            1_795_623_553_161,
+        );
+        assert_eq!(order_from(o.id.clone(), &map(order_fields(&o))), Some(o.clone()));
+        o.status = OrderStatus::Refunded;
+        o.refund_reason = Some(RefundReason::InsufficientStock);
+        assert_eq!(order_from(o.id.clone(), &map(order_fields(&o))), Some(o.clone()));
+        let mut damaged = map(order_fields(&o));
+        damaged.remove(order::STATUS);
+        assert_eq!(order_from(o.id.clone(), &damaged), None);
+    }
+
+    #[test]
+    fn products_round_trip_through_their_hash_and_damage_reads_as_none() {
+        let id = Id::generate(1, [1; 10]);
+        let new =
+            NewProduct::from_json(&serde_json::json!({"name": "Widget", "price": "19.99", "quantity": 3}))
+                .unwrap();
+        let mut fields = map(new_product_fields(&new));
+        let p = product_from(id.clone(), &fields).unwrap();
+        assert_eq!((p.name, p.price, p.quantity), (new.name, new.price, new.quantity));
+        fields.insert(product::QUANTITY.into(), "-2".into());
+        assert_eq!(
+            product_from(id.clone(), &fields).map(|p| p.quantity),
+            Some(Quantity(0))
+        );
+        fields.remove(product::QUANTITY);
+        assert_eq!(product_from(id, &fields), None);
+    }
+
+    #[test]
+    fn events_decode_from_the_tutorial_fields() {
+        let (o, p) = (Id::generate(1, [1; 10]), Id::generate(2, [2; 10]));
+        let completed = entry(&[
+            (event::ORDER_ID, o.as_str()),
+            (event::PRODUCT_ID, p.as_str()),
+            (event::PRICE, "2000"),
+            (event::FEE, "400"),
+            (event::TOTAL, "7200"),
+            (event::QUANTITY, "3"),
+            (event::STATUS, OrderStatus::Completed.as_str()),
+        ]);
+        assert_eq!(
+            order_completed(&completed),
+            OrderCompleted::new(o.clone(), p.clone(), 3)
+        );
+        let refund = entry(&[
+            (event::ORDER_ID, o.as_str()),
+            (event::REFUND_REASON, RefundReason::InsufficientStock.as_str()),
+        ]);
+        assert_eq!(
+            refund_requested(&refund).map(|r| r.reason),
+            Some(RefundReason::InsufficientStock)
+        );
+    }
+
+    #[test]
+    fn malformed_events_do_not_decode() {
+        let id = Id::generate(1, [1; 10]);
+        for bad in [
+            entry(&[
+                (event::ORDER_ID, id.as_str()),
+                (event::PRODUCT_ID, id.as_str()),
+                (event::QUANTITY, "abc"),
+            ]),
+            entry(&[
+                (event::ORDER_ID, id.as_str()),
+                (event::PRODUCT_ID, id.as_str()),
+                (event::QUANTITY, "0"),
+            ]),
+            entry(&[
+                (event::ORDER_ID, "x"),
+                (event::PRODUCT_ID, id.as_str()),
+                (event::QUANTITY, "1"),
+            ]),
+            entry(&[(event::PRODUCT_ID, id.as_str()), (event::QUANTITY, "1")]),
+        ] {
+            assert_eq!(order_completed(&bad), None, "{bad:?}");
+        }
+        let bored = entry(&[(event::ORDER_ID, id.as_str()), (event::REFUND_REASON, "bored")]);
+        assert_eq!(refund_requested(&bored), None);
+    }
 }

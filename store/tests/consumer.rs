@@ -6,8 +6,9 @@ use dev_stack::Stack;
 use domain::{Cents, FeeRate, Id, NewProduct, Order, OrderStatus, Pricing, Quantity, RefundReason};
 use serde_json::json;
 use store::consumer::{Fault, Settings};
-use store::{Consumer, Inventory, Keys, Orders, Stream};
-use upstash_rest::{Client, Command, Config, ReqwestTransport};
+use store::schema::event;
+use store::{test_support, Consumer, Inventory, Keys, Orders, Stream};
+use upstash_rest::{Client, Command, ReqwestTransport};
 
 struct World {
     stack: Stack,
@@ -18,8 +19,7 @@ struct World {
 impl World {
     fn new() -> Self {
         let stack = Stack::start().unwrap();
-        let client =
-            Client::native(Config::new(stack.gateway.url(), stack.gateway.token()).unwrap()).unwrap();
+        let client = test_support::client(&stack.gateway);
         Self {
             stack,
             client,
@@ -73,15 +73,7 @@ impl World {
     }
 
     async fn xadd(&self, stream: Stream, fields: &[(&str, &str)]) {
-        let mut cmd = Command::new("XADD").arg(self.keys.stream(stream)).arg("*");
-        for (k, v) in fields {
-            cmd = cmd.arg(*k).arg(*v);
-        }
-        self.client.send(&cmd).await.unwrap();
-    }
-
-    fn round_trips(&self) -> u64 {
-        self.stack.gateway.stats().unwrap().requests
+        test_support::xadd(&self.client, &self.keys, stream, fields).await;
     }
 }
 
@@ -144,10 +136,10 @@ async fn a_replayed_event_changes_the_stock_once() {
     w.xadd(
         Stream::OrderCompleted,
         &[
-            ("pk", &o),
-            ("product_id", &p),
-            ("quantity", "2"),
-            ("status", "completed"),
+            (event::ORDER_ID, &o),
+            (event::PRODUCT_ID, &p),
+            (event::QUANTITY, "2"),
+            (event::STATUS, OrderStatus::Completed.as_str()),
         ],
     )
     .await;
@@ -220,8 +212,11 @@ async fn a_crash_after_reading_loses_nothing_and_doubles_nothing() {
 async fn a_malformed_event_is_dead_lettered_after_five_deliveries_without_blocking_others() {
     let w = World::new();
     let product = w.product(1, 10).await;
-    w.xadd(Stream::OrderCompleted, &[("pk", "garbage"), ("quantity", "many")])
-        .await;
+    w.xadd(
+        Stream::OrderCompleted,
+        &[(event::ORDER_ID, "garbage"), (event::QUANTITY, "many")],
+    )
+    .await;
     w.paid_order(1, &product, 1).await;
     let consumer = w.consumer(fast());
     let first = consumer.drain(clock, 5_000, None).await.unwrap();
@@ -253,16 +248,12 @@ async fn a_batch_of_100_events_costs_two_round_trips_and_the_run_three() {
         w.paid_order(n, &product, 1).await;
     }
     w.consumer(Settings::default()).ensure_groups().await.unwrap();
-    let before = w.round_trips();
-    let report = w
-        .consumer(Settings::default())
-        .drain(clock, 10_000, None)
-        .await
-        .unwrap();
-    let trips = w.round_trips() - before;
+    let consumer = w.consumer(Settings::default());
+    let (report, spent) = w.stack.gateway.measure(consumer.drain(clock, 10_000, None)).await;
+    let report = report.unwrap();
     assert_eq!((report.applied, report.batches), (100, 1));
     // read (full batch) + apply + one more read that finds the stream empty.
-    assert_eq!(trips, 3);
+    assert_eq!(spent.requests, 3);
     assert_eq!(w.stock(&product).await, Some(900));
 }
 
@@ -315,7 +306,10 @@ async fn damaged_data_and_forged_refunds_do_not_stop_the_batch() {
     let o = taken.to_string();
     w.xadd(
         Stream::RefundOrder,
-        &[("pk", &o), ("refund_reason", "product_deleted")],
+        &[
+            (event::ORDER_ID, &o),
+            (event::REFUND_REASON, RefundReason::ProductDeleted.as_str()),
+        ],
     )
     .await;
     let report = w.consumer(fast()).drain(clock, 5_000, None).await.unwrap();

@@ -3,12 +3,9 @@
 use dev_stack::Stack;
 use domain::{Cents, Id, NewProduct, PageRequest, ProductPatch, Quantity};
 use serde_json::json;
+use store::test_support::client;
 use store::{Inventory, Keys};
-use upstash_rest::{Client, Command, Config, ReqwestTransport};
-
-fn client(stack: &Stack) -> Client<ReqwestTransport> {
-    Client::native(Config::new(stack.gateway.url(), stack.gateway.token()).unwrap()).unwrap()
-}
+use upstash_rest::{Client, Command, Config};
 
 fn product(name: &str, price: &str, quantity: u64) -> NewProduct {
     NewProduct::from_json(&json!({"name": name, "price": price, "quantity": quantity})).unwrap()
@@ -25,16 +22,14 @@ fn all() -> PageRequest {
 
 /// Runs `op` and returns how many REST round trips it cost.
 async fn round_trips<F: std::future::Future>(stack: &Stack, op: F) -> (F::Output, u64) {
-    let before = stack.gateway.stats().unwrap();
-    let out = op.await;
-    let after = stack.gateway.stats().unwrap();
-    (out, (after - before).requests)
+    let (out, spent) = stack.gateway.measure(op).await;
+    (out, spent.requests)
 }
 
 #[tokio::test]
 async fn a_product_lives_and_dies_in_one_round_trip_per_step() {
     let stack = Stack::start().unwrap();
-    let client = client(&stack);
+    let client = client(&stack.gateway);
     let keys = Keys::new("test:");
     let inventory = Inventory::new(&client, &keys);
     let widget = id(1);
@@ -83,7 +78,7 @@ async fn a_product_lives_and_dies_in_one_round_trip_per_step() {
 #[tokio::test]
 async fn the_list_is_oldest_first_and_costs_one_round_trip_per_page_whatever_its_length() {
     let stack = Stack::start().unwrap();
-    let client = client(&stack);
+    let client = client(&stack.gateway);
     let keys = Keys::new("test:");
     let inventory = Inventory::new(&client, &keys);
     for n in 1..=25u8 {
@@ -125,7 +120,7 @@ async fn the_list_is_oldest_first_and_costs_one_round_trip_per_page_whatever_its
 #[tokio::test]
 async fn prefixes_keep_deployments_apart_and_ids_are_never_reused() {
     let stack = Stack::start().unwrap();
-    let client = client(&stack);
+    let client = client(&stack.gateway);
     let (a, b) = (Keys::new("a:"), Keys::new("b:"));
     let (in_a, in_b) = (Inventory::new(&client, &a), Inventory::new(&client, &b));
     assert!(in_a

@@ -43,7 +43,7 @@ impl Backend {
         let config = Config::new(url, token)
             .map_err(|_| not_configured("UPSTASH_REDIS_REST_URL is not an http(s) URL"))?
             .with_budget_ms(budget);
-        let keys = Keys::new(var(env, "KEY_PREFIX").unwrap_or_else(|| "shop:".into()));
+        let keys = Keys::new(var(env, "KEY_PREFIX").unwrap_or_else(|| store::schema::DEFAULT_PREFIX.into()));
         Ok(Self {
             client: Client::fetch(config).with_round_trip_counter(scope.round_trips.clone()),
             keys,

@@ -8,8 +8,8 @@ use std::time::Duration;
 pub use dev_stack::http::{eventually, request, Answer};
 use dev_stack::Shop;
 use serde_json::{json, Value};
-use store::{Keys, Stream};
-use upstash_rest::{Client, Command, Config, ReqwestTransport};
+use store::{schema, test_support, Keys, Stream};
+use upstash_rest::{Client, ReqwestTransport};
 
 /// Quick payments for tests (the tutorial's 5 s is the default).
 pub const FAST_PAYMENT: (&str, &str) = ("PAYMENT_DELAY_MS", "300");
@@ -64,18 +64,15 @@ pub async fn consumer_stats(shop: &Shop) -> Value {
 
 /// A native client on the shop's Redis, for what a test does behind the workers' backs.
 pub fn redis(shop: &Shop) -> Client<ReqwestTransport> {
-    Client::native(Config::new(shop.stack.gateway.url(), shop.stack.gateway.token()).unwrap()).unwrap()
+    test_support::client(&shop.stack.gateway)
 }
 
+/// The workers' keys: wrangler.toml's `KEY_PREFIX` is the default one.
 pub fn keys() -> Keys {
-    Keys::new("shop:")
+    Keys::new(schema::DEFAULT_PREFIX)
 }
 
 /// XADD by hand, as an operator replaying an event would.
 pub async fn xadd(shop: &Shop, stream: Stream, fields: &[(&str, &str)]) {
-    let mut cmd = Command::new("XADD").arg(keys().stream(stream)).arg("*");
-    for (k, v) in fields {
-        cmd = cmd.arg(*k).arg(*v);
-    }
-    redis(shop).send(&cmd).await.unwrap();
+    test_support::xadd(&redis(shop), &keys(), stream, fields).await;
 }

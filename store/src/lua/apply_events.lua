@@ -8,30 +8,41 @@
 -- checked before the first write; keys are type-checked before use (a wrong type would raise);
 -- within an event, the write that makes a retry harmless comes first.
 --
---   KEYS: order_completed, refund_order, and their dead-letter streams
---   ARGV: key prefix, now (ms), deliveries before dead letter, then four sections, each a count
---         followed by its items:
+--   KEYS[1..4]  order_completed, refund_order, and their dead-letter streams
+--   KEYS[5...]  the hash of the order of each decoded event below, in ARGV's order
+--   ARGV[1..34] the schema's names, as unpacked below (store's consumer.rs sends them)
+--   ARGV[35]    prefix of product keys: the product is the one its order names, read here, so its
+--               key cannot be passed in KEYS
+--   ARGV[36]    now (ms); ARGV[37] deliveries before dead letter
+--   ARGV[38...] four sections, each a count followed by its items:
 --     order_completed decoded:   stream id, order id
---     refund_order decoded:      stream id, order id, refund reason
+--     refund_order decoded:      stream id, refund reason
 --     order_completed malformed: stream id
 --     refund_order malformed:    stream id
+local INVENTORY, PAYMENT,
+  O_STOCK, O_PRODUCT_ID, O_QUANTITY, O_PRICE, O_FEE, O_TOTAL, O_STATUS, O_REFUND_REASON, O_UPDATED_AT,
+  P_QUANTITY, TAKEN, REFUND_REQUESTED, COMPLETED, REFUNDED, PRODUCT_DELETED, INSUFFICIENT_STOCK,
+  E_ORDER_ID, E_PRODUCT_ID, E_PRICE, E_FEE, E_TOTAL, E_QUANTITY, E_STATUS, E_REFUND_REASON,
+  D_SOURCE_ID, D_REASON, D_DELIVERIES,
+  MALFORMED, UNKNOWN_ORDER, DAMAGED_ORDER, DAMAGED_PRODUCT, REFUND_NOT_REQUESTED = unpack(ARGV, 1, 34)
 local OC, RO, OC_DEAD, RO_DEAD = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local INVENTORY, PAYMENT = 'inventory-group', 'payment-group'
-local prefix, now, max_deliveries = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local product_prefix, now, max_deliveries = ARGV[35], ARGV[36], tonumber(ARGV[37])
 
-local at = 4
+local at, key_at = 38, 5
 local function take() local v = ARGV[at]; at = at + 1; return v end
-local function section(width)
+-- An item of a decoded section ends with its order's key.
+local function section(width, keyed)
   local items = {}
   for _ = 1, tonumber(take()) do
     local item = {}
     for w = 1, width do item[w] = take() end
+    if keyed then item[width + 1] = KEYS[key_at]; key_at = key_at + 1 end
     items[#items + 1] = item
   end
   return items
 end
-local completed, refunds = section(2), section(3)
-local bad_completed, bad_refunds = section(1), section(1)
+local completed, refunds = section(2, true), section(2, true)
+local bad_completed, bad_refunds = section(1, false), section(1, false)
 
 local report = { applied = 0, refund_requests = 0, refunded = 0, duplicates = 0, dead_lettered = 0, held = 0 }
 
@@ -48,7 +59,7 @@ local function cannot_apply(stream, group, dead, id, why)
     return
   end
   local entry = redis.call('XRANGE', stream, id, id)[1]
-  local copy = { 'dead_source_id', id, 'dead_reason', why, 'dead_deliveries', deliveries }
+  local copy = { D_SOURCE_ID, id, D_REASON, why, D_DELIVERIES, deliveries }
   local fields = entry and entry[2] or {}
   for i = 1, math.min(#fields, 200) do copy[#copy + 1] = fields[i] end
   redis.call('XADD', dead, '*', unpack(copy))
@@ -57,36 +68,35 @@ local function cannot_apply(stream, group, dead, id, why)
 end
 
 for _, e in ipairs(completed) do
-  local id, order_id = e[1], e[2]
-  local order = prefix .. 'order:' .. order_id
+  local id, order_id, order = e[1], e[2], e[3]
   if type_of(order) ~= 'hash' then
-    cannot_apply(OC, INVENTORY, OC_DEAD, id, 'unknown_order')
+    cannot_apply(OC, INVENTORY, OC_DEAD, id, UNKNOWN_ORDER)
   else
-    local o = redis.call('HMGET', order, 'stock', 'product_id', 'quantity', 'price', 'fee', 'total')
+    local o = redis.call('HMGET', order, O_STOCK, O_PRODUCT_ID, O_QUANTITY, O_PRICE, O_FEE, O_TOTAL)
     local product_id, quantity = o[2], tonumber(o[3])
     if o[1] then
       report.duplicates = report.duplicates + 1
       redis.call('XACK', OC, INVENTORY, id)
     elseif not product_id or not quantity then
-      cannot_apply(OC, INVENTORY, OC_DEAD, id, 'damaged_order')
+      cannot_apply(OC, INVENTORY, OC_DEAD, id, DAMAGED_ORDER)
     else
-      local product = prefix .. 'product:' .. product_id
+      local product = product_prefix .. product_id
       local kind = type_of(product)
-      local stock = kind == 'hash' and tonumber(redis.call('HGET', product, 'quantity')) or nil
+      local stock = kind == 'hash' and tonumber(redis.call('HGET', product, P_QUANTITY)) or nil
       if kind ~= 'none' and not stock then
-        cannot_apply(OC, INVENTORY, OC_DEAD, id, 'damaged_product')
+        cannot_apply(OC, INVENTORY, OC_DEAD, id, DAMAGED_PRODUCT)
       elseif kind == 'none' or stock < quantity then
-        local reason = kind == 'none' and 'product_deleted' or 'insufficient_stock'
+        local reason = kind == 'none' and PRODUCT_DELETED or INSUFFICIENT_STOCK
         -- The event first: if the marker failed after it, the retry is a harmless duplicate refund.
-        redis.call('XADD', RO, '*', 'pk', order_id, 'product_id', product_id, 'price', o[4] or '',
-          'fee', o[5] or '', 'total', o[6] or '', 'quantity', o[3], 'status', 'completed', 'refund_reason', reason)
-        redis.call('HSET', order, 'stock', 'refund_requested')
+        redis.call('XADD', RO, '*', E_ORDER_ID, order_id, E_PRODUCT_ID, product_id, E_PRICE, o[4] or '',
+          E_FEE, o[5] or '', E_TOTAL, o[6] or '', E_QUANTITY, o[3], E_STATUS, COMPLETED, E_REFUND_REASON, reason)
+        redis.call('HSET', order, O_STOCK, REFUND_REQUESTED)
         redis.call('XACK', OC, INVENTORY, id)
         report.refund_requests = report.refund_requests + 1
       else
         -- The marker first: a failure after it loses a decrement (visible), never doubles one.
-        redis.call('HSET', order, 'stock', 'taken')
-        redis.call('HINCRBY', product, 'quantity', -quantity)
+        redis.call('HSET', order, O_STOCK, TAKEN)
+        redis.call('HINCRBY', product, P_QUANTITY, -quantity)
         redis.call('XACK', OC, INVENTORY, id)
         report.applied = report.applied + 1
       end
@@ -95,29 +105,28 @@ for _, e in ipairs(completed) do
 end
 
 for _, e in ipairs(refunds) do
-  local id, order_id, reason = e[1], e[2], e[3]
-  local order = prefix .. 'order:' .. order_id
+  local id, reason, order = e[1], e[2], e[3]
   if type_of(order) ~= 'hash' then
-    cannot_apply(RO, PAYMENT, RO_DEAD, id, 'unknown_order')
+    cannot_apply(RO, PAYMENT, RO_DEAD, id, UNKNOWN_ORDER)
   else
-    local o = redis.call('HMGET', order, 'status', 'stock')
-    if o[1] == 'refunded' then
+    local o = redis.call('HMGET', order, O_STATUS, O_STOCK)
+    if o[1] == REFUNDED then
       report.duplicates = report.duplicates + 1
       redis.call('XACK', RO, PAYMENT, id)
-    elseif o[2] ~= 'refund_requested' then
+    elseif o[2] ~= REFUND_REQUESTED then
       -- Only the inventory side asks for refunds; a refund for an order whose stock was taken
       -- (or never looked at) is not applied.
-      cannot_apply(RO, PAYMENT, RO_DEAD, id, 'refund_not_requested')
+      cannot_apply(RO, PAYMENT, RO_DEAD, id, REFUND_NOT_REQUESTED)
     else
-      redis.call('HSET', order, 'status', 'refunded', 'refund_reason', reason, 'updated_at', now)
+      redis.call('HSET', order, O_STATUS, REFUNDED, O_REFUND_REASON, reason, O_UPDATED_AT, now)
       redis.call('XACK', RO, PAYMENT, id)
       report.refunded = report.refunded + 1
     end
   end
 end
 
-for _, e in ipairs(bad_completed) do cannot_apply(OC, INVENTORY, OC_DEAD, e[1], 'malformed') end
-for _, e in ipairs(bad_refunds) do cannot_apply(RO, PAYMENT, RO_DEAD, e[1], 'malformed') end
+for _, e in ipairs(bad_completed) do cannot_apply(OC, INVENTORY, OC_DEAD, e[1], MALFORMED) end
+for _, e in ipairs(bad_refunds) do cannot_apply(RO, PAYMENT, RO_DEAD, e[1], MALFORMED) end
 
 -- Keep the oldest entry still pending and everything after it; with nothing pending, keep what
 -- the group has not been given yet.

@@ -2,7 +2,8 @@
 -- each product separately: N+1 commands for N products). Items are ordered by (score, id); a page
 -- starts after the cursor's (score, id), so adds and deletes between pages shift nothing.
 --   KEYS[1]  the index (sorted set of ids, scored by creation time)
---   ARGV[1]  prefix of the hashes' keys
+--   ARGV[1]  prefix of the hashes' keys: the ids are read from the index here, so their keys cannot
+--            be passed in KEYS
 --   ARGV[2]  'oldest' or 'newest' first
 --   ARGV[3]  how many items
 --   ARGV[4]  cursor score, or '' for the first page; ARGV[5] cursor id
