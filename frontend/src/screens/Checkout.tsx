@@ -144,7 +144,7 @@ export function Checkout() {
             <div className="alert alert-info" aria-live="polite" data-testid="quote">
               <div>
                 Your product price is <strong data-testid="unit-price">{formatMoney(q.unit)}</strong> (
-                {formatMoney(q.price)} + {formatRate(feeRate)} fee <span data-testid="fee">{formatMoney(q.fee)}</span>)
+                {formatMoney(q.price)} + {formatRate(feeRate)} fee {formatMoney(q.fee)})
               </div>
               <div>
                 Total for {chosen.quantity}: <strong data-testid="total">{formatMoney(q.total)}</strong>
