@@ -44,8 +44,9 @@ export async function freePort() {
   return port;
 }
 
-/** `dev-stack` on free ports with its data in a temp dir; resolves once every service is ready. */
-async function startDevStack(frontendPort) {
+/** `dev-stack` on free ports with its data in a temp dir; resolves once every service is ready.
+ * `workerVars` ({ FEE_RATE: '0.25' }) override wrangler.toml's vars, through dev-stack's WORKER_VARS. */
+async function startDevStack(frontendPort, workerVars) {
   if (!existsSync(DEV_STACK)) {
     throw new Error(`${DEV_STACK} is missing: run \`cargo build -p dev-stack -p upstash-local\` in ${ROOT}`);
   }
@@ -64,6 +65,7 @@ async function startDevStack(frontendPort) {
     FRONTEND_PORT: String(frontendPort), // the origin the workers' CORS allows…
     SERVE_FRONTEND: '0', // …served by us, not by dev-stack
     ADMIN_TOKEN,
+    WORKER_VARS: Object.entries(workerVars).map(([k, v]) => `${k}=${v}`).join(','),
     PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
   };
   const child = spawn(DEV_STACK, [], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -150,36 +152,39 @@ async function startRelay(targetUrl) {
 }
 
 /**
- * Starts everything. Returns the URLs (the dashboard's, and the APIs' as the dashboard reaches
- * them), `api(service, method, path, body)` for set-up through the real API, `newPage()`, and
- * `stop()`.
+ * Starts everything. Returns the URLs (the dashboard's, the APIs' as the dashboard reaches them in
+ * `relays`, and as they are in `apiUrls`), `api(service, method, path, body)` for set-up through
+ * the real API, `newPage()`, and `stop()`. Options: `workerVars` for the workers (see
+ * startDevStack); `site: false` when no test opens the dashboard (no build, no `vite preview`).
  */
-export async function startAll() {
+export async function startAll({ workerVars = {}, site = true } = {}) {
   const started = [];
   const stopAll = async () => {
     for (const stop of started.reverse()) await stop().catch((e) => console.error('cleanup:', e));
   };
   try {
     const frontendPort = await freePort();
-    const stack = await startDevStack(frontendPort);
+    const stack = await startDevStack(frontendPort, workerVars);
     started.push(stack.stop);
 
     const inventory = await startRelay(stack.inventoryUrl);
     const payments = await startRelay(stack.paymentUrl);
     started.push(inventory.down, payments.down);
 
-    const outDir = mkdtempSync(join(tmpdir(), 'e2e-dist-'));
-    started.push(async () => rmSync(outDir, { recursive: true, force: true }));
-    process.env.VITE_INVENTORY_URL = inventory.url;
-    process.env.VITE_PAYMENT_URL = payments.url;
-    await build({ root: FRONTEND_DIR, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-    const server = await preview({
-      root: FRONTEND_DIR,
-      logLevel: 'warn',
-      build: { outDir },
-      preview: { port: frontendPort, strictPort: true, host: 'localhost' },
-    });
-    started.push(() => new Promise((r) => server.httpServer.close(r)));
+    if (site) {
+      const outDir = mkdtempSync(join(tmpdir(), 'e2e-dist-'));
+      started.push(async () => rmSync(outDir, { recursive: true, force: true }));
+      process.env.VITE_INVENTORY_URL = inventory.url;
+      process.env.VITE_PAYMENT_URL = payments.url;
+      await build({ root: FRONTEND_DIR, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+      const server = await preview({
+        root: FRONTEND_DIR,
+        logLevel: 'warn',
+        build: { outDir },
+        preview: { port: frontendPort, strictPort: true, host: 'localhost' },
+      });
+      started.push(() => new Promise((r) => server.httpServer.close(r)));
+    }
 
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -201,6 +206,7 @@ export async function startAll() {
     return {
       baseUrl,
       relays: { Inventory: inventory, Payments: payments },
+      apiUrls: direct,
       stackOutput: stack.output,
       /** A call to the real API (for set-up and checks), with the admin token. */
       async api(service, method, path, body) {
@@ -212,9 +218,9 @@ export async function startAll() {
         const text = await response.text();
         return { status: response.status, body: text ? JSON.parse(text) : null };
       },
-      /** A fresh browser context (its own sessionStorage); `withToken` seeds the admin token. */
-      async newPage({ withToken = true } = {}) {
-        const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 } });
+      /** A fresh browser context (its own sessionStorage); `withToken` seeds the dashboard's admin token. */
+      async newPage({ withToken = true, viewport = { width: 1280, height: 800 } } = {}) {
+        const context = await browser.newContext({ baseURL: baseUrl, viewport });
         if (withToken) {
           await context.addInitScript((token) => sessionStorage.setItem('adminToken', token), ADMIN_TOKEN);
         }

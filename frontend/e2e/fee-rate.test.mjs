@@ -1,0 +1,44 @@
+// The dashboard's quote follows the payment-worker's FEE_RATE, read from its GET /config: a stack
+// whose workers run with FEE_RATE=0.25 instead of wrangler.toml's 0.2 (see harness.mjs).
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { ARTIFACTS, startAll } from './harness.mjs';
+
+let app;
+
+before(async () => {
+  app = await startAll({ workerVars: { FEE_RATE: '0.25' } });
+}, { timeout: 360_000 });
+
+after(async () => {
+  await app?.stop();
+}, { timeout: 60_000 });
+
+test('at FEE_RATE 0.25 the quote and the order both charge 25%: 3 at $20 cost $75', { timeout: 60_000 }, async () => {
+  const config = await app.api('Payments', 'GET', '/config');
+  assert.equal(config.body.fee_rate_basis_points, 2500, 'the stack runs with FEE_RATE=0.25');
+  const name = `Widget ${Date.now().toString(36)}`;
+  const { status, body: product } = await app.api('Inventory', 'POST', '/products', { name, price: 20, quantity: 10 });
+  assert.equal(status, 201);
+
+  const { page, close } = await app.newPage();
+  try {
+    await page.goto('/orders');
+    await page.getByLabel('Product', { exact: true }).selectOption(product.id);
+    await page.getByLabel('Quantity').fill('3');
+    const quote = page.getByTestId('quote');
+    await quote.waitFor();
+    assert.match(await quote.innerText(), /\$20\.00 \+ 25% fee \$5\.00/);
+    assert.equal(await page.getByTestId('unit-price').innerText(), '$25.00');
+    assert.equal(await page.getByTestId('total').innerText(), '$75.00');
+
+    // What the worker then charges is what the quote said.
+    await page.getByRole('button', { name: 'Buy' }).click();
+    await page.getByTestId('order').waitFor({ timeout: 15_000 });
+    assert.equal(await page.getByTestId('order-total').innerText(), '$75.00');
+  } finally {
+    await page.screenshot({ path: join(ARTIFACTS, 'fee-rate-0.25.png'), fullPage: true }).catch(() => {});
+    await close();
+  }
+});
