@@ -128,7 +128,7 @@ export interface components {
          * @description The machine-readable `code` of every error the API answers.
          * @enum {string}
          */
-        ErrorCode: "bad_json" | "unauthorized" | "not_found" | "method_not_allowed" | "id_taken" | "insufficient_stock" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "redis_unavailable" | "quota_exceeded" | "internal_error";
+        ErrorCode: "bad_json" | "unauthorized" | "not_found" | "method_not_allowed" | "id_taken" | "insufficient_stock" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "idempotency_key_reused" | "rate_limited" | "redis_unavailable" | "quota_exceeded" | "internal_error";
         ErrorDetail: {
             code: components["schemas"]["ErrorCode"];
             /** @description The invalid field of a 422 (`body` for the body as a whole). */

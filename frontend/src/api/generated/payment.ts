@@ -77,6 +77,13 @@ export interface paths {
          *     simulated payment completes it `PAYMENT_DELAY_MS` (5 s) later; the stock follows within about a
          *     second. If the stock no longer covers it by then, it is `refunded` (`insufficient_stock`), and
          *     if the product is deleted first, `refunded` (`product_deleted`).
+         *
+         *     **Safe to retry** with an `Idempotency-Key` (Stripe's rules): the same key with the same
+         *     request within 24 h answers the first answer again (same status, body and order id, with
+         *     `Idempotent-Replayed: true`) and places nothing; the same key with a different request is 422
+         *     `idempotency_key_reused`. The key is claimed in the same atomic step that stores the order, so
+         *     concurrent retries see either nothing or the finished first answer (there is no "in flight"
+         *     state, and so no 409 for it). Without a key, every request places an order.
          */
         post: operations["placeOrder"];
         delete?: never;
@@ -125,7 +132,7 @@ export interface components {
          * @description The machine-readable `code` of every error the API answers.
          * @enum {string}
          */
-        ErrorCode: "bad_json" | "unauthorized" | "not_found" | "method_not_allowed" | "id_taken" | "insufficient_stock" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "redis_unavailable" | "quota_exceeded" | "internal_error";
+        ErrorCode: "bad_json" | "unauthorized" | "not_found" | "method_not_allowed" | "id_taken" | "insufficient_stock" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "idempotency_key_reused" | "rate_limited" | "redis_unavailable" | "quota_exceeded" | "internal_error";
         ErrorDetail: {
             code: components["schemas"]["ErrorCode"];
             /** @description The invalid field of a 422 (`body` for the body as a whole). */
@@ -570,7 +577,10 @@ export interface operations {
     placeOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Your name for this attempt (1 to 255 printable ASCII characters), e.g. a UUID made once per checkout and sent again on every retry of it. */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -580,9 +590,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Placed, `pending`. */
+            /** @description Placed, `pending` (or the first answer to this `Idempotency-Key`, replayed). */
             201: {
                 headers: {
+                    /** @description `true` when this is the first answer to this `Idempotency-Key`, replayed. */
+                    "Idempotent-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -610,7 +622,24 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["ValidationFailed"];
+            /** @description `validation_failed` (a field, or the `Idempotency-Key` header, is invalid; `field` names it) or `idempotency_key_reused` (this key was used for a different request). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_reused",
+                     *         "field": "Idempotency-Key",
+                     *         "message": "this Idempotency-Key was used for a different request; use a new key"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
