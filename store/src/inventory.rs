@@ -12,7 +12,7 @@ pub struct Inventory<'a, T> {
 
 /// Creates the product unless its id is taken (1), else 0. KEYS: the product, the index; ARGV: its
 /// id, its score in the index (creation time), then its fields and values.
-const CREATE: &str = r"
+pub(crate) const CREATE: &str = r"#!lua flags=allow-key-locking
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 3))
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
@@ -20,7 +20,7 @@ return 1";
 
 /// Sets the given fields of an existing product and returns all of them; nil if there is none.
 /// KEYS: the product; ARGV: fields and values.
-const PATCH: &str = r"
+pub(crate) const PATCH: &str = r"#!lua flags=allow-key-locking
 if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
 if #ARGV > 0 then redis.call('HSET', KEYS[1], unpack(ARGV)) end
 return redis.call('HGETALL', KEYS[1])";

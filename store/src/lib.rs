@@ -17,3 +17,24 @@ pub use inventory::Inventory;
 pub use orders::{Orders, Placed, Retryable};
 pub use schema::{Keys, Stream};
 pub use upstash_rest::Error;
+
+/// The shebang of a script that declares every key it touches in `KEYS`: on Upstash it then locks
+/// only those keys instead of the whole database (and may touch no other: our gateway enforces
+/// that too). The scripts that cannot know their keys up front go without it (README, "Locks").
+pub const KEY_LOCKING: &str = "#!lua flags=allow-key-locking";
+
+#[cfg(test)]
+mod tests {
+    /// The scripts on request paths (product create and patch, order placement; the payment
+    /// completion adds the shebang when it names its orders) lock only their keys on Upstash.
+    #[test]
+    fn request_path_scripts_are_key_locked() {
+        for script in [
+            super::inventory::CREATE,
+            super::inventory::PATCH,
+            super::orders::PLACE_ORDER,
+        ] {
+            assert!(script.starts_with(super::KEY_LOCKING), "{script}");
+        }
+    }
+}

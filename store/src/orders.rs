@@ -5,10 +5,10 @@ use domain::{Id, Order, OrderStatus, Page, PageRequest};
 use upstash_rest::{scripts, Client, Command, Error, Transport, Value};
 
 use crate::schema::{event, order, ScriptNames, Stream};
-use crate::{rows, Keys};
+use crate::{rows, Keys, KEY_LOCKING};
 
 const COMPLETE_PAYMENTS: &str = include_str!("lua/complete_payments.lua");
-const PLACE_ORDER: &str = include_str!("lua/place_order.lua");
+pub(crate) const PLACE_ORDER: &str = include_str!("lua/place_order.lua");
 
 /// A request with an `Idempotency-Key`: the key, what the request asks (`OrderRequest::fingerprint`)
 /// and its answer if it is the first.
@@ -139,7 +139,10 @@ impl<'a, T: Transport> Orders<'a, T> {
         let keys = ids.iter().map(|id| self.keys.order(id.as_str()));
         let mut args = vec!["ids".to_owned()];
         args.extend(ids.iter().map(ToString::to_string));
-        self.run_complete(self.complete_command(keys, args, now_ms)).await
+        // Every key is in KEYS here: on Upstash it locks only these orders (not the sweep below).
+        let source = format!("{KEY_LOCKING}\n{COMPLETE_PAYMENTS}");
+        self.run_complete(self.complete_command(&source, keys, args, now_ms))
+            .await
     }
 
     /// Completes the payments that have been pending since before `cutoff_ms`: their background
@@ -157,13 +160,14 @@ impl<'a, T: Transport> Orders<'a, T> {
             limit.to_string(),
             self.keys.order_prefix(),
         ];
-        self.complete_command(std::iter::empty(), args, now_ms)
+        self.complete_command(COMPLETE_PAYMENTS, std::iter::empty(), args, now_ms)
     }
 
     /// `order_keys` go after the script's two fixed KEYS, `args` after its names and `now` (see its
     /// header).
     fn complete_command(
         &self,
+        source: &str,
         order_keys: impl Iterator<Item = String>,
         args: Vec<String>,
         now_ms: u64,
@@ -178,7 +182,7 @@ impl<'a, T: Transport> Orders<'a, T> {
             .args()
             .chain([now_ms.to_string()])
             .chain(args);
-        scripts::eval(COMPLETE_PAYMENTS, keys, args).into_command()
+        scripts::eval(source, keys, args).into_command()
     }
 
     async fn run_complete(&self, command: Command) -> Result<u64, Error> {

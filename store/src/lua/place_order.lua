@@ -1,3 +1,4 @@
+#!lua flags=allow-key-locking
 -- Stores a new order, its place in the history and in the pending payments and, when the request
 -- has an idempotency key, the answer that a retry with that key gets for 24 h: one atomic step,
 -- so a retry either finds the first answer or is the first (there is no "in flight" state).
@@ -8,7 +9,8 @@
 --            and values
 -- Returns {'created'}, {'replay', answer} (same key, same request) or {'reused'} (same key,
 -- another request). Running it twice for one order id changes nothing the second time, so a
--- retry after a failure that may have reached Redis is safe.
+-- retry after a failure that may have reached Redis is safe. Every key it touches is in KEYS, so on
+-- Upstash it locks only those (allow-key-locking).
 local key = KEYS[4]
 if key then
   local stored = redis.call('GET', key)
