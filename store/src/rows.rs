@@ -132,7 +132,8 @@ pub async fn page_by_index<T: Transport>(
         None => (String::new(), String::new()),
     };
     let args = [hash_prefix, order.to_owned(), page.limit.to_string(), score, id];
-    let reply = client.run(scripts::eval(PAGE_BY_INDEX, [index], args)).await?;
+    // Read-only: EVAL_RO (on Upstash it still takes the global lock: its ids come from the index).
+    let reply = client.run(scripts::eval_ro(PAGE_BY_INDEX, [index], args)).await?;
     let mut flat = reply.into_array().unwrap_or_default().into_iter();
     let more = flat.next().and_then(|v| v.as_int()) == Some(1);
     let mut items = Vec::new();

@@ -79,6 +79,16 @@ pub fn eval(
     TypedCommand::new(script_command("EVAL", source, keys, args), replies::any)
 }
 
+/// `EVAL_RO`: a script that only reads (Redis refuses its writes), so replicas may serve it and
+/// retrying it is always safe.
+pub fn eval_ro(
+    source: impl ToArg,
+    keys: impl IntoIterator<Item = impl ToArg>,
+    args: impl IntoIterator<Item = impl ToArg>,
+) -> TypedCommand<Value> {
+    TypedCommand::new(script_command("EVAL_RO", source, keys, args), replies::any)
+}
+
 pub fn evalsha(
     sha1: impl ToArg,
     keys: impl IntoIterator<Item = impl ToArg>,
