@@ -38,6 +38,7 @@ lint: setup
 	cargo clippy -q --target wasm32-unknown-unknown -p upstash-rest -p worker-http $(addprefix -p ,$(WORKERS)) -- -D warnings
 	npm --prefix frontend run -s lint
 	npm --prefix frontend run -s typecheck
+	npm --prefix frontend run -s api:check
 	.venv/bin/openapi-spec-validator docs/openapi/*.json
 
 test-rust: build
@@ -52,6 +53,7 @@ fuzz: build
 
 openapi:
 	UPDATE_OPENAPI=1 cargo test -q -p inventory-worker -p payment-worker -p consumer-cron --lib contract
+	npm --prefix frontend run -s api:types
 
 test-gateway: build
 	npm run -s test:gateway
