@@ -241,7 +241,7 @@ impl ToSchema for ProductPatch {
 
 impl PartialSchema for OrderRequest {
     fn schema() -> RefOr<Schema> {
-        let named = |field: &str| ObjectBuilder::new().required(field);
+        let named = |field: &str| ObjectBuilder::new().property(field, Id::schema()).required(field);
         let fields = closed_object()
             .property("id", Id::schema())
             .property("product_id", Id::schema())

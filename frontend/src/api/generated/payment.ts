@@ -237,7 +237,19 @@ export interface components {
             product_id?: string;
             /** @description Units ordered: a whole number from 1 to 1000000000. */
             quantity: number | string;
-        } & (Record<string, unknown> | Record<string, unknown>);
+        } & ({
+            /**
+             * @description A ULID made by the API: 26 characters of Crockford base32, time-ordered. Read case-insensitively; anything else names nothing (404).
+             * @example 01JDQ3T0X6M6V1W3C6W7N5K8ZP
+             */
+            id: string;
+        } | {
+            /**
+             * @description A ULID made by the API: 26 characters of Crockford base32, time-ordered. Read case-insensitively; anything else names nothing (404).
+             * @example 01JDQ3T0X6M6V1W3C6W7N5K8ZP
+             */
+            product_id: string;
+        });
         /**
          * @description `pending` → `completed` (the stock is taken), or then `refunded`.
          * @enum {string}
