@@ -20,13 +20,20 @@ pub struct StreamStats {
     pub pending: u64,
     /// Events moved to `<stream>:dead` after 5 failed deliveries.
     pub dead_letters: u64,
+    /// How long the oldest delivered but unacknowledged event has waited (ms); `null`: none.
+    #[schema(required = true)]
+    pub oldest_pending_age_ms: Option<u64>,
+    /// How long the oldest event not yet delivered has waited (ms), the consumer's lag; `null`:
+    /// none waiting.
+    #[schema(required = true)]
+    pub oldest_undelivered_age_ms: Option<u64>,
 }
 
 /// `GET /stats`.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"streams": {
-    "order_completed": {"length": 0, "pending": 0, "dead_letters": 0},
-    "refund_order": {"length": 0, "pending": 0, "dead_letters": 0}},
+    "order_completed": {"length": 3, "pending": 1, "dead_letters": 0, "oldest_pending_age_ms": 420, "oldest_undelivered_age_ms": 180},
+    "refund_order": {"length": 0, "pending": 0, "dead_letters": 0, "oldest_pending_age_ms": null, "oldest_undelivered_age_ms": null}},
     "last_run": "2026-11-25T16:19:13.161Z"}))]
 pub struct ConsumerStats {
     /// By stream name: `order_completed` and `refund_order`.

@@ -5,7 +5,9 @@ use worker_http::respond::json;
 use worker_http::{auth, config, ApiError, Backend, Scoped};
 
 use crate::contract::{ConsumerStats, StreamStats};
-use crate::run;
+use crate::{run, watch};
+use worker_http::config::runtime;
+use worker_http::contract::Health;
 
 /// A nudge serves one payment: drain what is there and leave the rest to the next run.
 const NUDGE_BUDGET_MS: u64 = 10_000;
@@ -30,9 +32,43 @@ pub async fn nudged(req: &Request, rc: &Ctx) -> std::result::Result<Response, Ap
     json(200, &report)
 }
 
+/// `GET /health`: 503 when Redis does not answer; else 200, `ok`, or `degraded` with the reason
+/// when the consumer falls behind (`CONSUMER_STALE_MS`, `CONSUMER_LAG_ALERT_MS`). One round trip.
+pub async fn health(rc: &Ctx) -> std::result::Result<Response, ApiError> {
+    let now = runtime::now_ms();
+    let stats = match Backend::of(rc) {
+        Ok(backend) => backend.consumer(run::settings(&rc.env)).stats(now).await.ok(),
+        Err(_) => None,
+    };
+    let Some((streams, last_run)) = stats else {
+        return worker_http::health::answer("consumer-cron", false);
+    };
+    let oldest_waiting = streams
+        .iter()
+        .filter_map(|(_, s)| s.oldest_undelivered_age_ms.max(s.oldest_pending_age_ms))
+        .max();
+    let reason = watch::behind(
+        now,
+        last_run,
+        oldest_waiting,
+        config::number(&rc.env, "CONSUMER_STALE_MS", watch::DEFAULT_STALE_MS),
+        config::number(&rc.env, "CONSUMER_LAG_ALERT_MS", watch::DEFAULT_LAG_ALERT_MS),
+    );
+    let health = Health {
+        status: if reason.is_some() { "degraded" } else { "ok" },
+        service: "consumer-cron",
+        redis: "ok",
+        reason,
+    };
+    json(200, &health)
+}
+
 /// `GET /stats`: per stream its length, pending events and dead letters; the last run.
 pub async fn stats(rc: &Ctx) -> std::result::Result<Response, ApiError> {
-    let (streams, last_run) = Backend::of(rc)?.consumer(run::settings(&rc.env)).stats().await?;
+    let (streams, last_run) = Backend::of(rc)?
+        .consumer(run::settings(&rc.env))
+        .stats(runtime::now_ms())
+        .await?;
     let streams = streams
         .iter()
         .map(|(stream, s)| {
@@ -40,6 +76,8 @@ pub async fn stats(rc: &Ctx) -> std::result::Result<Response, ApiError> {
                 length: s.length,
                 pending: s.pending,
                 dead_letters: s.dead_letters,
+                oldest_pending_age_ms: s.oldest_pending_age_ms,
+                oldest_undelivered_age_ms: s.oldest_undelivered_age_ms,
             };
             (stream.name().to_owned(), shown)
         })

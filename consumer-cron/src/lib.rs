@@ -7,15 +7,16 @@ pub mod contract;
 mod handlers;
 #[cfg(target_arch = "wasm32")]
 mod run;
+pub mod watch;
 
 #[cfg(target_arch = "wasm32")]
 use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
 #[cfg(target_arch = "wasm32")]
-use worker_http::{contract as shared, health, serve, Scoped};
+use worker_http::{contract as shared, serve, Scoped};
 
 worker_http::routes! {
     data: ();
-    get "/health" => |_, rc| async move { health::check(&rc, "consumer-cron").await },
+    get "/health" => |_, rc| async move { handlers::health(&rc).await },
     get "/openapi.json" => |req, _| async move {
         shared::serve_document(&req, contract::openapi(), false)
     },

@@ -31,8 +31,15 @@ impl RedisServer {
             dir: DataDir::Temporary(dir),
             child: None,
         };
-        server.resume()?;
-        Ok(server)
+        // A free port can be taken by another process before redis-server binds it (tests start
+        // many stacks at once): then try another.
+        for _ in 0..5 {
+            match server.resume() {
+                Err(e) if e.kind() == io::ErrorKind::AddrInUse => server.port = free_port(),
+                result => return result.map(|()| server),
+            }
+        }
+        server.resume().map(|()| server)
     }
 
     /// On `port`, with its data kept in `dir` across runs and crashes (`make dev`): every write is

@@ -226,6 +226,7 @@ async fn health_and_stats() {
         health.body,
         json!({"status": "ok", "service": "payment", "redis": "ok"})
     );
+    shop.run_consumer().await;
     let health = request("GET", format!("{}/health", shop.consumer.url()))
         .send()
         .await;
@@ -233,7 +234,6 @@ async fn health_and_stats() {
         health.body,
         json!({"status": "ok", "service": "consumer-cron", "redis": "ok"})
     );
-    shop.run_consumer().await;
     let stats = consumer_stats(shop).await;
     for stream in ["order_completed", "refund_order"] {
         for field in ["length", "pending", "dead_letters"] {
@@ -241,6 +241,10 @@ async fn health_and_stats() {
                 stats["streams"][stream][field].is_u64(),
                 "{stream}.{field} in {stats}"
             );
+        }
+        for age in ["oldest_pending_age_ms", "oldest_undelivered_age_ms"] {
+            let value = &stats["streams"][stream][age];
+            assert!(value.is_u64() || value.is_null(), "{stream}.{age} in {stats}");
         }
     }
     assert!(

@@ -8,12 +8,13 @@ use domain::order::{DEFAULT_PAYMENT_DELAY_MS, DEFAULT_PAYMENT_GRACE_MS};
 use domain::{OrderCompleted, OrderStatus, RefundReason, RefundRequested};
 use serde::Serialize;
 use upstash_rest::streams::{self, NEW_ENTRIES};
-use upstash_rest::{scripts, Client, Command, Error, StreamEntry, StreamId, Transport, TypedCommand};
+use upstash_rest::{scripts, Client, Command, Error, StreamEntry, StreamId, Transport, TypedCommand, Value};
 
 use crate::schema::{dead_letter, event, order, product, stock, ScriptNames, Stream};
 use crate::{rows, Keys, Orders};
 
 const APPLY_EVENTS: &str = include_str!("lua/apply_events.lua");
+const CONSUMER_STATS: &str = include_str!("lua/consumer_stats.lua");
 
 /// The start of apply_events.lua's ARGV.
 const APPLY_EVENTS_NAMES: ScriptNames = ScriptNames(&[
@@ -151,12 +152,16 @@ pub enum Fault {
     CrashAfterRead,
 }
 
-/// Lengths for `/stats`.
+/// One stream's backlog, for `/stats`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct StreamStats {
     pub length: u64,
     pub pending: u64,
     pub dead_letters: u64,
+    /// How long the oldest event delivered but not acknowledged has waited (ms).
+    pub oldest_pending_age_ms: Option<u64>,
+    /// How long the oldest event not yet delivered to the group has waited (ms): the lag.
+    pub oldest_undelivered_age_ms: Option<u64>,
 }
 
 pub struct Consumer<'a, T> {
@@ -363,47 +368,42 @@ impl<'a, T: Transport> Consumer<'a, T> {
         }
     }
 
-    /// Lengths, pending counts, dead letters, and the last run (ms): one round trip.
-    pub async fn stats(&self) -> Result<([(Stream, StreamStats); 2], Option<u64>), Error> {
-        let mut commands = Vec::new();
+    /// Lengths, dead letters, pending counts, the age of the oldest pending and of the oldest
+    /// undelivered event, and the last run (ms): one read-only script, one round trip.
+    pub async fn stats(&self, now_ms: u64) -> Result<([(Stream, StreamStats); 2], Option<u64>), Error> {
+        let mut keys = Vec::new();
         for stream in Stream::ALL {
-            commands.push(streams::xlen(self.keys.stream(stream)).into_command());
-            commands.push(streams::xpending(self.keys.stream(stream), stream.group()).into_command());
-            commands.push(streams::xlen(self.keys.dead_letters(stream)).into_command());
+            keys.push(self.keys.stream(stream));
+            keys.push(self.keys.dead_letters(stream));
         }
-        commands.push(Command::new("GET").arg(self.keys.consumer_last_run()));
-        let entries = self.client.pipeline(&commands).await?;
-        let number = |i: usize| {
-            entries
-                .get(i)
-                .and_then(|e| e.as_ref().ok())
-                .and_then(|v| v.as_int())
-                .unwrap_or(0) as u64
+        keys.push(self.keys.consumer_last_run());
+        let groups = Stream::ALL.map(Stream::group);
+        let reply = self
+            .client
+            .run(scripts::eval_ro(CONSUMER_STATS, keys, groups))
+            .await?;
+        let parts = reply.into_array().unwrap_or_default();
+        // An entry id is `<ms>-<seq>`: its age is now minus its milliseconds.
+        let age = |id: Option<&Value>| {
+            let ms: u64 = id?.as_str()?.split('-').next()?.parse().ok()?;
+            Some(now_ms.saturating_sub(ms))
         };
-        // A group that does not exist yet (NOGROUP) has nothing pending.
-        let pending = |i: usize| {
-            entries
-                .get(i)
-                .and_then(|e| e.as_ref().ok())
-                .and_then(|v| v.as_array())
-                .and_then(|a| a.first())
-                .and_then(|v| v.as_int())
-                .unwrap_or(0) as u64
+        let stats = |i: usize| {
+            let row: &[Value] = parts.get(i).and_then(Value::as_array).unwrap_or_default();
+            let number = |j: usize| row.get(j).and_then(Value::as_int).unwrap_or(0) as u64;
+            StreamStats {
+                length: number(0),
+                dead_letters: number(1),
+                pending: number(2),
+                oldest_pending_age_ms: age(row.get(3)),
+                oldest_undelivered_age_ms: age(row.get(4)),
+            }
         };
-        let stats = |base: usize| StreamStats {
-            length: number(base),
-            pending: pending(base + 1),
-            dead_letters: number(base + 2),
-        };
-        let last_run = entries
-            .get(6)
-            .and_then(|e| e.as_ref().ok())
-            .and_then(|v| v.as_str())
-            .and_then(|s| s.parse().ok());
+        let last_run = parts.get(2).and_then(Value::as_str).and_then(|s| s.parse().ok());
         Ok((
             [
                 (Stream::OrderCompleted, stats(0)),
-                (Stream::RefundOrder, stats(3)),
+                (Stream::RefundOrder, stats(1)),
             ],
             last_run,
         ))

@@ -194,13 +194,13 @@ async fn a_crash_after_reading_loses_nothing_and_doubles_nothing() {
         .await;
     assert!(crashed.is_err());
     assert_eq!(w.stock(&product).await, Some(50), "nothing applied");
-    let (stats, _) = w.consumer(fast()).stats().await.unwrap();
+    let (stats, _) = w.consumer(fast()).stats(0).await.unwrap();
     assert_eq!(stats[0].1.pending, 5, "read but not acknowledged");
 
     let report = w.consumer(fast()).drain(clock, 5_000, None).await.unwrap();
     assert_eq!(report.applied, 5, "reclaimed and applied");
     assert_eq!(w.stock(&product).await, Some(45));
-    let (stats, _) = w.consumer(fast()).stats().await.unwrap();
+    let (stats, _) = w.consumer(fast()).stats(0).await.unwrap();
     assert_eq!(
         (stats[0].1.pending, stats[0].1.length),
         (0, 0),
@@ -234,7 +234,7 @@ async fn a_malformed_event_is_dead_lettered_after_five_deliveries_without_blocki
             "delivery {delivery}"
         );
     }
-    let (stats, last_run) = consumer.stats().await.unwrap();
+    let (stats, last_run) = consumer.stats(0).await.unwrap();
     assert_eq!((stats[0].1.dead_letters, stats[0].1.pending), (1, 0));
     assert!(last_run.is_some());
     assert_eq!(w.stock(&product).await, Some(9));

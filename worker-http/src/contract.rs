@@ -141,12 +141,16 @@ macro_rules! contract_tests {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"status": "ok", "service": "inventory", "redis": "ok"}))]
 pub struct Health {
-    /// `ok`, or `degraded` (with a 503) when Redis does not answer.
+    /// `ok`, or `degraded`: with a 503 when Redis does not answer; with a 200 when consumer-cron
+    /// answers but falls behind (`reason` says how).
     pub status: &'static str,
     /// `inventory`, `payment` or `consumer-cron`.
     pub service: &'static str,
     /// `ok` or `unreachable`.
     pub redis: &'static str,
+    /// Why a reachable service is degraded (consumer-cron: no recent run, or events waiting).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// The limits the API checks on input, for clients that validate before sending.

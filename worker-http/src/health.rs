@@ -29,6 +29,7 @@ pub fn answer(service: &'static str, redis_ok: bool) -> Result<worker::Response,
             status: state,
             service,
             redis,
+            reason: None,
         },
     )
 }

@@ -91,12 +91,16 @@ export interface components {
          *       "streams": {
          *         "order_completed": {
          *           "dead_letters": 0,
-         *           "length": 0,
-         *           "pending": 0
+         *           "length": 3,
+         *           "oldest_pending_age_ms": 420,
+         *           "oldest_undelivered_age_ms": 180,
+         *           "pending": 1
          *         },
          *         "refund_order": {
          *           "dead_letters": 0,
          *           "length": 0,
+         *           "oldest_pending_age_ms": null,
+         *           "oldest_undelivered_age_ms": null,
          *           "pending": 0
          *         }
          *       }
@@ -147,11 +151,16 @@ export interface components {
          *     }
          */
         Health: {
+            /** @description Why a reachable service is degraded (consumer-cron: no recent run, or events waiting). */
+            reason?: string | null;
             /** @description `ok` or `unreachable`. */
             redis: string;
             /** @description `inventory`, `payment` or `consumer-cron`. */
             service: string;
-            /** @description `ok`, or `degraded` (with a 503) when Redis does not answer. */
+            /**
+             * @description `ok`, or `degraded`: with a 503 when Redis does not answer; with a 200 when consumer-cron
+             *     answers but falls behind (`reason` says how).
+             */
             status: string;
         };
         /** @description What one run (or batch) did. */
@@ -211,6 +220,17 @@ export interface components {
              * @description Entries in the stream (trimmed after each batch).
              */
             length: number;
+            /**
+             * Format: int64
+             * @description How long the oldest delivered but unacknowledged event has waited (ms); `null`: none.
+             */
+            oldest_pending_age_ms: number | null;
+            /**
+             * Format: int64
+             * @description How long the oldest event not yet delivered has waited (ms), the consumer's lag; `null`:
+             *     none waiting.
+             */
+            oldest_undelivered_age_ms: number | null;
             /**
              * Format: int64
              * @description Delivered to the group and not yet acknowledged.

@@ -145,11 +145,16 @@ export interface components {
          *     }
          */
         Health: {
+            /** @description Why a reachable service is degraded (consumer-cron: no recent run, or events waiting). */
+            reason?: string | null;
             /** @description `ok` or `unreachable`. */
             redis: string;
             /** @description `inventory`, `payment` or `consumer-cron`. */
             service: string;
-            /** @description `ok`, or `degraded` (with a 503) when Redis does not answer. */
+            /**
+             * @description `ok`, or `degraded`: with a 503 when Redis does not answer; with a 200 when consumer-cron
+             *     answers but falls behind (`reason` says how).
+             */
             status: string;
         };
         /**
