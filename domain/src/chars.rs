@@ -20,15 +20,23 @@ pub const CONTROL: &[(char, char)] = &[('\u{0}', '\u{1f}'), ('\u{7f}', '\u{9f}')
 
 /// Characters that change how a name reads without showing themselves: bidirectional controls
 /// (U+202E makes "Widget" display as "tegdiW"), zero-width spaces and invisible operators, the
-/// byte order mark. Refused anywhere in a name.
+/// soft hyphen, the combining grapheme joiner, the Mongolian vowel separator, the Hangul fillers,
+/// the byte order mark. Refused anywhere in a name. (Tag characters stay: emoji flags such as
+/// England's are made of them.)
 pub const INVISIBLE: &[(char, char)] = &[
+    ('\u{ad}', '\u{ad}'),
+    ('\u{34f}', '\u{34f}'),
     ('\u{61c}', '\u{61c}'),
+    ('\u{115f}', '\u{1160}'),
+    ('\u{180e}', '\u{180e}'),
     ('\u{200b}', '\u{200b}'),
     ('\u{200e}', '\u{200f}'),
     ('\u{202a}', '\u{202e}'),
     ('\u{2060}', '\u{2064}'),
     ('\u{2066}', '\u{206f}'),
+    ('\u{3164}', '\u{3164}'),
     ('\u{feff}', '\u{feff}'),
+    ('\u{ffa0}', '\u{ffa0}'),
 ];
 
 /// Zero-width non-joiner and joiner: part of emoji sequences (👩‍💻) and of Persian and Indic

@@ -259,6 +259,8 @@ mod tests {
             "\u{200d}Widget",
             "a \u{200c}b",
             "\u{2066}x\u{2069}",
+            "soft\u{ad}hyphen",
+            "\u{3164}",
         ] {
             let e = ProductName::parse(&json!(bad)).unwrap_err();
             assert!(e.message.contains("invisible"), "{bad:?}: {}", e.message);

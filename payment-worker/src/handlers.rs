@@ -32,16 +32,20 @@ pub async fn place(mut req: Request, rc: &Ctx) -> Answer {
     };
     let request = OrderRequest::from_json(&body::read_json(&mut req).await?)?;
     let fingerprint = request.fingerprint();
-    let product_id = request.product_id.ok_or_else(unknown_product)?;
-    let product = inventory::product(&rc.env, &rc.data.scope, &product_id)
-        .await?
-        .ok_or_else(unknown_product)?;
-    if product.quantity < request.quantity {
-        return Err(ApiError::Conflict {
-            code: ErrorCode::InsufficientStock,
-            message: format!("only {} left in stock", product.quantity.0),
-        });
-    }
+    let product = match priced_product(&request, rc).await {
+        Ok(product) => product,
+        // A retry of an order that was placed: the product may be gone or sold out by now, and
+        // its first answer still stands (one more round trip, on this path only).
+        Err(e) => {
+            let Some(key) = &key else { return Err(e) };
+            return match Backend::of(rc)?.orders().recorded(key, &fingerprint).await? {
+                Some(Placed::Replay(first)) => replayed(first),
+                Some(_) => Err(ApiError::IdempotencyKeyReused),
+                None => Err(e),
+            };
+        }
+    };
+    let product_id = request.product_id.clone().ok_or_else(unknown_product)?;
     let rate = fee_rate(&rc.env)?;
     let now = runtime::now_ms();
     let pricing = Pricing::for_order(product.price, request.quantity, rate)?;
@@ -60,6 +64,9 @@ pub async fn place(mut req: Request, rc: &Ctx) -> Answer {
     });
     match Backend::of(rc)?.orders().create(&order, retryable).await? {
         Placed::Created => {}
+        // Our own record: the client library retried the script after a failure that had in
+        // fact reached Redis. This request placed the order; its payment still has to start.
+        Placed::Replay(first) if first == answer => {}
         Placed::Replay(first) => return replayed(first),
         Placed::KeyReused => return Err(ApiError::IdempotencyKeyReused),
     }
@@ -70,6 +77,22 @@ pub async fn place(mut req: Request, rc: &Ctx) -> Answer {
         .data
         .wait_until(payment::process(rc.env.clone(), task, order.id.clone(), delay));
     json(201, &order)
+}
+
+/// The product of an order, if it exists and has the stock: 404, 409 `insufficient_stock` or 503
+/// otherwise.
+async fn priced_product(request: &OrderRequest, rc: &Ctx) -> Result<inventory::Product, ApiError> {
+    let id = request.product_id.as_ref().ok_or_else(unknown_product)?;
+    let product = inventory::product(&rc.env, &rc.data.scope, id)
+        .await?
+        .ok_or_else(unknown_product)?;
+    if product.quantity < request.quantity {
+        return Err(ApiError::Conflict {
+            code: ErrorCode::InsufficientStock,
+            message: format!("only {} left in stock", product.quantity.0),
+        });
+    }
+    Ok(product)
 }
 
 /// The first answer to a request with this `Idempotency-Key`, again.

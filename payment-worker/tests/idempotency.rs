@@ -144,3 +144,38 @@ async fn keys_must_be_printable_ascii_up_to_255_and_no_key_orders_every_time() {
     }
     assert_eq!(orders_of(shop, &product).await.len(), 2);
 }
+
+#[tokio::test]
+async fn a_retry_after_the_last_units_went_still_gets_its_order() {
+    let shop = shop();
+    let product = create_product(shop, "Last three", 20.0, 3).await;
+    let key = format!("last-{product}");
+    let first = with_key(shop, &key, json!({"id": product, "quantity": 3}))
+        .send()
+        .await;
+    assert_eq!(first.status, 201, "{}", first.raw);
+    settled(shop, &first.text("id"), std::time::Duration::from_secs(30)).await;
+    eventually(std::time::Duration::from_secs(30), "the stock taken", || async {
+        (stock(shop, &product).await == Some(0)).then_some(())
+    })
+    .await;
+    // Sold out now, then deleted: the retry is still answered with the order it placed.
+    let sold_out = with_key(shop, &key, json!({"id": product, "quantity": 3}))
+        .send()
+        .await;
+    assert_eq!(
+        (sold_out.status, sold_out.raw.as_str()),
+        (201, first.raw.as_str())
+    );
+    assert_eq!(sold_out.header("idempotent-replayed"), Some("true"));
+    let deleted = request("DELETE", format!("{}/products/{product}", shop.inventory.url()))
+        .send()
+        .await;
+    assert_eq!(deleted.status, 204);
+    let gone = with_key(shop, &key, json!({"id": product, "quantity": 3}))
+        .send()
+        .await;
+    assert_eq!((gone.status, gone.raw.as_str()), (201, first.raw.as_str()));
+    // Without its key, the same request is refused as any new one would be.
+    assert_eq!(order(shop, &product, 3).await.status, 404);
+}

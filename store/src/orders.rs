@@ -105,6 +105,19 @@ impl<'a, T: Transport> Orders<'a, T> {
         }
     }
 
+    /// What a request with `key` was answered, if one was (`Replay` for the same request,
+    /// `KeyReused` for another): for a retry that can no longer be placed (sold out since).
+    pub async fn recorded(&self, key: &IdempotencyKey, fingerprint: &str) -> Result<Option<Placed>, Error> {
+        let reply = self
+            .client
+            .send(&Command::new("GET").arg(self.keys.idempotency(key.as_str())))
+            .await?;
+        Ok(reply.as_str().map(|stored| match stored.split_once('\n') {
+            Some((first, answer)) if first == fingerprint => Placed::Replay(answer.to_owned()),
+            _ => Placed::KeyReused,
+        }))
+    }
+
     pub async fn get(&self, id: &Id) -> Result<Option<Order>, Error> {
         let reply = self
             .client

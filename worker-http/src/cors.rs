@@ -5,7 +5,7 @@ const METHODS: &str = "GET, POST, PATCH, DELETE, OPTIONS";
 const HEADERS: &str = "Content-Type, Authorization, Idempotency-Key, X-Request-Id";
 /// Response headers a page may read besides the simple ones: `Link` (the next page) and
 /// `X-Request-Id` (to quote when reporting a problem).
-const EXPOSED: &str = "Link, X-Request-Id, Idempotent-Replayed";
+const EXPOSED: &str = "Link, X-Request-Id, Idempotent-Replayed, Retry-After";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cors {

@@ -50,9 +50,7 @@ pub async fn serve<'a, D: 'a>(
         .iter()
         .find(|r| {
             r.matches(&path)
-                && (r.method == "any"
-                    || r.method.eq_ignore_ascii_case(&method)
-                    || (r.method == "get" && method == "HEAD"))
+                && (r.method.eq_ignore_ascii_case(&method) || (r.method == "get" && method == "HEAD"))
         })
         .map(|r| r.path);
 

@@ -439,7 +439,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            503: components["responses"]["Unavailable"];
+            /** @description As GET, without the body. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }
