@@ -7,6 +7,9 @@ cd "$(dirname "$0")"
 src=../node_modules/swagger-ui-dist
 [ -f "$src/swagger-ui-bundle.js" ] || { echo "docs-ui: $src is missing: run make setup (npm ci)" >&2; exit 1; }
 out=dist
+# Many `wrangler dev` start at once in the tests, each running this: one at a time.
+exec 9>".build.lock"
+flock 9
 if [ -f "$out/docs.html" ] && [ -z "$(find docs.html init.js "$src/package.json" -newer "$out/docs.html" -print -quit)" ]; then
   exit 0
 fi
