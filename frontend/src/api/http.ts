@@ -76,17 +76,26 @@ async function errorBody(response: Response): Promise<ApiErrorBody> {
   return { code: `http_${response.status}`, message: `the server answered ${response.status} ${response.statusText}` };
 }
 
-export async function request<T>(client: Client, method: string, path: string, body?: unknown): Promise<T> {
+/** Sends one request and hands back the answer once it is a success (2xx). `url` is a path on the
+ * client's base URL, or an absolute URL (a `Link` to the next page, followed as given). */
+async function send(
+  client: Client,
+  method: string,
+  url: string,
+  body?: unknown,
+  extraHeaders: Record<string, string> = {},
+): Promise<{ response: Response; url: string }> {
   const mutation = client.admin === true && method !== 'GET';
+  const target = /^https?:\/\//i.test(url) ? url : client.baseUrl + url;
   for (let attempt = 0; ; attempt++) {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...extraHeaders };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const token = mutation ? adminToken() : null;
     if (token) headers.Authorization = `Bearer ${token}`;
 
     let response: Response;
     try {
-      response = await fetch(client.baseUrl + path, {
+      response = await fetch(target, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -113,9 +122,88 @@ export async function request<T>(client: Client, method: string, path: string, b
       continue;
     }
     if (!response.ok) throw new ApiError(response.status, await errorBody(response));
-    if (response.status === 204) return undefined as T;
-    return (await response.json()) as T;
+    return { response, url: response.url || target };
   }
+}
+
+export async function request<T>(
+  client: Client,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+): Promise<T> {
+  const { response } = await send(client, method, path, body, headers);
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
+}
+
+/** A request whose answer's headers matter too (`Idempotent-Replayed`). */
+export async function requestWithHeaders<T>(
+  client: Client,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+): Promise<{ data: T; headers: Headers }> {
+  const { response } = await send(client, method, path, body, headers);
+  return { data: (await response.json()) as T, headers: response.headers };
+}
+
+// --- lists in pages -----------------------------------------------------------------------------
+/** One page of a list: its items, and the URL of the next page (from `Link: <…>; rel="next"`). */
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+/**
+ * The `rel="next"` target of an RFC 8288 `Link` header, resolved against `base` (the URL the page
+ * came from), or null when there is none. Several link-values, quoted parameters, `rel=next`
+ * unquoted, several relation types in one `rel` and any case are understood; the target is opaque
+ * and kept as given.
+ */
+export function parseNextLink(header: string | null, base: string): string | null {
+  if (!header) return null;
+  let i = 0;
+  while (i < header.length) {
+    const open = header.indexOf('<', i);
+    if (open < 0) return null;
+    const close = header.indexOf('>', open);
+    if (close < 0) return null;
+    const target = header.slice(open + 1, close).trim();
+    // Its parameters run to the next comma outside a quoted string.
+    let j = close + 1;
+    let quoted = false;
+    for (; j < header.length; j++) {
+      const c = header[j];
+      if (quoted && c === '\\') j++;
+      else if (c === '"') quoted = !quoted;
+      else if (c === ',' && !quoted) break;
+    }
+    const params = header.slice(close + 1, j);
+    for (const param of params.split(';')) {
+      const eq = param.indexOf('=');
+      if (eq < 0 || param.slice(0, eq).trim().toLowerCase() !== 'rel') continue;
+      const value = param.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+      if (value.toLowerCase().split(/\s+/).includes('next')) {
+        try {
+          return new URL(target, base).href;
+        } catch {
+          return null;
+        }
+      }
+    }
+    i = j + 1;
+  }
+  return null;
+}
+
+/** A page of a list: `path` on the client's base URL, or the absolute URL of a `Link`. */
+export async function requestPage<T>(client: Client, path: string): Promise<Page<T>> {
+  const { response, url } = await send(client, 'GET', path);
+  const items = (await response.json()) as T[];
+  return { items, next: parseNextLink(response.headers.get('Link'), url) };
 }
 
 /** A line for an alert: what went wrong with any request. */

@@ -1,7 +1,7 @@
 // The payment-worker: orders. Types from its contract, docs/openapi/payment.json.
 import { PAYMENT_URL } from './config';
 import type { components } from './generated/payment';
-import { request, type Client } from './http';
+import { request, requestPage, requestWithHeaders, type Client, type Page } from './http';
 
 type Schemas = components['schemas'];
 /** Its `price`, `fee` and `total` are decimal numbers: use `toCents`. */
@@ -13,11 +13,23 @@ export type PaymentConfig = Schemas['PaymentConfig'];
 
 const payments: Client = { service: 'Payments', baseUrl: PAYMENT_URL };
 
-export const placeOrder = (productId: string, quantity: number) => {
+/** Places an order. `idempotencyKey` makes a retry safe: the same key with the same product and
+ * quantity answers the order already placed (`replayed`) instead of placing another. */
+export const placeOrder = async (
+  productId: string,
+  quantity: number,
+  idempotencyKey: string,
+): Promise<{ order: Order; replayed: boolean }> => {
   const body: Schemas['OrderRequest'] = { id: productId, quantity };
-  return request<Order>(payments, 'POST', '/orders', body);
+  const { data, headers } = await requestWithHeaders<Order>(payments, 'POST', '/orders', body, {
+    'Idempotency-Key': idempotencyKey,
+  });
+  return { order: data, replayed: headers.get('Idempotent-Replayed') === 'true' };
 };
 export const getOrder = (id: string) => request<Order>(payments, 'GET', `/orders/${encodeURIComponent(id)}`);
-export const listOrders = (limit = 50) => request<Order[]>(payments, 'GET', `/orders?limit=${limit}`);
+/** The newest orders, at most `limit` (1 to 500). */
+export const listOrders = (limit: number) => requestPage<Order>(payments, `/orders?limit=${limit}`);
+/** The page a `Link` names, followed as given. */
+export const ordersPage = (url: string): Promise<Page<Order>> => requestPage<Order>(payments, url);
 export const paymentsHealth = () => request<Schemas['Health']>(payments, 'GET', '/health');
 export const getPaymentConfig = () => request<PaymentConfig>(payments, 'GET', '/config');

@@ -18,7 +18,7 @@ describe('the API banner', () => {
     render(<ApiBanner />);
     expect(screen.queryByRole('alert')).toBeNull();
 
-    await act(() => listProducts().catch(() => undefined));
+    await act(() => listProducts(100).catch(() => undefined));
     expect(screen.getByRole('alert').textContent).toContain('The Inventory API cannot be reached');
     expect(screen.getByRole('alert').textContent).not.toContain('Payments');
 

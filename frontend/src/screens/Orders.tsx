@@ -1,25 +1,33 @@
 // The recent orders, newest first, refreshed while any of them may still change.
 import { Link } from 'react-router';
 import { listProducts } from '../api/inventory';
-import { listOrders, type Order } from '../api/payments';
+import { listOrders, ordersPage, type Order } from '../api/payments';
 import { LoadError } from '../components/LoadError';
+import { LoadMore } from '../components/LoadMore';
 import { Spinner } from '../components/Spinner';
 import { formatMoney, toCents } from '../pricing';
 import { mayStillChange, refundReasonText, statusLabel, statusVariant } from '../status';
 import { useLoad } from '../useLoad';
+import { usePaged } from '../usePaged';
 import { sentence } from '../validation';
 
 export const ORDERS_LIMIT = 50;
 export const ORDERS_REFRESH_MS = 2000;
+/** Product names known: the catalogue's first page of this many. */
+export const NAMES_LIMIT = 500;
 
 const refreshWhileChanging = (orders: Order[]) => (orders.some((o) => mayStillChange(o)) ? ORDERS_REFRESH_MS : null);
+const firstPage = () => listOrders(ORDERS_LIMIT);
+const productNames = () => listProducts(NAMES_LIMIT);
 
 export function Orders() {
-  const orders = useLoad('orders', () => listOrders(ORDERS_LIMIT), refreshWhileChanging);
+  const orders = usePaged('orders', firstPage, ordersPage, refreshWhileChanging);
   // Names for the product ids; a deleted product keeps its id.
-  const products = useLoad('products', listProducts);
-  const names = new Map(products.data?.map((p) => [p.id, p.name]));
-  const list = orders.data;
+  const products = useLoad('product-names', productNames);
+  const names = new Map(products.data?.items.map((p) => [p.id, p.name]));
+  // Only the first page of the catalogue is read: an id not in it is not necessarily deleted.
+  const complete = products.data !== undefined && products.data.next === null;
+  const list = orders.data?.items;
   const live = list?.some((o) => mayStillChange(o));
 
   return (
@@ -28,7 +36,7 @@ export function Orders() {
         <h1 className="h2">Order history</h1>
         <div className="d-flex align-items-center gap-3">
           {live && <Spinner label="Watching for status changes…" />}
-          <button type="button" className="btn btn-sm btn-outline-secondary" onClick={orders.reload}>
+          <button type="button" className="btn btn-sm btn-outline-secondary" onClick={orders.reload} title="Reload from the first page">
             Refresh
           </button>
         </div>
@@ -61,7 +69,7 @@ export function Orders() {
                     {names.get(order.product_id) ?? (
                       <>
                         <span className="id">{order.product_id}</span>
-                        {products.data && <div className="small text-body-secondary">product deleted</div>}
+                        {complete && <div className="small text-body-secondary">product deleted</div>}
                       </>
                     )}
                   </td>
@@ -79,6 +87,16 @@ export function Orders() {
             </tbody>
           </table>
         </div>
+      )}
+      {list && list.length > 0 && (
+        <LoadMore
+          shown={list.length}
+          noun={list.length === 1 ? 'order' : 'orders'}
+          more={orders.data?.next != null}
+          busy={orders.loadingMore}
+          error={orders.loadMoreError}
+          onClick={() => void orders.loadMore()}
+        />
       )}
     </>
   );

@@ -3,18 +3,25 @@
 import { useCallback, useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'react-router';
 import { ApiError, describeError } from '../api/http';
-import { deleteProduct, getInventoryConfig, listProducts, updateProduct, type Product } from '../api/inventory';
+import { deleteProduct, getInventoryConfig, listProducts, productsPage, updateProduct, type Product } from '../api/inventory';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { LoadError } from '../components/LoadError';
+import { LoadMore } from '../components/LoadMore';
 import { Spinner } from '../components/Spinner';
 import { formatMoney, toCents } from '../pricing';
 import { useLoad } from '../useLoad';
+import { usePaged } from '../usePaged';
 import { fieldErrorsFromApi, parsePrice, parseQuantity, type FieldErrors, type Limits } from '../validation';
 
 export const PRODUCTS_REFRESH_MS = 3000;
+/** Products per page: the first page, and each *Load more*. */
+export const PRODUCTS_PAGE = 100;
+
+const firstPage = () => listProducts(PRODUCTS_PAGE);
+const refresh = () => PRODUCTS_REFRESH_MS;
 
 export function Products() {
-  const products = useLoad('products', listProducts, () => PRODUCTS_REFRESH_MS);
+  const products = usePaged('products', firstPage, productsPage, refresh);
   // For the edit row's checks; until it answers, the API alone checks the limits.
   const limits = useLoad('inventory-config', getInventoryConfig).data?.limits;
   const [editing, setEditing] = useState<string | null>(null);
@@ -22,15 +29,15 @@ export function Products() {
   const [deleteBusy, setDeleteBusy] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
   const created = (useLocation().state as { created?: string } | null)?.created;
-  const list = products.data;
-  const { setData, reload } = products;
+  const list = products.data?.items;
+  const { setItems, reload } = products;
 
   const replace = useCallback(
     (product: Product) => {
-      if (list) setData(list.map((p) => (p.id === product.id ? product : p)));
+      if (list) setItems(list.map((p) => (p.id === product.id ? product : p)));
       setEditing(null);
     },
-    [list, setData],
+    [list, setItems],
   );
 
   const cancelDelete = useCallback(() => {
@@ -52,19 +59,23 @@ export function Products() {
         return;
       }
     }
-    if (list) setData(list.filter((p) => p.id !== deleting.id));
+    if (list) setItems(list.filter((p) => p.id !== deleting.id));
     setDeleteBusy(false);
     setDeleting(null);
-    reload();
   };
 
   return (
     <>
       <div className="d-flex justify-content-between align-items-center pb-2 mb-3 border-bottom">
         <h1 className="h2">Products</h1>
-        <Link to="/products/create" className="btn btn-sm btn-outline-secondary">
-          Add product
-        </Link>
+        <div className="d-flex gap-2">
+          <button type="button" className="btn btn-sm btn-outline-secondary" onClick={reload} title="Reload from the first page">
+            Refresh
+          </button>
+          <Link to="/products/create" className="btn btn-sm btn-outline-secondary">
+            Add product
+          </Link>
+        </div>
       </div>
       {created && (
         <div className="alert alert-success" role="status">
@@ -124,6 +135,16 @@ export function Products() {
             </tbody>
           </table>
         </div>
+      )}
+      {list && list.length > 0 && (
+        <LoadMore
+          shown={list.length}
+          noun={list.length === 1 ? 'product' : 'products'}
+          more={products.data?.next != null}
+          busy={products.loadingMore}
+          error={products.loadMoreError}
+          onClick={() => void products.loadMore()}
+        />
       )}
       {deleting && (
         <ConfirmDialog
