@@ -15,17 +15,40 @@ import { fieldErrorsFromApi, parseQuantity, type FieldErrors } from '../validati
 
 const PRODUCT_ID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/i;
 const CHECKOUT_REFRESH_MS = 5000;
+/** The picker lists the catalogue's first page of this many (the API's largest); any other
+ * product is found by pasting its id. */
+export const PICKER_LIMIT = 500;
+const pickerProducts = () => listProducts(PICKER_LIMIT);
+
+/** One checkout attempt: its Idempotency-Key, kept while the same product and quantity are
+ * bought again (a retry after a network error or a 503), so that a retry never orders twice. */
+interface Attempt {
+  key: string;
+  productId: string;
+  quantity: number;
+}
+
+/** The attempt for buying `quantity` of `productId`: `current` again if it is the same order,
+ * otherwise a new one with a fresh key. */
+export function attemptFor(current: Attempt | null, productId: string, quantity: number, newKey: () => string): Attempt {
+  if (current && current.productId === productId && current.quantity === quantity) return current;
+  return { key: newKey(), productId, quantity };
+}
 
 type CheckoutField = 'id' | 'quantity';
 
 export function Checkout() {
-  const products = useLoad('products', listProducts, () => CHECKOUT_REFRESH_MS);
+  const pickerPage = useLoad('picker-products', pickerProducts, () => CHECKOUT_REFRESH_MS);
+  const products = { ...pickerPage, data: pickerPage.data?.items };
+  const moreProducts = pickerPage.data?.next != null;
   const config = useLoad('payment-config', getPaymentConfig);
   const [productId, setProductId] = useState('');
   const [quantityText, setQuantityText] = useState('1');
   const [errors, setErrors] = useState<FieldErrors<CheckoutField>>({});
   const [busy, setBusy] = useState(false);
-  const [order, setOrder] = useState<{ order: Order; productName: string } | null>(null);
+  const [order, setOrder] = useState<{ order: Order; productName: string; replayed: boolean } | null>(null);
+  // The key of the attempt not yet known to have placed its order; cleared once it has.
+  const [attempt, setAttempt] = useState<Attempt | null>(null);
 
   const id = productId.trim().toUpperCase();
   const listed = products.data?.find((p) => p.id === id);
@@ -57,10 +80,14 @@ export function Checkout() {
     }
     setBusy(true);
     setErrors({});
+    const thisAttempt = attemptFor(attempt, product.id, quantity.value, () => crypto.randomUUID());
+    setAttempt(thisAttempt);
     try {
-      const placed = await placeOrder(product.id, quantity.value);
-      setOrder({ order: placed, productName: product.name });
-      products.reload();
+      const placed = await placeOrder(product.id, quantity.value, thisAttempt.key);
+      // Placed (or replayed: the same order, placed by an earlier try): the next Buy is a new purchase.
+      setAttempt(null);
+      setOrder({ order: placed.order, productName: product.name, replayed: placed.replayed });
+      pickerPage.reload();
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) setErrors({ id: 'No product with this id (it may have just been deleted).' });
       else if (error instanceof ApiError) setErrors(fieldErrorsFromApi(error.body, ['id', 'quantity'], { product_id: 'id' }));
@@ -107,6 +134,11 @@ export function Checkout() {
               ))}
             </select>
             {products.error !== undefined && !products.data && <LoadError error={products.error} />}
+            {moreProducts && (
+              <div className="form-text" data-testid="picker-more">
+                The list shows the first {products.data?.length} products; paste the id of any other.
+              </div>
+            )}
           </div>
           <div className="mb-3">
             <label htmlFor="checkout-id" className="form-label">
@@ -162,7 +194,14 @@ export function Checkout() {
         </form>
         <div className="col-lg-6">
           {order ? (
-            <OrderStatus key={order.order.id} initial={order.order} productName={order.productName} />
+            <>
+              {order.replayed && (
+                <p className="small text-body-secondary" data-testid="order-replayed">
+                  Your earlier try had already placed this order; it was not placed twice.
+                </p>
+              )}
+              <OrderStatus key={order.order.id} initial={order.order} productName={order.productName} />
+            </>
           ) : (
             <p className="text-body-secondary">
               Your order and its status appear here. Past orders are in the{' '}
