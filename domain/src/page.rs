@@ -82,6 +82,17 @@ pub struct Page<T> {
     pub next: Option<Cursor>,
 }
 
+impl<T> Page<T> {
+    /// The same page with each item turned into another; those `f` cannot turn are left out
+    /// (the next page still starts where this one ended).
+    pub fn filter_map<U>(self, f: impl FnMut(T) -> Option<U>) -> Page<U> {
+        Page {
+            items: self.items.into_iter().filter_map(f).collect(),
+            next: self.next,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,7 +32,7 @@ impl<'a, T: Transport> Inventory<'a, T> {
 
     /// A page of the catalogue, oldest first.
     pub async fn list(&self, page: &PageRequest) -> Result<Page<Product>, Error> {
-        let rows = rows::page_by_index(
+        let found = rows::page_by_index(
             self.client,
             self.keys.products(),
             self.keys.product_prefix(),
@@ -40,14 +40,7 @@ impl<'a, T: Transport> Inventory<'a, T> {
             page,
         )
         .await?;
-        Ok(Page {
-            items: rows
-                .items
-                .into_iter()
-                .filter_map(|(id, fields)| rows::product_from(id, &fields))
-                .collect(),
-            next: rows.next,
-        })
+        Ok(found.filter_map(|(id, fields)| rows::product_from(id, &fields)))
     }
 
     pub async fn get(&self, id: &Id) -> Result<Option<Product>, Error> {

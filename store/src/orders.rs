@@ -128,7 +128,7 @@ impl<'a, T: Transport> Orders<'a, T> {
 
     /// A page of the history, newest first.
     pub async fn recent(&self, page: &PageRequest) -> Result<Page<Order>, Error> {
-        let rows = rows::page_by_index(
+        let found = rows::page_by_index(
             self.client,
             self.keys.orders(),
             self.keys.order_prefix(),
@@ -136,14 +136,7 @@ impl<'a, T: Transport> Orders<'a, T> {
             page,
         )
         .await?;
-        Ok(Page {
-            items: rows
-                .items
-                .into_iter()
-                .filter_map(|(id, fields)| rows::order_from(id, &fields))
-                .collect(),
-            next: rows.next,
-        })
+        Ok(found.filter_map(|(id, fields)| rows::order_from(id, &fields)))
     }
 
     /// The payment went through: marks these orders completed and adds their `order_completed`

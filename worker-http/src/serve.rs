@@ -46,13 +46,7 @@ pub async fn serve<'a, D: 'a>(
     let origin = header("Origin");
     let method = req.inner().method().to_ascii_uppercase();
     let path = req.path();
-    let route = routes
-        .iter()
-        .find(|r| {
-            r.matches(&path)
-                && (r.method.eq_ignore_ascii_case(&method) || (r.method == "get" && method == "HEAD"))
-        })
-        .map(|r| r.path);
+    let route = routes.iter().find(|r| r.serves(&method, &path)).map(|r| r.path);
 
     let (response, error_code) = answer(req, env, routes, make_router(scope.clone()), &cors, &origin).await?;
     let mut response = with_headers(response, &cors.headers(origin.as_deref()))?;
@@ -88,9 +82,9 @@ async fn answer<'a, D: 'a>(
         };
     }
     let path = req.path();
-    let allow = allowed_methods(routes, &path);
     // workers-rs reads any method it does not know (QUERY, PROPFIND, …) as GET: refuse those here.
     if !KNOWN_METHODS.contains(&req.inner().method().to_ascii_uppercase().as_str()) {
+        let allow = allowed_methods(routes, &path);
         return if allow.is_empty() {
             refuse(ApiError::NotFound("no such route".into()))
         } else {
@@ -102,7 +96,7 @@ async fn answer<'a, D: 'a>(
     let head = req.method() == Method::Head;
     let req = if head { as_get(&req)? } else { req };
     let (response, code) = match router.run(req, env).await {
-        Ok(response) => json_fallbacks(response, &allow)?,
+        Ok(response) => json_fallbacks(response, routes, &path)?,
         Err(e) => refuse(ApiError::Internal(format!("unhandled: {e}")))?,
     };
     let response = if head {
@@ -123,7 +117,7 @@ fn as_get(req: &Request) -> Result<Request> {
 
 /// The router answers unknown paths and methods in plain text; the API answers in JSON, and a 405
 /// says which methods the path has (`Allow`, as RFC 9110 requires).
-fn json_fallbacks(response: Response, allow: &str) -> Result<(Response, Option<ErrorCode>)> {
+fn json_fallbacks(response: Response, routes: &[Route], path: &str) -> Result<(Response, Option<ErrorCode>)> {
     let is_json = response
         .headers()
         .get("Content-Type")?
@@ -134,7 +128,10 @@ fn json_fallbacks(response: Response, allow: &str) -> Result<(Response, Option<E
             Some(ErrorCode::NotFound),
         )),
         405 if !is_json => Ok((
-            with_headers(error(&ApiError::MethodNotAllowed)?, &[("Allow", allow.into())])?,
+            with_headers(
+                error(&ApiError::MethodNotAllowed)?,
+                &[("Allow", allowed_methods(routes, path))],
+            )?,
             Some(ErrorCode::MethodNotAllowed),
         )),
         _ => Ok((response, None)),
