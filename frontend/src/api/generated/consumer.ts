@@ -134,7 +134,7 @@ export interface components {
          * @description The machine-readable `code` of every error the API answers.
          * @enum {string}
          */
-        ErrorCode: "bad_json" | "unauthorized" | "not_found" | "method_not_allowed" | "id_taken" | "insufficient_stock" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "idempotency_key_reused" | "rate_limited" | "redis_unavailable" | "quota_exceeded" | "internal_error";
+        ErrorCode: "bad_json" | "unauthorized" | "not_found" | "method_not_allowed" | "id_taken" | "insufficient_stock" | "quantity_below_reserved" | "not_cancellable" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "idempotency_key_reused" | "rate_limited" | "redis_unavailable" | "quota_exceeded" | "internal_error";
         ErrorDetail: {
             code: components["schemas"]["ErrorCode"];
             /** @description The invalid field of a 422 (`body` for the body as a whole). */
@@ -184,6 +184,11 @@ export interface components {
              * @description Events that could not apply yet and stay pending for a retry.
              */
             held: number;
+            /**
+             * Format: int64
+             * @description Reservations the sweep released: their order was never stored.
+             */
+            holds_released: number;
             /**
              * Format: int64
              * @description Lost payments the sweep completed.

@@ -93,7 +93,8 @@ export interface paths {
         post?: never;
         /**
          * Delete a product
-         * @description Orders of it that are not delivered yet are refunded (`product_deleted`).
+         * @description Orders of it that are not delivered yet are refunded (`product_deleted`); their reservations go
+         *     with it.
          */
         delete: operations["deleteProduct"];
         options?: never;
@@ -101,8 +102,10 @@ export interface paths {
         head: operations["getProductHead"];
         /**
          * Change a product
-         * @description Any of name, price, quantity. `quantity` sets the stock (a restock); it does not add to it.
-         *     Orders already placed keep the price they were placed at.
+         * @description Any of name, price, quantity. `quantity` sets the stock on hand (a restock); it does not add to
+         *     it, and it cannot go below what placed orders have reserved (409 `quantity_below_reserved`:
+         *     every order accepted can be delivered). Orders already placed keep the price they were placed
+         *     at.
          */
         patch: operations["updateProduct"];
         trace?: never;
@@ -128,7 +131,7 @@ export interface components {
          * @description The machine-readable `code` of every error the API answers.
          * @enum {string}
          */
-        ErrorCode: "bad_json" | "unauthorized" | "not_found" | "method_not_allowed" | "id_taken" | "insufficient_stock" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "idempotency_key_reused" | "rate_limited" | "redis_unavailable" | "quota_exceeded" | "internal_error";
+        ErrorCode: "bad_json" | "unauthorized" | "not_found" | "method_not_allowed" | "id_taken" | "insufficient_stock" | "quantity_below_reserved" | "not_cancellable" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "idempotency_key_reused" | "rate_limited" | "redis_unavailable" | "quota_exceeded" | "internal_error";
         ErrorDetail: {
             code: components["schemas"]["ErrorCode"];
             /** @description The invalid field of a 422 (`body` for the body as a whole). */
@@ -206,8 +209,9 @@ export interface components {
             quantity: number | string;
         };
         /**
-         * @description A product as the API shows it: `{"id","name","price","quantity"}`.
+         * @description A product as the API shows it: `{"id","name","price","quantity","available"}`.
          * @example {
+         *       "available": 97,
          *       "id": "01JDQ3T0X6M6V1W3C6W7N5K8ZP",
          *       "name": "Widget",
          *       "price": 20,
@@ -215,9 +219,15 @@ export interface components {
          *     }
          */
         Product: {
+            /**
+             * @description What can still be ordered: on hand minus what placed orders have reserved and the
+             *     consumer has not taken yet.
+             */
+            available: components["schemas"]["Quantity"];
             id: components["schemas"]["Id"];
             name: components["schemas"]["ProductName"];
             price: components["schemas"]["Money"];
+            /** @description On hand: what the shop holds. */
             quantity: components["schemas"]["Quantity"];
         };
         /**
@@ -759,6 +769,23 @@ export interface operations {
             400: components["responses"]["BadJson"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            /** @description `quantity_below_reserved`: placed orders have reserved more units than this quantity; nothing changed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "quantity_below_reserved",
+                     *         "message": "5 units are reserved by placed orders; quantity cannot go below that"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];

@@ -73,17 +73,21 @@ export interface paths {
         /**
          * Place an order
          * @description The unit price is read from the inventory (never from the client); `fee` is `FEE_RATE` × price
-         *     rounded to the cent, `total = (price + fee) × quantity`. The order answers `pending`, and the
-         *     simulated payment completes it `PAYMENT_DELAY_MS` (5 s) later; the stock follows within about a
-         *     second. If the stock no longer covers it by then, it is `refunded` (`insufficient_stock`), and
-         *     if the product is deleted first, `refunded` (`product_deleted`).
+         *     rounded to the cent, `total = (price + fee) × quantity`. Placing the order **reserves** its
+         *     quantity: the product's `available` drops at once (its `quantity` on hand drops when the stock
+         *     is taken). When fewer units are available than ordered, the answer is 409
+         *     `insufficient_stock` at once, and nothing is stored or charged. The order answers `pending`;
+         *     the simulated payment completes it `PAYMENT_DELAY_MS` (5 s) later and the stock is taken within
+         *     about a second. If the product is deleted first, the order is `refunded` (`product_deleted`).
+         *     A pending order can be cancelled (`POST /orders/{id}/cancel`).
          *
          *     **Safe to retry** with an `Idempotency-Key` (Stripe's rules): the same key with the same
          *     request within 24 h answers the first answer again (same status, body and order id, with
          *     `Idempotent-Replayed: true`) and places nothing; the same key with a different request is 422
          *     `idempotency_key_reused`. The key is claimed in the same atomic step that stores the order, so
          *     concurrent retries see either nothing or the finished first answer (there is no "in flight"
-         *     state, and so no 409 for it). Without a key, every request places an order.
+         *     state, and so no 409 for it); concurrent retries share one reservation. Without a key, every
+         *     request places an order.
          */
         post: operations["placeOrder"];
         delete?: never;
@@ -111,6 +115,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/orders/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a pending order
+         * @description The order becomes `cancelled` and its reservation is released (the product's `available` goes
+         *     back up). Atomic with respect to the payment: an order ends either `completed` or `cancelled`,
+         *     never both. Cancelling it again, or cancelling a `completed` or `refunded` order, is 409
+         *     `not_cancellable` (the message says its status). No body.
+         */
+        post: operations["cancelOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -132,7 +159,7 @@ export interface components {
          * @description The machine-readable `code` of every error the API answers.
          * @enum {string}
          */
-        ErrorCode: "bad_json" | "unauthorized" | "not_found" | "method_not_allowed" | "id_taken" | "insufficient_stock" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "idempotency_key_reused" | "rate_limited" | "redis_unavailable" | "quota_exceeded" | "internal_error";
+        ErrorCode: "bad_json" | "unauthorized" | "not_found" | "method_not_allowed" | "id_taken" | "insufficient_stock" | "quantity_below_reserved" | "not_cancellable" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "idempotency_key_reused" | "rate_limited" | "redis_unavailable" | "quota_exceeded" | "internal_error";
         ErrorDetail: {
             code: components["schemas"]["ErrorCode"];
             /** @description The invalid field of a 422 (`body` for the body as a whole). */
@@ -256,10 +283,10 @@ export interface components {
             product_id: string;
         });
         /**
-         * @description `pending` → `completed` (the stock is taken), or then `refunded`.
+         * @description `pending` → `completed` (the stock is taken), or then `refunded`; or `pending` → `cancelled`.
          * @enum {string}
          */
-        OrderStatus: "pending" | "completed" | "refunded";
+        OrderStatus: "pending" | "completed" | "refunded" | "cancelled";
         /**
          * @description `GET /config`: what a client needs to quote an order exactly and validate it before sending.
          * @example {
@@ -620,7 +647,7 @@ export interface operations {
             };
             400: components["responses"]["BadJson"];
             404: components["responses"]["NotFound"];
-            /** @description `insufficient_stock`: fewer units in stock right now than ordered. */
+            /** @description `insufficient_stock`: fewer units available right now than ordered; nothing was placed. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -630,7 +657,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "insufficient_stock",
-                     *         "message": "only 2 left in stock"
+                     *         "message": "only 2 available"
                      *       }
                      *     }
                      */
@@ -758,6 +785,49 @@ export interface operations {
                 };
                 content?: never;
             };
+        };
+    };
+    cancelOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The order's id. */
+                id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled; the order as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description `not_cancellable`: the order is no longer pending. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_cancellable",
+                     *         "message": "the order is completed; only a pending order can be cancelled"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
 }
