@@ -50,7 +50,9 @@ export interface paths {
         /**
          * Process the streams now (payment worker only)
          * @description The payment worker's nudge after a payment, through its service binding, proven by a header
-         *     derived from the Redis token. Anyone else gets the 404 of an unknown route.
+         *     derived from the Redis token. Anyone else gets the 404 of an unknown route. A nudge that
+         *     arrives while a run is under way joins it: that run goes once more when it ends, and the nudge
+         *     answers 202 at once, costing no Redis command.
          */
         post: operations["consumerRun"];
         delete?: never;
@@ -68,7 +70,8 @@ export interface paths {
         };
         /**
          * Backlog of the streams
-         * @description Per stream its length, pending events and dead letters, and the last run; one Redis round trip.
+         * @description Per stream its length, pending events, dead letters and lag, and the last run (when, how long,
+         *     how it ended); one Redis round trip.
          */
         get: operations["consumerStats"];
         put?: never;
@@ -88,6 +91,8 @@ export interface components {
          * @description `GET /stats`.
          * @example {
          *       "last_run": "2026-11-25T16:19:13.161Z",
+         *       "last_run_duration_ms": 12,
+         *       "last_run_outcome": "ok",
          *       "streams": {
          *         "order_completed": {
          *           "dead_letters": 0,
@@ -109,9 +114,20 @@ export interface components {
         ConsumerStats: {
             /**
              * Format: date-time
-             * @description When the consumer last ran (RFC 3339), `null` before its first run.
+             * @description When the consumer last ran (RFC 3339), `null` before its first run. A run that could not
+             *     reach Redis records nothing: this time grows old, and `/health` says `degraded`.
              */
             last_run: string | null;
+            /**
+             * Format: int64
+             * @description How long the last run took (ms), from its start to the end of its last script.
+             */
+            last_run_duration_ms: number | null;
+            /**
+             * @description How the last run ended: `ok`, `more_waiting` (it stopped at its time budget with events
+             *     left for the next run) or `read_errors` (a read failed; what was read was applied).
+             */
+            last_run_outcome: string | null;
             /** @description By stream name: `order_completed` and `refund_order`. */
             streams: {
                 [key: string]: components["schemas"]["StreamStats"];
@@ -170,7 +186,10 @@ export interface components {
              * @description Stock taken.
              */
             applied: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Runs of the script (one round trip each).
+             */
             batches: number;
             /** Format: int64 */
             dead_lettered: number;
@@ -402,6 +421,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Report"];
                 };
+            };
+            /** @description A run was under way; it goes once more for this nudge. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             404: components["responses"]["NotFound"];
             503: components["responses"]["Unavailable"];
