@@ -1,12 +1,11 @@
 //! consumer-cron's HTTP contract, as OpenAPI 3.1: served at `/openapi.json` and checked in at
 //! `docs/openapi/consumer-cron.json`. Publicly it answers only `/health`, `/stats` and this
-//! document; `/run` is for the payment worker's service binding.
+//! document; `POST /run` is an internal route for the payment worker's service binding.
 #![allow(dead_code)] // the functions are documentation markers, never called
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use store::consumer::Report;
 use utoipa::{OpenApi, ToSchema};
 use worker_http::contract::{self as c, Common};
 use worker_http::error::{ErrorBody, ErrorCode};
@@ -58,7 +57,7 @@ pub struct ConsumerStats {
         version = env!("CARGO_PKG_VERSION"),
         description = include_str!("../../docs/openapi/consumer-cron.md"),
     ),
-    paths(c::health, c::openapi_json, stats, run),
+    paths(c::health, c::openapi_json, stats),
     components(schemas(ErrorBody, ErrorCode), responses(c::NotFound, c::Unavailable)),
     tags(
         (name = "consumer", description = "The stream consumers' state."),
@@ -83,20 +82,5 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         (status = 503, response = c::Unavailable),
     ))]
 fn stats() {}
-
-/// Process the streams now (payment worker only)
-///
-/// The payment worker's nudge after a payment, through its service binding, proven by a header
-/// derived from the Redis token. Anyone else gets the 404 of an unknown route. A nudge that
-/// arrives while a run is under way joins it: that run goes once more when it ends, and the nudge
-/// answers 202 at once, costing no Redis command.
-#[utoipa::path(post, path = "/run", tag = "consumer", operation_id = "consumerRun",
-    responses(
-        (status = 200, description = "What the run did.", body = Report),
-        (status = 202, description = "A run was under way; it goes once more for this nudge."),
-        (status = 404, response = c::NotFound),
-        (status = 503, response = c::Unavailable),
-    ))]
-fn run() {}
 
 worker_http::contract_tests!("docs/openapi/consumer-cron.json", crate::ROUTES);

@@ -19,7 +19,7 @@ pub type Ctx = RouteContext<Scoped<()>>;
 pub async fn nudged(req: &Request, rc: &Ctx) -> std::result::Result<Response, ApiError> {
     let given = req.headers().get("X-Consumer-Nudge").ok().flatten();
     auth::check_internal(given.as_deref(), config::nudge_token(&rc.env).as_deref())?;
-    match run::drain_or_join(&rc.env, &rc.data.scope, NUDGE_BUDGET_MS, "nudge").await? {
+    match run::drain_or_join(&rc.env, &rc.data.scope, NUDGE_BUDGET_MS, "nudge", true).await? {
         Some(report) => json(200, &report),
         // A run is under way: it goes once more for this nudge.
         None => Response::empty()

@@ -20,7 +20,9 @@ worker_http::routes! {
     get "/openapi.json" => |req, _| async move {
         shared::serve_document(&req, contract::openapi(), false)
     },
-    get "/stats" => |_, rc| async move { handlers::stats(&rc).await },
+    get "/stats" => |_, rc| async move { handlers::stats(&rc).await };
+    // The payment worker's nudge (service binding and token): not in the OpenAPI document.
+    internal:
     post "/run" => |req, rc| async move { handlers::nudged(&req, &rc).await },
 }
 
@@ -45,5 +47,5 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     use worker_http::log::{request_id, Level, Scope};
     let level = Level::parse(var(&env, "LOG_LEVEL").as_deref());
     let scope = Scope::new("consumer-cron", request_id(None, None, runtime::random()), level);
-    let _ = run::drain_or_join(&env, &scope, CRON_BUDGET_MS, "cron").await;
+    let _ = run::drain_or_join(&env, &scope, CRON_BUDGET_MS, "cron", false).await;
 }

@@ -59,39 +59,53 @@ async fn drain(env: &Env, scope: &Scope, budget_ms: u64, trigger: &str) -> Resul
 }
 
 thread_local! {
-    /// A run is under way in this isolate (one at a time is enough: a run reads everything).
-    static RUNNING: Cell<bool> = const { Cell::new(false) };
-    /// A nudge or a cron tick arrived during that run: it goes once more when it ends.
+    /// When the run under way in this isolate started (ms), if one is. One at a time is enough:
+    /// a run reads everything.
+    static RUNNING_SINCE: Cell<Option<u64>> = const { Cell::new(None) };
+    /// A nudge arrived during that run: it goes once more when it ends.
     static AGAIN: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Clears `RUNNING` however the run ends (an error included).
-struct Running;
+/// A run older than its budget plus this was never seen to end: the runtime cancelled its
+/// request mid-await (a cancelled invocation's future is neither resumed nor dropped), so its
+/// mark is stale and the next caller runs.
+const STALE_AFTER_BUDGET_MS: u64 = 30_000;
+
+/// Clears the mark of the run that set it, however that run ends (an error included).
+struct Running(u64);
 
 impl Drop for Running {
     fn drop(&mut self) {
-        RUNNING.set(false);
+        if RUNNING_SINCE.get() == Some(self.0) {
+            RUNNING_SINCE.set(None);
+        }
     }
 }
 
-/// Drains the streams, unless a run is already under way in this isolate: then that run goes
-/// once more when it ends (so it sees what this caller added), and this call returns `None` at
-/// once, costing no Redis command. A burst of payments thus nudges a handful of runs, not one
-/// each. Within `budget_ms` overall; what is left waits for the next nudge or the cron.
+/// Drains the streams. A nudge (`may_join`) that arrives while a run is under way in this
+/// isolate joins it instead: that run goes once more when it ends, so it sees what the nudger
+/// added, and this call returns `None` at once, costing no Redis command. A burst of payments
+/// thus starts a handful of runs, not one each. The cron never joins (it is the safety net, and
+/// runs side by side are safe). Within `budget_ms` overall: if nudges are still arriving when
+/// it is spent, or the run fails, what they added waits for the next nudge or the cron.
 pub async fn drain_or_join(
     env: &Env,
     scope: &Scope,
     budget_ms: u64,
     trigger: &str,
+    may_join: bool,
 ) -> Result<Option<Report>, ApiError> {
-    if RUNNING.get() {
+    let started = runtime::now_ms();
+    let under_way = RUNNING_SINCE
+        .get()
+        .is_some_and(|since| started.saturating_sub(since) < budget_ms + STALE_AFTER_BUDGET_MS);
+    if may_join && under_way {
         AGAIN.set(true);
         scope.event("consumer_run_joined", Level::Debug, &json!({"trigger": trigger}));
         return Ok(None);
     }
-    RUNNING.set(true);
-    let _running = Running;
-    let started = runtime::now_ms();
+    RUNNING_SINCE.set(Some(started));
+    let _running = Running(started);
     let mut total = Report::default();
     loop {
         AGAIN.set(false);

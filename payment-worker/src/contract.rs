@@ -44,7 +44,7 @@ impl PaymentConfig {
     components(
         schemas(ErrorBody, ErrorCode),
         responses(c::BadJson, c::NotFound, c::PayloadTooLarge, c::UnsupportedMediaType,
-            c::ValidationFailed, c::RateLimited, c::Unavailable),
+            c::ValidationFailed, c::RateLimited, c::Unauthorized, c::Unavailable),
     ),
     tags(
         (name = "orders", description = "Orders and their simulated payment."),
@@ -137,11 +137,14 @@ fn read() {}
 /// The order becomes `cancelled` and its reservation is released (the product's `available` goes
 /// back up). Atomic with respect to the payment: an order ends either `completed` or `cancelled`,
 /// never both. Cancelling it again, or cancelling a `completed` or `refunded` order, is 409
-/// `not_cancellable` (the message says its status). No body.
+/// `not_cancellable` (the message says its status). No body. Like product changes, it needs the
+/// admin token when the worker's `ADMIN_TOKEN` is set.
 #[utoipa::path(post, path = "/orders/{id}/cancel", tag = "orders", operation_id = "cancelOrder",
     params(("id" = Id, Path, description = "The order's id.")),
+    security((), ("adminToken" = [])),
     responses(
         (status = 200, description = "Cancelled; the order as it is now.", body = Order),
+        (status = 401, response = c::Unauthorized),
         (status = 404, response = c::NotFound),
         (status = 409, description = "`not_cancellable`: the order is no longer pending.",
             body = ErrorBody, example = json!({"error": {"code": "not_cancellable", "message": "the order is completed; only a pending order can be cancelled"}})),

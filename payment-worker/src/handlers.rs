@@ -6,7 +6,7 @@ use worker::{Context, Env, Request, Response, RouteContext};
 use worker_http::config::{self, runtime};
 use worker_http::error::ErrorCode;
 use worker_http::respond::json;
-use worker_http::{body, contract, paging, ratelimit, ApiError, Backend, Scoped};
+use worker_http::{auth, body, contract, paging, ratelimit, ApiError, Backend, Scoped};
 
 use crate::contract::PaymentConfig;
 
@@ -100,8 +100,12 @@ pub async fn place(mut req: Request, rc: &Ctx) -> Answer {
 
 /// `POST /orders/:id/cancel`: a pending order becomes `cancelled` and its reservation is released,
 /// in one atomic script that the payment's completion cannot interleave with. One round trip.
+/// A change to someone's order: it needs the admin token when `ADMIN_TOKEN` is set, as product
+/// changes do (order ids are public in `GET /orders`).
 pub async fn cancel(req: &Request, rc: &Ctx) -> Answer {
     ratelimit::check(req, &rc.env, &rc.data.scope, "ORDER_WRITES").await?;
+    let header = req.headers().get("Authorization").ok().flatten();
+    auth::check_admin(header.as_deref(), config::var(&rc.env, "ADMIN_TOKEN").as_deref())?;
     let id = order_id(rc)?;
     match Backend::of(rc)?.orders().cancel(&id, runtime::now_ms()).await? {
         Cancelled::Done(order) => json(200, &order),
@@ -129,9 +133,10 @@ fn replayed(first: String) -> Answer {
     Ok(response)
 }
 
-/// `GET /openapi.json`: the contract, for this worker's origin.
-pub fn openapi(req: &Request) -> Answer {
-    contract::serve_document(req, crate::contract::openapi(), false)
+/// `GET /openapi.json`: the contract, with this worker's origin and whether the admin token is on.
+pub fn openapi(req: &Request, env: &Env) -> Answer {
+    let admin = config::var(env, "ADMIN_TOKEN").is_some();
+    contract::serve_document(req, crate::contract::openapi(), admin)
 }
 
 /// `GET /config`: the fee rate and limits, so that the dashboard quotes what the order will say.

@@ -42,6 +42,7 @@ const CONSUMER_RUN_NAMES: ScriptNames = ScriptNames(&[
     ("DAMAGED_ORDER", dead_letter::DAMAGED_ORDER),
     ("DAMAGED_PRODUCT", dead_letter::DAMAGED_PRODUCT),
     ("REFUND_NOT_REQUESTED", dead_letter::REFUND_NOT_REQUESTED),
+    ("NOT_PAID", dead_letter::NOT_PAID),
     ("SEPARATOR", hold::SEPARATOR),
     ("L_AT", last_run::AT),
     ("L_DURATION", last_run::DURATION_MS),

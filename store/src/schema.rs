@@ -126,13 +126,14 @@ pub mod product {
     pub const RESERVED: &str = "reserved";
 }
 
-/// A member of the holds set: `<order id>:<product id>:<quantity>`, so that the sweep can release
-/// it without another key.
+/// A member of the holds set: `<owner>:<product id>:<quantity>`, so that the sweep can release
+/// it without another key. The owner is the order id, or `key <Idempotency-Key>` (which may
+/// contain the separator: readers split at the last two).
 pub mod hold {
     pub const SEPARATOR: &str = ":";
 
-    pub fn member(order_id: &str, product_id: &str, quantity: u64) -> String {
-        format!("{order_id}{SEPARATOR}{product_id}{SEPARATOR}{quantity}")
+    pub fn member(owner: &str, product_id: &str, quantity: u64) -> String {
+        format!("{owner}{SEPARATOR}{product_id}{SEPARATOR}{quantity}")
     }
 }
 
@@ -207,6 +208,8 @@ pub mod dead_letter {
     pub const DAMAGED_PRODUCT: &str = "damaged_product";
     /// A refund for an order whose stock nobody asked to refund.
     pub const REFUND_NOT_REQUESTED: &str = "refund_not_requested";
+    /// An `order_completed` event whose order is still pending (never paid).
+    pub const NOT_PAID: &str = "not_paid";
 }
 
 /// The names a Lua script needs, sent first in its `ARGV` in this order: `(the script's local

@@ -7,7 +7,10 @@ use domain::{Cents, FeeRate, Id, NewProduct, Order, OrderStatus, Pricing, Quanti
 use serde_json::json;
 use store::consumer::{Fault, Settings};
 use store::schema::event;
-use store::{test_support, Consumer, Inventory, Keys, Orders, Stream};
+use store::{
+    test_support, Cancelled, Consumer, Inventory, Keys, Orders, Placed, Reservation, Reservations,
+    ReserveRequest, Stream,
+};
 use upstash_rest::{Client, Command, ReqwestTransport};
 
 struct World {
@@ -384,4 +387,90 @@ async fn damaged_data_and_forged_refunds_do_not_stop_the_batch() {
     assert_eq!(report.refunded, 0, "{report:?}");
     assert_eq!(w.order(&taken).await.status, OrderStatus::Completed);
     assert_eq!(w.stock(&product).await, Some(9));
+}
+
+impl World {
+    /// An order placed as the payment worker places it: stock reserved, then the order stored.
+    async fn reserved_order(&self, n: u32, product: &Id, quantity: u64) -> Id {
+        let id = Id::generate(3_000 + u64::from(n), [n as u8; 10]);
+        let request = ReserveRequest::new((&id, product, Quantity(quantity)), None);
+        let reserve = request.parse().unwrap();
+        // Now: an order placed long ago would be completed by the lost-payment sweep.
+        let now = clock();
+        let reserved = Reservations::new(&self.client, &self.keys)
+            .reserve(&reserve, now)
+            .await
+            .unwrap();
+        assert!(matches!(reserved, Reservation::Reserved { .. }), "{reserved:?}");
+        let pricing = Pricing::new(Cents(2000), Quantity(quantity), FeeRate::TUTORIAL);
+        let order = Order::place(id.clone(), product.clone(), Quantity(quantity), pricing, now);
+        let placed = Orders::new(&self.client, &self.keys)
+            .create(&order, Some(&reserve.hold), None)
+            .await
+            .unwrap();
+        assert_eq!(placed, Placed::Created);
+        id
+    }
+
+    async fn available(&self, id: &Id) -> u64 {
+        Inventory::new(&self.client, &self.keys)
+            .get(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .available
+            .0
+    }
+}
+
+#[tokio::test]
+async fn an_order_without_a_reservation_cannot_take_units_reserved_for_another() {
+    let w = World::new();
+    let product = w.product(1, 5).await;
+    // Placed before reservations existed (no hold), paid, not yet applied.
+    let old = w.paid_order(1, &product, 5).await;
+    let new = w.reserved_order(2, &product, 5).await;
+    Orders::new(&w.client, &w.keys)
+        .complete(std::slice::from_ref(&new), 20)
+        .await
+        .unwrap();
+    let report = w.consumer(fast()).drain(clock, 5_000, None).await.unwrap();
+    assert_eq!((report.applied, report.refunded), (1, 1), "{report:?}");
+    let old = w.order(&old).await;
+    assert_eq!(
+        (old.status, old.refund_reason),
+        (OrderStatus::Refunded, Some(RefundReason::InsufficientStock))
+    );
+    assert_eq!(w.order(&new).await.status, OrderStatus::Completed);
+    assert_eq!(
+        (w.stock(&product).await, w.available(&product).await),
+        (Some(0), 0)
+    );
+}
+
+#[tokio::test]
+async fn only_a_paid_order_takes_stock_and_a_cancelled_one_never() {
+    let w = World::new();
+    let product = w.product(1, 10).await;
+    let id = w.reserved_order(1, &product, 2).await;
+    let (o, p) = (id.to_string(), product.to_string());
+    let replayed = [
+        (event::ORDER_ID, o.as_str()),
+        (event::PRODUCT_ID, p.as_str()),
+        (event::QUANTITY, "2"),
+        (event::STATUS, OrderStatus::Completed.as_str()),
+    ];
+    w.xadd(Stream::OrderCompleted, &replayed).await;
+    let report = w.consumer(fast()).drain(clock, 5_000, None).await.unwrap();
+    assert_eq!((report.held, report.applied), (1, 0), "still pending: it waits");
+    assert_eq!(w.stock(&product).await, Some(10));
+
+    let cancelled = Orders::new(&w.client, &w.keys).cancel(&id, 30).await.unwrap();
+    assert!(matches!(cancelled, Cancelled::Done(_)), "{cancelled:?}");
+    let report = w.consumer(fast()).drain(clock, 5_000, None).await.unwrap();
+    assert_eq!((report.duplicates, report.applied), (1, 0), "{report:?}");
+    assert_eq!(
+        (w.stock(&product).await, w.available(&product).await),
+        (Some(10), 10)
+    );
 }

@@ -15,15 +15,16 @@ local id, prefix, now = ARGV[11], ARGV[12], ARGV[13]
 if redis.call('TYPE', order)['ok'] ~= 'hash' then return { 'unknown' } end
 local o = redis.call('HMGET', order, O_STATUS, O_STOCK, O_PRODUCT_ID, O_QUANTITY)
 if o[1] ~= PENDING then return { 'not_cancellable', o[1] or '' } end
--- The status first: a failure after it leaves a reservation to release by hand (visible in the
--- books check), never a cancelled order that still gets paid.
-redis.call('HSET', order, O_STATUS, CANCELLED, O_UPDATED_AT, now)
-redis.call('ZREM', pending, id)
+-- The order in one write first: a failure after it leaves a reservation to release by hand
+-- (visible in the books check), never a cancelled order that still gets paid.
 if o[2] == RESERVED then
-  redis.call('HSET', order, O_STOCK, RELEASED)
-  local quantity = tonumber(o[4])
-  if o[3] and quantity then release(prefix .. o[3], P_RESERVED, quantity) end
+  redis.call('HSET', order, O_STATUS, CANCELLED, O_UPDATED_AT, now, O_STOCK, RELEASED)
+else
+  redis.call('HSET', order, O_STATUS, CANCELLED, O_UPDATED_AT, now)
 end
+redis.call('ZREM', pending, id)
+local quantity = tonumber(o[4])
+if o[2] == RESERVED and o[3] and quantity then release(prefix .. o[3], P_RESERVED, quantity) end
 local after = redis.call('HGETALL', order)
 table.insert(after, 1, 'cancelled')
 return after

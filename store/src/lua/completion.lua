@@ -7,8 +7,8 @@ local O_STATUS, O_PRODUCT_ID, O_PRICE, O_FEE, O_TOTAL, O_QUANTITY, O_UPDATED_AT,
 -- to `stream`; removes it from the `pending` set either way. Returns 1 if it completed it.
 -- Crash ordering: the event is added before the order is marked completed. Redis does not roll
 -- back a script that fails halfway, and an event whose order is still pending is harmless (the
--- consumer looks at the order), while a completed order without its event would never take its
--- stock.
+-- consumer takes stock only for a completed order; the lost-payment sweep completes this one),
+-- while a completed order without its event would never take its stock.
 local function complete_order(pending, stream, key, id, now)
   local done = 0
   if redis.call('TYPE', key)['ok'] == 'hash' and redis.call('HGET', key, O_STATUS) == PENDING then

@@ -13,8 +13,8 @@
 --
 --   KEYS[1..4]   order_completed, refund_order, and their dead-letter streams
 --   KEYS[5]      the pending payments; KEYS[6] the holds; KEYS[7] the record of the last run
---   ARGV[1..16]  completion.lua's names; ARGV[17..41] this script's, as unpacked below
---   ARGV[42..53] the consumer's name, the batch size, the reclaim idle time (ms), deliveries
+--   ARGV[1..16]  completion.lua's names; ARGV[17..42] this script's, as unpacked below
+--   ARGV[43..54] the consumer's name, the batch size, the reclaim idle time (ms), deliveries
 --                before dead letter, now (ms), the sweeps' cutoff (ms) and limit, the prefixes of
 --                product and order keys, the largest quantity, a test-only fault ('' for none),
 --                and how long the run took before this call (ms)
@@ -23,12 +23,12 @@
 local INVENTORY, PAYMENT, O_STOCK, O_REFUND_REASON, P_QUANTITY, P_RESERVED, TAKEN, REFUND_REQUESTED,
   RESERVED, REFUNDED, PRODUCT_DELETED, INSUFFICIENT_STOCK, E_REFUND_REASON, D_SOURCE_ID, D_REASON,
   D_DELIVERIES, MALFORMED, UNKNOWN_ORDER, DAMAGED_ORDER, DAMAGED_PRODUCT, REFUND_NOT_REQUESTED,
-  SEPARATOR, L_AT, L_DURATION, L_OUTCOME = unpack(ARGV, 17, 41)
+  NOT_PAID, SEPARATOR, L_AT, L_DURATION, L_OUTCOME = unpack(ARGV, 17, 42)
 local OC, RO, OC_DEAD, RO_DEAD, PENDING_SET, HOLDS, LAST_RUN = unpack(KEYS, 1, 7)
-local consumer, batch, reclaim_idle, max_deliveries, now = ARGV[42], tonumber(ARGV[43]), ARGV[44],
-  tonumber(ARGV[45]), ARGV[46]
-local cutoff, sweep_limit, product_prefix, order_prefix = ARGV[47], tonumber(ARGV[48]), ARGV[49], ARGV[50]
-local quantity_max, fault, elapsed_before = tonumber(ARGV[51]), ARGV[52], tonumber(ARGV[53])
+local consumer, batch, reclaim_idle, max_deliveries, now = ARGV[43], tonumber(ARGV[44]), ARGV[45],
+  tonumber(ARGV[46]), ARGV[47]
+local cutoff, sweep_limit, product_prefix, order_prefix = ARGV[48], tonumber(ARGV[49]), ARGV[50], ARGV[51]
+local quantity_max, fault, elapsed_before = tonumber(ARGV[52]), ARGV[53], tonumber(ARGV[54])
 
 -- Redis's own clock (ms), for the run's duration; nil where TIME is not allowed in scripts.
 local function clock()
@@ -129,20 +129,33 @@ local function take_stock(id, flat)
   end
   local order = order_prefix .. order_id
   if type_of(order) ~= 'hash' then return cannot_apply(OC, INVENTORY, OC_DEAD, id, UNKNOWN_ORDER, flat) end
-  local o = redis.call('HMGET', order, O_STOCK, O_PRODUCT_ID, O_QUANTITY, O_PRICE, O_FEE, O_TOTAL)
-  local product_id, ordered = o[2], tonumber(o[3])
+  local o = redis.call('HMGET', order, O_STOCK, O_PRODUCT_ID, O_QUANTITY, O_PRICE, O_FEE, O_TOTAL, O_STATUS)
+  local product_id, ordered, status = o[2], tonumber(o[3]), o[7]
   -- An order placed with a reservation holds its units; older orders hold nothing.
   local holds = o[1] == RESERVED
-  if o[1] and not holds then
+  if not status then return cannot_apply(OC, INVENTORY, OC_DEAD, id, DAMAGED_ORDER, flat) end
+  if (o[1] and not holds) or (status ~= COMPLETED and status ~= PENDING) then
+    -- Done already, or cancelled or refunded: nothing to take.
     report.duplicates = report.duplicates + 1
     return redis.call('XACK', OC, INVENTORY, id)
+  end
+  if status == PENDING then
+    -- An event ahead of its payment (replayed by hand, or a completion that failed halfway):
+    -- only a paid order takes stock. It waits; the lost-payment sweep completes the order.
+    return cannot_apply(OC, INVENTORY, OC_DEAD, id, NOT_PAID, flat)
   end
   if not product_id or not ordered then return cannot_apply(OC, INVENTORY, OC_DEAD, id, DAMAGED_ORDER, flat) end
   local product = product_prefix .. product_id
   local kind = type_of(product)
-  local stock = kind == 'hash' and tonumber(redis.call('HGET', product, P_QUANTITY)) or nil
-  if kind ~= 'none' and not stock then return cannot_apply(OC, INVENTORY, OC_DEAD, id, DAMAGED_PRODUCT, flat) end
-  if kind == 'none' or stock < ordered then
+  local p = kind == 'hash' and redis.call('HMGET', product, P_QUANTITY, P_RESERVED) or {}
+  local stock, reserved = tonumber(p[1]), tonumber(p[2] or '0')
+  if kind ~= 'none' and not (stock and reserved) then
+    return cannot_apply(OC, INVENTORY, OC_DEAD, id, DAMAGED_PRODUCT, flat)
+  end
+  -- An order with a reservation has its units set aside; one without may only take what no
+  -- reservation holds.
+  local can_take = kind ~= 'none' and (holds and stock or stock - reserved)
+  if kind == 'none' or can_take < ordered then
     local reason = kind == 'none' and PRODUCT_DELETED or INSUFFICIENT_STOCK
     -- The event first: if the marker failed after it, the retry is a harmless duplicate refund.
     redis.call('XADD', RO, '*', E_ORDER_ID, order_id, E_PRODUCT_ID, product_id, E_PRICE, o[4] or '',

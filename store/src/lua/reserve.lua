@@ -1,6 +1,7 @@
 -- Reserves units of a product for an order about to be placed: the inventory's half of placing an
 -- order, so that an order is stored only for stock that can be delivered. The hold it records is
--- claimed by place_order.lua; one nobody claims is released by release_holds.lua.
+-- claimed by place_order.lua; one nobody claims is released by the consumer's run
+-- (consumer_run.lua).
 --   KEYS[1]  the product's hash; KEYS[2] the holds (sorted set, scored by time); KEYS[3], when the
 --            request has an idempotency key, that key's record (only read)
 --   ARGV[1..3] the schema's names, as unpacked below (store's reservations.rs sends them)
@@ -27,7 +28,11 @@ if not on_hand or not reserved or not price then
 end
 local available = on_hand - reserved
 -- Also checks the holds' type before any write (Redis does not roll a script back).
-if redis.call('ZSCORE', holds, hold) then return { 'reserved', price, available } end
+if redis.call('ZSCORE', holds, hold) then
+  -- A retry sharing the hold: it is as young as its latest request.
+  redis.call('ZADD', holds, now, hold)
+  return { 'reserved', price, available }
+end
 if available < want then return { 'short', math.max(available, 0) } end
 -- The hold first: if the increment failed after it, the sweep would give back units never taken
 -- out of `available` (visible, bounded), never keep units out of sale forever.

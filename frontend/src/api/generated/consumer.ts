@@ -38,29 +38,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/run": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Process the streams now (payment worker only)
-         * @description The payment worker's nudge after a payment, through its service binding, proven by a header
-         *     derived from the Redis token. Anyone else gets the 404 of an unknown route. A nudge that
-         *     arrives while a run is under way joins it: that run goes once more when it ends, and the nudge
-         *     answers 202 at once, costing no Redis command.
-         */
-        post: operations["consumerRun"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/stats": {
         parameters: {
             query?: never;
@@ -178,59 +155,6 @@ export interface components {
              *     answers but falls behind (`reason` says how).
              */
             status: string;
-        };
-        /** @description What one run (or batch) did. */
-        Report: {
-            /**
-             * Format: int64
-             * @description Stock taken.
-             */
-            applied: number;
-            /**
-             * Format: int64
-             * @description Runs of the script (one round trip each).
-             */
-            batches: number;
-            /** Format: int64 */
-            dead_lettered: number;
-            /**
-             * Format: int64
-             * @description Events whose effect had already happened (redelivered or replayed).
-             */
-            duplicates: number;
-            /**
-             * Format: int64
-             * @description Events that could not apply yet and stay pending for a retry.
-             */
-            held: number;
-            /**
-             * Format: int64
-             * @description Reservations the sweep released: their order was never stored.
-             */
-            holds_released: number;
-            /**
-             * Format: int64
-             * @description Lost payments the sweep completed.
-             */
-            payments_recovered: number;
-            /** Format: int64 */
-            read: number;
-            /**
-             * Format: int64
-             * @description Parts of a read that failed (e.g. Upstash's pending-entries limit); what was read is
-             *     still applied, and the run stops there.
-             */
-            read_errors: number;
-            /**
-             * Format: int64
-             * @description Orders the inventory could not deliver (a `refund_order` event each).
-             */
-            refund_requests: number;
-            /**
-             * Format: int64
-             * @description Orders marked refunded.
-             */
-            refunded: number;
         };
         /** @description One stream's backlog. */
         StreamStats: {
@@ -402,35 +326,6 @@ export interface operations {
                 };
                 content?: never;
             };
-        };
-    };
-    consumerRun: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description What the run did. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Report"];
-                };
-            };
-            /** @description A run was under way; it goes once more for this nudge. */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            404: components["responses"]["NotFound"];
-            503: components["responses"]["Unavailable"];
         };
     };
     consumerStats: {

@@ -129,7 +129,8 @@ export interface paths {
          * @description The order becomes `cancelled` and its reservation is released (the product's `available` goes
          *     back up). Atomic with respect to the payment: an order ends either `completed` or `cancelled`,
          *     never both. Cancelling it again, or cancelling a `completed` or `refunded` order, is 409
-         *     `not_cancellable` (the message says its status). No body.
+         *     `not_cancellable` (the message says its status). No body. Like product changes, it needs the
+         *     admin token when the worker's `ADMIN_TOKEN` is set.
          */
         post: operations["cancelOrder"];
         delete?: never;
@@ -386,6 +387,23 @@ export interface components {
                  *       "error": {
                  *         "code": "rate_limited",
                  *         "message": "too many changes from this client; try again in 42 s"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description `unauthorized`: `ADMIN_TOKEN` is set and the request lacks `Authorization: Bearer <ADMIN_TOKEN>`. */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "unauthorized",
+                 *         "message": "this change needs the header Authorization: Bearer <ADMIN_TOKEN>"
                  *       }
                  *     }
                  */
@@ -808,6 +826,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             /** @description `not_cancellable`: the order is no longer pending. */
             409: {
