@@ -6,18 +6,11 @@
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { ADMIN_TOKEN, ARTIFACTS, ROOT, startAll } from './harness.mjs';
+import { test } from 'node:test';
+import { ADMIN_TOKEN, ARTIFACTS, ROOT } from './harness.mjs';
+import { stackForFile } from './helpers.mjs';
 
-let app;
-
-before(async () => {
-  app = await startAll({ site: false });
-}, { timeout: 360_000 });
-
-after(async () => {
-  await app?.stop();
-}, { timeout: 60_000 });
+const app = stackForFile({ site: false });
 
 /** Opens an operation of the page (Swagger UI's deep-link id) with its request editor ready. */
 async function openOperation(page, tag, operationId) {

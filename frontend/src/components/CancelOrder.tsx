@@ -7,7 +7,15 @@ import { cancelOrder, getOrder, type Order } from '../api/payments';
 import { isCancellable } from '../status';
 import { Spinner } from './Spinner';
 
-export function CancelOrder({ order, onChange }: { order: Order; onChange: (order: Order) => void }) {
+export function CancelOrder({
+  order,
+  onChange,
+  className,
+}: {
+  order: Order;
+  onChange: (order: Order) => void;
+  className?: string;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -30,8 +38,9 @@ export function CancelOrder({ order, onChange }: { order: Order; onChange: (orde
     }
   };
 
+  if (!isCancellable(order) && !error) return null;
   return (
-    <>
+    <div className={className}>
       {isCancellable(order) && (
         <button type="button" className="btn btn-sm btn-outline-danger" onClick={() => void cancel()} disabled={busy}>
           {busy ? <Spinner label="Cancelling…" muted={false} /> : 'Cancel'}
@@ -42,6 +51,6 @@ export function CancelOrder({ order, onChange }: { order: Order; onChange: (orde
           {error}
         </div>
       )}
-    </>
+    </div>
   );
 }

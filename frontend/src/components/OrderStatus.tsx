@@ -48,9 +48,7 @@ export function OrderStatus({ initial, productName }: { initial: Order; productN
             {formatMoney(toCents(order.total))}
           </dd>
         </dl>
-        <div className="mt-2">
-          <CancelOrder order={order} onChange={polled.setData} />
-        </div>
+        <CancelOrder order={order} onChange={polled.setData} className="mt-2" />
         {polled.error !== undefined && (
           <div className="small text-body-secondary mt-2">
             <Spinner label={`Status not updated: ${describeError(polled.error)} Retrying…`} />
