@@ -17,17 +17,8 @@ const NUDGE_BUDGET_MS: u64 = 10_000;
 pub type Ctx = RouteContext<Scoped<()>>;
 
 pub async fn nudged(req: &Request, rc: &Ctx) -> std::result::Result<Response, ApiError> {
-    let given = req
-        .headers()
-        .get("X-Consumer-Nudge")
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    let expected = config::nudge_token(&rc.env).unwrap_or_default();
-    let genuine = !expected.is_empty() && auth::constant_time_eq(given.as_bytes(), expected.as_bytes());
-    if !genuine {
-        return Err(ApiError::NotFound("no such route".into()));
-    }
+    let given = req.headers().get("X-Consumer-Nudge").ok().flatten();
+    auth::check_internal(given.as_deref(), config::nudge_token(&rc.env).as_deref())?;
     let report = run::drain(&rc.env, &rc.data.scope, NUDGE_BUDGET_MS, "nudge").await?;
     json(200, &report)
 }

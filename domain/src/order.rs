@@ -93,7 +93,7 @@ impl Pricing {
     }
 }
 
-/// `pending` → `completed` (the stock is taken), or then `refunded`.
+/// `pending` → `completed` (the stock is taken), or then `refunded`; or `pending` → `cancelled`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
@@ -103,6 +103,8 @@ pub enum OrderStatus {
     Completed,
     /// Paid, then refunded because the product could not be delivered.
     Refunded,
+    /// Cancelled while pending (`POST /orders/{id}/cancel`): never paid, its reservation released.
+    Cancelled,
 }
 
 impl OrderStatus {
@@ -111,6 +113,7 @@ impl OrderStatus {
             "pending" => Some(Self::Pending),
             "completed" => Some(Self::Completed),
             "refunded" => Some(Self::Refunded),
+            "cancelled" => Some(Self::Cancelled),
             _ => None,
         }
     }
@@ -121,6 +124,7 @@ impl OrderStatus {
             Self::Pending => "pending",
             Self::Completed => "completed",
             Self::Refunded => "refunded",
+            Self::Cancelled => "cancelled",
         }
     }
 }

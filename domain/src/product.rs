@@ -147,14 +147,18 @@ impl ProductPatch {
     }
 }
 
-/// A product as the API shows it: `{"id","name","price","quantity"}`.
+/// A product as the API shows it: `{"id","name","price","quantity","available"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[schema(example = json!({"id": crate::schema::EXAMPLE_ID, "name": "Widget", "price": 20, "quantity": 100}))]
+#[schema(example = json!({"id": crate::schema::EXAMPLE_ID, "name": "Widget", "price": 20, "quantity": 100, "available": 97}))]
 pub struct Product {
     pub id: Id,
     pub name: ProductName,
     pub price: Cents,
+    /// On hand: what the shop holds.
     pub quantity: Quantity,
+    /// What can still be ordered: on hand minus what placed orders have reserved and the
+    /// consumer has not taken yet.
+    pub available: Quantity,
 }
 
 #[cfg(test)]
@@ -287,10 +291,11 @@ mod tests {
             name: ProductName::from_stored("Widget".into()),
             price: Cents(1999),
             quantity: Quantity(3),
+            available: Quantity(1),
         };
         assert_eq!(
             serde_json::to_value(&p).unwrap(),
-            json!({"id": id.as_str(), "name": "Widget", "price": 19.99, "quantity": 3})
+            json!({"id": id.as_str(), "name": "Widget", "price": 19.99, "quantity": 3, "available": 1})
         );
     }
 }

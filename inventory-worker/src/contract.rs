@@ -97,8 +97,10 @@ fn read() {}
 
 /// Change a product
 ///
-/// Any of name, price, quantity. `quantity` sets the stock (a restock); it does not add to it.
-/// Orders already placed keep the price they were placed at.
+/// Any of name, price, quantity. `quantity` sets the stock on hand (a restock); it does not add to
+/// it, and it cannot go below what placed orders have reserved (409 `quantity_below_reserved`:
+/// every order accepted can be delivered). Orders already placed keep the price they were placed
+/// at.
 #[utoipa::path(patch, path = "/products/{id}", tag = "products", operation_id = "updateProduct",
     params(("id" = Id, Path, description = "The product's id.")),
     request_body(content = ProductPatch, content_type = "application/json"),
@@ -108,6 +110,8 @@ fn read() {}
         (status = 400, response = c::BadJson),
         (status = 401, response = c::Unauthorized),
         (status = 404, response = c::NotFound),
+        (status = 409, description = "`quantity_below_reserved`: placed orders have reserved more units than this quantity; nothing changed.",
+            body = ErrorBody, example = json!({"error": {"code": "quantity_below_reserved", "message": "5 units are reserved by placed orders; quantity cannot go below that"}})),
         (status = 413, response = c::PayloadTooLarge),
         (status = 415, response = c::UnsupportedMediaType),
         (status = 422, response = c::ValidationFailed),
@@ -118,7 +122,8 @@ fn update() {}
 
 /// Delete a product
 ///
-/// Orders of it that are not delivered yet are refunded (`product_deleted`).
+/// Orders of it that are not delivered yet are refunded (`product_deleted`); their reservations go
+/// with it.
 #[utoipa::path(delete, path = "/products/{id}", tag = "products", operation_id = "deleteProduct",
     params(("id" = Id, Path, description = "The product's id.")),
     security((), ("adminToken" = [])),

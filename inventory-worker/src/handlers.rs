@@ -1,4 +1,5 @@
 use domain::{Id, NewProduct, PageRequest, Product, ProductPatch};
+use store::{Patched, ReserveRequest};
 use worker::{Env, Request, Response, RouteContext};
 use worker_http::config::{self, runtime};
 use worker_http::error::ErrorCode;
@@ -68,6 +69,7 @@ pub async fn create(mut req: Request, rc: &Ctx) -> Answer {
         name: new.name,
         price: new.price,
         quantity: new.quantity,
+        available: new.quantity,
     };
     json(201, &product)
 }
@@ -82,16 +84,37 @@ pub async fn read(ctx: &Ctx) -> Answer {
     json(200, &product)
 }
 
+/// `PATCH /products/:id`. A quantity below what placed orders have reserved is refused (409
+/// `quantity_below_reserved`): every order accepted can be delivered.
 pub async fn update(mut req: Request, ctx: &Ctx) -> Answer {
     change_allowed(&req, ctx).await?;
     let id = product_id(ctx)?;
     let patch = ProductPatch::from_json(&body::read_json(&mut req).await?)?;
-    let product = Backend::of(ctx)?
-        .inventory()
-        .patch(&id, &patch)
-        .await?
-        .ok_or_else(not_found)?;
-    json(200, &product)
+    match Backend::of(ctx)?.inventory().patch(&id, &patch).await? {
+        Patched::Done(product) => json(200, &product),
+        Patched::NotFound => Err(not_found()),
+        Patched::BelowReserved(reserved) => Err(ApiError::Conflict {
+            code: ErrorCode::QuantityBelowReserved,
+            message: format!("{reserved} units are reserved by placed orders; quantity cannot go below that"),
+        }),
+    }
+}
+
+/// `POST /internal/reservations`, from the payment worker only (service binding, with its token):
+/// reserves stock for an order about to be placed. One round trip.
+pub async fn reserve(mut req: Request, ctx: &Ctx) -> Answer {
+    let token = req.headers().get("X-Internal-Token").ok().flatten();
+    auth::check_internal(token.as_deref(), config::reservation_token(&ctx.env).as_deref())?;
+    let body = body::read_json(&mut req).await?;
+    let reserve = serde_json::from_value::<ReserveRequest>(body)
+        .ok()
+        .and_then(|r| r.parse())
+        .ok_or_else(|| ApiError::BadJson("not a reservation request".into()))?;
+    let reservation = Backend::of(ctx)?
+        .reservations()
+        .reserve(&reserve, runtime::now_ms())
+        .await?;
+    json(200, &reservation)
 }
 
 pub async fn delete(req: Request, ctx: &Ctx) -> Answer {

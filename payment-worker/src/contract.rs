@@ -40,7 +40,7 @@ impl PaymentConfig {
         version = env!("CARGO_PKG_VERSION"),
         description = include_str!("../../docs/openapi/payment.md"),
     ),
-    paths(c::health, c::openapi_json, config, place, recent, read),
+    paths(c::health, c::openapi_json, config, place, recent, read, cancel),
     components(
         schemas(ErrorBody, ErrorCode),
         responses(c::BadJson, c::NotFound, c::PayloadTooLarge, c::UnsupportedMediaType,
@@ -68,17 +68,21 @@ fn config() {}
 /// Place an order
 ///
 /// The unit price is read from the inventory (never from the client); `fee` is `FEE_RATE` × price
-/// rounded to the cent, `total = (price + fee) × quantity`. The order answers `pending`, and the
-/// simulated payment completes it `PAYMENT_DELAY_MS` (5 s) later; the stock follows within about a
-/// second. If the stock no longer covers it by then, it is `refunded` (`insufficient_stock`), and
-/// if the product is deleted first, `refunded` (`product_deleted`).
+/// rounded to the cent, `total = (price + fee) × quantity`. Placing the order **reserves** its
+/// quantity: the product's `available` drops at once (its `quantity` on hand drops when the stock
+/// is taken). When fewer units are available than ordered, the answer is 409
+/// `insufficient_stock` at once, and nothing is stored or charged. The order answers `pending`;
+/// the simulated payment completes it `PAYMENT_DELAY_MS` (5 s) later and the stock is taken within
+/// about a second. If the product is deleted first, the order is `refunded` (`product_deleted`).
+/// A pending order can be cancelled (`POST /orders/{id}/cancel`).
 ///
 /// **Safe to retry** with an `Idempotency-Key` (Stripe's rules): the same key with the same
 /// request within 24 h answers the first answer again (same status, body and order id, with
 /// `Idempotent-Replayed: true`) and places nothing; the same key with a different request is 422
 /// `idempotency_key_reused`. The key is claimed in the same atomic step that stores the order, so
 /// concurrent retries see either nothing or the finished first answer (there is no "in flight"
-/// state, and so no 409 for it). Without a key, every request places an order.
+/// state, and so no 409 for it); concurrent retries share one reservation. Without a key, every
+/// request places an order.
 #[utoipa::path(post, path = "/orders", tag = "orders", operation_id = "placeOrder",
     params(("Idempotency-Key" = Option<String>, Header, pattern = r"^[ -~]{1,255}$",
         description = "Your name for this attempt (1 to 255 printable ASCII characters), e.g. a UUID made once per checkout and sent again on every retry of it.")),
@@ -88,8 +92,8 @@ fn config() {}
             headers(("Idempotent-Replayed" = String, description = "`true` when this is the first answer to this `Idempotency-Key`, replayed."))),
         (status = 400, response = c::BadJson),
         (status = 404, response = c::NotFound),
-        (status = 409, description = "`insufficient_stock`: fewer units in stock right now than ordered.",
-            body = ErrorBody, example = json!({"error": {"code": "insufficient_stock", "message": "only 2 left in stock"}})),
+        (status = 409, description = "`insufficient_stock`: fewer units available right now than ordered; nothing was placed.",
+            body = ErrorBody, example = json!({"error": {"code": "insufficient_stock", "message": "only 2 available"}})),
         (status = 413, response = c::PayloadTooLarge),
         (status = 415, response = c::UnsupportedMediaType),
         (status = 422, description = "`validation_failed` (a field, or the `Idempotency-Key` header, is invalid; `field` names it) or `idempotency_key_reused` (this key was used for a different request).",
@@ -127,5 +131,23 @@ fn recent() {}
         (status = 503, response = c::Unavailable),
     ))]
 fn read() {}
+
+/// Cancel a pending order
+///
+/// The order becomes `cancelled` and its reservation is released (the product's `available` goes
+/// back up). Atomic with respect to the payment: an order ends either `completed` or `cancelled`,
+/// never both. Cancelling it again, or cancelling a `completed` or `refunded` order, is 409
+/// `not_cancellable` (the message says its status). No body.
+#[utoipa::path(post, path = "/orders/{id}/cancel", tag = "orders", operation_id = "cancelOrder",
+    params(("id" = Id, Path, description = "The order's id.")),
+    responses(
+        (status = 200, description = "Cancelled; the order as it is now.", body = Order),
+        (status = 404, response = c::NotFound),
+        (status = 409, description = "`not_cancellable`: the order is no longer pending.",
+            body = ErrorBody, example = json!({"error": {"code": "not_cancellable", "message": "the order is completed; only a pending order can be cancelled"}})),
+        (status = 429, response = c::RateLimited),
+        (status = 503, response = c::Unavailable),
+    ))]
+fn cancel() {}
 
 worker_http::contract_tests!("docs/openapi/payment.json", crate::ROUTES);

@@ -1,7 +1,7 @@
 use domain::idempotency::{self, IdempotencyKey};
 use domain::order::DEFAULT_PAYMENT_DELAY_MS;
-use domain::{FeeRate, Id, Order, OrderRequest, Pricing};
-use store::{Placed, Retryable};
+use domain::{Cents, FeeRate, Id, Order, OrderRequest, OrderStatus, Pricing};
+use store::{Cancelled, Hold, Placed, Reservation, ReserveRequest, Retryable};
 use worker::{Context, Env, Request, Response, RouteContext};
 use worker_http::config::{self, runtime};
 use worker_http::error::ErrorCode;
@@ -21,9 +21,11 @@ fn unknown_product() -> ApiError {
     ApiError::NotFound("no product with this id".into())
 }
 
-/// `POST /orders`: prices the order from the inventory, stores it pending (one round trip), and
-/// leaves the payment to a background task. With an `Idempotency-Key`, a retry of the same
-/// request answers what the first answered and places nothing.
+/// `POST /orders`: reserves the stock in the inventory (one binding call, one round trip there),
+/// prices the order at the price it reserved at, stores it pending with its reservation (one round
+/// trip), and leaves the payment to a background task. Sold out is a 409 at once, before anything
+/// is stored or charged. With an `Idempotency-Key`, a retry of the same request answers what the
+/// first answered and places nothing (one round trip: the reservation finds the first answer).
 pub async fn place(mut req: Request, rc: &Ctx) -> Answer {
     ratelimit::check(&req, &rc.env, &rc.data.scope, "ORDER_WRITES").await?;
     let key = match req.headers().get(idempotency::HEADER).ok().flatten() {
@@ -31,44 +33,61 @@ pub async fn place(mut req: Request, rc: &Ctx) -> Answer {
         None => None,
     };
     let request = OrderRequest::from_json(&body::read_json(&mut req).await?)?;
-    let fingerprint = request.fingerprint();
-    let product = match priced_product(&request, rc).await {
-        Ok(product) => product,
-        // A retry of an order that was placed: the product may be gone or sold out by now, and
-        // its first answer still stands (one more round trip, on this path only).
-        Err(e) => {
-            let Some(key) = &key else { return Err(e) };
-            return match Backend::of(rc)?.orders().recorded(key, &fingerprint).await? {
-                Some(Placed::Replay(first)) => replayed(first),
-                Some(_) => Err(ApiError::IdempotencyKeyReused),
-                None => Err(e),
-            };
-        }
-    };
     let product_id = request.product_id.clone().ok_or_else(unknown_product)?;
     let rate = fee_rate(&rc.env)?;
     let now = runtime::now_ms();
-    let pricing = Pricing::for_order(product.price, request.quantity, rate)?;
-    let order = Order::place(
-        Id::generate(now, runtime::random()),
-        product_id,
-        request.quantity,
-        pricing,
-        now,
-    );
+    let order_id = Id::generate(now, runtime::random());
+    let fingerprint = request.fingerprint();
+    let retry = key.as_ref().map(|key| (key, fingerprint.as_str()));
+    let reserve = ReserveRequest::new((&order_id, &product_id, request.quantity), retry);
+    let price = match inventory::reserve(&rc.env, &rc.data.scope, &reserve).await? {
+        Reservation::Reserved { price, .. } => Cents(price),
+        Reservation::UnknownProduct => return Err(unknown_product()),
+        Reservation::Short { available } => {
+            return Err(ApiError::Conflict {
+                code: ErrorCode::InsufficientStock,
+                message: format!("only {available} available"),
+            })
+        }
+        Reservation::Replay { answer } => return replayed(answer),
+        Reservation::KeyReused => return Err(ApiError::IdempotencyKeyReused),
+    };
+    if config::fault(&rc.env, "crash_after_reserve") {
+        return Err(ApiError::unavailable(
+            "try again",
+            "fault injected: crash after reserve",
+        ));
+    }
+    let hold = Hold::for_order(&order_id, &product_id, request.quantity, key.as_ref());
+    let backend = Backend::of(rc)?;
+    let pricing = match Pricing::for_order(price, request.quantity, rate) {
+        Ok(pricing) => pricing,
+        Err(e) => {
+            // Refused after reserving: give the units back now rather than at the next sweep.
+            backend.reservations().release(&hold).await?;
+            return Err(e.into());
+        }
+    };
+    let order = Order::place(order_id, product_id, request.quantity, pricing, now);
     let answer = serde_json::to_string(&order).map_err(|e| ApiError::Internal(format!("serialize: {e}")))?;
     let retryable = key.as_ref().map(|key| Retryable {
         key,
         fingerprint: fingerprint.clone(),
         answer: &answer,
     });
-    match Backend::of(rc)?.orders().create(&order, retryable).await? {
+    match backend.orders().create(&order, Some(&hold), retryable).await? {
         Placed::Created => {}
         // Our own record: the client library retried the script after a failure that had in
         // fact reached Redis. This request placed the order; its payment still has to start.
         Placed::Replay(first) if first == answer => {}
         Placed::Replay(first) => return replayed(first),
         Placed::KeyReused => return Err(ApiError::IdempotencyKeyReused),
+        Placed::HoldExpired => {
+            return Err(ApiError::unavailable(
+                "placing the order took too long; try again",
+                "the reservation was swept before the order could claim it",
+            ))
+        }
     }
 
     let delay = config::number(&rc.env, "PAYMENT_DELAY_MS", DEFAULT_PAYMENT_DELAY_MS);
@@ -79,20 +98,22 @@ pub async fn place(mut req: Request, rc: &Ctx) -> Answer {
     json(201, &order)
 }
 
-/// The product of an order, if it exists and has the stock: 404, 409 `insufficient_stock` or 503
-/// otherwise.
-async fn priced_product(request: &OrderRequest, rc: &Ctx) -> Result<inventory::Product, ApiError> {
-    let id = request.product_id.as_ref().ok_or_else(unknown_product)?;
-    let product = inventory::product(&rc.env, &rc.data.scope, id)
-        .await?
-        .ok_or_else(unknown_product)?;
-    if product.quantity < request.quantity {
-        return Err(ApiError::Conflict {
-            code: ErrorCode::InsufficientStock,
-            message: format!("only {} left in stock", product.quantity.0),
-        });
+/// `POST /orders/:id/cancel`: a pending order becomes `cancelled` and its reservation is released,
+/// in one atomic script that the payment's completion cannot interleave with. One round trip.
+pub async fn cancel(req: &Request, rc: &Ctx) -> Answer {
+    ratelimit::check(req, &rc.env, &rc.data.scope, "ORDER_WRITES").await?;
+    let id = order_id(rc)?;
+    match Backend::of(rc)?.orders().cancel(&id, runtime::now_ms()).await? {
+        Cancelled::Done(order) => json(200, &order),
+        Cancelled::Unknown => Err(order_not_found()),
+        Cancelled::NotCancellable(status) => Err(ApiError::Conflict {
+            code: ErrorCode::NotCancellable,
+            message: format!(
+                "the order is {}; only a pending order can be cancelled",
+                status.map_or("damaged", OrderStatus::as_str)
+            ),
+        }),
     }
-    Ok(product)
 }
 
 /// The first answer to a request with this `Idempotency-Key`, again.
@@ -125,13 +146,22 @@ fn fee_rate(env: &Env) -> Result<FeeRate, ApiError> {
     }
 }
 
-pub async fn read(rc: &Ctx) -> Answer {
-    let not_found = || ApiError::NotFound("no order with this id".into());
-    let id = rc
-        .param("id")
+fn order_not_found() -> ApiError {
+    ApiError::NotFound("no order with this id".into())
+}
+
+fn order_id(rc: &Ctx) -> Result<Id, ApiError> {
+    rc.param("id")
         .and_then(|id| Id::parse(id))
-        .ok_or_else(not_found)?;
-    let order = Backend::of(rc)?.orders().get(&id).await?.ok_or_else(not_found)?;
+        .ok_or_else(order_not_found)
+}
+
+pub async fn read(rc: &Ctx) -> Answer {
+    let order = Backend::of(rc)?
+        .orders()
+        .get(&order_id(rc)?)
+        .await?
+        .ok_or_else(order_not_found)?;
     json(200, &order)
 }
 

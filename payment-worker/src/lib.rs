@@ -23,6 +23,7 @@ worker_http::routes! {
     post "/orders" => |req, rc| async move { handlers::place(req, &rc).await },
     get "/orders" => |req, rc| async move { handlers::recent(&req, &rc).await },
     get "/orders/:id" => |_, rc| async move { handlers::read(&rc).await },
+    post "/orders/:id/cancel" => |req, rc| async move { handlers::cancel(&req, &rc).await },
 }
 
 #[cfg(target_arch = "wasm32")]

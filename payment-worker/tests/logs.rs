@@ -79,8 +79,8 @@ async fn one_request_id_follows_an_order_through_the_three_workers() {
         "the order's own transaction: {placed}"
     );
     assert!(placed["duration_ms"].is_u64() && placed["ts"].as_str().is_some_and(|t| t.ends_with('Z')));
-    let priced = logged(&shop.inventory, "the price lookup", |l| {
-        ours(l) && l["route"] == "/products/:id"
+    let priced = logged(&shop.inventory, "the reservation", |l| {
+        ours(l) && l["route"] == "/internal/reservations"
     })
     .await;
     assert_eq!(

@@ -1,5 +1,5 @@
-//! Redis round trips, read from the gateway's counters: placing an order, and a consumer batch
-//! of 100 events.
+//! Redis round trips, read from the gateway's counters: placing an order, cancelling one, and a
+//! consumer batch of 100 events.
 
 mod common;
 
@@ -9,7 +9,7 @@ use domain::Id;
 use store::Orders;
 
 #[tokio::test]
-async fn an_order_costs_two_round_trips_and_a_batch_of_100_three() {
+async fn an_order_costs_two_round_trips_a_cancel_one_and_a_batch_of_100_three() {
     // Payments never complete by themselves here, so nothing runs in the background.
     let shop = Shop::start(ShopVars {
         payment: &[
@@ -28,10 +28,11 @@ async fn an_order_costs_two_round_trips_and_a_batch_of_100_three() {
     assert_eq!(placed.status, 201);
     assert_eq!(
         spent.requests, 2,
-        "the product through the inventory worker (1) and the order (1)"
+        "the reservation through the inventory worker (1) and the order (1)"
     );
-    // With an Idempotency-Key, the first request and its replay cost the same two.
-    for _ in 0..2 {
+    // With an Idempotency-Key the first request costs the same two; its replay one (the
+    // reservation finds the first answer).
+    for expected in [2, 1] {
         let before = gateway.stats().unwrap();
         let keyed = request("POST", format!("{}/orders", shop.payment.url()))
             .header("Idempotency-Key", "counted-key")
@@ -39,8 +40,23 @@ async fn an_order_costs_two_round_trips_and_a_batch_of_100_three() {
             .send()
             .await;
         assert_eq!(keyed.status, 201, "{}", keyed.raw);
-        assert_eq!((gateway.stats().unwrap() - before).requests, 2, "with a key");
+        assert_eq!(
+            (gateway.stats().unwrap() - before).requests,
+            expected,
+            "with a key"
+        );
     }
+    let cancelled = order(&shop, &product, 1).await;
+    let cancel = request(
+        "POST",
+        format!("{}/orders/{}/cancel", shop.payment.url(), cancelled.text("id")),
+    );
+    let (answer, spent) = gateway.measure(cancel.send()).await;
+    assert_eq!(
+        (answer.status, spent.requests),
+        (200, 1),
+        "a cancellation is one round trip"
+    );
 
     let mut ids = vec![Id::parse(&placed.text("id")).unwrap()];
     for _ in 1..100 {

@@ -1,5 +1,6 @@
 //! The stream consumer: reads both groups, applies a batch in one atomic script, reclaims what
-//! another run left pending, dead-letters what can never apply, and sweeps lost payments.
+//! another run left pending, dead-letters what can never apply, and sweeps lost payments and
+//! reservations no order claimed.
 //!
 //! A batch of up to `batch_size` events per stream costs two REST round trips, whatever its size:
 //! one pipeline to read (sweep, reclaim, read new, for both streams) and one `EVAL` to apply.
@@ -11,9 +12,9 @@ use upstash_rest::streams::{self, NEW_ENTRIES};
 use upstash_rest::{scripts, Client, Command, Error, StreamEntry, StreamId, Transport, TypedCommand, Value};
 
 use crate::schema::{dead_letter, event, order, product, stock, ScriptNames, Stream};
-use crate::{rows, Keys, Orders};
+use crate::{rows, Keys, Orders, Reservations};
 
-const APPLY_EVENTS: &str = include_str!("lua/apply_events.lua");
+const APPLY_EVENTS: &str = script!("apply_events.lua");
 const CONSUMER_STATS: &str = include_str!("lua/consumer_stats.lua");
 
 /// The start of apply_events.lua's ARGV.
@@ -52,6 +53,8 @@ const APPLY_EVENTS_NAMES: ScriptNames = ScriptNames(&[
     ("DAMAGED_ORDER", dead_letter::DAMAGED_ORDER),
     ("DAMAGED_PRODUCT", dead_letter::DAMAGED_PRODUCT),
     ("REFUND_NOT_REQUESTED", dead_letter::REFUND_NOT_REQUESTED),
+    ("RESERVED", stock::RESERVED),
+    ("P_RESERVED", product::RESERVED),
 ]);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +67,8 @@ pub struct Settings {
     pub reclaim_idle_ms: u64,
     /// Deliveries after which an event that cannot apply goes to the dead-letter stream.
     pub max_deliveries: u32,
-    /// A payment still pending this long after its order lost its background task.
+    /// A payment still pending this long lost its background task; a hold no order claimed this
+    /// long lost its order (the payment worker died between reserving and storing it).
     pub stale_payment_ms: u64,
 }
 
@@ -87,6 +91,8 @@ pub struct Report {
     pub read: u64,
     /// Lost payments the sweep completed.
     pub payments_recovered: u64,
+    /// Reservations the sweep released: their order was never stored.
+    pub holds_released: u64,
     /// Stock taken.
     pub applied: u64,
     /// Orders the inventory could not deliver (a `refund_order` event each).
@@ -108,6 +114,7 @@ impl std::ops::AddAssign for Report {
         self.batches += o.batches;
         self.read += o.read;
         self.payments_recovered += o.payments_recovered;
+        self.holds_released += o.holds_released;
         self.applied += o.applied;
         self.refund_requests += o.refund_requests;
         self.refunded += o.refunded;
@@ -126,6 +133,7 @@ pub struct Batch {
     malformed_completed: Vec<StreamId>,
     malformed_refunds: Vec<StreamId>,
     payments_recovered: u64,
+    holds_released: u64,
     /// A stream gave a full batch: there may be more.
     full: bool,
     /// Where each stream's next XAUTOCLAIM scan starts (`0-0`: from the beginning).
@@ -144,6 +152,13 @@ impl Batch {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// What the sweep at the start of a run did.
+#[derive(Debug, Default)]
+struct Swept {
+    payments: u64,
+    holds: u64,
 }
 
 /// Test-only fault switch: the run dies after reading a batch, before applying it.
@@ -196,21 +211,23 @@ impl<'a, T: Transport> Consumer<'a, T> {
         Ok(())
     }
 
-    /// Reads a batch (one round trip): with `sweep`, first completes lost payments; then for each
+    /// Reads a batch (one round trip): with `sweep`, first completes lost payments and releases
+    /// unclaimed holds; then for each
     /// stream reclaims events idle past `reclaim_idle_ms` and reads new ones.
     /// The first read on a new database finds no groups (NOGROUP): it creates them and reads again.
     /// `cursors`: where the reclaim scans start, from the previous batch of the same run.
     pub async fn read(&self, now_ms: u64, sweep: bool, cursors: [StreamId; 2]) -> Result<Batch, Error> {
-        let mut recovered = 0;
-        let batch = match self.try_read(now_ms, sweep, cursors, &mut recovered).await {
+        let mut swept = Swept::default();
+        let batch = match self.try_read(now_ms, sweep, cursors, &mut swept).await {
             Err(e) if e.is_redis_code("NOGROUP") => {
                 self.ensure_groups().await?;
-                self.try_read(now_ms, false, cursors, &mut recovered).await
+                self.try_read(now_ms, false, cursors, &mut swept).await
             }
             other => other,
         };
         batch.map(|b| Batch {
-            payments_recovered: recovered,
+            payments_recovered: swept.payments,
+            holds_released: swept.holds,
             ..b
         })
     }
@@ -220,13 +237,14 @@ impl<'a, T: Transport> Consumer<'a, T> {
         now_ms: u64,
         sweep: bool,
         cursors: [StreamId; 2],
-        recovered: &mut u64,
+        swept: &mut Swept,
     ) -> Result<Batch, Error> {
         let s = &self.settings;
         let mut commands: Vec<Command> = Vec::new();
         if sweep {
             let cutoff = now_ms.saturating_sub(s.stale_payment_ms);
             commands.push(Orders::new(self.client, self.keys).complete_stale_command(cutoff, 100, now_ms));
+            commands.push(Reservations::new(self.client, self.keys).release_stale_command(cutoff, 100));
         }
         commands.push(Command::new("SET").arg(self.keys.consumer_last_run()).arg(now_ms));
         let mut reads = Vec::new();
@@ -254,9 +272,11 @@ impl<'a, T: Transport> Consumer<'a, T> {
         let mut batch = Batch::default();
         // The sweep and the last-run mark are bookkeeping: their failure must not stop the events.
         if sweep {
-            match next() {
-                Ok(swept) => *recovered += swept.as_int().and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
-                Err(_) => batch.read_errors += 1,
+            for count in [&mut swept.payments, &mut swept.holds] {
+                match next() {
+                    Ok(n) => *count += n.as_int().and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
+                    Err(_) => batch.read_errors += 1,
+                }
             }
         }
         if next().is_err() {
@@ -278,6 +298,7 @@ impl<'a, T: Transport> Consumer<'a, T> {
     pub async fn apply(&self, batch: &Batch, now_ms: u64) -> Result<Report, Error> {
         let mut report = Report {
             payments_recovered: batch.payments_recovered,
+            holds_released: batch.holds_released,
             read: batch.len() as u64,
             read_errors: batch.read_errors,
             ..Report::default()

@@ -3,6 +3,7 @@
 use domain::{Id, NewProduct, Page, PageRequest, Product, ProductPatch};
 use upstash_rest::{scripts, Client, Command, Error, Transport, Value};
 
+use crate::schema::product;
 use crate::{rows, Keys};
 
 pub struct Inventory<'a, T> {
@@ -18,12 +19,32 @@ redis.call('HSET', KEYS[1], unpack(ARGV, 3))
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
 return 1";
 
-/// Sets the given fields of an existing product and returns all of them; nil if there is none.
-/// KEYS: the product; ARGV: fields and values.
+/// Sets the given fields of an existing product and returns `{'ok', all its fields...}`; nil if
+/// there is none; `{'below', reserved}` (and changes nothing) if the new on-hand quantity is
+/// below what placed orders have reserved. KEYS: the product; ARGV: the quantity and reserved
+/// field names, then fields and values.
 pub(crate) const PATCH: &str = r"#!lua flags=allow-key-locking
 if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
-if #ARGV > 0 then redis.call('HSET', KEYS[1], unpack(ARGV)) end
-return redis.call('HGETALL', KEYS[1])";
+for i = 3, #ARGV, 2 do
+  if ARGV[i] == ARGV[1] then
+    local reserved = tonumber(redis.call('HGET', KEYS[1], ARGV[2]) or '0') or 0
+    if tonumber(ARGV[i + 1]) < reserved then return { 'below', reserved } end
+  end
+end
+if #ARGV > 2 then redis.call('HSET', KEYS[1], unpack(ARGV, 3)) end
+local all = redis.call('HGETALL', KEYS[1])
+table.insert(all, 1, 'ok')
+return all";
+
+/// What a patch did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Patched {
+    /// The product after the change.
+    Done(Product),
+    NotFound,
+    /// The new quantity is below this many reserved units: nothing changed.
+    BelowReserved(u64),
+}
 
 impl<'a, T: Transport> Inventory<'a, T> {
     pub fn new(client: &'a Client<T>, keys: &'a Keys) -> Self {
@@ -62,9 +83,10 @@ impl<'a, T: Transport> Inventory<'a, T> {
         Ok(reply.as_int() == Some(1))
     }
 
-    /// The product after the change, or `None` if there is no such product.
-    pub async fn patch(&self, id: &Id, patch: &ProductPatch) -> Result<Option<Product>, Error> {
-        let mut args: Vec<String> = Vec::new();
+    /// Refuses (changing nothing) to set the quantity on hand below what is reserved: every
+    /// order placed can be delivered.
+    pub async fn patch(&self, id: &Id, patch: &ProductPatch) -> Result<Patched, Error> {
+        let mut args = vec![product::QUANTITY.to_owned(), product::RESERVED.to_owned()];
         for (field, value) in rows::patch_fields(patch) {
             args.extend([field.to_owned(), value]);
         }
@@ -72,7 +94,20 @@ impl<'a, T: Transport> Inventory<'a, T> {
             .client
             .run(scripts::eval(PATCH, [self.keys.product(id.as_str())], args))
             .await?;
-        Ok(product(id.as_str(), reply))
+        let mut parts = reply.into_array().unwrap_or_default();
+        if parts.is_empty() {
+            return Ok(Patched::NotFound);
+        }
+        let first = parts.remove(0);
+        match first.as_str() {
+            Some("ok") => product(id.as_str(), Value::Array(parts))
+                .map(Patched::Done)
+                .ok_or_else(|| Error::Decode("a patched product that does not read back".into())),
+            Some("below") => Ok(Patched::BelowReserved(
+                parts.first().and_then(Value::as_int).unwrap_or(0).max(0) as u64,
+            )),
+            _ => Err(Error::Decode("patch answered something else".into())),
+        }
     }
 
     /// `false` if there was no such product. One transaction: the hash and its index entry go together.

@@ -4,17 +4,37 @@
 //! Scripts are always sent with `EVAL` and their source, never `EVALSHA` first: the fallback after
 //! a `NOSCRIPT` would be a second round trip, and the sources are a few hundred bytes.
 
+/// A script from `lua/` with the functions of `lua/shared.lua` before it; `key_locked` puts the
+/// allow-key-locking shebang ([`KEY_LOCKING`]) first.
+macro_rules! script {
+    ($file:literal) => {
+        concat!(
+            include_str!("lua/shared.lua"),
+            include_str!(concat!("lua/", $file))
+        )
+    };
+    (key_locked $file:literal) => {
+        concat!(
+            "#!lua flags=allow-key-locking\n",
+            include_str!("lua/shared.lua"),
+            include_str!(concat!("lua/", $file))
+        )
+    };
+}
+
 pub mod consumer;
 mod inventory;
 mod orders;
+mod reservations;
 mod rows;
 pub mod schema;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 
 pub use consumer::Consumer;
-pub use inventory::Inventory;
-pub use orders::{Orders, Placed, Retryable};
+pub use inventory::{Inventory, Patched};
+pub use orders::{Cancelled, Orders, Placed, Retryable};
+pub use reservations::{Hold, Reservation, Reservations, Reserve, ReserveRequest};
 pub use schema::{Keys, Stream};
 pub use upstash_rest::Error;
 
@@ -25,14 +45,17 @@ pub const KEY_LOCKING: &str = "#!lua flags=allow-key-locking";
 
 #[cfg(test)]
 mod tests {
-    /// The scripts on request paths (product create and patch, order placement; the payment
-    /// completion adds the shebang when it names its orders) lock only their keys on Upstash.
+    /// The scripts on request paths (product create and patch, reservation, order placement; the
+    /// payment completion adds the shebang when it names its orders) lock only their keys on
+    /// Upstash. The cancellation cannot (its header says why).
     #[test]
     fn request_path_scripts_are_key_locked() {
         for script in [
             super::inventory::CREATE,
             super::inventory::PATCH,
             super::orders::PLACE_ORDER,
+            super::reservations::RESERVE,
+            super::reservations::RELEASE_HOLD,
         ] {
             assert!(script.starts_with(super::KEY_LOCKING), "{script}");
         }

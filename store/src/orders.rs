@@ -4,11 +4,33 @@ use domain::idempotency::{self, IdempotencyKey};
 use domain::{Id, Order, OrderStatus, Page, PageRequest};
 use upstash_rest::{scripts, Client, Command, Error, Transport, Value};
 
-use crate::schema::{event, order, ScriptNames, Stream};
-use crate::{rows, Keys, KEY_LOCKING};
+use crate::schema::{event, order, product, stock, ScriptNames, Stream};
+use crate::{rows, Hold, Keys, KEY_LOCKING};
 
 const COMPLETE_PAYMENTS: &str = include_str!("lua/complete_payments.lua");
-pub(crate) const PLACE_ORDER: &str = include_str!("lua/place_order.lua");
+pub(crate) const PLACE_ORDER: &str = script!(key_locked "place_order.lua");
+const CANCEL_ORDER: &str = script!("cancel_order.lua");
+
+/// The start of place_order.lua's ARGV.
+const PLACE_ORDER_NAMES: ScriptNames = ScriptNames(&[
+    ("O_STOCK", order::STOCK),
+    ("RESERVED", stock::RESERVED),
+    ("P_RESERVED", product::RESERVED),
+]);
+
+/// The start of cancel_order.lua's ARGV.
+const CANCEL_ORDER_NAMES: ScriptNames = ScriptNames(&[
+    ("O_STATUS", order::STATUS),
+    ("O_STOCK", order::STOCK),
+    ("O_PRODUCT_ID", order::PRODUCT_ID),
+    ("O_QUANTITY", order::QUANTITY),
+    ("O_UPDATED_AT", order::UPDATED_AT),
+    ("PENDING", OrderStatus::Pending.as_str()),
+    ("CANCELLED", OrderStatus::Cancelled.as_str()),
+    ("RESERVED", stock::RESERVED),
+    ("RELEASED", stock::RELEASED),
+    ("P_RESERVED", product::RESERVED),
+]);
 
 /// A request with an `Idempotency-Key`: the key, what the request asks (`OrderRequest::fingerprint`)
 /// and its answer if it is the first.
@@ -27,6 +49,19 @@ pub enum Placed {
     Replay(String),
     /// The key was used by a request that asked for something else.
     KeyReused,
+    /// The hold was released before the order could claim it (the order took longer than the
+    /// sweep allows): nothing was stored.
+    HoldExpired,
+}
+
+/// What cancelling an order did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cancelled {
+    /// The order after: cancelled, its reservation released.
+    Done(Order),
+    Unknown,
+    /// Only a pending order can be cancelled: its status.
+    NotCancellable(Option<OrderStatus>),
 }
 
 /// The start of complete_payments.lua's ARGV.
@@ -59,15 +94,24 @@ impl<'a, T: Transport> Orders<'a, T> {
         Self { client, keys }
     }
 
-    /// Stores a new order, its place in the history and in the pending payments: one script.
-    /// With an idempotency key, also the answer a retry gets: `answer` is what this request
-    /// answers if it is the first with `key`.
-    pub async fn create(&self, order: &Order, key: Option<Retryable<'_>>) -> Result<Placed, Error> {
+    /// Stores a new order, its place in the history and in the pending payments, and claims its
+    /// reservation (`hold`): one script. With an idempotency key, also the answer a retry gets:
+    /// `answer` is what this request answers if it is the first with `key`. Without a hold the
+    /// order holds no stock, as orders placed before reservations existed (the consumer then
+    /// checks the stock itself); the payment worker always reserves first.
+    pub async fn create(
+        &self,
+        order: &Order,
+        hold: Option<&Hold>,
+        key: Option<Retryable<'_>>,
+    ) -> Result<Placed, Error> {
         let id = order.id.as_str();
         let mut keys = vec![
             self.keys.order(id),
             self.keys.orders(),
             self.keys.pending_orders(),
+            self.keys.holds(),
+            self.keys.product(order.product_id.as_str()),
         ];
         let (fingerprint, answer) = match &key {
             Some(k) => {
@@ -76,13 +120,16 @@ impl<'a, T: Transport> Orders<'a, T> {
             }
             None => ("", ""),
         };
-        let mut args = vec![
+        let mut args: Vec<String> = PLACE_ORDER_NAMES.args().collect();
+        args.extend([
             id.to_owned(),
             order.created_at.to_string(),
             fingerprint.to_owned(),
             answer.to_owned(),
             idempotency::TTL_SECONDS.to_string(),
-        ];
+            hold.map(Hold::member).unwrap_or_default(),
+            order.quantity.0.to_string(),
+        ]);
         for (field, value) in rows::order_fields(order) {
             args.extend([field.to_owned(), value]);
         }
@@ -101,7 +148,35 @@ impl<'a, T: Transport> Orders<'a, T> {
                     .to_owned(),
             )),
             Some("reused") => Ok(Placed::KeyReused),
+            Some("expired") => Ok(Placed::HoldExpired),
             _ => Err(Error::Decode("place_order answered something else".into())),
+        }
+    }
+
+    /// Cancels a pending order and releases its reservation: one script, atomic with respect to
+    /// the payment's completion.
+    pub async fn cancel(&self, id: &Id, now_ms: u64) -> Result<Cancelled, Error> {
+        let keys = [self.keys.order(id.as_str()), self.keys.pending_orders()];
+        let args =
+            CANCEL_ORDER_NAMES
+                .args()
+                .chain([id.to_string(), self.keys.product_prefix(), now_ms.to_string()]);
+        let reply = self.client.run(scripts::eval(CANCEL_ORDER, keys, args)).await?;
+        let mut parts = reply.into_array().unwrap_or_default();
+        let first = if parts.is_empty() {
+            Value::Null
+        } else {
+            parts.remove(0)
+        };
+        match first.as_str() {
+            Some("cancelled") => order(id.as_str(), Value::Array(parts))
+                .map(Cancelled::Done)
+                .ok_or_else(|| Error::Decode("a cancelled order that does not read back".into())),
+            Some("unknown") => Ok(Cancelled::Unknown),
+            Some("not_cancellable") => Ok(Cancelled::NotCancellable(
+                parts.first().and_then(Value::as_str).and_then(OrderStatus::parse),
+            )),
+            _ => Err(Error::Decode("cancel_order answered something else".into())),
         }
     }
 
@@ -207,5 +282,7 @@ mod tests {
     #[test]
     fn the_script_takes_the_names_in_the_order_they_are_sent() {
         super::COMPLETE_PAYMENTS_NAMES.assert_unpacked_by(super::COMPLETE_PAYMENTS);
+        super::PLACE_ORDER_NAMES.assert_unpacked_by(super::PLACE_ORDER);
+        super::CANCEL_ORDER_NAMES.assert_unpacked_by(super::CANCEL_ORDER);
     }
 }

@@ -40,12 +40,15 @@ pub fn patch_fields(patch: &ProductPatch) -> Vec<(&'static str, String)> {
 /// "no such product".
 pub fn product_from(id: Id, fields: &HashMap<String, String>) -> Option<Product> {
     let get = |name: &str| fields.get(name).map(String::as_str);
+    // Stock never goes below 0 (the consumer checks it), but read defensively.
+    let on_hand = get(product::QUANTITY)?.parse::<i64>().ok()?.max(0) as u64;
+    let reserved = get(product::RESERVED).map_or(Some(0), |r| r.parse::<u64>().ok())?;
     Some(Product {
         id,
         name: ProductName::from_stored(get(product::NAME)?.to_owned()),
         price: Cents(get(product::PRICE)?.parse().ok()?),
-        // Stock never goes below 0 (the consumer checks it), but read defensively.
-        quantity: Quantity(get(product::QUANTITY)?.parse::<i64>().ok()?.max(0) as u64),
+        quantity: Quantity(on_hand),
+        available: Quantity(on_hand.saturating_sub(reserved)),
     })
 }
 

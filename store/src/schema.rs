@@ -74,6 +74,13 @@ impl Keys {
         format!("{}{}:dead", self.prefix, stream.name())
     }
 
+    /// Sorted set of reservations not yet held by a stored order ([`hold`]), scored by when they
+    /// were made (ms): placing an order claims its hold; the consumer's sweep releases the ones a
+    /// crash left behind.
+    pub fn holds(&self) -> String {
+        format!("{}holds", self.prefix)
+    }
+
     /// When the consumer last ran (ms).
     pub fn consumer_last_run(&self) -> String {
         format!("{}consumer:last_run", self.prefix)
@@ -113,7 +120,20 @@ pub mod product {
     pub const NAME: &str = "name";
     /// Cents.
     pub const PRICE: &str = "price";
+    /// On hand.
     pub const QUANTITY: &str = "quantity";
+    /// Units reserved by placed orders whose stock is not taken yet (absent: 0).
+    pub const RESERVED: &str = "reserved";
+}
+
+/// A member of the holds set: `<order id>:<product id>:<quantity>`, so that the sweep can release
+/// it without another key.
+pub mod hold {
+    pub const SEPARATOR: &str = ":";
+
+    pub fn member(order_id: &str, product_id: &str, quantity: u64) -> String {
+        format!("{order_id}{SEPARATOR}{product_id}{SEPARATOR}{quantity}")
+    }
 }
 
 /// Fields of an order hash (money in cents, times in ms).
@@ -134,10 +154,17 @@ pub mod order {
     pub const STOCK: &str = "stock";
 }
 
-/// Values of an order's `stock` field.
+/// Values of an order's `stock` field (absent on orders placed before reservations existed: the
+/// consumer then checks the stock itself).
 pub mod stock {
+    /// The order holds a reservation of its quantity on its product.
+    pub const RESERVED: &str = "reserved";
+    /// The consumer turned the reservation into the decrement.
     pub const TAKEN: &str = "taken";
+    /// The consumer could not deliver and asked for a refund (holding nothing).
     pub const REFUND_REQUESTED: &str = "refund_requested";
+    /// The order was cancelled and its reservation released.
+    pub const RELEASED: &str = "released";
 }
 
 /// Fields of both streams' events: the tutorial's `order_completed` carries the order (`pk` is its

@@ -59,7 +59,7 @@ impl World {
         let pricing = Pricing::new(Cents(2000), Quantity(quantity), FeeRate::TUTORIAL);
         let order = Order::place(id.clone(), product.clone(), Quantity(quantity), pricing, 10);
         let orders = Orders::new(&self.client, &self.keys);
-        orders.create(&order, None).await.unwrap();
+        orders.create(&order, None, None).await.unwrap();
         assert_eq!(orders.complete(std::slice::from_ref(&id), 20).await.unwrap(), 1);
         id
     }
@@ -266,7 +266,7 @@ async fn the_sweep_completes_lost_payments() {
     let placed_at = clock() - 60_000;
     let order = Order::place(id.clone(), product.clone(), Quantity(1), pricing, placed_at);
     Orders::new(&w.client, &w.keys)
-        .create(&order, None)
+        .create(&order, None, None)
         .await
         .unwrap();
     let report = w

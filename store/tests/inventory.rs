@@ -4,7 +4,7 @@ use dev_stack::Stack;
 use domain::{Cents, Id, NewProduct, PageRequest, ProductPatch, Quantity};
 use serde_json::json;
 use store::test_support::client;
-use store::{Inventory, Keys};
+use store::{Inventory, Keys, Patched};
 use upstash_rest::{Client, Command, Config};
 
 fn product(name: &str, price: &str, quantity: u64) -> NewProduct {
@@ -52,7 +52,9 @@ async fn a_product_lives_and_dies_in_one_round_trip_per_step() {
 
     let patch = ProductPatch::from_json(&json!({"quantity": 97, "price": "19.99"})).unwrap();
     let (patched, trips) = round_trips(&stack, inventory.patch(&widget, &patch)).await;
-    let patched = patched.unwrap().unwrap();
+    let Patched::Done(patched) = patched.unwrap() else {
+        panic!("the product exists")
+    };
     assert_eq!(
         (patched.price, patched.quantity, patched.name.as_str()),
         (Cents(1999), Quantity(97), "Widget")
@@ -69,7 +71,7 @@ async fn a_product_lives_and_dies_in_one_round_trip_per_step() {
     );
     assert_eq!(
         inventory.patch(&widget, &patch).await.unwrap(),
-        None,
+        Patched::NotFound,
         "no patch resurrects it"
     );
     assert_eq!(inventory.list(&all()).await.unwrap().items, vec![]);

@@ -28,7 +28,7 @@ async fn the_history_pages_newest_first_through_ties() {
             pricing,
             created,
         );
-        orders.create(&order, None).await.unwrap();
+        orders.create(&order, None, None).await.unwrap();
     }
     let all = orders
         .recent(&PageRequest::parse(Some("500"), None, 50).unwrap())

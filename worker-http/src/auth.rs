@@ -15,6 +15,15 @@ pub fn check_admin(authorization: Option<&str>, admin_token: Option<&str>) -> Re
     }
 }
 
+/// The caller of an internal route: one of our workers with the route's token (`expected`, from
+/// `config::internal_token`). Anyone else gets the 404 of an unknown route.
+pub fn check_internal(given: Option<&str>, expected: Option<&str>) -> Result<(), ApiError> {
+    match (given, expected) {
+        (Some(given), Some(expected)) if constant_time_eq(given.as_bytes(), expected.as_bytes()) => Ok(()),
+        _ => Err(ApiError::NotFound("no such route".into())),
+    }
+}
+
 /// The token of `Bearer <token>` (the scheme is case-insensitive, as in RFC 7235).
 fn bearer(header: &str) -> Option<&str> {
     let (scheme, token) = header.trim().split_once(' ')?;
@@ -29,6 +38,19 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn internal_routes_need_their_token() {
+        assert!(check_internal(Some("t0k"), Some("t0k")).is_ok());
+        for (given, expected) in [
+            (None, Some("t0k")),
+            (Some("t0"), Some("t0k")),
+            (Some(""), None),
+            (None, None),
+        ] {
+            assert_eq!(check_internal(given, expected).unwrap_err().status(), 404);
+        }
+    }
 
     #[test]
     fn open_without_a_token_closed_with_one() {

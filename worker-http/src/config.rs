@@ -29,16 +29,27 @@ pub fn fault(env: &Env, name: &str) -> bool {
     var(env, "FAULTS").is_some_and(|faults| faults.split(',').any(|f| f.trim() == name))
 }
 
-/// The proof that a request to consumer-cron's `/run` comes from our payment worker: derived from
-/// the Redis token both workers hold (whoever knows that token can change the data anyway), so it
-/// needs no secret of its own and the token itself never travels in a header.
-pub fn nudge_token(env: &Env) -> Option<String> {
+/// The proof that a request to an internal route (consumer-cron's `/run`, the inventory's
+/// reservations) comes from our own workers: derived, for each `purpose`, from the Redis token the
+/// workers share (whoever knows that token can change the data anyway), so it needs no secret of
+/// its own and the token itself never travels in a header.
+pub fn internal_token(env: &Env, purpose: &str) -> Option<String> {
     let token = var(env, "UPSTASH_REDIS_REST_TOKEN")?;
     Some(
-        sha1_smol::Sha1::from(format!("consumer-nudge:{token}"))
+        sha1_smol::Sha1::from(format!("{purpose}:{token}"))
             .digest()
             .to_string(),
     )
+}
+
+/// The token of consumer-cron's `POST /run`.
+pub fn nudge_token(env: &Env) -> Option<String> {
+    internal_token(env, "consumer-nudge")
+}
+
+/// The token of the inventory's `POST /internal/reservations`.
+pub fn reservation_token(env: &Env) -> Option<String> {
+    internal_token(env, "inventory-reservation")
 }
 
 /// The clock and randomness of the Workers runtime, for ids and timestamps.

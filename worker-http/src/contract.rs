@@ -21,6 +21,9 @@ pub const ADMIN_SCHEME: &str = "adminToken";
 pub struct Route {
     pub method: &'static str,
     pub path: &'static str,
+    /// Answered only to our own workers (through a service binding, with a token): not in the
+    /// OpenAPI document, never in an `Allow` header.
+    pub internal: bool,
 }
 
 impl Route {
@@ -74,7 +77,7 @@ impl Route {
 pub fn allowed_methods(routes: &[Route], path: &str) -> String {
     let methods: Vec<String> = routes
         .iter()
-        .filter(|r| r.matches(path))
+        .filter(|r| !r.internal && r.matches(path))
         .flat_map(Route::methods)
         .map(|m| m.to_ascii_uppercase())
         .collect();
@@ -84,14 +87,19 @@ pub fn allowed_methods(routes: &[Route], path: &str) -> String {
 /// Builds a worker's router from a table of `method "path" => handler` lines, and `ROUTES`, the
 /// same table as data. The router is the only way to serve a route, and `ROUTES` is what
 /// `assert_routes_documented` compares with the OpenAPI document: a route added without its
-/// documentation (or documented without a route) fails `cargo test`.
-///
+/// documentation (or documented without a route) fails `cargo test`. Routes after `; internal:`
+/// are for our own workers only: routed, but neither documented nor listed in `Allow`.
 #[macro_export]
 macro_rules! routes {
-    (data: $data:ty; $( $method:ident $path:literal => $handler:expr ),+ $(,)?) => {
+    (
+        data: $data:ty;
+        $( $method:ident $path:literal => $handler:expr ),+ $(,)?
+        $( ; internal: $( $imethod:ident $ipath:literal => $ihandler:expr ),+ $(,)? )?
+    ) => {
         /// Every route of `router`, for the test that holds it and the OpenAPI document together.
         pub const ROUTES: &[$crate::contract::Route] = &[
-            $( $crate::contract::Route { method: stringify!($method), path: $path } ),+
+            $( $( $crate::contract::Route { method: stringify!($imethod), path: $ipath, internal: true }, )+ )?
+            $( $crate::contract::Route { method: stringify!($method), path: $path, internal: false } ),+
         ];
 
         /// The router for one request; each handler's `Result` is answered (an error as JSON,
@@ -101,6 +109,9 @@ macro_rules! routes {
             data: $crate::Scoped<$data>,
         ) -> $crate::__worker::Router<'a, $crate::Scoped<$data>> {
             let router = $crate::__worker::Router::with_data(data);
+            $( $( let router = $crate::routes!(@add router, $imethod, $ipath, |req, rc| async move {
+                $crate::respond::handle(req, rc, $ihandler).await
+            }); )+ )?
             $( let router = $crate::routes!(@add router, $method, $path, |req, rc| async move {
                 $crate::respond::handle(req, rc, $handler).await
             }); )+
@@ -385,7 +396,8 @@ pub fn operations(openapi: &OpenApi) -> Vec<(String, String)> {
 /// route is documented under its method (a GET also as HEAD).
 pub fn assert_routes_documented(openapi: &OpenApi, routes: &[Route]) {
     let documented = operations(openapi);
-    for route in routes {
+    let routes: Vec<&Route> = routes.iter().filter(|r| !r.internal).collect();
+    for route in &routes {
         let path = route.openapi_path();
         for method in route.methods() {
             let found = documented.iter().any(|(m, p)| *p == path && m == method);
@@ -433,18 +445,22 @@ mod tests {
             Route {
                 method: "get",
                 path: "/products",
+                internal: false,
             },
             Route {
                 method: "post",
                 path: "/products",
+                internal: false,
             },
             Route {
                 method: "get",
                 path: "/products/:id",
+                internal: false,
             },
             Route {
                 method: "delete",
                 path: "/products/:id",
+                internal: false,
             },
         ];
         assert_eq!(allowed_methods(&routes, "/products"), "GET, HEAD, POST");
@@ -458,6 +474,7 @@ mod tests {
         let route = Route {
             method: "get",
             path: "/orders/:id/cancel",
+            internal: false,
         };
         assert_eq!(route.openapi_path(), "/orders/{id}/cancel");
     }

@@ -19,8 +19,12 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// 409: a generated id collided (never seen in practice): send the request again.
     IdTaken,
-    /// 409: the product has fewer units in stock than ordered.
+    /// 409: the product has fewer units available than ordered.
     InsufficientStock,
+    /// 409: a product's `quantity` set below what placed orders have reserved.
+    QuantityBelowReserved,
+    /// 409: only a `pending` order can be cancelled.
+    NotCancellable,
     /// 413: a body over 64 KiB.
     PayloadTooLarge,
     /// 415: a body that is not `application/json`.

@@ -127,13 +127,20 @@ fn json_fallbacks(response: Response, routes: &[Route], path: &str) -> Result<(R
             error(&ApiError::NotFound("no such route".into()))?,
             Some(ErrorCode::NotFound),
         )),
-        405 if !is_json => Ok((
-            with_headers(
-                error(&ApiError::MethodNotAllowed)?,
-                &[("Allow", allowed_methods(routes, path))],
-            )?,
-            Some(ErrorCode::MethodNotAllowed),
-        )),
+        405 if !is_json => {
+            // An internal route's path is unknown to everyone else.
+            let allow = allowed_methods(routes, path);
+            if allow.is_empty() {
+                return Ok((
+                    error(&ApiError::NotFound("no such route".into()))?,
+                    Some(ErrorCode::NotFound),
+                ));
+            }
+            Ok((
+                with_headers(error(&ApiError::MethodNotAllowed)?, &[("Allow", allow)])?,
+                Some(ErrorCode::MethodNotAllowed),
+            ))
+        }
         _ => Ok((response, None)),
     }
 }

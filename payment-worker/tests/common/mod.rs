@@ -76,3 +76,49 @@ pub fn keys() -> Keys {
 pub async fn xadd(shop: &Shop, stream: Stream, fields: &[(&str, &str)]) {
     test_support::xadd(&redis(shop), &keys(), stream, fields).await;
 }
+
+/// The product's `available` (on hand minus reserved), if it exists.
+pub async fn available(shop: &Shop, product: &str) -> Option<u64> {
+    let answer = request("GET", format!("{}/products/{product}", shop.inventory.url()))
+        .send()
+        .await;
+    (answer.status == 200).then(|| answer.body["available"].as_u64().expect("available"))
+}
+
+pub async fn cancel(shop: &Shop, id: &str) -> Answer {
+    request("POST", format!("{}/orders/{id}/cancel", shop.payment.url()))
+        .send()
+        .await
+}
+
+/// Panics unless the books balance (`store::test_support::books`): `supplied` is each product
+/// with every unit ever put on hand; no order may be pending longer than `max_pending_ms`.
+pub async fn assert_books_balance(shop: &Shop, supplied: &[(&str, u64)], max_pending_ms: u64) {
+    let ids: Vec<(domain::Id, u64)> = supplied
+        .iter()
+        .map(|(id, units)| (domain::Id::parse(id).expect("a product id"), *units))
+        .collect();
+    let supplied: Vec<(&domain::Id, u64)> = ids.iter().map(|(id, units)| (id, *units)).collect();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("a clock")
+        .as_millis() as u64;
+    let problems = test_support::books(&redis(shop), &keys(), &supplied, now, max_pending_ms).await;
+    assert!(
+        problems.is_empty(),
+        "the books do not balance:\n{}",
+        problems.join("\n")
+    );
+}
+
+/// Waits until the consumer has applied every event (both streams empty and nothing pending).
+pub async fn consumer_idle(shop: &Shop) {
+    eventually(Duration::from_secs(30), "every event to be applied", || async {
+        let stats = consumer_stats(shop).await;
+        let idle = ["order_completed", "refund_order"]
+            .iter()
+            .all(|s| stats["streams"][s]["pending"] == 0 && stats["streams"][s]["length"] == 0);
+        idle.then_some(())
+    })
+    .await;
+}

@@ -10,11 +10,11 @@
 --
 --   KEYS[1..4]  order_completed, refund_order, and their dead-letter streams
 --   KEYS[5...]  the hash of the order of each decoded event below, in ARGV's order
---   ARGV[1..34] the schema's names, as unpacked below (store's consumer.rs sends them)
---   ARGV[35]    prefix of product keys: the product is the one its order names, read here, so its
+--   ARGV[1..36] the schema's names, as unpacked below (store's consumer.rs sends them)
+--   ARGV[37]    prefix of product keys: the product is the one its order names, read here, so its
 --               key cannot be passed in KEYS
---   ARGV[36]    now (ms); ARGV[37] deliveries before dead letter
---   ARGV[38...] four sections, each a count followed by its items:
+--   ARGV[38]    now (ms); ARGV[39] deliveries before dead letter
+--   ARGV[40...] four sections, each a count followed by its items:
 --     order_completed decoded:   stream id, order id
 --     refund_order decoded:      stream id, refund reason
 --     order_completed malformed: stream id
@@ -24,11 +24,12 @@ local INVENTORY, PAYMENT,
   P_QUANTITY, TAKEN, REFUND_REQUESTED, COMPLETED, REFUNDED, PRODUCT_DELETED, INSUFFICIENT_STOCK,
   E_ORDER_ID, E_PRODUCT_ID, E_PRICE, E_FEE, E_TOTAL, E_QUANTITY, E_STATUS, E_REFUND_REASON,
   D_SOURCE_ID, D_REASON, D_DELIVERIES,
-  MALFORMED, UNKNOWN_ORDER, DAMAGED_ORDER, DAMAGED_PRODUCT, REFUND_NOT_REQUESTED = unpack(ARGV, 1, 34)
+  MALFORMED, UNKNOWN_ORDER, DAMAGED_ORDER, DAMAGED_PRODUCT, REFUND_NOT_REQUESTED,
+  RESERVED, P_RESERVED = unpack(ARGV, 1, 36)
 local OC, RO, OC_DEAD, RO_DEAD = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local product_prefix, now, max_deliveries = ARGV[35], ARGV[36], tonumber(ARGV[37])
+local product_prefix, now, max_deliveries = ARGV[37], ARGV[38], tonumber(ARGV[39])
 
-local at, key_at = 38, 5
+local at, key_at = 40, 5
 local function take() local v = ARGV[at]; at = at + 1; return v end
 -- An item of a decoded section ends with its order's key.
 local function section(width, keyed)
@@ -74,7 +75,9 @@ for _, e in ipairs(completed) do
   else
     local o = redis.call('HMGET', order, O_STOCK, O_PRODUCT_ID, O_QUANTITY, O_PRICE, O_FEE, O_TOTAL)
     local product_id, quantity = o[2], tonumber(o[3])
-    if o[1] then
+    -- An order placed with a reservation holds its units; older orders hold nothing.
+    local holds = o[1] == RESERVED
+    if o[1] and not holds then
       report.duplicates = report.duplicates + 1
       redis.call('XACK', OC, INVENTORY, id)
     elseif not product_id or not quantity then
@@ -91,12 +94,15 @@ for _, e in ipairs(completed) do
         redis.call('XADD', RO, '*', E_ORDER_ID, order_id, E_PRODUCT_ID, product_id, E_PRICE, o[4] or '',
           E_FEE, o[5] or '', E_TOTAL, o[6] or '', E_QUANTITY, o[3], E_STATUS, COMPLETED, E_REFUND_REASON, reason)
         redis.call('HSET', order, O_STOCK, REFUND_REQUESTED)
+        if holds then release(product, P_RESERVED, quantity) end
         redis.call('XACK', OC, INVENTORY, id)
         report.refund_requests = report.refund_requests + 1
       else
         -- The marker first: a failure after it loses a decrement (visible), never doubles one.
+        -- The reservation becomes the decrement: on hand and reserved both go down.
         redis.call('HSET', order, O_STOCK, TAKEN)
         redis.call('HINCRBY', product, P_QUANTITY, -quantity)
+        if holds then release(product, P_RESERVED, quantity) end
         redis.call('XACK', OC, INVENTORY, id)
         report.applied = report.applied + 1
       end
