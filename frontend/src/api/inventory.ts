@@ -6,8 +6,7 @@ import { request, requestPage, type Client, type Page } from './http';
 type Schemas = components['schemas'];
 /** Its `price` is a decimal number (20, 19.99): use `toCents` before any arithmetic. `quantity` is
  * on hand; `available` is what can still be ordered (on hand − reserved by pending orders). */
-// TEMP(issue 9): `available` by hand until the backend's contract is merged; then regenerate.
-export type Product = Schemas['Product'] & { available: number };
+export type Product = Schemas['Product'];
 export type NewProduct = Schemas['NewProduct'];
 export type ProductPatch = Schemas['ProductPatch'];
 export type InventoryConfig = Schemas['InventoryConfig'];

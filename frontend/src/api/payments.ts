@@ -5,9 +5,8 @@ import { request, requestPage, requestWithHeaders, type Client, type Page } from
 
 type Schemas = components['schemas'];
 /** Its `price`, `fee` and `total` are decimal numbers: use `toCents`. */
-// TEMP(issue 9): `cancelled` by hand until the backend's contract is merged; then regenerate.
-export type OrderStatus = Schemas['OrderStatus'] | 'cancelled';
-export type Order = Omit<Schemas['Order'], 'status'> & { status: OrderStatus };
+export type Order = Schemas['Order'];
+export type OrderStatus = Schemas['OrderStatus'];
 export type RefundReason = Schemas['RefundReason'];
 /** The fee rate and the limits, to quote an order and check it before sending. */
 export type PaymentConfig = Schemas['PaymentConfig'];

@@ -50,7 +50,7 @@ describe('cancelling an order in the history', () => {
     stubHistory(
       () => {
         paid = true;
-        return apiError(409, 'not_cancellable', 'the order is completed and can no longer be cancelled');
+        return apiError(409, 'not_cancellable', 'the order is completed; only a pending order can be cancelled');
       },
       () => json({ ...ORDER, status: paid ? 'completed' : 'pending' }),
     );
@@ -58,7 +58,7 @@ describe('cancelling an order in the history', () => {
     const row = await orderRow();
 
     fireEvent.click(row.getByRole('button', { name: 'Cancel' }));
-    expect((await row.findByRole('alert')).textContent).toBe('The order is completed and can no longer be cancelled');
+    expect((await row.findByRole('alert')).textContent).toBe('The order is completed; only a pending order can be cancelled');
     await row.findByText('Completed');
     expect(row.queryByRole('button', { name: 'Cancel' })).toBeNull();
   });

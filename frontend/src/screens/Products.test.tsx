@@ -71,14 +71,14 @@ describe('stock on hand and available', () => {
   it('puts a 409 quantity_below_reserved under the quantity, with what is reserved beside it', async () => {
     stubInventory(
       () => json([RESERVED]),
-      (_, init) => (init.method === 'PATCH' ? apiError(409, 'quantity_below_reserved', 'quantity 2 is below the 3 reserved') : undefined),
+      (_, init) => (init.method === 'PATCH' ? apiError(409, 'quantity_below_reserved', '3 units are reserved by placed orders; quantity cannot go below that') : undefined),
     );
     renderScreen(<Products />);
     fireEvent.click(await screen.findByRole('button', { name: 'Edit' }));
     expect(screen.getByText('3 reserved')).toBeTruthy();
     fireEvent.change(screen.getByLabelText('Quantity of Widget'), { target: { value: '2' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
-    const message = await screen.findByText('Quantity 2 is below the 3 reserved');
+    const message = await screen.findByText('3 units are reserved by placed orders; quantity cannot go below that');
     expect(message.className).toBe('invalid-feedback');
     expect(screen.getByLabelText('Quantity of Widget').className).toContain('is-invalid');
   });

@@ -218,8 +218,7 @@ function EditRow({
 function editErrors(error: unknown): FieldErrors<EditField> {
   if (!(error instanceof ApiError)) return { form: describeError(error) };
   // A 409 that names no field, but only the quantity can fix: less on hand than pending orders hold.
-  // TEMP(issue 9): widened to string until the regenerated contract lists this code.
-  if ((error.body.code as string) === 'quantity_below_reserved') return { quantity: sentence(error.body.message) };
+  if (error.body.code === 'quantity_below_reserved') return { quantity: sentence(error.body.message) };
   return fieldErrorsFromApi(error.body, ['price', 'quantity']);
 }
 
