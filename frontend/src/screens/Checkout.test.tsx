@@ -14,7 +14,9 @@ const buyButton = () => screen.getByRole('button', { name: 'Buy' }) as HTMLButto
 /** Renders the checkout and chooses `quantity` of `product` in the picker. */
 async function choose(quantity: string, product = WIDGET) {
   renderScreen(<Checkout />);
-  fireEvent.change(await screen.findByLabelText('Product'), { target: { value: product.id } });
+  // The picker is there at once, but empty (disabled) until the list answers.
+  await screen.findByRole('option', { name: new RegExp(`^${product.name} —`) });
+  fireEvent.change(screen.getByLabelText('Product'), { target: { value: product.id } });
   fireEvent.change(screen.getByLabelText('Quantity'), { target: { value: quantity } });
 }
 
