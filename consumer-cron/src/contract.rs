@@ -34,13 +34,21 @@ pub struct StreamStats {
 #[schema(example = json!({"streams": {
     "order_completed": {"length": 3, "pending": 1, "dead_letters": 0, "oldest_pending_age_ms": 420, "oldest_undelivered_age_ms": 180},
     "refund_order": {"length": 0, "pending": 0, "dead_letters": 0, "oldest_pending_age_ms": null, "oldest_undelivered_age_ms": null}},
-    "last_run": "2026-11-25T16:19:13.161Z"}))]
+    "last_run": "2026-11-25T16:19:13.161Z", "last_run_duration_ms": 12, "last_run_outcome": "ok"}))]
 pub struct ConsumerStats {
     /// By stream name: `order_completed` and `refund_order`.
     pub streams: BTreeMap<String, StreamStats>,
-    /// When the consumer last ran (RFC 3339), `null` before its first run.
+    /// When the consumer last ran (RFC 3339), `null` before its first run. A run that could not
+    /// reach Redis records nothing: this time grows old, and `/health` says `degraded`.
     #[schema(required = true, format = DateTime)]
     pub last_run: Option<String>,
+    /// How long the last run took (ms), from its start to the end of its last script.
+    #[schema(required = true)]
+    pub last_run_duration_ms: Option<u64>,
+    /// How the last run ended: `ok`, `more_waiting` (it stopped at its time budget with events
+    /// left for the next run) or `read_errors` (a read failed; what was read was applied).
+    #[schema(required = true)]
+    pub last_run_outcome: Option<String>,
 }
 
 #[derive(OpenApi)]
@@ -67,7 +75,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// Backlog of the streams
 ///
-/// Per stream its length, pending events and dead letters, and the last run; one Redis round trip.
+/// Per stream its length, pending events, dead letters and lag, and the last run (when, how long,
+/// how it ended); one Redis round trip.
 #[utoipa::path(get, path = "/stats", tag = "consumer", operation_id = "consumerStats",
     responses(
         (status = 200, description = "The streams and the last run.", body = ConsumerStats),
@@ -78,10 +87,13 @@ fn stats() {}
 /// Process the streams now (payment worker only)
 ///
 /// The payment worker's nudge after a payment, through its service binding, proven by a header
-/// derived from the Redis token. Anyone else gets the 404 of an unknown route.
+/// derived from the Redis token. Anyone else gets the 404 of an unknown route. A nudge that
+/// arrives while a run is under way joins it: that run goes once more when it ends, and the nudge
+/// answers 202 at once, costing no Redis command.
 #[utoipa::path(post, path = "/run", tag = "consumer", operation_id = "consumerRun",
     responses(
         (status = 200, description = "What the run did.", body = Report),
+        (status = 202, description = "A run was under way; it goes once more for this nudge."),
         (status = 404, response = c::NotFound),
         (status = 503, response = c::Unavailable),
     ))]

@@ -19,8 +19,13 @@ pub type Ctx = RouteContext<Scoped<()>>;
 pub async fn nudged(req: &Request, rc: &Ctx) -> std::result::Result<Response, ApiError> {
     let given = req.headers().get("X-Consumer-Nudge").ok().flatten();
     auth::check_internal(given.as_deref(), config::nudge_token(&rc.env).as_deref())?;
-    let report = run::drain(&rc.env, &rc.data.scope, NUDGE_BUDGET_MS, "nudge").await?;
-    json(200, &report)
+    match run::drain_or_join(&rc.env, &rc.data.scope, NUDGE_BUDGET_MS, "nudge").await? {
+        Some(report) => json(200, &report),
+        // A run is under way: it goes once more for this nudge.
+        None => Response::empty()
+            .map(|r| r.with_status(202))
+            .map_err(|e| ApiError::Internal(format!("response: {e}"))),
+    }
 }
 
 /// `GET /health`: 503 when Redis does not answer; else 200, `ok`, or `degraded` with the reason
@@ -40,7 +45,7 @@ pub async fn health(rc: &Ctx) -> std::result::Result<Response, ApiError> {
         .max();
     let reason = watch::behind(
         now,
-        last_run,
+        last_run.map(|run| run.at_ms),
         oldest_waiting,
         config::number(&rc.env, "CONSUMER_STALE_MS", watch::DEFAULT_STALE_MS),
         config::number(&rc.env, "CONSUMER_LAG_ALERT_MS", watch::DEFAULT_LAG_ALERT_MS),
@@ -54,7 +59,7 @@ pub async fn health(rc: &Ctx) -> std::result::Result<Response, ApiError> {
     json(200, &health)
 }
 
-/// `GET /stats`: per stream its length, pending events and dead letters; the last run.
+/// `GET /stats`: per stream its length, pending events, dead letters and lag; the last run.
 pub async fn stats(rc: &Ctx) -> std::result::Result<Response, ApiError> {
     let (streams, last_run) = Backend::of(rc)?
         .consumer(run::settings(&rc.env))
@@ -77,7 +82,9 @@ pub async fn stats(rc: &Ctx) -> std::result::Result<Response, ApiError> {
         200,
         &ConsumerStats {
             streams,
-            last_run: last_run.map(domain::time::rfc3339),
+            last_run: last_run.as_ref().map(|run| domain::time::rfc3339(run.at_ms)),
+            last_run_duration_ms: last_run.as_ref().map(|run| run.duration_ms),
+            last_run_outcome: last_run.map(|run| run.outcome),
         },
     )
 }

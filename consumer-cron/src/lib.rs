@@ -45,5 +45,5 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     use worker_http::log::{request_id, Level, Scope};
     let level = Level::parse(var(&env, "LOG_LEVEL").as_deref());
     let scope = Scope::new("consumer-cron", request_id(None, None, runtime::random()), level);
-    let _ = run::drain(&env, &scope, CRON_BUDGET_MS, "cron").await;
+    let _ = run::drain_or_join(&env, &scope, CRON_BUDGET_MS, "cron").await;
 }

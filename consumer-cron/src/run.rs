@@ -1,3 +1,5 @@
+use std::cell::Cell;
+
 use domain::order::{DEFAULT_PAYMENT_DELAY_MS, DEFAULT_PAYMENT_GRACE_MS};
 use serde_json::json;
 use store::consumer::{Fault, Report, Settings};
@@ -24,7 +26,7 @@ pub fn settings(env: &Env) -> Settings {
 /// Drains both streams within `budget_ms` and logs one JSON line of the run: its report, its
 /// duration and Redis round trips, with the request id of whoever asked (`nudge`) or a new one
 /// (`cron`).
-pub async fn drain(env: &Env, scope: &Scope, budget_ms: u64, trigger: &str) -> Result<Report, ApiError> {
+async fn drain(env: &Env, scope: &Scope, budget_ms: u64, trigger: &str) -> Result<Report, ApiError> {
     let started = runtime::now_ms();
     let backend = Backend::for_scope(env, scope)?;
     let fault = config::fault(env, "crash_after_read").then_some(Fault::CrashAfterRead);
@@ -38,7 +40,7 @@ pub async fn drain(env: &Env, scope: &Scope, budget_ms: u64, trigger: &str) -> R
             // An idle run is a debug line; one that did something, or could not read, is info/warn.
             let level = if report.read_errors > 0 {
                 Level::Warn
-            } else if report.read > 0 || report.payments_recovered > 0 {
+            } else if report.read > 0 || report.payments_recovered > 0 || report.holds_released > 0 {
                 Level::Info
             } else {
                 Level::Debug
@@ -52,6 +54,51 @@ pub async fn drain(env: &Env, scope: &Scope, budget_ms: u64, trigger: &str) -> R
                 json!({"trigger": trigger, "duration_ms": duration_ms, "cause": format!("redis: {e}")});
             scope.event("consumer_run_failed", Level::Error, &details);
             Err(e.into())
+        }
+    }
+}
+
+thread_local! {
+    /// A run is under way in this isolate (one at a time is enough: a run reads everything).
+    static RUNNING: Cell<bool> = const { Cell::new(false) };
+    /// A nudge or a cron tick arrived during that run: it goes once more when it ends.
+    static AGAIN: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Clears `RUNNING` however the run ends (an error included).
+struct Running;
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        RUNNING.set(false);
+    }
+}
+
+/// Drains the streams, unless a run is already under way in this isolate: then that run goes
+/// once more when it ends (so it sees what this caller added), and this call returns `None` at
+/// once, costing no Redis command. A burst of payments thus nudges a handful of runs, not one
+/// each. Within `budget_ms` overall; what is left waits for the next nudge or the cron.
+pub async fn drain_or_join(
+    env: &Env,
+    scope: &Scope,
+    budget_ms: u64,
+    trigger: &str,
+) -> Result<Option<Report>, ApiError> {
+    if RUNNING.get() {
+        AGAIN.set(true);
+        scope.event("consumer_run_joined", Level::Debug, &json!({"trigger": trigger}));
+        return Ok(None);
+    }
+    RUNNING.set(true);
+    let _running = Running;
+    let started = runtime::now_ms();
+    let mut total = Report::default();
+    loop {
+        AGAIN.set(false);
+        let left = budget_ms.saturating_sub(runtime::now_ms().saturating_sub(started));
+        total += drain(env, scope, left.max(1), trigger).await?;
+        if !AGAIN.get() || runtime::now_ms().saturating_sub(started) >= budget_ms {
+            return Ok(Some(total));
         }
     }
 }

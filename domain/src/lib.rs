@@ -4,7 +4,6 @@
 
 pub mod chars;
 pub mod decimal;
-pub mod event;
 pub mod id;
 pub mod idempotency;
 pub mod money;
@@ -15,7 +14,6 @@ pub mod schema;
 pub mod time;
 pub mod validation;
 
-pub use event::{OrderCompleted, RefundRequested};
 pub use id::Id;
 pub use idempotency::IdempotencyKey;
 pub use money::{Cents, FeeRate};

@@ -67,6 +67,7 @@ async fn nudge_consumer(env: &Env, scope: &Scope) -> String {
     }
     match consumer.fetch_request(request).await {
         Ok(res) if res.status_code() == 200 => "ok".into(),
+        Ok(res) if res.status_code() == 202 => "joined the run under way".into(),
         Ok(res) => format!("consumer-cron answered {}", res.status_code()),
         Err(e) => format!("consumer-cron unreachable: {e}"),
     }

@@ -9,7 +9,7 @@ use domain::Id;
 use store::Orders;
 
 #[tokio::test]
-async fn an_order_costs_two_round_trips_a_cancel_one_and_a_batch_of_100_three() {
+async fn an_order_costs_two_round_trips_a_cancel_one_and_a_consumer_batch_of_100_one() {
     // Payments never complete by themselves here, so nothing runs in the background.
     let shop = Shop::start(ShopVars {
         payment: &[
@@ -68,8 +68,11 @@ async fn an_order_costs_two_round_trips_a_cancel_one_and_a_batch_of_100_three() 
 
     let ((), spent) = gateway.measure(shop.run_consumer()).await;
     assert_eq!(stock(&shop, &product).await, Some(900));
-    // read (sweep, reclaim, read both streams) + apply (one EVAL) + the read that finds nothing.
-    assert_eq!(spent.requests, 3, "{spent:?}");
+    // One script: sweep, reclaim and read both streams, apply, acknowledge, trim, record the run.
+    assert_eq!((spent.requests, spent.commands), (1, 1), "{spent:?}");
+    let stats = consumer_stats(&shop).await;
+    assert_eq!(stats["last_run_outcome"], "ok", "{stats}");
+    assert!(stats["last_run_duration_ms"].is_u64(), "{stats}");
     println!(
         "consumer batch of 100 events: {} round trips, {} Redis commands",
         spent.requests, spent.commands

@@ -4,21 +4,18 @@
 //! Scripts are always sent with `EVAL` and their source, never `EVALSHA` first: the fallback after
 //! a `NOSCRIPT` would be a second round trip, and the sources are a few hundred bytes.
 
-/// A script from `lua/` with the functions of `lua/shared.lua` before it; `key_locked` puts the
-/// allow-key-locking shebang ([`KEY_LOCKING`]) first.
+/// A script from `lua/` files, with the functions of `lua/shared.lua` before them; `key_locked`
+/// puts the allow-key-locking shebang ([`KEY_LOCKING`]) first.
 macro_rules! script {
-    ($file:literal) => {
-        concat!(
-            include_str!("lua/shared.lua"),
-            include_str!(concat!("lua/", $file))
-        )
-    };
-    (key_locked $file:literal) => {
+    (key_locked $($file:literal),+) => {
         concat!(
             "#!lua flags=allow-key-locking\n",
             include_str!("lua/shared.lua"),
-            include_str!(concat!("lua/", $file))
+            $(include_str!(concat!("lua/", $file))),+
         )
+    };
+    ($($file:literal),+) => {
+        concat!(include_str!("lua/shared.lua"), $(include_str!(concat!("lua/", $file))),+)
     };
 }
 
@@ -45,9 +42,9 @@ pub const KEY_LOCKING: &str = "#!lua flags=allow-key-locking";
 
 #[cfg(test)]
 mod tests {
-    /// The scripts on request paths (product create and patch, reservation, order placement; the
-    /// payment completion adds the shebang when it names its orders) lock only their keys on
-    /// Upstash. The cancellation cannot (its header says why).
+    /// The scripts on request paths (product create and patch, reservation, order placement,
+    /// payment completion) lock only their keys on Upstash. The cancellation cannot (its header
+    /// says why).
     #[test]
     fn request_path_scripts_are_key_locked() {
         for script in [
@@ -56,6 +53,7 @@ mod tests {
             super::orders::PLACE_ORDER,
             super::reservations::RESERVE,
             super::reservations::RELEASE_HOLD,
+            super::orders::COMPLETE_PAYMENTS,
         ] {
             assert!(script.starts_with(super::KEY_LOCKING), "{script}");
         }

@@ -5,9 +5,9 @@ use domain::{Id, Order, OrderStatus, Page, PageRequest};
 use upstash_rest::{scripts, Client, Command, Error, Transport, Value};
 
 use crate::schema::{event, order, product, stock, ScriptNames, Stream};
-use crate::{rows, Hold, Keys, KEY_LOCKING};
+use crate::{rows, Hold, Keys};
 
-const COMPLETE_PAYMENTS: &str = include_str!("lua/complete_payments.lua");
+pub(crate) const COMPLETE_PAYMENTS: &str = script!(key_locked "completion.lua", "complete_payments.lua");
 pub(crate) const PLACE_ORDER: &str = script!(key_locked "place_order.lua");
 const CANCEL_ORDER: &str = script!("cancel_order.lua");
 
@@ -64,8 +64,8 @@ pub enum Cancelled {
     NotCancellable(Option<OrderStatus>),
 }
 
-/// The start of complete_payments.lua's ARGV.
-const COMPLETE_PAYMENTS_NAMES: ScriptNames = ScriptNames(&[
+/// The start of the ARGV of the scripts that complete payments (completion.lua unpacks them).
+pub(crate) const COMPLETION_NAMES: ScriptNames = ScriptNames(&[
     ("O_STATUS", order::STATUS),
     ("O_PRODUCT_ID", order::PRODUCT_ID),
     ("O_PRICE", order::PRICE),
@@ -215,59 +215,23 @@ impl<'a, T: Transport> Orders<'a, T> {
     }
 
     /// The payment went through: marks these orders completed and adds their `order_completed`
-    /// events, atomically. Returns how many were still pending.
+    /// events, atomically. Returns how many were still pending. Every key is in KEYS: on Upstash
+    /// it locks only these orders.
     pub async fn complete(&self, ids: &[Id], now_ms: u64) -> Result<u64, Error> {
-        let keys = ids.iter().map(|id| self.keys.order(id.as_str()));
-        let mut args = vec!["ids".to_owned()];
-        args.extend(ids.iter().map(ToString::to_string));
-        // Every key is in KEYS here: on Upstash it locks only these orders (not the sweep below).
-        let source = format!("{KEY_LOCKING}\n{COMPLETE_PAYMENTS}");
-        self.run_complete(self.complete_command(&source, keys, args, now_ms))
-            .await
-    }
-
-    /// Completes the payments that have been pending since before `cutoff_ms`: their background
-    /// task died (eviction, deploy). Up to `limit` per call.
-    pub async fn complete_stale(&self, cutoff_ms: u64, limit: u32, now_ms: u64) -> Result<u64, Error> {
-        self.run_complete(self.complete_stale_command(cutoff_ms, limit, now_ms))
-            .await
-    }
-
-    /// The stale-payment sweep as a command, for the consumer to put in its read pipeline.
-    pub fn complete_stale_command(&self, cutoff_ms: u64, limit: u32, now_ms: u64) -> Command {
-        let args = vec![
-            "older_than".to_owned(),
-            cutoff_ms.to_string(),
-            limit.to_string(),
-            self.keys.order_prefix(),
-        ];
-        self.complete_command(COMPLETE_PAYMENTS, std::iter::empty(), args, now_ms)
-    }
-
-    /// `order_keys` go after the script's two fixed KEYS, `args` after its names and `now` (see its
-    /// header).
-    fn complete_command(
-        &self,
-        source: &str,
-        order_keys: impl Iterator<Item = String>,
-        args: Vec<String>,
-        now_ms: u64,
-    ) -> Command {
         let keys = [
             self.keys.pending_orders(),
             self.keys.stream(Stream::OrderCompleted),
         ]
         .into_iter()
-        .chain(order_keys);
-        let args = COMPLETE_PAYMENTS_NAMES
+        .chain(ids.iter().map(|id| self.keys.order(id.as_str())));
+        let args = COMPLETION_NAMES
             .args()
             .chain([now_ms.to_string()])
-            .chain(args);
-        scripts::eval(source, keys, args).into_command()
-    }
-
-    async fn run_complete(&self, command: Command) -> Result<u64, Error> {
-        let reply = self.client.send(&command).await?;
+            .chain(ids.iter().map(ToString::to_string));
+        let reply = self
+            .client
+            .run(scripts::eval(COMPLETE_PAYMENTS, keys, args))
+            .await?;
         Ok(reply.as_int().and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
     }
 }
@@ -281,7 +245,7 @@ fn order(id: &str, fields: Value) -> Option<Order> {
 mod tests {
     #[test]
     fn the_script_takes_the_names_in_the_order_they_are_sent() {
-        super::COMPLETE_PAYMENTS_NAMES.assert_unpacked_by(super::COMPLETE_PAYMENTS);
+        super::COMPLETION_NAMES.assert_unpacked_by(super::COMPLETE_PAYMENTS);
         super::PLACE_ORDER_NAMES.assert_unpacked_by(super::PLACE_ORDER);
         super::CANCEL_ORDER_NAMES.assert_unpacked_by(super::CANCEL_ORDER);
     }

@@ -2,19 +2,18 @@
 //! for a reservation through the `INVENTORY` service binding ([`ReserveRequest`] in,
 //! [`Reservation`] out), then `Orders::create` claims it in the script that stores the order.
 //! A reservation is a unit count on the product (`available = quantity - reserved`) plus a hold
-//! in the holds set until an order claims it; the consumer's sweep releases holds left behind.
+//! in the holds set until an order claims it; the consumer's run releases holds left behind.
 
 use domain::idempotency::IdempotencyKey;
 use domain::{Id, Quantity};
 use serde::{Deserialize, Serialize};
-use upstash_rest::{scripts, Client, Command, Error, Transport, Value};
+use upstash_rest::{scripts, Client, Error, Transport, Value};
 
 use crate::schema::{hold, product, ScriptNames};
 use crate::Keys;
 
 pub(crate) const RESERVE: &str = script!(key_locked "reserve.lua");
 pub(crate) const RELEASE_HOLD: &str = script!(key_locked "release_hold.lua");
-const RELEASE_HOLDS: &str = script!("release_holds.lua");
 
 /// The start of reserve.lua's ARGV.
 const RESERVE_NAMES: ScriptNames = ScriptNames(&[
@@ -22,10 +21,6 @@ const RESERVE_NAMES: ScriptNames = ScriptNames(&[
     ("P_RESERVED", product::RESERVED),
     ("P_PRICE", product::PRICE),
 ]);
-
-/// The start of release_holds.lua's ARGV.
-const RELEASE_HOLDS_NAMES: ScriptNames =
-    ScriptNames(&[("P_RESERVED", product::RESERVED), ("SEPARATOR", hold::SEPARATOR)]);
 
 /// One reservation: who holds it, of which product, how many units.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,17 +196,6 @@ impl<'a, T: Transport> Reservations<'a, T> {
             .await?;
         Ok(reply.as_int() == Some(1))
     }
-
-    /// The sweep of holds made before `cutoff_ms` that no order claimed, as a command for the
-    /// consumer's read pipeline; it answers how many it released.
-    pub fn release_stale_command(&self, cutoff_ms: u64, limit: u32) -> Command {
-        let args = RELEASE_HOLDS_NAMES.args().chain([
-            self.keys.product_prefix(),
-            cutoff_ms.to_string(),
-            limit.to_string(),
-        ]);
-        scripts::eval(RELEASE_HOLDS, [self.keys.holds()], args).into_command()
-    }
 }
 
 #[cfg(test)]
@@ -221,7 +205,6 @@ mod tests {
     #[test]
     fn the_scripts_take_the_names_in_the_order_they_are_sent() {
         RESERVE_NAMES.assert_unpacked_by(RESERVE);
-        RELEASE_HOLDS_NAMES.assert_unpacked_by(RELEASE_HOLDS);
     }
 
     #[test]

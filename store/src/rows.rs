@@ -1,16 +1,15 @@
-//! Rows and events as Redis holds them: domain values to hash fields and back (field names from
-//! [`crate::schema`]), stream entries to events, and one script that reads a page of an index's
-//! hashes.
+//! Rows as Redis holds them: domain values to hash fields and back (field names from
+//! [`crate::schema`]), and one script that reads a page of an index's hashes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use domain::{
-    Cents, Cursor, Id, NewProduct, OrderCompleted, OrderStatus, Page, PageRequest, Product, ProductName,
-    ProductPatch, Quantity, RefundReason, RefundRequested,
+    Cents, Cursor, Id, NewProduct, OrderStatus, Page, PageRequest, Product, ProductName, ProductPatch,
+    Quantity, RefundReason,
 };
 use upstash_rest::{scripts, Client, Error, Transport, Value};
 
-use crate::schema::{event, order, product};
+use crate::schema::{order, product};
 
 /// The fields of a new product's hash.
 pub fn new_product_fields(new: &NewProduct) -> Vec<(&'static str, String)> {
@@ -85,27 +84,6 @@ pub fn order_from(id: Id, fields: &HashMap<String, String>) -> Option<domain::Or
         refund_reason: get(order::REFUND_REASON).and_then(RefundReason::parse),
         created_at: number(order::CREATED_AT)?,
         updated_at: number(order::UPDATED_AT).unwrap_or(number(order::CREATED_AT)?),
-    })
-}
-
-fn text<'a>(fields: &'a BTreeMap<String, Vec<u8>>, name: &str) -> Option<&'a str> {
-    std::str::from_utf8(fields.get(name)?).ok()
-}
-
-/// An `order_completed` entry's fields; `None` if they do not make a valid event.
-pub fn order_completed(fields: &BTreeMap<String, Vec<u8>>) -> Option<OrderCompleted> {
-    OrderCompleted::new(
-        Id::parse(text(fields, event::ORDER_ID)?)?,
-        Id::parse(text(fields, event::PRODUCT_ID)?)?,
-        text(fields, event::QUANTITY)?.parse().ok()?,
-    )
-}
-
-/// A `refund_order` entry's fields; `None` if they do not make a valid event.
-pub fn refund_requested(fields: &BTreeMap<String, Vec<u8>>) -> Option<RefundRequested> {
-    Some(RefundRequested {
-        order_id: Id::parse(text(fields, event::ORDER_ID)?)?,
-        reason: RefundReason::parse(text(fields, event::REFUND_REASON)?)?,
     })
 }
 
@@ -184,13 +162,6 @@ mod tests {
         pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
     }
 
-    fn entry(pairs: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
-            .collect()
-    }
-
     #[test]
     fn orders_round_trip_through_their_hash() {
         let mut o = domain::Order::place(
@@ -225,58 +196,5 @@ mod tests {
         );
         fields.remove(product::QUANTITY);
         assert_eq!(product_from(id, &fields), None);
-    }
-
-    #[test]
-    fn events_decode_from_the_tutorial_fields() {
-        let (o, p) = (Id::generate(1, [1; 10]), Id::generate(2, [2; 10]));
-        let completed = entry(&[
-            (event::ORDER_ID, o.as_str()),
-            (event::PRODUCT_ID, p.as_str()),
-            (event::PRICE, "2000"),
-            (event::FEE, "400"),
-            (event::TOTAL, "7200"),
-            (event::QUANTITY, "3"),
-            (event::STATUS, OrderStatus::Completed.as_str()),
-        ]);
-        assert_eq!(
-            order_completed(&completed),
-            OrderCompleted::new(o.clone(), p.clone(), 3)
-        );
-        let refund = entry(&[
-            (event::ORDER_ID, o.as_str()),
-            (event::REFUND_REASON, RefundReason::InsufficientStock.as_str()),
-        ]);
-        assert_eq!(
-            refund_requested(&refund).map(|r| r.reason),
-            Some(RefundReason::InsufficientStock)
-        );
-    }
-
-    #[test]
-    fn malformed_events_do_not_decode() {
-        let id = Id::generate(1, [1; 10]);
-        for bad in [
-            entry(&[
-                (event::ORDER_ID, id.as_str()),
-                (event::PRODUCT_ID, id.as_str()),
-                (event::QUANTITY, "abc"),
-            ]),
-            entry(&[
-                (event::ORDER_ID, id.as_str()),
-                (event::PRODUCT_ID, id.as_str()),
-                (event::QUANTITY, "0"),
-            ]),
-            entry(&[
-                (event::ORDER_ID, "x"),
-                (event::PRODUCT_ID, id.as_str()),
-                (event::QUANTITY, "1"),
-            ]),
-            entry(&[(event::PRODUCT_ID, id.as_str()), (event::QUANTITY, "1")]),
-        ] {
-            assert_eq!(order_completed(&bad), None, "{bad:?}");
-        }
-        let bored = entry(&[(event::ORDER_ID, id.as_str()), (event::REFUND_REASON, "bored")]);
-        assert_eq!(refund_requested(&bored), None);
     }
 }

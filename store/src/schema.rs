@@ -81,9 +81,9 @@ impl Keys {
         format!("{}holds", self.prefix)
     }
 
-    /// When the consumer last ran (ms).
+    /// What the consumer's last run did: a hash, fields in [`last_run`].
     pub fn consumer_last_run(&self) -> String {
-        format!("{}consumer:last_run", self.prefix)
+        format!("{}consumer:last_run_record", self.prefix)
     }
 }
 
@@ -180,6 +180,16 @@ pub mod event {
     pub const REFUND_REASON: &str = "refund_reason";
 }
 
+/// Fields of the record of the consumer's last run.
+pub mod last_run {
+    /// When it ran (ms).
+    pub const AT: &str = "at";
+    /// How long it took (ms).
+    pub const DURATION_MS: &str = "duration_ms";
+    /// `ok`, `more_waiting` (stopped with events left for the next run) or `read_errors`.
+    pub const OUTCOME: &str = "outcome";
+}
+
 /// What a dead-letter entry adds to the event's own fields, and the reasons it gives.
 pub mod dead_letter {
     /// The entry's id in its stream.
@@ -212,7 +222,13 @@ impl ScriptNames {
     /// Panics unless `script` unpacks exactly these names, in this order, from the start of ARGV.
     #[cfg(test)]
     pub fn assert_unpacked_by(&self, script: &str) {
-        let unpack = format!("= unpack(ARGV, 1, {})", self.0.len());
+        self.assert_unpacked_from(script, 1);
+    }
+
+    /// The same, for names unpacked from `ARGV[first]` on.
+    #[cfg(test)]
+    pub fn assert_unpacked_from(&self, script: &str, first: usize) {
+        let unpack = format!("= unpack(ARGV, {first}, {})", first + self.0.len() - 1);
         let end = script
             .find(&unpack)
             .unwrap_or_else(|| panic!("no `{unpack}` in the script"));

@@ -241,7 +241,7 @@ async fn a_malformed_event_is_dead_lettered_after_five_deliveries_without_blocki
 }
 
 #[tokio::test]
-async fn a_batch_of_100_events_costs_two_round_trips_and_the_run_three() {
+async fn a_run_of_100_events_is_one_round_trip_and_an_idle_run_one_command() {
     let w = World::new();
     let product = w.product(1, 1_000).await;
     for n in 0..100 {
@@ -252,9 +252,77 @@ async fn a_batch_of_100_events_costs_two_round_trips_and_the_run_three() {
     let (report, spent) = w.stack.gateway.measure(consumer.drain(clock, 10_000, None)).await;
     let report = report.unwrap();
     assert_eq!((report.applied, report.batches), (100, 1));
-    // read (full batch) + apply + one more read that finds the stream empty.
-    assert_eq!(spent.requests, 3);
+    assert_eq!(
+        (spent.requests, spent.commands),
+        (1, 1),
+        "reclaim, read, apply, trim, sweep: one EVAL"
+    );
     assert_eq!(w.stock(&product).await, Some(900));
+
+    let (idle, spent) = w.stack.gateway.measure(consumer.drain(clock, 10_000, None)).await;
+    assert_eq!(idle.unwrap().read, 0);
+    assert_eq!((spent.requests, spent.commands), (1, 1), "an idle run");
+    let (_, last_run) = consumer.stats(clock()).await.unwrap();
+    assert_eq!(last_run.map(|r| r.outcome), Some("ok".to_owned()));
+}
+
+#[tokio::test]
+async fn more_than_a_batch_takes_one_round_trip_per_batch() {
+    let w = World::new();
+    let product = w.product(1, 1_000).await;
+    for n in 0..25 {
+        w.paid_order(n, &product, 1).await;
+    }
+    let consumer = w.consumer(Settings {
+        batch_size: 10,
+        ..Settings::default()
+    });
+    let (report, spent) = w.stack.gateway.measure(consumer.drain(clock, 10_000, None)).await;
+    let report = report.unwrap();
+    assert_eq!((report.applied, report.batches), (25, 3));
+    assert_eq!(
+        spent.requests, 3,
+        "10 + 10 + 5: the last run knows nothing is left"
+    );
+    assert_eq!(w.stock(&product).await, Some(975));
+}
+
+#[tokio::test]
+async fn malformed_events_are_held_whatever_is_wrong_with_them() {
+    let w = World::new();
+    let id = Id::generate(1, [1; 10]).to_string();
+    let bad: [&[(&str, &str)]; 4] = [
+        &[
+            (event::ORDER_ID, &id),
+            (event::PRODUCT_ID, &id),
+            (event::QUANTITY, "abc"),
+        ],
+        &[
+            (event::ORDER_ID, &id),
+            (event::PRODUCT_ID, &id),
+            (event::QUANTITY, "0"),
+        ],
+        &[
+            (event::ORDER_ID, &id),
+            (event::PRODUCT_ID, &id),
+            (event::QUANTITY, "1.5"),
+        ],
+        &[(event::PRODUCT_ID, &id), (event::QUANTITY, "1")],
+    ];
+    for fields in bad {
+        w.xadd(Stream::OrderCompleted, fields).await;
+    }
+    w.xadd(
+        Stream::RefundOrder,
+        &[(event::ORDER_ID, &id), (event::REFUND_REASON, "bored")],
+    )
+    .await;
+    let report = w.consumer(fast()).drain(clock, 5_000, None).await.unwrap();
+    assert_eq!(
+        (report.read, report.held, report.applied),
+        (5, 5, 0),
+        "{report:?}"
+    );
 }
 
 #[tokio::test]
