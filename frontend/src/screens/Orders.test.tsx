@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Order } from '../api/payments';
 import { apiError, json, ORDER, renderScreen, stubFetch, WIDGET } from '../testing';
 import { Orders } from './Orders';
 
@@ -11,12 +12,13 @@ afterEach(() => {
 
 const CANCEL_URL = `/orders/${ORDER.id}/cancel`;
 
-/** The history of one pending order; `cancel` answers its POST …/cancel, `current` its GET. */
-function stubHistory(cancel: () => Response, current: () => Response) {
+/** The history of one order, as `current()` says it is now (in the list, which refreshes every 2 s,
+ * and alone); `cancel` answers its POST …/cancel. */
+function stubHistory(cancel: () => Response, current: () => Order) {
   return stubFetch((url, init) => {
     if (url.endsWith(CANCEL_URL) && init.method === 'POST') return cancel();
-    if (url.endsWith(`/orders/${ORDER.id}`)) return current();
-    if (url.includes('/orders?')) return json([ORDER]);
+    if (url.endsWith(`/orders/${ORDER.id}`)) return json(current());
+    if (url.includes('/orders?')) return json([current()]);
     if (url.includes('/products?')) return json([WIDGET]);
     return undefined;
   });
@@ -28,9 +30,10 @@ async function orderRow() {
 
 describe('cancelling an order in the history', () => {
   it('cancels a pending order and shows it cancelled, with no Cancel left', async () => {
+    let order = ORDER;
     const fetch = stubHistory(
-      () => json({ ...ORDER, status: 'cancelled' }),
-      () => json(ORDER),
+      () => json((order = { ...ORDER, status: 'cancelled' })),
+      () => order,
     );
     renderScreen(<Orders />);
     const row = await orderRow();
@@ -52,7 +55,7 @@ describe('cancelling an order in the history', () => {
         paid = true;
         return apiError(409, 'not_cancellable', 'the order is completed; only a pending order can be cancelled');
       },
-      () => json({ ...ORDER, status: paid ? 'completed' : 'pending' }),
+      () => ({ ...ORDER, status: paid ? 'completed' : 'pending' }),
     );
     renderScreen(<Orders />);
     const row = await orderRow();
