@@ -19,7 +19,7 @@ help:
 	@echo "make bench  measure the gateway's throughput under the official @upstash/redis client, and"
 	@echo "            the catalogue's pages at 10,000 products"
 	@echo "make fuzz   contract fuzzing of every worker with a random seed, longer than make test's"
-	@echo "make openapi  regenerate docs/openapi/*.json and the frontend's API types after an API change"
+	@echo "make openapi  regenerate docs/openapi/*.json after an API change (and the frontend's git-ignored types)"
 
 setup:
 	@scripts/setup.sh
@@ -32,13 +32,14 @@ build: setup
 dev: build
 	target/debug/dev-stack
 
+# The frontend's typecheck first generates its API types from docs/openapi/*.json (npm's
+# pretypecheck; they are not in git), so a contract change the dashboard does not follow fails here.
 lint: setup
 	cargo fmt --all -- --check
 	cargo clippy -q --workspace --all-targets --all-features -- -D warnings
 	cargo clippy -q --target wasm32-unknown-unknown -p upstash-rest -p worker-http $(addprefix -p ,$(WORKERS)) -- -D warnings
 	npm --prefix frontend run -s lint
 	npm --prefix frontend run -s typecheck
-	npm --prefix frontend run -s api:check
 	.venv/bin/openapi-spec-validator docs/openapi/*.json
 
 test-rust: build

@@ -6,18 +6,11 @@
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { ADMIN_TOKEN, ARTIFACTS, ROOT, startAll } from './harness.mjs';
+import { test } from 'node:test';
+import { ADMIN_TOKEN, ARTIFACTS, ROOT } from './harness.mjs';
+import { stackForFile } from './helpers.mjs';
 
-let app;
-
-before(async () => {
-  app = await startAll({ site: false });
-}, { timeout: 360_000 });
-
-after(async () => {
-  await app?.stop();
-}, { timeout: 60_000 });
+const app = stackForFile({ site: false });
 
 /** Opens an operation of the page (Swagger UI's deep-link id) with its request editor ready. */
 async function openOperation(page, tag, operationId) {
@@ -85,7 +78,8 @@ test("the inventory's /docs creates a product with the admin token, the payment'
 
     const created = await execute(create, widget);
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    assert.deepEqual({ ...created.body, id: undefined }, { ...widget, id: undefined });
+    // A new product: nothing reserved yet, so all of it is available.
+    assert.deepEqual({ ...created.body, id: undefined }, { ...widget, available: 100, id: undefined });
     const stored = await app.api('Inventory', 'GET', `/products/${created.body.id}`);
     assert.deepEqual(stored.body, created.body);
     // The page from its title to the 201, with the admin token applied (the locks closed).

@@ -1,39 +1,15 @@
 // The dashboard in headless Chromium against the real local stack (see harness.mjs).
 // Each test saves a screenshot to artifacts/e2e/<test>.png, pass or fail.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { ARTIFACTS, eventually, startAll } from './harness.mjs';
+import { describe, test } from 'node:test';
+import { eventually } from './harness.mjs';
+import * as helpers from './helpers.mjs';
+import { openCheckout, openSection, stackForFile, unique } from './helpers.mjs';
 
-let app;
-
-before(async () => {
-  app = await startAll();
-}, { timeout: 360_000 });
-
-after(async () => {
-  await app?.stop();
-}, { timeout: 60_000 });
-
-const unique = (name) => `${name} ${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
-const slug = (name) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-
-/** Runs `body` with a fresh page; saves its screenshot whatever happens. */
-async function withPage(t, body, options) {
-  const { page, close } = await app.newPage(options);
-  try {
-    await body(page);
-  } finally {
-    await page.screenshot({ path: join(ARTIFACTS, `${slug(t.name)}.png`), fullPage: true }).catch(() => {});
-    await close();
-  }
-}
-
-async function createProduct(name, price, quantity) {
-  const { status, body } = await app.api('Inventory', 'POST', '/products', { name, price, quantity });
-  assert.equal(status, 201, JSON.stringify(body));
-  return body;
-}
+const app = stackForFile();
+/** A fresh page for test `t`; its screenshot is `<test name>.png`. */
+const withPage = (t, body, options) => helpers.withPage(app, t.name, body, options);
+const createProduct = (name, price, quantity) => helpers.createProduct(app, name, price, quantity);
 
 const productRow = (page, name) => page.locator('tbody tr').filter({ hasText: name });
 const cells = async (row) => (await row.locator('td').allInnerTexts()).map((s) => s.trim());
@@ -199,9 +175,7 @@ describe('checkout', () => {
   test('buying 3: price with fee and total, the status turns completed, the stock drops by 3', { timeout: 90_000 }, async (t) => {
     const product = await createProduct(unique('Widget'), 20, 10);
     await withPage(t, async (page) => {
-      await page.goto('/orders');
-      await page.getByLabel('Product', { exact: true }).selectOption(product.id);
-      await page.getByLabel('Quantity').fill('3');
+      await openCheckout(page, product.id, 3);
       const quote = page.getByTestId('quote');
       await quote.waitFor();
       assert.equal(await page.getByTestId('unit-price').innerText(), '$24.00');
@@ -221,10 +195,10 @@ describe('checkout', () => {
       });
       assert.equal(await page.getByTestId('order-message').innerText(), 'Payment received: thank you for your order!');
 
-      await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Products' }).click();
+      await openSection(page, 'Products');
       await expectCells(productRow(page, product.name), [product.name, '$20.00', '7'], 30_000);
 
-      await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Order history' }).click();
+      await openSection(page, 'Order history');
       const { body: orders } = await app.api('Payments', 'GET', '/orders?limit=50');
       const placed = orders.find((o) => o.product_id === product.id);
       assert.ok(placed, 'the order is in GET /orders');
@@ -241,9 +215,7 @@ describe('checkout', () => {
   test('an order whose product is deleted before delivery is refunded, and says why', { timeout: 90_000 }, async (t) => {
     const product = await createProduct(unique('Vanishing'), 5, 10);
     await withPage(t, async (page) => {
-      await page.goto('/orders');
-      await page.getByLabel('Product', { exact: true }).selectOption(product.id);
-      await page.getByLabel('Quantity').fill('2');
+      await openCheckout(page, product.id, 2);
       await page.getByRole('button', { name: 'Buy' }).click();
       await page.getByTestId('order').waitFor({ timeout: 15_000 });
       assert.equal(await page.getByTestId('order-status').innerText(), 'Pending');
@@ -260,7 +232,7 @@ describe('checkout', () => {
       );
       assert.match(await page.getByTestId('order').innerText(), /Your order was refunded/);
 
-      await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Order history' }).click();
+      await openSection(page, 'Order history');
       const { body: orders } = await app.api('Payments', 'GET', '/orders?limit=50');
       const refunded = orders.find((o) => o.product_id === product.id);
       assert.equal(refunded?.refund_reason, 'product_deleted');

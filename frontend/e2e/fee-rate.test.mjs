@@ -1,32 +1,18 @@
 // The dashboard's quote follows the payment-worker's FEE_RATE, read from its GET /config: a stack
 // whose workers run with FEE_RATE=0.25 instead of wrangler.toml's 0.2 (see harness.mjs).
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { ARTIFACTS, startAll } from './harness.mjs';
+import { test } from 'node:test';
+import { createProduct, openCheckout, stackForFile, unique, withPage } from './helpers.mjs';
 
-let app;
-
-before(async () => {
-  app = await startAll({ workerVars: { FEE_RATE: '0.25' } });
-}, { timeout: 360_000 });
-
-after(async () => {
-  await app?.stop();
-}, { timeout: 60_000 });
+const app = stackForFile({ workerVars: { FEE_RATE: '0.25' } });
 
 test('at FEE_RATE 0.25 the quote and the order both charge 25%: 3 at $20 cost $75', { timeout: 60_000 }, async () => {
   const config = await app.api('Payments', 'GET', '/config');
   assert.equal(config.body.fee_rate_basis_points, 2500, 'the stack runs with FEE_RATE=0.25');
-  const name = `Widget ${Date.now().toString(36)}`;
-  const { status, body: product } = await app.api('Inventory', 'POST', '/products', { name, price: 20, quantity: 10 });
-  assert.equal(status, 201);
+  const product = await createProduct(app, unique('Widget'), 20, 10);
 
-  const { page, close } = await app.newPage();
-  try {
-    await page.goto('/orders');
-    await page.getByLabel('Product', { exact: true }).selectOption(product.id);
-    await page.getByLabel('Quantity').fill('3');
+  await withPage(app, 'fee-rate-0.25', async (page) => {
+    await openCheckout(page, product.id, 3);
     const quote = page.getByTestId('quote');
     await quote.waitFor();
     assert.match(await quote.innerText(), /\$20\.00 \+ 25% fee \$5\.00/);
@@ -37,8 +23,5 @@ test('at FEE_RATE 0.25 the quote and the order both charge 25%: 3 at $20 cost $7
     await page.getByRole('button', { name: 'Buy' }).click();
     await page.getByTestId('order').waitFor({ timeout: 15_000 });
     assert.equal(await page.getByTestId('order-total').innerText(), '$75.00');
-  } finally {
-    await page.screenshot({ path: join(ARTIFACTS, 'fee-rate-0.25.png'), fullPage: true }).catch(() => {});
-    await close();
-  }
+  });
 });

@@ -3,31 +3,12 @@
 // a checkout whose first answer is lost and that is bought again with the same Idempotency-Key,
 // placing one order.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { ARTIFACTS, eventually, startAll } from './harness.mjs';
+import { test } from 'node:test';
+import { eventually } from './harness.mjs';
+import { createProduct, openCheckout, stackForFile, withPage } from './helpers.mjs';
 
-let app;
-
-before(async () => {
-  app = await startAll();
-}, { timeout: 360_000 });
-
-after(async () => {
-  await app?.stop();
-}, { timeout: 60_000 });
-
+const app = stackForFile();
 const PRODUCTS = 120;
-
-async function withPage(name, body) {
-  const { page, close } = await app.newPage();
-  try {
-    await body(page);
-  } finally {
-    await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true }).catch(() => {});
-    await close();
-  }
-}
 
 test('the products come in pages of 100; Load more shows the rest, each once', { timeout: 120_000 }, async () => {
   // Through the API, ten at a time: the stack is fresh, so these are the whole catalogue.
@@ -39,7 +20,7 @@ test('the products come in pages of 100; Load more shows the rest, each once', {
     for (const a of answers) assert.equal(a.status, 201, JSON.stringify(a.body));
   }
 
-  await withPage('paging-load-more', async (page) => {
+  await withPage(app, 'paging-load-more', async (page) => {
     const pageRequests = [];
     page.on('request', (r) => {
       if (r.resourceType() === 'fetch' && new URL(r.url()).pathname === '/products') pageRequests.push(r.url());
@@ -71,11 +52,10 @@ test('the products come in pages of 100; Load more shows the rest, each once', {
 });
 
 test('a checkout retried after its answer was lost places one order, with the same Idempotency-Key', { timeout: 90_000 }, async () => {
-  const { status, body: product } = await app.api('Inventory', 'POST', '/products', { name: 'Retried', price: 20, quantity: 50 });
-  assert.equal(status, 201);
+  const product = await createProduct(app, 'Retried', 20, 50);
   const ordersOf = async () => (await app.api('Payments', 'GET', '/orders?limit=500')).body.filter((o) => o.product_id === product.id);
 
-  await withPage('checkout-retry', async (page) => {
+  await withPage(app, 'checkout-retry', async (page) => {
     const keys = [];
     page.on('request', (r) => {
       if (r.resourceType() === 'fetch' && r.method() === 'POST' && new URL(r.url()).pathname === '/orders') keys.push(r.headers()['idempotency-key']);
@@ -92,9 +72,7 @@ test('a checkout retried after its answer was lost places one order, with the sa
       }
     });
 
-    await page.goto('/orders');
-    await page.getByLabel('Product', { exact: true }).selectOption(product.id);
-    await page.getByLabel('Quantity').fill('2');
+    await openCheckout(page, product.id, 2);
     await page.getByTestId('quote').waitFor();
     await page.getByRole('button', { name: 'Buy' }).click();
     await page.getByRole('alert').filter({ hasText: 'The Payments API cannot be reached' }).first().waitFor();

@@ -9,7 +9,7 @@ try {
   const create = async (name, price, quantity) =>
     (await app.api('Inventory', 'POST', '/products', { name, price, quantity })).body;
   const widget = await create('Widget', 20, 100);
-  await create('Gadget', 12.5, 40);
+  const gadget = await create('Gadget', 12.5, 40);
   const gizmo = await create('Gizmo', 19.99, 5);
 
   const { page, close } = await app.newPage();
@@ -34,8 +34,14 @@ try {
   await eventually(async () => ((await status()) === 'Completed' ? true : Promise.reject()), { timeout: 45_000 });
   await shot('checkout.png');
 
+  // A cancelled order and a pending one (with its Cancel) for the history, through the API.
+  const order = async (product, quantity) =>
+    (await app.api('Payments', 'POST', '/orders', { id: product.id, quantity })).body;
+  await app.api('Payments', 'POST', `/orders/${(await order(gadget, 2)).id}/cancel`);
+  await order(gadget, 1);
+
   await page.getByRole('link', { name: 'Order history' }).click();
-  await page.locator('tbody tr').nth(1).waitFor();
+  await page.locator('tbody tr').nth(3).waitFor();
   await shot('orders.png');
 
   await page.getByRole('link', { name: 'Products' }).click();

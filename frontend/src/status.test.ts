@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mayStillChange, statusLabel, statusMessage, statusVariant } from './status';
+import { isCancellable, mayStillChange, statusLabel, statusMessage, statusTitle, statusVariant } from './status';
 
 const at = (iso: string) => ({ updated_at: iso, refund_reason: null });
 
@@ -32,11 +32,24 @@ describe('order status wording', () => {
     );
   });
 
+  it('says a cancelled order was not charged, and lets only a pending order be cancelled', () => {
+    expect(statusLabel('cancelled')).toBe('Cancelled');
+    expect(statusVariant('cancelled')).toBe('secondary');
+    expect(statusTitle('cancelled')).toBe('Your order was cancelled');
+    expect(statusMessage({ status: 'cancelled', refund_reason: null })).toBe(
+      'Cancelled before the payment went through: you have not been charged.',
+    );
+    expect(isCancellable({ status: 'pending' })).toBe(true);
+    for (const status of ['completed', 'refunded', 'cancelled']) expect(isCancellable({ status })).toBe(false);
+  });
+
   it('never shows a raw code for an unknown reason or status', () => {
     expect(statusMessage({ status: 'refunded', refund_reason: null })).toBe('Refunded: your payment has been refunded.');
     expect(statusMessage({ status: 'refunded', refund_reason: 'something_new' })).not.toContain('something_new');
     expect(statusLabel('on_hold')).toBe('on_hold');
     expect(statusVariant('on_hold')).toBe('secondary');
+    expect(statusMessage({ status: 'on_hold', refund_reason: null })).toBe('Status: on_hold');
+    expect(statusLabel('toString')).toBe('toString'); // not an Object.prototype member
   });
 
   it('keeps watching an order until it cannot change any more', () => {
@@ -45,5 +58,6 @@ describe('order status wording', () => {
     expect(mayStillChange({ status: 'completed', ...at('2026-01-01T11:59:55Z') }, now)).toBe(true);
     expect(mayStillChange({ status: 'completed', ...at('2026-01-01T11:58:00Z') }, now)).toBe(false);
     expect(mayStillChange({ status: 'refunded', ...at('2026-01-01T11:59:59Z') }, now)).toBe(false);
+    expect(mayStillChange({ status: 'cancelled', ...at('2026-01-01T11:59:59Z') }, now)).toBe(false);
   });
 });

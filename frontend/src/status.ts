@@ -12,32 +12,51 @@ export interface OrderState {
  * about a second, or at the next cron run: watch it this long before calling it settled. */
 export const SETTLE_MS = 70_000;
 
-export function statusLabel(status: string): string {
-  switch (status) {
-    case 'pending':
-      return 'Pending';
-    case 'completed':
-      return 'Completed';
-    case 'refunded':
-      return 'Refunded';
-    default:
-      return status;
-  }
+type Variant = 'warning' | 'success' | 'danger' | 'secondary';
+
+interface StatusWords {
+  label: string;
+  /** Bootstrap colour of its badge and card. */
+  variant: Variant;
+  /** The heading of the checkout's order card. */
+  title: string;
+  /** One sentence for the customer (a refund's depends on its reason: `statusMessage`). */
+  message: string;
 }
 
-/** Bootstrap colour of the status badge. */
-export function statusVariant(status: string): 'warning' | 'success' | 'danger' | 'secondary' {
-  switch (status) {
-    case 'pending':
-      return 'warning';
-    case 'completed':
-      return 'success';
-    case 'refunded':
-      return 'danger';
-    default:
-      return 'secondary';
-  }
+// A Record over the contract's statuses: a status the API adds fails the type check until it is
+// worded here.
+const STATUSES: Record<OrderStatus, StatusWords> = {
+  pending: {
+    label: 'Pending',
+    variant: 'warning',
+    title: 'Thank you for your order',
+    message: 'Waiting for the payment to go through…',
+  },
+  completed: {
+    label: 'Completed',
+    variant: 'success',
+    title: 'Thank you for your order',
+    message: 'Payment received: thank you for your order!',
+  },
+  refunded: { label: 'Refunded', variant: 'danger', title: 'Your order was refunded', message: '' },
+  cancelled: {
+    label: 'Cancelled',
+    variant: 'secondary',
+    title: 'Your order was cancelled',
+    message: 'Cancelled before the payment went through: you have not been charged.',
+  },
+};
+
+/** The words for a status, or a plain rendering of one this dashboard does not know yet. */
+function words(status: string): StatusWords {
+  if (Object.hasOwn(STATUSES, status)) return STATUSES[status as OrderStatus];
+  return { label: status, variant: 'secondary', title: 'Your order', message: `Status: ${status}` };
 }
+
+export const statusLabel = (status: string): string => words(status).label;
+export const statusVariant = (status: string): Variant => words(status).variant;
+export const statusTitle = (status: string): string => words(status).title;
 
 export function refundReasonText(reason: string | null): string {
   switch (reason) {
@@ -52,16 +71,8 @@ export function refundReasonText(reason: string | null): string {
 
 /** One sentence for the customer. */
 export function statusMessage(order: Pick<OrderState, 'status' | 'refund_reason'>): string {
-  switch (order.status) {
-    case 'pending':
-      return 'Waiting for the payment to go through…';
-    case 'completed':
-      return 'Payment received: thank you for your order!';
-    case 'refunded':
-      return `Refunded: ${refundReasonText(order.refund_reason)}`;
-    default:
-      return `Status: ${order.status}`;
-  }
+  if (order.status === 'refunded') return `Refunded: ${refundReasonText(order.refund_reason)}`;
+  return words(order.status).message;
 }
 
 /** Whether the order may still change: pending, or completed so recently that a refund may follow. */
@@ -71,3 +82,6 @@ export function mayStillChange(order: OrderState, now = Date.now()): boolean {
   const updated = Date.parse(order.updated_at);
   return Number.isFinite(updated) && now - updated < SETTLE_MS;
 }
+
+/** Only a pending order can be cancelled (the payment worker answers 409 for any other). */
+export const isCancellable = (order: Pick<OrderState, 'status'>): boolean => order.status === 'pending';

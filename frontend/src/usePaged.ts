@@ -44,8 +44,10 @@ export interface PagedLoad<T> {
   loading: boolean;
   /** Start over from the first page. */
   reload: () => void;
-  /** Replace the items after a mutation (an edited or deleted row). */
-  setItems: (items: T[]) => void;
+  /** Show a row as a mutation answered it (edited, cancelled), in its place. */
+  replaceItem: (item: T) => void;
+  /** Drop a row (deleted). */
+  removeItem: (id: string) => void;
   loadMore: () => Promise<void>;
   loadingMore: boolean;
   loadMoreError: unknown;
@@ -96,13 +98,16 @@ export function usePaged<T extends { id: string }>(
     reloadNow();
   }, [reloadNow]);
 
+  // From the rows shown now (`latest`), not from a render's: a refresh may have answered since.
   const setItems = useCallback(
-    (items: T[]) => {
+    (change: (items: T[]) => T[]) => {
       const now = latest.current;
-      if (now) setData({ ...now, items });
+      if (now) setData({ ...now, items: change(now.items) });
     },
     [setData],
   );
+  const replaceItem = useCallback((item: T) => setItems((items) => items.map((i) => (i.id === item.id ? item : i))), [setItems]);
+  const removeItem = useCallback((id: string) => setItems((items) => items.filter((i) => i.id !== id)), [setItems]);
 
-  return { ...load, reload, setItems, loadMore, loadingMore, loadMoreError };
+  return { ...load, reload, replaceItem, removeItem, loadMore, loadingMore, loadMoreError };
 }

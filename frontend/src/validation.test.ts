@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiErrorBody } from './api/http';
+import { LIMITS } from './testing';
 import { fieldErrorsFromApi, parseName, parsePrice, parseQuantity, validateProduct } from './validation';
 
 const PRODUCT_FIELDS = ['name', 'price', 'quantity'] as const;
-/** As the workers' GET /config gives them today. */
-const LIMITS = { name_max_chars: 200, price_max: 1_000_000, quantity_max: 1_000_000_000 };
 
 describe('product form checks', () => {
   it('accepts a good product and converts the price to cents exactly', () => {

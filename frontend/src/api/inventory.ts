@@ -4,7 +4,8 @@ import type { components } from './generated/inventory';
 import { request, requestPage, type Client, type Page } from './http';
 
 type Schemas = components['schemas'];
-/** Its `price` is a decimal number (20, 19.99): use `toCents` before any arithmetic. */
+/** Its `price` is a decimal number (20, 19.99): use `toCents` before any arithmetic. `quantity` is
+ * on hand; `available` is what can still be ordered (on hand − reserved by pending orders). */
 export type Product = Schemas['Product'];
 export type NewProduct = Schemas['NewProduct'];
 export type ProductPatch = Schemas['ProductPatch'];

@@ -26,7 +26,11 @@ export const placeOrder = async (
   });
   return { order: data, replayed: headers.get('Idempotent-Replayed') === 'true' };
 };
-export const getOrder = (id: string) => request<Order>(payments, 'GET', `/orders/${encodeURIComponent(id)}`);
+const orderPath = (id: string) => `/orders/${encodeURIComponent(id)}`;
+export const getOrder = (id: string) => request<Order>(payments, 'GET', orderPath(id));
+/** Cancels a pending order, releasing the stock it reserved: the cancelled order. A 409
+ * `not_cancellable` when it is no longer pending (its message names the status it has). */
+export const cancelOrder = (id: string) => request<Order>(payments, 'POST', `${orderPath(id)}/cancel`);
 /** The newest orders, at most `limit` (1 to 500). */
 export const listOrders = (limit: number) => requestPage<Order>(payments, `/orders?limit=${limit}`);
 /** The page a `Link` names, followed as given. */

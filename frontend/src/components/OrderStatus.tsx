@@ -1,11 +1,13 @@
 // One order, followed live: polled every second while pending, then a while longer in case the
-// consumer refunds it (product deleted, stock short).
+// consumer refunds it (product deleted, stock short). While pending it can be cancelled.
 import { getOrder, type Order } from '../api/payments';
 import { describeError } from '../api/http';
 import { formatMoney, toCents } from '../pricing';
-import { mayStillChange, statusLabel, statusMessage, statusVariant } from '../status';
+import { mayStillChange, statusMessage, statusTitle, statusVariant } from '../status';
 import { useLoad } from '../useLoad';
+import { CancelOrder } from './CancelOrder';
 import { Spinner } from './Spinner';
+import { StatusBadge } from './StatusBadge';
 
 export const PENDING_POLL_MS = 1000;
 export const SETTLING_POLL_MS = 2000;
@@ -18,15 +20,12 @@ export function orderRefreshMs(order: Order): number | null {
 export function OrderStatus({ initial, productName }: { initial: Order; productName: string }) {
   const polled = useLoad(`order:${initial.id}`, () => getOrder(initial.id), orderRefreshMs);
   const order = polled.data ?? initial;
-  const refunded = order.status === 'refunded';
 
   return (
     <section className={`card border-${statusVariant(order.status)}`} aria-label="Your order" data-testid="order">
       <div className="card-header d-flex justify-content-between align-items-center">
-        <span>{refunded ? 'Your order was refunded' : 'Thank you for your order'}</span>
-        <span className={`badge text-bg-${statusVariant(order.status)}`} data-testid="order-status">
-          {statusLabel(order.status)}
-        </span>
+        <span>{statusTitle(order.status)}</span>
+        <StatusBadge status={order.status} testId="order-status" />
       </div>
       <div className="card-body">
         <p className="card-text" role="status" data-testid="order-message">
@@ -49,6 +48,7 @@ export function OrderStatus({ initial, productName }: { initial: Order; productN
             {formatMoney(toCents(order.total))}
           </dd>
         </dl>
+        <CancelOrder order={order} onChange={polled.setData} className="mt-2" />
         {polled.error !== undefined && (
           <div className="small text-body-secondary mt-2">
             <Spinner label={`Status not updated: ${describeError(polled.error)} Retrying…`} />

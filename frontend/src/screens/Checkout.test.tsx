@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { MemoryRouter } from 'react-router';
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { apiError, json, ORDER, PAYMENT_CONFIG, renderScreen, stubFetch, WIDGET } from '../testing';
 import { attemptFor, Checkout } from './Checkout';
 
 afterEach(() => {
@@ -9,49 +9,96 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200 });
-const WIDGET = { id: '01JDQ3T0X6M6V1W3C6W7N5K8ZP', name: 'Widget', price: 20, quantity: 10 };
-const LIMITS = { name_max_chars: 200, price_max: 1_000_000, quantity_max: 1_000_000_000 };
+const buyButton = () => screen.getByRole('button', { name: 'Buy' }) as HTMLButtonElement;
+
+/** Renders the checkout and chooses `quantity` of `product` in the picker. */
+async function choose(quantity: string, product = WIDGET) {
+  renderScreen(<Checkout />);
+  // The picker is there at once, but empty (disabled) until the list answers.
+  await screen.findByRole('option', { name: new RegExp(`^${product.name} —`) });
+  fireEvent.change(screen.getByLabelText('Product'), { target: { value: product.id } });
+  fireEvent.change(screen.getByLabelText('Quantity'), { target: { value: quantity } });
+}
+
+/** The workers: the payment config, `products` for the picker, and `other` for the rest. */
+function stubApis(products: unknown[], other: (url: string, init: RequestInit) => Promise<Response> | undefined = () => undefined) {
+  return stubFetch((url, init) => {
+    if (url.endsWith('/config')) return json(PAYMENT_CONFIG);
+    if (url.includes('/products?')) return json(products);
+    return other(url, init);
+  });
+}
 
 describe('the checkout quote', () => {
   it("waits for the payment-worker's fee rate, then uses it", async () => {
     let answerConfig: (r: Response) => void = () => {};
     const config = new Promise<Response>((r) => (answerConfig = r));
-    vi.stubGlobal('fetch', (url: string) => (url.endsWith('/config') ? config : Promise.resolve(json([WIDGET]))));
-    render(
-      <MemoryRouter>
-        <Checkout />
-      </MemoryRouter>,
-    );
-    fireEvent.change(await screen.findByLabelText('Product'), { target: { value: WIDGET.id } });
-    fireEvent.change(screen.getByLabelText('Quantity'), { target: { value: '3' } });
+    stubFetch((url) => (url.endsWith('/config') ? config : json([WIDGET])));
+    await choose('3');
 
     expect(screen.getByText('Loading the fee…')).toBeTruthy();
     expect(screen.queryByTestId('quote')).toBeNull();
-    expect((screen.getByRole('button', { name: 'Buy' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(buyButton().disabled).toBe(true);
 
-    answerConfig(json({ fee_rate: 0.25, fee_rate_basis_points: 2500, limits: LIMITS }));
+    answerConfig(json({ ...PAYMENT_CONFIG, fee_rate: 0.25, fee_rate_basis_points: 2500 }));
     const quote = await screen.findByTestId('quote');
     expect(quote.textContent).toContain('($20.00 + 25% fee $5.00)');
     expect(screen.getByTestId('total').textContent).toBe('$75.00');
-    expect((screen.getByRole('button', { name: 'Buy' }) as HTMLButtonElement).disabled).toBe(false);
+    expect(buyButton().disabled).toBe(false);
+  });
+});
+
+describe('what can be ordered', () => {
+  const RESERVED = { ...WIDGET, quantity: 10, available: 2 };
+  const SOLD_OUT = { ...WIDGET, id: '01JDQ3T0X6M6V1W3C6W7N5K8ZQ', name: 'Gadget', quantity: 4, available: 0 };
+
+  it('is what is available, not what is on hand: the picker says so and more is refused before sending', async () => {
+    const fetch = stubApis([RESERVED, SOLD_OUT]);
+    await choose('3', RESERVED);
+    await screen.findByTestId('stock-problem');
+    expect(screen.getByTestId('stock-problem').textContent).toBe('Only 2 available right now.');
+    expect(screen.queryByTestId('quote')).toBeNull();
+    expect(buyButton().disabled).toBe(true);
+
+    const options = screen.getAllByRole('option') as HTMLOptionElement[];
+    expect(options.map((o) => [o.textContent, o.disabled])).toEqual([
+      ['Choose a product…', false],
+      ['Widget — $20.00 (2 available)', false],
+      ['Gadget — $20.00 (sold out)', true],
+    ]);
+
+    fireEvent.change(screen.getByLabelText('Quantity'), { target: { value: '2' } });
+    await screen.findByTestId('quote');
+    expect(screen.queryByTestId('stock-problem')).toBeNull();
+    expect(fetch.mock.calls.some(([, init]) => init?.method === 'POST')).toBe(false);
+  });
+
+  it('says a product is sold out when a pasted id names one', async () => {
+    stubApis([], (url) => (url.endsWith(`/products/${SOLD_OUT.id}`) ? Promise.resolve(json(SOLD_OUT)) : undefined));
+    renderScreen(<Checkout />);
+    fireEvent.change(await screen.findByLabelText('…or paste a product id'), { target: { value: SOLD_OUT.id } });
+    expect((await screen.findByTestId('stock-problem')).textContent).toBe('Sold out right now.');
+    expect(buyButton().disabled).toBe(true);
+  });
+
+  it("shows the API's 409 insufficient_stock at the quantity and reads the catalogue again", async () => {
+    let reads = 0;
+    stubFetch((url, init) => {
+      if (url.endsWith('/config')) return json(PAYMENT_CONFIG);
+      if (init.method === 'POST') return apiError(409, 'insufficient_stock', 'only 1 available');
+      // Another customer reserved 9 between the list and the Buy.
+      if (url.includes('/products?')) return json([++reads === 1 ? WIDGET : { ...WIDGET, available: 1 }]);
+      return undefined;
+    });
+    await choose('3');
+    await waitFor(() => expect(buyButton().disabled).toBe(false));
+    fireEvent.click(buyButton());
+    expect(await screen.findByText('Only 1 available')).toBeTruthy();
+    expect((await screen.findByTestId('stock-problem')).textContent).toBe('Only 1 available right now.');
   });
 });
 
 describe('the Idempotency-Key of a checkout', () => {
-  const ORDER = {
-    id: '01JDQ3T0X6M6V1W3C6W7N5K8Z0',
-    product_id: WIDGET.id,
-    price: 20,
-    fee: 4,
-    total: 72,
-    quantity: 3,
-    status: 'pending',
-    refund_reason: null,
-    created_at: '2026-11-28T07:00:00Z',
-    updated_at: '2026-11-28T07:00:00Z',
-  };
-
   it('is kept for the same product and quantity, new otherwise', () => {
     let n = 0;
     const key = () => `k${++n}`;
@@ -66,30 +113,23 @@ describe('the Idempotency-Key of a checkout', () => {
     const posts: { key: string; body: string }[] = [];
     const answers: (() => Promise<Response>)[] = [
       () => Promise.reject(new TypeError('Failed to fetch')), // the answer is lost
-      () => Promise.resolve(new Response(JSON.stringify(ORDER), { status: 201, headers: { 'Idempotent-Replayed': 'true' } })),
-      () => Promise.resolve(new Response(JSON.stringify({ ...ORDER, id: '01JDQ3T0X6M6V1W3C6W7N5K8Z1' }), { status: 201 })),
-      () => Promise.resolve(new Response(JSON.stringify({ ...ORDER, id: '01JDQ3T0X6M6V1W3C6W7N5K8Z2', quantity: 2 }), { status: 201 })),
+      () => Promise.resolve(json(ORDER, 201, { 'Idempotent-Replayed': 'true' })),
+      () => Promise.resolve(json({ ...ORDER, id: '01JDQ3T0X6M6V1W3C6W7N5K8Z1' }, 201)),
+      () => Promise.resolve(json({ ...ORDER, id: '01JDQ3T0X6M6V1W3C6W7N5K8Z2', quantity: 2 }, 201)),
     ];
-    vi.stubGlobal('fetch', (url: string, init: RequestInit) => {
-      if (url.endsWith('/config')) return Promise.resolve(json({ fee_rate: 0.2, fee_rate_basis_points: 2000, limits: LIMITS }));
+    stubApis([WIDGET], (url, init) => {
       if (init.method === 'POST') {
         posts.push({ key: (init.headers as Record<string, string>)['Idempotency-Key'], body: String(init.body) });
         return answers[posts.length - 1]();
       }
       if (url.includes('/orders/')) return Promise.resolve(json(ORDER));
-      return Promise.resolve(json([WIDGET]));
+      return undefined;
     });
-    render(
-      <MemoryRouter>
-        <Checkout />
-      </MemoryRouter>,
-    );
-    fireEvent.change(await screen.findByLabelText('Product'), { target: { value: WIDGET.id } });
-    fireEvent.change(screen.getByLabelText('Quantity'), { target: { value: '3' } });
+    await choose('3');
     const buy = async () => {
       await screen.findByTestId('quote');
-      await waitFor(() => expect((screen.getByRole('button', { name: 'Buy' }) as HTMLButtonElement).disabled).toBe(false));
-      fireEvent.click(screen.getByRole('button', { name: 'Buy' }));
+      await waitFor(() => expect(buyButton().disabled).toBe(false));
+      fireEvent.click(buyButton());
     };
 
     await buy();

@@ -9,9 +9,11 @@ import { getPaymentConfig, placeOrder, type Order } from '../api/payments';
 import { LoadError } from '../components/LoadError';
 import { OrderStatus } from '../components/OrderStatus';
 import { Spinner } from '../components/Spinner';
-import { formatMoney, formatRate, quote, toCents } from '../pricing';
+import { TextField } from '../components/TextField';
+import { formatMoney, formatRate, quote, toCents, type Quote } from '../pricing';
+import { isSoldOut, pickerLabel, stockProblem } from '../stock';
 import { useLoad } from '../useLoad';
-import { fieldErrorsFromApi, parseQuantity, type FieldErrors } from '../validation';
+import { fieldErrorsFromApi, parseQuantity, sentence, type FieldErrors } from '../validation';
 
 const PRODUCT_ID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/i;
 const CHECKOUT_REFRESH_MS = 5000;
@@ -54,9 +56,12 @@ export function Checkout() {
   const listed = products.data?.find((p) => p.id === id);
   // A pasted id that is not in the list (yet): ask the inventory for it.
   const lookupKey = id && !listed && PRODUCT_ID.test(id) && !products.loading ? `product:${id}` : null;
-  const lookup = useLoad(lookupKey, () => getProduct(id));
+  // Refreshed like the list, so that what is available stays current.
+  const lookup = useLoad(lookupKey, () => getProduct(id), () => CHECKOUT_REFRESH_MS);
   const product: Product | undefined = listed ?? lookup.data;
   const quantity = parseQuantity(quantityText, config.data?.limits, 1);
+  // What the payment worker would refuse at once (409): more than is available, or none left.
+  const stock = product && quantity.ok ? stockProblem(product, quantity.value) : undefined;
 
   let idProblem: string | undefined;
   if (id && !PRODUCT_ID.test(id)) idProblem = 'A product id is 26 letters and digits, like 01J9Z3K4M5N6P7Q8R9S0T1V2W3.';
@@ -71,7 +76,7 @@ export function Checkout() {
 
   const buy = async (e: FormEvent) => {
     e.preventDefault();
-    if (!product || !quantity.ok) {
+    if (!product || !quantity.ok || stock) {
       setErrors({
         id: product ? undefined : idProblem ?? 'Choose a product.',
         quantity: quantity.ok ? undefined : quantity.error,
@@ -88,9 +93,15 @@ export function Checkout() {
       setAttempt(null);
       setOrder({ order: placed.order, productName: product.name, replayed: placed.replayed });
       pickerPage.reload();
+      lookup.reload();
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) setErrors({ id: 'No product with this id (it may have just been deleted).' });
-      else if (error instanceof ApiError) setErrors(fieldErrorsFromApi(error.body, ['id', 'quantity'], { product_id: 'id' }));
+      else if (error instanceof ApiError && error.body.code === 'insufficient_stock') {
+        // Reserved by others since the list was read: say so at the quantity and read it again.
+        setErrors({ quantity: sentence(error.body.message) });
+        pickerPage.reload();
+        lookup.reload();
+      } else if (error instanceof ApiError) setErrors(fieldErrorsFromApi(error.body, ['id', 'quantity'], { product_id: 'id' }));
       else setErrors({ form: describeError(error) });
     } finally {
       setBusy(false);
@@ -98,7 +109,7 @@ export function Checkout() {
   };
 
   const idError = errors.id ?? idProblem;
-  const chosen = product && quantity.ok ? { product, quantity: quantity.value } : null;
+  const chosen = product && quantity.ok && !stock ? { product, quantity: quantity.value } : null;
   // No quote, and so no Buy, before the fee rate is known: nobody pays a total they were not shown.
   const feeRate = config.data?.fee_rate_basis_points;
   const q = chosen && feeRate !== undefined ? quote(toCents(chosen.product.price), chosen.quantity, feeRate) : null;
@@ -115,74 +126,41 @@ export function Checkout() {
               {errors.form}
             </div>
           )}
-          <div className="mb-3">
-            <label htmlFor="checkout-product" className="form-label">
-              Product
-            </label>
-            <select
-              id="checkout-product"
-              className="form-select"
-              value={listed ? listed.id : ''}
-              onChange={(e) => change('id', e.target.value)}
-              disabled={!products.data}
-            >
-              <option value="">{products.loading ? 'Loading products…' : 'Choose a product…'}</option>
-              {products.data?.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name} — {formatMoney(toCents(p.price))} ({p.quantity} in stock)
-                </option>
-              ))}
-            </select>
-            {products.error !== undefined && !products.data && <LoadError error={products.error} />}
-            {moreProducts && (
-              <div className="form-text" data-testid="picker-more">
-                The list shows the first {products.data?.length} products; paste the id of any other.
-              </div>
-            )}
-          </div>
-          <div className="mb-3">
-            <label htmlFor="checkout-id" className="form-label">
-              …or paste a product id
-            </label>
-            <input
-              id="checkout-id"
-              className={`form-control id${idError ? ' is-invalid' : ''}`}
-              value={productId}
-              onChange={(e) => change('id', e.target.value)}
-              placeholder="01J9Z3K4M5N6P7Q8R9S0T1V2W3"
-              autoComplete="off"
-              spellCheck={false}
-            />
-            {idError && <div className="invalid-feedback">{idError}</div>}
+          <ProductSelect
+            products={products.data}
+            loading={products.loading}
+            error={products.error}
+            more={moreProducts}
+            chosen={listed?.id ?? ''}
+            onChange={(value) => change('id', value)}
+          />
+          <TextField
+            id="checkout-id"
+            label="…or paste a product id"
+            inputClass="id"
+            error={idError}
+            value={productId}
+            onChange={(e) => change('id', e.target.value)}
+            placeholder="01J9Z3K4M5N6P7Q8R9S0T1V2W3"
+            autoComplete="off"
+            spellCheck={false}
+          >
             {lookup.loading && <Spinner label="Looking up the product…" />}
-          </div>
-          <div className="mb-3">
-            <label htmlFor="checkout-quantity" className="form-label">
-              Quantity
-            </label>
-            <input
-              id="checkout-quantity"
-              className={`form-control${errors.quantity || !quantity.ok ? ' is-invalid' : ''}`}
-              inputMode="numeric"
-              value={quantityText}
-              onChange={(e) => change('quantity', e.target.value)}
-            />
-            <div className="invalid-feedback">{errors.quantity ?? (quantity.ok ? '' : quantity.error)}</div>
-            {product && quantity.ok && quantity.value > product.quantity && (
-              <div className="form-text text-warning-emphasis">Only {product.quantity} in stock right now.</div>
-            )}
-          </div>
-          {chosen && feeRate !== undefined && q && (
-            <div className="alert alert-info" aria-live="polite" data-testid="quote">
-              <div>
-                Your product price is <strong data-testid="unit-price">{formatMoney(q.unit)}</strong> (
-                {formatMoney(q.price)} + {formatRate(feeRate)} fee {formatMoney(q.fee)})
-              </div>
-              <div>
-                Total for {chosen.quantity}: <strong data-testid="total">{formatMoney(q.total)}</strong>
-              </div>
+          </TextField>
+          <TextField
+            id="checkout-quantity"
+            label="Quantity"
+            inputMode="numeric"
+            error={errors.quantity ?? (quantity.ok ? undefined : quantity.error)}
+            value={quantityText}
+            onChange={(e) => change('quantity', e.target.value)}
+          />
+          {stock && (
+            <div className="alert alert-warning" role="status" data-testid="stock-problem">
+              {stock}
             </div>
           )}
+          {chosen && feeRate !== undefined && q && <QuoteBox q={q} feeRate={feeRate} quantity={chosen.quantity} />}
           {chosen && !q && (
             <div className="mb-3" data-testid="quote-pending">
               {config.error === undefined ? <Spinner label="Loading the fee…" /> : <LoadError error={config.error} />}
@@ -211,5 +189,67 @@ export function Checkout() {
         </div>
       </div>
     </>
+  );
+}
+
+/** The price with the fee and the total, before buying. */
+function QuoteBox({ q, feeRate, quantity }: { q: Quote; feeRate: number; quantity: number }) {
+  return (
+    <div className="alert alert-info" aria-live="polite" data-testid="quote">
+      <div>
+        Your product price is <strong data-testid="unit-price">{formatMoney(q.unit)}</strong> ({formatMoney(q.price)} +{' '}
+        {formatRate(feeRate)} fee {formatMoney(q.fee)})
+      </div>
+      <div>
+        Total for {quantity}: <strong data-testid="total">{formatMoney(q.total)}</strong>
+      </div>
+    </div>
+  );
+}
+
+/** The picker: the catalogue's first page, sold-out products shown but not choosable. */
+function ProductSelect({
+  products,
+  loading,
+  error,
+  more,
+  chosen,
+  onChange,
+}: {
+  products: Product[] | undefined;
+  loading: boolean;
+  error: unknown;
+  /** The catalogue has more than the list shows. */
+  more: boolean;
+  chosen: string;
+  onChange: (id: string) => void;
+}) {
+  return (
+    <div className="mb-3">
+      <label htmlFor="checkout-product" className="form-label">
+        Product
+      </label>
+      <select
+        id="checkout-product"
+        className="form-select"
+        value={chosen}
+        onChange={(e) => onChange(e.target.value)}
+        disabled={!products}
+      >
+        <option value="">{loading ? 'Loading products…' : 'Choose a product…'}</option>
+        {products?.map((p) => (
+          // One chosen before it sold out stays shown as chosen (the warning says why Buy is off).
+          <option key={p.id} value={p.id} disabled={isSoldOut(p) && p.id !== chosen}>
+            {pickerLabel(p)}
+          </option>
+        ))}
+      </select>
+      {error !== undefined && !products && <LoadError error={error} />}
+      {more && (
+        <div className="form-text" data-testid="picker-more">
+          The list shows the first {products?.length} products; paste the id of any other.
+        </div>
+      )}
+    </div>
   );
 }

@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { MemoryRouter, Route, Routes } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { reportUp } from '../api/health';
+import { LIMITS } from '../testing';
 import { CreateProduct } from './CreateProduct';
 
 afterEach(() => {
@@ -12,7 +13,7 @@ afterEach(() => {
 });
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status });
-const CONFIG = { limits: { name_max_chars: 200, price_max: 1_000_000, quantity_max: 1_000_000_000 } };
+const CONFIG = { limits: LIMITS };
 
 /** A stand-in for the inventory: GET /config answers `config` (or fails, for an API down), any
  * other request answers `answer`. Returns the stub, to look at what was sent. */

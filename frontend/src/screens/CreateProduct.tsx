@@ -5,6 +5,7 @@ import { Link, useNavigate } from 'react-router';
 import { ApiError, describeError } from '../api/http';
 import { createProduct, getInventoryConfig } from '../api/inventory';
 import { Spinner } from '../components/Spinner';
+import { TextField } from '../components/TextField';
 import { formatMoney } from '../pricing';
 import { useLoad } from '../useLoad';
 import { fieldErrorsFromApi, validateProduct, type FieldErrors, type ProductField, type ProductInput } from '../validation';
@@ -55,32 +56,16 @@ export function CreateProduct() {
   };
 
   const field = (name: ProductField, label: string, props: { inputMode?: 'decimal' | 'numeric'; placeholder?: string }) => (
-    <div className="mb-3">
-      <label htmlFor={`product-${name}`} className="form-label">
-        {label}
-      </label>
-      <input
-        id={`product-${name}`}
-        name={name}
-        className={`form-control${errors[name] ? ' is-invalid' : ''}`}
-        value={input[name]}
-        onChange={(e) => change(name, e.target.value)}
-        aria-describedby={errors[name] ? `product-${name}-error` : hints && `product-${name}-hint`}
-        aria-invalid={errors[name] ? true : undefined}
-        {...props}
-      />
-      {errors[name] ? (
-        <div id={`product-${name}-error`} className="invalid-feedback">
-          {errors[name]}
-        </div>
-      ) : (
-        hints && (
-          <div id={`product-${name}-hint`} className="form-text">
-            {hints[name]}
-          </div>
-        )
-      )}
-    </div>
+    <TextField
+      id={`product-${name}`}
+      name={name}
+      label={label}
+      error={errors[name]}
+      hint={hints?.[name]}
+      value={input[name]}
+      onChange={(e) => change(name, e.target.value)}
+      {...props}
+    />
   );
 
   return (

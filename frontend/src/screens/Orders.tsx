@@ -1,12 +1,14 @@
-// The recent orders, newest first, refreshed while any of them may still change.
+// The recent orders, newest first, refreshed while any of them may still change; a pending one
+// can be cancelled from its row.
 import { Link } from 'react-router';
 import { listProducts } from '../api/inventory';
 import { listOrders, ordersPage, type Order } from '../api/payments';
-import { LoadError } from '../components/LoadError';
-import { LoadMore } from '../components/LoadMore';
+import { CancelOrder } from '../components/CancelOrder';
+import { ListHeader, PagedTable } from '../components/PagedTable';
 import { Spinner } from '../components/Spinner';
+import { StatusBadge } from '../components/StatusBadge';
 import { formatMoney, toCents } from '../pricing';
-import { mayStillChange, refundReasonText, statusLabel, statusVariant } from '../status';
+import { mayStillChange, refundReasonText } from '../status';
 import { useLoad } from '../useLoad';
 import { usePaged } from '../usePaged';
 import { sentence } from '../validation';
@@ -19,6 +21,7 @@ export const NAMES_LIMIT = 500;
 const refreshWhileChanging = (orders: Order[]) => (orders.some((o) => mayStillChange(o)) ? ORDERS_REFRESH_MS : null);
 const firstPage = () => listOrders(ORDERS_LIMIT);
 const productNames = () => listProducts(NAMES_LIMIT);
+const COLUMNS = ['Order', 'Product', 'Quantity', 'Total', 'Status', 'Placed', 'Actions'];
 
 export function Orders() {
   const orders = usePaged('orders', firstPage, ordersPage, refreshWhileChanging);
@@ -27,77 +30,71 @@ export function Orders() {
   const names = new Map(products.data?.items.map((p) => [p.id, p.name]));
   // Only the first page of the catalogue is read: an id not in it is not necessarily deleted.
   const complete = products.data !== undefined && products.data.next === null;
-  const list = orders.data?.items;
-  const live = list?.some((o) => mayStillChange(o));
+  const live = orders.data?.items.some((o) => mayStillChange(o));
 
   return (
     <>
-      <div className="d-flex justify-content-between align-items-center pb-2 mb-3 border-bottom">
-        <h1 className="h2">Order history</h1>
-        <div className="d-flex align-items-center gap-3">
-          {live && <Spinner label="Watching for status changes…" />}
-          <button type="button" className="btn btn-sm btn-outline-secondary" onClick={orders.reload} title="Reload from the first page">
-            Refresh
-          </button>
-        </div>
-      </div>
-      {orders.loading && <Spinner label="Loading orders…" />}
-      {orders.error !== undefined && <LoadError error={orders.error} stale={list !== undefined} />}
-      {list && list.length === 0 && (
-        <p className="text-body-secondary">
-          No orders yet. <Link to="/orders">Place one.</Link>
-        </p>
-      )}
-      {list && list.length > 0 && (
-        <div className="table-responsive">
-          <table className="table table-striped table-sm align-middle">
-            <thead>
-              <tr>
-                <th scope="col">Order</th>
-                <th scope="col">Product</th>
-                <th scope="col">Quantity</th>
-                <th scope="col">Total</th>
-                <th scope="col">Status</th>
-                <th scope="col">Placed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((order) => (
-                <tr key={order.id} data-order-id={order.id}>
-                  <td className="id">{order.id}</td>
-                  <td>
-                    {names.get(order.product_id) ?? (
-                      <>
-                        <span className="id">{order.product_id}</span>
-                        {complete && <div className="small text-body-secondary">product deleted</div>}
-                      </>
-                    )}
-                  </td>
-                  <td>{order.quantity}</td>
-                  <td>{formatMoney(toCents(order.total))}</td>
-                  <td>
-                    <span className={`badge text-bg-${statusVariant(order.status)}`}>{statusLabel(order.status)}</span>
-                    {order.status === 'refunded' && (
-                      <div className="small text-body-secondary">{sentence(refundReasonText(order.refund_reason))}</div>
-                    )}
-                  </td>
-                  <td className="small text-nowrap">{new Date(order.created_at).toLocaleString()}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {list && list.length > 0 && (
-        <LoadMore
-          shown={list.length}
-          noun={list.length === 1 ? 'order' : 'orders'}
-          more={orders.data?.next != null}
-          busy={orders.loadingMore}
-          error={orders.loadMoreError}
-          onClick={() => void orders.loadMore()}
-        />
-      )}
+      <ListHeader title="Order history" onRefresh={orders.reload}>
+        {live && <Spinner label="Watching for status changes…" />}
+      </ListHeader>
+      <PagedTable
+        list={orders}
+        nouns={['order', 'orders']}
+        columns={COLUMNS}
+        empty={
+          <>
+            No orders yet. <Link to="/orders">Place one.</Link>
+          </>
+        }
+        row={(order) => (
+          <OrderRow
+            key={order.id}
+            order={order}
+            productName={names.get(order.product_id)}
+            productDeleted={complete}
+            onChange={orders.replaceItem}
+          />
+        )}
+      />
     </>
+  );
+}
+
+function OrderRow({
+  order,
+  productName,
+  productDeleted,
+  onChange,
+}: {
+  order: Order;
+  productName: string | undefined;
+  /** A product without a name is deleted (the whole catalogue was read). */
+  productDeleted: boolean;
+  onChange: (order: Order) => void;
+}) {
+  return (
+    <tr data-order-id={order.id}>
+      <td className="id">{order.id}</td>
+      <td>
+        {productName ?? (
+          <>
+            <span className="id">{order.product_id}</span>
+            {productDeleted && <div className="small text-body-secondary">product deleted</div>}
+          </>
+        )}
+      </td>
+      <td>{order.quantity}</td>
+      <td>{formatMoney(toCents(order.total))}</td>
+      <td>
+        <StatusBadge status={order.status} />
+        {order.status === 'refunded' && (
+          <div className="small text-body-secondary">{sentence(refundReasonText(order.refund_reason))}</div>
+        )}
+      </td>
+      <td className="small text-nowrap">{new Date(order.created_at).toLocaleString()}</td>
+      <td>
+        <CancelOrder order={order} onChange={onChange} />
+      </td>
+    </tr>
   );
 }

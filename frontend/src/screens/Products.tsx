@@ -1,17 +1,18 @@
 // The products table: delete with a confirmation dialog, inline edit of price and quantity
-// (restock, reprice). It refreshes every few seconds, so stock taken by orders shows up.
-import { useCallback, useState, type FormEvent } from 'react';
+// (restock, reprice). It refreshes every few seconds, so stock taken or reserved by orders shows up:
+// `quantity` is on hand, `available` what can still be ordered (on hand − reserved by pending orders).
+import { useCallback, useState, type ChangeEvent, type FormEvent } from 'react';
 import { Link, useLocation } from 'react-router';
 import { ApiError, describeError } from '../api/http';
 import { deleteProduct, getInventoryConfig, listProducts, productsPage, updateProduct, type Product } from '../api/inventory';
 import { ConfirmDialog } from '../components/ConfirmDialog';
-import { LoadError } from '../components/LoadError';
-import { LoadMore } from '../components/LoadMore';
+import { ListHeader, PagedTable } from '../components/PagedTable';
 import { Spinner } from '../components/Spinner';
 import { formatMoney, toCents } from '../pricing';
+import { AVAILABLE_EXPLAINED } from '../stock';
 import { useLoad } from '../useLoad';
 import { usePaged } from '../usePaged';
-import { fieldErrorsFromApi, parsePrice, parseQuantity, type FieldErrors, type Limits } from '../validation';
+import { fieldErrorsFromApi, parsePrice, parseQuantity, sentence, type FieldErrors, type Limits } from '../validation';
 
 export const PRODUCTS_REFRESH_MS = 3000;
 /** Products per page: the first page, and each *Load more*. */
@@ -19,6 +20,16 @@ export const PRODUCTS_PAGE = 100;
 
 const firstPage = () => listProducts(PRODUCTS_PAGE);
 const refresh = () => PRODUCTS_REFRESH_MS;
+const COLUMNS = [
+  'ID',
+  'Name',
+  'Price',
+  'On hand',
+  <span title={AVAILABLE_EXPLAINED} key="available">
+    Available
+  </span>,
+  'Actions',
+];
 
 export function Products() {
   const products = usePaged('products', firstPage, productsPage, refresh);
@@ -29,15 +40,14 @@ export function Products() {
   const [deleteBusy, setDeleteBusy] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
   const created = (useLocation().state as { created?: string } | null)?.created;
-  const list = products.data?.items;
-  const { setItems, reload } = products;
+  const { replaceItem, removeItem } = products;
 
-  const replace = useCallback(
+  const saved = useCallback(
     (product: Product) => {
-      if (list) setItems(list.map((p) => (p.id === product.id ? product : p)));
+      replaceItem(product);
       setEditing(null);
     },
-    [list, setItems],
+    [replaceItem],
   );
 
   const cancelDelete = useCallback(() => {
@@ -59,93 +69,55 @@ export function Products() {
         return;
       }
     }
-    if (list) setItems(list.filter((p) => p.id !== deleting.id));
+    removeItem(deleting.id);
     setDeleteBusy(false);
     setDeleting(null);
   };
 
   return (
     <>
-      <div className="d-flex justify-content-between align-items-center pb-2 mb-3 border-bottom">
-        <h1 className="h2">Products</h1>
-        <div className="d-flex gap-2">
-          <button type="button" className="btn btn-sm btn-outline-secondary" onClick={reload} title="Reload from the first page">
-            Refresh
-          </button>
-          <Link to="/products/create" className="btn btn-sm btn-outline-secondary">
-            Add product
-          </Link>
-        </div>
-      </div>
+      <ListHeader title="Products" onRefresh={products.reload}>
+        <Link to="/products/create" className="btn btn-sm btn-outline-secondary">
+          Add product
+        </Link>
+      </ListHeader>
       {created && (
         <div className="alert alert-success" role="status">
           Product “{created}” created.
         </div>
       )}
-      {products.loading && <Spinner label="Loading products…" />}
-      {products.error !== undefined && <LoadError error={products.error} stale={list !== undefined} />}
-      {list && list.length === 0 && (
-        <p className="text-body-secondary">
-          No products yet. <Link to="/products/create">Add the first one.</Link>
-        </p>
-      )}
-      {list && list.length > 0 && (
-        <div className="table-responsive">
-          <table className="table table-striped table-sm align-middle">
-            <thead>
-              <tr>
-                <th scope="col">ID</th>
-                <th scope="col">Name</th>
-                <th scope="col">Price</th>
-                <th scope="col">Quantity</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((product) =>
-                editing === product.id ? (
-                  <EditRow
-                    key={product.id}
-                    product={product}
-                    limits={limits}
-                    onSaved={replace}
-                    onCancel={() => setEditing(null)}
-                  />
-                ) : (
-                  <tr key={product.id} data-product-id={product.id}>
-                    <td className="id">{product.id}</td>
-                    <td>{product.name}</td>
-                    <td>{formatMoney(toCents(product.price))}</td>
-                    <td>{product.quantity}</td>
-                    <td className="text-nowrap">
-                      <button
-                        type="button"
-                        className="btn btn-sm btn-outline-primary me-2"
-                        onClick={() => setEditing(product.id)}
-                      >
-                        Edit
-                      </button>
-                      <button type="button" className="btn btn-sm btn-outline-danger" onClick={() => setDeleting(product)}>
-                        Delete
-                      </button>
-                    </td>
-                  </tr>
-                ),
-              )}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {list && list.length > 0 && (
-        <LoadMore
-          shown={list.length}
-          noun={list.length === 1 ? 'product' : 'products'}
-          more={products.data?.next != null}
-          busy={products.loadingMore}
-          error={products.loadMoreError}
-          onClick={() => void products.loadMore()}
-        />
-      )}
+      <PagedTable
+        list={products}
+        nouns={['product', 'products']}
+        columns={COLUMNS}
+        caption={AVAILABLE_EXPLAINED}
+        empty={
+          <>
+            No products yet. <Link to="/products/create">Add the first one.</Link>
+          </>
+        }
+        row={(product) =>
+          editing === product.id ? (
+            <EditRow key={product.id} product={product} limits={limits} onSaved={saved} onCancel={() => setEditing(null)} />
+          ) : (
+            <tr key={product.id} data-product-id={product.id}>
+              <td className="id">{product.id}</td>
+              <td>{product.name}</td>
+              <td>{formatMoney(toCents(product.price))}</td>
+              <td>{product.quantity}</td>
+              <td>{product.available}</td>
+              <td className="text-nowrap">
+                <button type="button" className="btn btn-sm btn-outline-primary me-2" onClick={() => setEditing(product.id)}>
+                  Edit
+                </button>
+                <button type="button" className="btn btn-sm btn-outline-danger" onClick={() => setDeleting(product)}>
+                  Delete
+                </button>
+              </td>
+            </tr>
+          )
+        }
+      />
       {deleting && (
         <ConfirmDialog
           title={`Delete “${deleting.name}”?`}
@@ -195,7 +167,7 @@ function EditRow({
     try {
       onSaved(await updateProduct(product.id, { price: p.value / 100, quantity: q.value }));
     } catch (error) {
-      setErrors(error instanceof ApiError ? fieldErrorsFromApi(error.body, ['price', 'quantity']) : { form: describeError(error) });
+      setErrors(editErrors(error));
       setBusy(false);
     }
   };
@@ -206,30 +178,29 @@ function EditRow({
       <td className="id">{product.id}</td>
       <td>
         {product.name}
+        <form id={formId} onSubmit={save} noValidate />
         {errors.form && <div className="text-danger small" role="alert">{errors.form}</div>}
       </td>
+      <CellInput
+        form={formId}
+        label={`Price of ${product.name}`}
+        inputMode="decimal"
+        value={price}
+        error={errors.price}
+        onChange={setPrice}
+      />
+      <CellInput
+        form={formId}
+        label={`Quantity of ${product.name}`}
+        inputMode="numeric"
+        value={quantity}
+        error={errors.quantity}
+        onChange={setQuantity}
+      />
       <td>
-        <form id={formId} onSubmit={save} noValidate />
-        <input
-          form={formId}
-          className={`form-control form-control-sm${errors.price ? ' is-invalid' : ''}`}
-          aria-label={`Price of ${product.name}`}
-          inputMode="decimal"
-          value={price}
-          onChange={(e) => setPrice(e.target.value)}
-        />
-        {errors.price && <div className="invalid-feedback">{errors.price}</div>}
-      </td>
-      <td>
-        <input
-          form={formId}
-          className={`form-control form-control-sm${errors.quantity ? ' is-invalid' : ''}`}
-          aria-label={`Quantity of ${product.name}`}
-          inputMode="numeric"
-          value={quantity}
-          onChange={(e) => setQuantity(e.target.value)}
-        />
-        {errors.quantity && <div className="invalid-feedback">{errors.quantity}</div>}
+        {product.available}
+        {/* On hand cannot go below this (the API answers 409 quantity_below_reserved). */}
+        <div className="small text-body-secondary">{product.quantity - product.available} reserved</div>
       </td>
       <td className="text-nowrap">
         <button type="submit" form={formId} className="btn btn-sm btn-primary me-2" disabled={busy}>
@@ -240,5 +211,44 @@ function EditRow({
         </button>
       </td>
     </tr>
+  );
+}
+
+/** The API's refusal next to the field it is about. */
+function editErrors(error: unknown): FieldErrors<EditField> {
+  if (!(error instanceof ApiError)) return { form: describeError(error) };
+  // A 409 that names no field, but only the quantity can fix: less on hand than pending orders hold.
+  if (error.body.code === 'quantity_below_reserved') return { quantity: sentence(error.body.message) };
+  return fieldErrorsFromApi(error.body, ['price', 'quantity']);
+}
+
+/** An input of the edit row, in its own cell, tied to the row's form. */
+function CellInput({
+  form,
+  label,
+  inputMode,
+  value,
+  error,
+  onChange,
+}: {
+  form: string;
+  label: string;
+  inputMode: 'decimal' | 'numeric';
+  value: string;
+  error: string | undefined;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <td>
+      <input
+        form={form}
+        className={`form-control form-control-sm${error ? ' is-invalid' : ''}`}
+        aria-label={label}
+        inputMode={inputMode}
+        value={value}
+        onChange={(e: ChangeEvent<HTMLInputElement>) => onChange(e.target.value)}
+      />
+      {error && <div className="invalid-feedback">{error}</div>}
+    </td>
   );
 }
