@@ -62,7 +62,8 @@ export const TIMEOUT_MS = 15_000;
 export interface Client {
   service: Service;
   baseUrl: string;
-  /** Its mutations may need the admin token (the inventory's do; placing an order does not). */
+  /** Its mutations may need the admin token (the inventory's and cancelling an order do; placing
+   * an order does not). */
   admin?: boolean;
 }
 

@@ -12,6 +12,8 @@ export type RefundReason = Schemas['RefundReason'];
 export type PaymentConfig = Schemas['PaymentConfig'];
 
 const payments: Client = { service: 'Payments', baseUrl: PAYMENT_URL };
+/** Cancelling someone's order is the shop's to do: it needs the admin token when one is set. */
+const paymentsAdmin: Client = { ...payments, admin: true };
 
 /** Places an order. `idempotencyKey` makes a retry safe: the same key with the same product and
  * quantity answers the order already placed (`replayed`) instead of placing another. */
@@ -29,8 +31,9 @@ export const placeOrder = async (
 const orderPath = (id: string) => `/orders/${encodeURIComponent(id)}`;
 export const getOrder = (id: string) => request<Order>(payments, 'GET', orderPath(id));
 /** Cancels a pending order, releasing the stock it reserved: the cancelled order. A 409
- * `not_cancellable` when it is no longer pending (its message names the status it has). */
-export const cancelOrder = (id: string) => request<Order>(payments, 'POST', `${orderPath(id)}/cancel`);
+ * `not_cancellable` when it is no longer pending (its message names the status it has); the
+ * token dialog on a 401, as for product changes. */
+export const cancelOrder = (id: string) => request<Order>(paymentsAdmin, 'POST', `${orderPath(id)}/cancel`);
 /** The newest orders, at most `limit` (1 to 500). */
 export const listOrders = (limit: number) => requestPage<Order>(payments, `/orders?limit=${limit}`);
 /** The page a `Link` names, followed as given. */
