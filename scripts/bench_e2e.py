@@ -20,7 +20,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from stack import start_stack, stop_stack
+from stack import start_stack, stop_on_sigterm, stop_stack
 from workerd_stack import start_workerd, stop_workerd
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", 3))  # per wrk row
@@ -240,6 +240,7 @@ def sustained(table, gw, urls, product_name="sustained"):
 
 
 def main():
+    stop_on_sigterm()
     table = Table()
     with tempfile.TemporaryDirectory(prefix="bench-e2e-") as tmp:
         # No timed consumer runs of dev-stack's own (every 18 h): only nudges, so the counters are ours.

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from pathlib import Path
 
-from stack import start_stack, stop_stack
+from stack import start_stack, stop_on_sigterm, stop_stack
 from workerd_stack import start_workerd, stop_workerd
 
 PRODUCTS = 10_000
@@ -52,6 +52,7 @@ def measure(url, concurrency):
 
 
 def main():
+    stop_on_sigterm()
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as dev_dir:
         proc, ports = start_stack(dev_dir, extra_env={"RATE_LIMIT": "1000000"})
         try:

@@ -2,6 +2,7 @@
 each worker's bundle from `wrangler deploy --dry-run`, and one capnp config generated from
 wrangler.toml (vars, service bindings, the gateway's URL and token) in a private temp folder."""
 
+import ctypes
 import json
 import os
 import signal
@@ -78,7 +79,7 @@ def start_workerd(tmp, gateway_url, token):
     path.write_text(capnp)
     log = open(tmp / "workerd.log", "w")
     proc = subprocess.Popen([str(WORKERD), "serve", str(path)], cwd=tmp, stdout=log, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+                            stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=die_with_parent)
     deadline = time.time() + 30
     for url in urls.values():
         while True:
@@ -93,6 +94,10 @@ def start_workerd(tmp, gateway_url, token):
                     raise RuntimeError(f"workerd did not start:\n{(tmp / 'workerd.log').read_text()}")
                 time.sleep(0.2)
     return proc, urls
+
+
+def die_with_parent():
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: no workerd outlives a killed bench
 
 
 def stop_workerd(proc):
