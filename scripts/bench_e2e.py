@@ -180,11 +180,11 @@ def cost_rows(table, gw, urls, product, nudge):
         per[what] = [n / 20 for n in gw.spent(before)]
         table.add(f"cost of {what}", "wrangler dev", 1, trips=per[what][0], cmds=per[what][1],
                   note="placing only" if "orders" in url else "")
+    gw.wait_quiet(first=5.5)  # the payments of the orders just placed
     get_cost = per["`GET /products/{id}`"]
     idle = per["idle consumer run (`POST /run`, the nudge)"][1]
 
     def life(what, count, concurrency, initial, gap):
-        gw.wait_quiet(first=5.5)  # after the orders placed above
         item = call("POST", f"{inv}/products", {"name": what, "price": 2, "quantity": initial})[1]["id"]
         before, started = gw.stats(), time.time()
 
@@ -193,16 +193,19 @@ def cost_rows(table, gw, urls, product, nudge):
             return call("POST", f"{pay}/orders", {"product_id": item, "quantity": 1})[0]
         with ThreadPoolExecutor(concurrency) as pool:
             statuses = Counter(pool.map(place, range(count)))
-        placed = statuses[201]
+        placed, last = statuses[201], time.time()
         polls, _ = wait_stock(inv, item, initial - placed)
         taken = time.time() - started
-        time.sleep(1)  # the consumer run's last read, after the stock changed
+        # Every payment (5 s after its order) and consumer run is over, whenever the stock moves.
+        time.sleep(max(0.0, last + 5.5 - time.time()))
+        gw.wait_quiet()
         trips, cmds = gw.spent(before)
         trips, cmds = trips - polls * get_cost[0], cmds - polls * get_cost[1]  # minus our own polling
         orders = (FREE_PLAN - RUNS_A_MONTH * idle) / (cmds / placed)
-        table.add(f"cost of an order's whole life, {what}", "wrangler dev", 1 if gap else concurrency, trips=trips / placed,
-                  cmds=cmds / placed, note=f"{placed}/{count} placed{failed(statuses)}, all stock taken {taken:.1f} s after the "
-                  f"first; free plan: {orders:,.0f} orders a month")
+        table.add(f"cost of an order's whole life, {what}", "wrangler dev", 1 if gap else concurrency,
+                  trips=trips / placed, cmds=cmds / placed,
+                  note=f"{placed}/{count} placed{failed(statuses)}, all stock taken {taken:.1f} s after the first; "
+                  f"free plan: {orders:,.0f} orders a month")
     life("3 orders 0.5 s apart", 3, 3, 3, 0.5)
     life(f"burst of {BURST} at once", BURST, BURST, BURST, 0)
     table.add("idle cron a month (a run every minute)", "wrangler dev", cmds=f"{RUNS_A_MONTH * idle:,.0f}",

@@ -60,13 +60,13 @@ def main():
             started = time.perf_counter()
             # Created through the same worker on bare workerd, about 8 times as fast as under wrangler dev.
             token = (Path(dev_dir) / "token").read_text().strip()
-            workerd, urls = start_workerd(Path(dev_dir) / "workerd", f"http://127.0.0.1:{ports['UPSTASH_LOCAL_PORT']}",
-                                          token)
+            gateway = f"http://127.0.0.1:{ports['UPSTASH_LOCAL_PORT']}"
+            workerd, urls = start_workerd(Path(dev_dir) / "workerd", gateway, token)
             try:
+                create = f"{urls['inventory']}/products"
                 with ThreadPoolExecutor(32) as pool:
                     statuses = list(pool.map(
-                        lambda n: post(f"{urls['inventory']}/products", {"name": f"bench {n}", "price": 1, "quantity": n}),
-                        range(PRODUCTS)))
+                        lambda n: post(create, {"name": f"bench {n}", "price": 1, "quantity": n}), range(PRODUCTS)))
             finally:
                 stop_workerd(workerd)
             assert statuses.count(201) == PRODUCTS, "every product was created"
