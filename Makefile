@@ -16,8 +16,8 @@ help:
 	@echo "make dev    the whole stack locally: redis-server, the Upstash-compatible gateway, the workers"
 	@echo "            under wrangler dev and the dashboard (Ctrl-C stops everything)"
 	@echo "make test   lint, then every test of the project"
-	@echo "make bench  measure the gateway's throughput under the official @upstash/redis client, and"
-	@echo "            the catalogue's pages at 10,000 products"
+	@echo "make bench  measure the whole system end to end (wrangler dev and bare workerd, Upstash cost,"
+	@echo "            sustained orders), the gateway under @upstash/redis, pages at 10,000 products"
 	@echo "make fuzz   contract fuzzing of every worker with a random seed, longer than make test's"
 	@echo "make openapi  regenerate docs/openapi/*.json after an API change (and the frontend's git-ignored types)"
 
@@ -69,7 +69,11 @@ test-deploy: build
 
 test: lint test-rust test-contract test-gateway test-frontend test-deploy
 
+# Every part runs on the release gateway; wrk comes from apt (once). Each script stops what it starts.
 bench: build
+	@scripts/setup.sh bench
 	cargo build -q --release -p upstash-local
-	UPSTASH_LOCAL_BIN=$(CURDIR)/target/release/upstash-local node upstash-local/bench/throughput.mjs
+	export UPSTASH_LOCAL_BIN=$(CURDIR)/target/release/upstash-local && \
+	.venv/bin/python scripts/bench_e2e.py && \
+	BENCH_OPS=3000 node upstash-local/bench/throughput.mjs && \
 	.venv/bin/python scripts/bench_pages.py

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark of the catalogue's pages (`make bench`): 10,000 products on the local stack, then
 requests/s and latency of a page of 100 (the first, and one deep in the list through its cursor)
-and of the default page of 500, sequential and 16 at a time. Prints a Markdown table; measured on
+and of the default page of 500, sequential and 16 at a time (the products are created through bare
+workerd, which is quicker). Prints a Markdown table; measured on
 this machine, asserted nowhere."""
 
 import json
@@ -11,10 +12,13 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-from stack import start_stack, stop_stack
+from pathlib import Path
+
+from stack import start_stack, stop_on_sigterm, stop_stack
+from workerd_stack import start_workerd, stop_workerd
 
 PRODUCTS = 10_000
-REQUESTS = 300
+REQUESTS = 200
 
 
 def post(url, body):
@@ -48,15 +52,23 @@ def measure(url, concurrency):
 
 
 def main():
+    stop_on_sigterm()
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as dev_dir:
         proc, ports = start_stack(dev_dir, extra_env={"RATE_LIMIT": "1000000"})
         try:
             base = f"http://127.0.0.1:{ports['INVENTORY_PORT']}"
             started = time.perf_counter()
-            with ThreadPoolExecutor(32) as pool:
-                statuses = list(pool.map(
-                    lambda n: post(f"{base}/products", {"name": f"bench {n}", "price": 1, "quantity": n}),
-                    range(PRODUCTS)))
+            # Created through the same worker on bare workerd, about 8 times as fast as under wrangler dev.
+            token = (Path(dev_dir) / "token").read_text().strip()
+            gateway = f"http://127.0.0.1:{ports['UPSTASH_LOCAL_PORT']}"
+            workerd, urls = start_workerd(Path(dev_dir) / "workerd", gateway, token)
+            try:
+                create = f"{urls['inventory']}/products"
+                with ThreadPoolExecutor(32) as pool:
+                    statuses = list(pool.map(
+                        lambda n: post(create, {"name": f"bench {n}", "price": 1, "quantity": n}), range(PRODUCTS)))
+            finally:
+                stop_workerd(workerd)
             assert statuses.count(201) == PRODUCTS, "every product was created"
             print(f"{PRODUCTS} products created in {time.perf_counter() - started:.0f} s")
             deep = f"{base}/products?limit=100"

@@ -17,6 +17,8 @@ command -v redis-server >/dev/null || { echo "setup: installing redis-server (ap
 for deb in pkg-config libssl-dev; do  # to build worker-build
   has_deb "$deb" || { echo "setup: installing $deb (apt)"; apt_install "$deb"; }
 done
+# `scripts/setup.sh bench` (make bench): wrk, the HTTP load generator.
+if [ "${1:-}" = bench ] && ! command -v wrk >/dev/null; then echo "setup: installing wrk (apt)"; apt_install wrk; fi
 if [ -f frontend/package.json ] && ! command -v chromium >/dev/null; then
   echo "setup: installing chromium for the browser tests (apt)"
   apt_install chromium

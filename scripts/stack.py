@@ -6,6 +6,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -18,6 +19,11 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def stop_on_sigterm():
+    """SIGTERM (a killed `make`) unwinds like Ctrl-C, so the callers' `finally` stops what they started."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
 
 def start_stack(dev_dir, admin_token="", extra_env=None):
@@ -34,16 +40,20 @@ def start_stack(dev_dir, admin_token="", extra_env=None):
         [str(ROOT / "target/debug/dev-stack")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL, start_new_session=True,
     )
-    deadline = time.time() + READY_TIMEOUT_S
-    while time.time() < deadline:
-        log.seek(0)
-        text = log.read()
-        if "all services ready" in text:
-            return proc, ports
-        if proc.poll() is not None:
-            raise RuntimeError(f"dev-stack exited:\n{text}")
-        time.sleep(1)
-    raise RuntimeError(f"dev-stack not ready after {READY_TIMEOUT_S} s:\n{text}")
+    deadline, text = time.time() + READY_TIMEOUT_S, ""
+    try:
+        while time.time() < deadline:
+            log.seek(0)
+            text = log.read()
+            if "all services ready" in text:
+                return proc, ports
+            if proc.poll() is not None:
+                raise RuntimeError(f"dev-stack exited:\n{text}")
+            time.sleep(1)
+        raise RuntimeError(f"dev-stack not ready after {READY_TIMEOUT_S} s:\n{text}")
+    except BaseException:
+        stop_stack(proc)  # a failed or interrupted start leaves nothing behind
+        raise
 
 
 def stop_stack(proc):
