@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{every_page, start};
+use common::{assert_pages_add_up_to, start};
 use domain::{Cents, FeeRate, Id, Order, PageRequest, Pricing, Quantity};
 use store::{Keys, Orders};
 
@@ -43,13 +43,9 @@ async fn the_history_pages_newest_first_through_ties() {
         "newest first: by time, then by id, both descending"
     );
 
-    let paged = every_page(&stack, 2, |page| {
+    assert_pages_add_up_to(&all.items, &stack, 2, |page| {
         let orders = &orders;
         async move { orders.recent(&page).await }
     })
     .await;
-    assert_eq!(
-        paged, all.items,
-        "pages of 2 add up to the whole history, nothing twice"
-    );
 }

@@ -16,24 +16,34 @@ pub fn start() -> (Stack, Client<ReqwestTransport>) {
     (stack, client)
 }
 
-/// Every item of a list, read `limit` at a time from the first page on, each page after the
-/// cursor of the one before: every page must cost one round trip and hold at most `limit` items.
-pub async fn every_page<T, E, F>(stack: &Stack, limit: u32, read: impl Fn(PageRequest) -> F) -> Vec<T>
-where
+/// Reads a list `limit` items at a time from the first page on, each page after the cursor of the
+/// one before, and checks that the pages add up to `whole` (nothing skipped, nothing twice) and
+/// that every page costs one round trip and holds at most `limit` items.
+pub async fn assert_pages_add_up_to<T, E, F>(
+    whole: &[T],
+    stack: &Stack,
+    limit: u32,
+    read: impl Fn(PageRequest) -> F,
+) where
+    T: PartialEq + std::fmt::Debug,
     E: std::fmt::Debug,
     F: Future<Output = Result<Page<T>, E>>,
 {
     let mut page = PageRequest { limit, after: None };
-    let mut items = Vec::new();
+    let mut paged = Vec::new();
     loop {
         let (result, spent) = stack.gateway.measure(read(page.clone())).await;
         let result = result.unwrap();
         assert_eq!(spent.requests, 1, "one round trip per page");
         assert!(result.items.len() <= limit as usize);
-        items.extend(result.items);
+        paged.extend(result.items);
         match result.next {
             Some(next) => page.after = Some(next),
-            None => return items,
+            None => break,
         }
     }
+    assert_eq!(
+        paged, whole,
+        "pages of {limit} add up to the whole list, nothing twice"
+    );
 }
