@@ -12,7 +12,7 @@ mod worker;
 
 use std::sync::OnceLock;
 
-pub use frontend::Frontend;
+pub use frontend::start_frontend;
 pub use gateway::{Gateway, Stats};
 pub use process::{
     die_with_parent, free_port, interrupt, interrupted, random_token, workspace_root, write_private,
