@@ -1,61 +1,21 @@
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use crate::process::{
-    ensure_port_free, open_log, spawn_owned, stop_child, wait_for_port_within, wait_until_port_free,
-    workspace_root,
+    ensure_port_free, open_log, spawn_owned, stop_child, wait_for_port_within, workspace_root, PortProcess,
 };
 use crate::Service;
 
-/// The dashboard's Vite dev server (`npm run dev` in `frontend/`), for `make dev`.
-pub struct Frontend {
-    port: u16,
-    apis: (String, String),
-    log: PathBuf,
-    child: Child,
-}
-
-impl Frontend {
-    /// `apis`: the inventory and payment URLs the dashboard calls (its `VITE_*` settings).
-    pub fn start(port: u16, apis: (&str, &str), log: &Path) -> io::Result<Self> {
-        ensure_port_free(port, "the frontend")?;
-        let apis = (apis.0.to_owned(), apis.1.to_owned());
-        Ok(Self {
-            child: spawn_vite(port, &apis, log)?,
-            port,
-            apis,
-            log: log.to_path_buf(),
-        })
-    }
-
-    pub fn is_running(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
-    }
-}
-
-impl Service for Frontend {
-    fn pid(&self) -> Option<u32> {
-        Some(self.child.id())
-    }
-
-    fn is_running(&mut self) -> bool {
-        Frontend::is_running(self)
-    }
-
-    fn restart(&mut self) -> io::Result<()> {
-        stop_child(&mut self.child);
-        wait_until_port_free(self.port, "the frontend")?;
-        self.child = spawn_vite(self.port, &self.apis, &self.log)?;
-        Ok(())
-    }
-}
-
-impl Drop for Frontend {
-    fn drop(&mut self) {
-        stop_child(&mut self.child);
-    }
+/// The dashboard's Vite dev server (`npm run dev` in `frontend/`), for `make dev`: a [`Service`]
+/// that is nothing but its process. `apis`: the inventory and payment URLs the dashboard calls (its
+/// `VITE_*` settings).
+pub fn start_frontend(port: u16, apis: (&str, &str), log: &Path) -> io::Result<impl Service> {
+    ensure_port_free(port, "the frontend")?;
+    let apis = (apis.0.to_owned(), apis.1.to_owned());
+    let log = log.to_path_buf();
+    PortProcess::start(port, "the frontend", move |port| spawn_vite(port, &apis, &log))
 }
 
 fn spawn_vite(port: u16, apis: &(String, String), log: &Path) -> io::Result<Child> {

@@ -3,18 +3,16 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
 use crate::process::{
-    ensure_port_free, free_port, http_get, spawn_owned, stop_child, wait_for_port, wait_until_port_free,
-    workspace_root,
+    ensure_port_free, free_port, http_get, spawn_owned, stop_child, wait_for_port, workspace_root,
+    PortProcess,
 };
 use crate::Service;
 
 /// The `upstash-local` binary, run as users run it. `make test` builds it first; the path can be
 /// overridden with `UPSTASH_LOCAL_BIN`.
 pub struct Gateway {
-    port: u16,
-    redis_url: String,
     token: String,
-    child: Child,
+    process: PortProcess,
 }
 
 impl Gateway {
@@ -30,31 +28,33 @@ impl Gateway {
     }
 
     fn spawn(port: u16, redis_url: &str, token: &str) -> io::Result<Self> {
+        let process = PortProcess::start(port, "upstash-local", {
+            let (redis_url, token) = (redis_url.to_owned(), token.to_owned());
+            move |port| spawn_gateway(port, &redis_url, &token)
+        })?;
         Ok(Self {
-            port,
-            redis_url: redis_url.to_owned(),
             token: token.to_owned(),
-            child: spawn_gateway(port, redis_url, token)?,
+            process,
         })
     }
 
     /// Freezes it (SIGSTOP): it still accepts connections (the kernel does) and answers nothing, as
     /// when Upstash hangs.
     pub fn freeze(&self) {
-        crate::process::signal(&self.child, libc::SIGSTOP);
+        crate::process::signal(self.process.child(), libc::SIGSTOP);
     }
 
     /// Lets a frozen gateway go on (SIGCONT).
     pub fn thaw(&self) {
-        crate::process::signal(&self.child, libc::SIGCONT);
+        crate::process::signal(self.process.child(), libc::SIGCONT);
     }
 
     pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        format!("http://127.0.0.1:{}", self.port())
     }
 
     pub fn port(&self) -> u16 {
-        self.port
+        self.process.port()
     }
 
     pub fn token(&self) -> &str {
@@ -63,7 +63,7 @@ impl Gateway {
 
     /// The gateway's counters: HTTP requests served (round trips) and Redis commands forwarded.
     pub fn stats(&self) -> io::Result<Stats> {
-        let (_, body) = http_get(self.port, "/__stats", Some(&format!("Bearer {}", self.token)))?;
+        let (_, body) = http_get(self.port(), "/__stats", Some(&format!("Bearer {}", self.token)))?;
         let json: serde_json::Value = serde_json::from_str(&body).map_err(io::Error::other)?;
         let count = |name: &str| {
             json.get(name)
@@ -85,7 +85,7 @@ impl Gateway {
     }
 
     pub fn is_running(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
+        self.process.is_running()
     }
 }
 
@@ -108,24 +108,15 @@ impl std::ops::Sub for Stats {
 
 impl Service for Gateway {
     fn pid(&self) -> Option<u32> {
-        Some(self.child.id())
+        self.process.pid()
     }
 
     fn is_running(&mut self) -> bool {
-        Gateway::is_running(self)
+        self.process.is_running()
     }
 
     fn restart(&mut self) -> io::Result<()> {
-        stop_child(&mut self.child);
-        wait_until_port_free(self.port, "upstash-local")?;
-        self.child = spawn_gateway(self.port, &self.redis_url, &self.token)?;
-        Ok(())
-    }
-}
-
-impl Drop for Gateway {
-    fn drop(&mut self) {
-        stop_child(&mut self.child);
+        self.process.restart()
     }
 }
 

@@ -47,6 +47,29 @@ impl Answer {
             .unwrap_or_else(|| panic!("no string {field} in {}", self.raw))
             .to_owned()
     }
+
+    /// The `id` of each item of a list (a page of products or orders), in order.
+    pub fn ids(&self) -> Vec<String> {
+        let items = self
+            .body
+            .as_array()
+            .unwrap_or_else(|| panic!("not a list: {}", self.raw));
+        items
+            .iter()
+            .map(|item| {
+                let id = item["id"].as_str();
+                id.unwrap_or_else(|| panic!("an item without an id in {}", self.raw))
+                    .to_owned()
+            })
+            .collect()
+    }
+
+    /// The URL of the next page, from a `Link: <url>; rel="next"` header (`None` without one).
+    pub fn next_page(&self) -> Option<String> {
+        let link = self.link.as_deref()?;
+        assert!(link.ends_with("; rel=\"next\""), "{link}");
+        Some(link.split_once('<')?.1.split_once('>')?.0.to_owned())
+    }
 }
 
 pub struct Request {

@@ -10,7 +10,9 @@ mod process;
 mod redis;
 mod worker;
 
-pub use frontend::Frontend;
+use std::sync::OnceLock;
+
+pub use frontend::start_frontend;
 pub use gateway::{Gateway, Stats};
 pub use process::{
     die_with_parent, free_port, interrupt, interrupted, random_token, workspace_root, write_private,
@@ -101,7 +103,7 @@ pub struct Shop {
 }
 
 /// Vars for each worker of a [`Shop`], on top of wrangler.toml's.
-#[derive(Default, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy)]
 pub struct ShopVars<'a> {
     pub inventory: &'a [(&'a str, &'a str)],
     pub payment: &'a [(&'a str, &'a str)],
@@ -120,6 +122,18 @@ impl Shop {
             payment,
             consumer,
         })
+    }
+
+    /// The shop of this test binary, started on first use with `vars` and shared by its tests
+    /// (stopped when the binary exits). Every call must name the same vars: a test that needs
+    /// others starts its own shop.
+    pub fn shared(vars: ShopVars<'_>) -> &'static Shop {
+        static SHARED: OnceLock<(String, Shop)> = OnceLock::new();
+        let wanted = format!("{vars:?}");
+        let (started_with, shop) =
+            SHARED.get_or_init(|| (wanted.clone(), Shop::start(vars).expect("the shop starts")));
+        assert_eq!(*started_with, wanted, "one shared shop per test binary");
+        shop
     }
 
     /// Runs consumer-cron's scheduled handler now (`wrangler dev` never fires crons by itself)

@@ -28,7 +28,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use dev_stack::{
-    die_with_parent, random_token, run_scheduled_at, workspace_root, write_private, Frontend, Gateway,
+    die_with_parent, random_token, run_scheduled_at, start_frontend, workspace_root, write_private, Gateway,
     RedisServer, Service, Worker, WorkerOptions,
 };
 
@@ -186,7 +186,7 @@ fn run() -> Result<(), String> {
         };
         let apis = (url("inventory", 8000), url("payment", 8001));
         let frontend =
-            Frontend::start(frontend_port, (&apis.0, &apis.1), &log).map_err(|e| format!("frontend: {e}"))?;
+            start_frontend(frontend_port, (&apis.0, &apis.1), &log).map_err(|e| format!("frontend: {e}"))?;
         let address = format!("http://localhost:{frontend_port}");
         say!("frontend ready on {address} (log: {})", shown(&log));
         parts.push(Supervised::new("frontend", address, log, frontend));

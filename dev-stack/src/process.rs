@@ -9,6 +9,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, Once};
 use std::time::{Duration, Instant};
 
+use crate::Service;
+
 /// A port that was free a moment ago (the OS picks it; the window for a race is tiny).
 pub fn free_port() -> u16 {
     TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
@@ -182,6 +184,61 @@ pub(crate) fn stop_child(child: &mut Child) {
     // SAFETY: as above.
     unsafe { libc::kill(-pgid, libc::SIGKILL) };
     let _ = child.wait();
+}
+
+/// A child process (group) serving `port`, started again the same way (`spawn`) when it dies, and
+/// stopped when dropped: the gateway and the frontend, which keep nothing else between runs.
+pub(crate) struct PortProcess {
+    port: u16,
+    what: &'static str,
+    spawn: Box<dyn Fn(u16) -> io::Result<Child> + Send + Sync>,
+    child: Child,
+}
+
+impl PortProcess {
+    pub(crate) fn start(
+        port: u16,
+        what: &'static str,
+        spawn: impl Fn(u16) -> io::Result<Child> + Send + Sync + 'static,
+    ) -> io::Result<Self> {
+        Ok(Self {
+            port,
+            what,
+            child: spawn(port)?,
+            spawn: Box::new(spawn),
+        })
+    }
+
+    pub(crate) fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub(crate) fn child(&self) -> &Child {
+        &self.child
+    }
+}
+
+impl Service for PortProcess {
+    fn pid(&self) -> Option<u32> {
+        Some(self.child.id())
+    }
+
+    fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    fn restart(&mut self) -> io::Result<()> {
+        stop_child(&mut self.child);
+        wait_until_port_free(self.port, self.what)?;
+        self.child = (self.spawn)(self.port)?;
+        Ok(())
+    }
+}
+
+impl Drop for PortProcess {
+    fn drop(&mut self) {
+        stop_child(&mut self.child);
+    }
 }
 
 /// Waits until something accepts TCP connections on `port`, or the child exits, or time runs out.

@@ -2,8 +2,8 @@
 
 mod common;
 
-use common::{api_with, create, request};
-use serde_json::json;
+use common::{api_with, create, request, Answer, Request};
+use serde_json::{json, Value};
 
 const ADMIN: &str = "test-admin-token";
 
@@ -12,6 +12,20 @@ fn api() -> &'static common::Api {
         ("ADMIN_TOKEN", ADMIN),
         ("ALLOWED_ORIGINS", "http://localhost:3000,https://shop.example"),
     ])
+}
+
+/// `POST /products` with the admin token.
+async fn create_as_admin(base: &str, body: &Value) -> Answer {
+    request("POST", format!("{base}/products"))
+        .header("Authorization", &format!("Bearer {ADMIN}"))
+        .json(body)
+        .send()
+        .await
+}
+
+/// A request to `/products` as a browser on `origin` sends it.
+fn from_origin(method: &str, base: &str, origin: &str) -> Request {
+    request(method, format!("{base}/products")).header("Origin", origin)
 }
 
 #[tokio::test]
@@ -27,11 +41,7 @@ async fn mutations_need_the_admin_token() {
         .await;
     assert_eq!(wrong.status, 401);
 
-    let created = request("POST", format!("{base}/products"))
-        .header("Authorization", &format!("Bearer {ADMIN}"))
-        .json(&body)
-        .send()
-        .await;
+    let created = create_as_admin(&base, &body).await;
     assert_eq!(created.status, 201, "{}", created.raw);
     let url = format!("{base}/products/{}", created.body["id"].as_str().unwrap());
 
@@ -64,36 +74,25 @@ async fn mutations_need_the_admin_token() {
 #[tokio::test]
 async fn cors_answers_allowed_origins_only() {
     let base = api().inventory.url();
-    let allowed = request("GET", format!("{base}/products"))
-        .header("Origin", "https://shop.example")
-        .send()
-        .await;
+    let allowed = from_origin("GET", &base, "https://shop.example").send().await;
     assert_eq!(allowed.allow_origin.as_deref(), Some("https://shop.example"));
-    let other = request("GET", format!("{base}/products"))
-        .header("Origin", "https://evil.example")
-        .send()
-        .await;
+    let other = from_origin("GET", &base, "https://evil.example").send().await;
     assert_eq!(other.allow_origin, None);
 
-    let preflight = request("OPTIONS", format!("{base}/products"))
-        .header("Origin", "http://localhost:3000")
+    let preflight = from_origin("OPTIONS", &base, "http://localhost:3000")
         .header("Access-Control-Request-Method", "POST")
         .header("Access-Control-Request-Headers", "content-type, authorization")
         .send()
         .await;
     assert_eq!(preflight.status, 204);
     assert_eq!(preflight.allow_origin.as_deref(), Some("http://localhost:3000"));
-    let refused = request("OPTIONS", format!("{base}/products"))
-        .header("Origin", "https://evil.example")
-        .send()
-        .await;
+    let refused = from_origin("OPTIONS", &base, "https://evil.example").send().await;
     assert_eq!(refused.allow_origin, None);
     assert!(refused.status >= 400);
 
     let error = create(&base, &json!({})).await;
     assert_eq!(error.status, 401);
-    let error_with_origin = request("POST", format!("{base}/products"))
-        .header("Origin", "http://localhost:3000")
+    let error_with_origin = from_origin("POST", &base, "http://localhost:3000")
         .json(&json!({}))
         .send()
         .await;
@@ -109,11 +108,7 @@ async fn cors_answers_allowed_origins_only() {
 #[tokio::test]
 async fn the_public_cannot_reserve_stock() {
     let base = api().inventory.url();
-    let created = request("POST", format!("{base}/products"))
-        .header("Authorization", &format!("Bearer {ADMIN}"))
-        .json(&json!({"name": "not for you", "price": 1, "quantity": 5}))
-        .send()
-        .await;
+    let created = create_as_admin(&base, &json!({"name": "not for you", "price": 1, "quantity": 5})).await;
     let id = created.body["id"].as_str().unwrap().to_owned();
     let reserve = json!({"order_id": id, "product_id": id, "quantity": 5});
     for token in [None, Some("guess"), Some(ADMIN)] {

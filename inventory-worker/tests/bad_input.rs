@@ -6,6 +6,8 @@ mod common;
 use common::{api, create, request, Answer};
 use serde_json::json;
 
+const JSON: &str = "application/json";
+
 fn assert_error(answer: &Answer, status: u16, code: &str) {
     assert_eq!(
         (answer.status, answer.error_code()),
@@ -29,15 +31,19 @@ fn assert_error(answer: &Answer, status: u16, code: &str) {
     assert!(!answer.raw.to_lowercase().contains("panic"), "{}", answer.raw);
 }
 
+/// `POST /products` with `body` sent as it is, labelled `content_type`.
+async fn post_raw(base: &str, content_type: &str, body: impl Into<Vec<u8>>) -> Answer {
+    request("POST", format!("{base}/products"))
+        .raw_body(content_type, body)
+        .send()
+        .await
+}
+
 #[tokio::test]
 async fn malformed_json_is_400() {
     let base = api().inventory.url();
     for body in ["{\"name\": ", "not json", "", "{\"name\": \"a\",}"] {
-        let answer = request("POST", format!("{base}/products"))
-            .raw_body("application/json", body)
-            .send()
-            .await;
-        assert_error(&answer, 400, "bad_json");
+        assert_error(&post_raw(&base, JSON, body).await, 400, "bad_json");
     }
 }
 
@@ -45,18 +51,13 @@ async fn malformed_json_is_400() {
 async fn wrong_content_type_is_415_and_oversize_is_413() {
     let base = api().inventory.url();
     let body = json!({"name": "a", "price": 1, "quantity": 1}).to_string();
-    let form = request("POST", format!("{base}/products"))
-        .raw_body("application/x-www-form-urlencoded", body.clone());
-    assert_error(&form.send().await, 415, "unsupported_media_type");
-    let text = request("POST", format!("{base}/products")).raw_body("text/plain", body);
-    assert_error(&text.send().await, 415, "unsupported_media_type");
+    for content_type in ["application/x-www-form-urlencoded", "text/plain"] {
+        let answer = post_raw(&base, content_type, body.clone()).await;
+        assert_error(&answer, 415, "unsupported_media_type");
+    }
 
     let huge = json!({"name": "a".repeat(70 * 1024), "price": 1, "quantity": 1}).to_string();
-    let answer = request("POST", format!("{base}/products"))
-        .raw_body("application/json", huge)
-        .send()
-        .await;
-    assert_error(&answer, 413, "payload_too_large");
+    assert_error(&post_raw(&base, JSON, huge).await, 413, "payload_too_large");
 }
 
 #[tokio::test]
@@ -120,76 +121,34 @@ async fn a_refused_patch_changes_nothing() {
 async fn unknown_ids_routes_and_methods() {
     let base = api().inventory.url();
     let unknown_id = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
-    assert_error(
-        &request("GET", format!("{base}/products/{unknown_id}"))
-            .send()
-            .await,
-        404,
-        "not_found",
-    );
-    assert_error(
-        &request("DELETE", format!("{base}/products/{unknown_id}"))
-            .send()
-            .await,
-        404,
-        "not_found",
-    );
-    let patch = request("PATCH", format!("{base}/products/{unknown_id}")).json(&json!({"quantity": 1}));
+    let unknown = format!("/products/{unknown_id}");
+    for (method, path) in [
+        ("GET", unknown.as_str()),
+        ("DELETE", &unknown),
+        ("GET", "/products/../../etc/passwd"),
+        ("GET", "/products/%00"),
+        ("GET", "/nope"),
+        ("QUERY", "/nothing"),
+    ] {
+        let answer = request(method, format!("{base}{path}")).send().await;
+        assert_eq!(answer.status, 404, "{method} {path}");
+        assert_error(&answer, 404, "not_found");
+    }
+    let patch = request("PATCH", format!("{base}{unknown}")).json(&json!({"quantity": 1}));
     assert_error(&patch.send().await, 404, "not_found");
-    assert_error(
-        &request("GET", format!("{base}/products/../../etc/passwd"))
-            .send()
-            .await,
-        404,
-        "not_found",
-    );
-    assert_error(
-        &request("GET", format!("{base}/products/%00")).send().await,
-        404,
-        "not_found",
-    );
-    assert_error(
-        &request("GET", format!("{base}/nope")).send().await,
-        404,
-        "not_found",
-    );
-    assert_error(
-        &request("PUT", format!("{base}/products")).send().await,
-        405,
-        "method_not_allowed",
-    );
-    assert_error(
-        &request("DELETE", format!("{base}/products")).send().await,
-        405,
-        "method_not_allowed",
-    );
-    assert_error(
-        &request("POST", format!("{base}/products/{unknown_id}"))
-            .send()
-            .await,
-        405,
-        "method_not_allowed",
-    );
     // A 405 says which methods the path has (RFC 9110), also for methods workers-rs does not know
     // (it would route them as GET).
     for (method, path, allow) in [
-        ("PUT", "/products".to_owned(), "GET, HEAD, POST"),
-        ("QUERY", "/products".to_owned(), "GET, HEAD, POST"),
-        (
-            "PROPFIND",
-            format!("/products/{unknown_id}"),
-            "GET, HEAD, PATCH, DELETE",
-        ),
+        ("PUT", "/products", "GET, HEAD, POST"),
+        ("DELETE", "/products", "GET, HEAD, POST"),
+        ("QUERY", "/products", "GET, HEAD, POST"),
+        ("POST", &unknown, "GET, HEAD, PATCH, DELETE"),
+        ("PROPFIND", &unknown, "GET, HEAD, PATCH, DELETE"),
     ] {
         let answer = request(method, format!("{base}{path}")).send().await;
         assert_error(&answer, 405, "method_not_allowed");
         assert_eq!(answer.allow.as_deref(), Some(allow), "{method} {path}");
     }
-    assert_error(
-        &request("QUERY", format!("{base}/nothing")).send().await,
-        404,
-        "not_found",
-    );
 }
 
 /// The edge cases a hostile run against `make dev` found: each refused with the field it names,
@@ -197,10 +156,6 @@ async fn unknown_ids_routes_and_methods() {
 #[tokio::test]
 async fn duplicate_keys_tiny_numbers_hidden_characters_and_charsets_are_refused() {
     let base = api().inventory.url();
-    let post = |content_type: &'static str, body: &'static str| {
-        request("POST", format!("{base}/products")).raw_body(content_type, body)
-    };
-    let json_type = "application/json";
     for (body, field) in [
         (r#"{"name":"a","price":1,"price":2,"quantity":1}"#, "price"),
         (r#"{"name":"a","price":1,"quantity":1e-400}"#, "quantity"),
@@ -215,20 +170,22 @@ async fn duplicate_keys_tiny_numbers_hidden_characters_and_charsets_are_refused(
         ),
         ("{\"name\":\"Wid\u{200b}get\",\"price\":1,\"quantity\":1}", "name"),
     ] {
-        let answer = post(json_type, body).send().await;
+        let answer = post_raw(&base, JSON, body).await;
         assert_error(&answer, 422, "validation_failed");
         assert_eq!(answer.body["error"]["field"], field, "{body}");
     }
-    let latin1 = post(
+    let latin1 = post_raw(
+        &base,
         "application/json; charset=latin1",
         r#"{"name":"a","price":1,"quantity":1}"#,
     );
-    assert_error(&latin1.send().await, 415, "unsupported_media_type");
-    let utf8 = post(
+    assert_error(&latin1.await, 415, "unsupported_media_type");
+    let utf8 = post_raw(
+        &base,
         "application/json; charset=UTF-8",
         "{\"name\":\"👩\u{200d}💻 ok\",\"price\":1,\"quantity\":1}",
     );
-    assert_eq!(utf8.send().await.status, 201, "emoji sequences stay allowed");
+    assert_eq!(utf8.await.status, 201, "emoji sequences stay allowed");
 }
 
 #[tokio::test]

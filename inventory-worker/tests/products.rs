@@ -113,24 +113,9 @@ async fn the_list_is_oldest_first() {
         // Ids carry milliseconds: keep creations in distinct ones.
         tokio::time::sleep(std::time::Duration::from_millis(3)).await;
     }
-    let listed: Vec<String> = request("GET", format!("{base}/products"))
-        .send()
-        .await
-        .body
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|p| p["id"].as_str().map(str::to_owned))
-        .filter(|id| ids.contains(id))
-        .collect();
+    let all = request("GET", format!("{base}/products")).send().await;
+    let listed: Vec<String> = all.ids().into_iter().filter(|id| ids.contains(id)).collect();
     assert_eq!(listed, ids);
-}
-
-/// The URL of the next page, from a `Link: <url>; rel="next"` header.
-fn next_page(link: Option<&str>) -> Option<String> {
-    let link = link?;
-    assert!(link.ends_with("; rel=\"next\""), "{link}");
-    Some(link.split_once('<')?.1.split_once('>')?.0.to_owned())
 }
 
 #[tokio::test]
@@ -159,10 +144,10 @@ async fn the_list_pages_stably_through_link_headers() {
     while let Some(next) = url {
         let page = request("GET", next).send().await;
         assert_eq!(page.status, 200, "{}", page.raw);
-        let items = page.body.as_array().unwrap();
-        assert!(items.len() <= 3, "{}", page.raw);
-        listed.extend(items.iter().map(|p| p["id"].as_str().unwrap().to_owned()));
-        url = next_page(page.link.as_deref());
+        let ids = page.ids();
+        assert!(ids.len() <= 3, "{}", page.raw);
+        listed.extend(ids);
+        url = page.next_page();
         if pages == 0 {
             // Between pages: one of ours already shown and one not yet shown are deleted, and
             // two more are added (after all the others).

@@ -5,8 +5,18 @@ mod common;
 use std::time::Duration;
 
 use common::request;
+use dev_stack::http::eventually;
 use dev_stack::Stack;
 use serde_json::json;
+
+/// Waits for the worker at `base` to answer its health check with 200 again; panics after `limit`.
+async fn healthy_again(base: &str, limit: Duration, what: &str) {
+    eventually(limit, what, || async {
+        let health = request("GET", format!("{base}/health")).send().await;
+        (health.status == 200).then_some(())
+    })
+    .await;
+}
 
 #[tokio::test]
 async fn redis_down_is_503_and_the_worker_recovers() {
@@ -29,15 +39,12 @@ async fn redis_down_is_503_and_the_worker_recovers() {
     assert_eq!(create.send().await.status, 503);
 
     stack.redis.resume().unwrap();
-    let mut healthy = false;
-    for _ in 0..50 {
-        if request("GET", format!("{base}/health")).send().await.status == 200 {
-            healthy = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(healthy, "the worker recovers without a restart");
+    healthy_again(
+        &base,
+        Duration::from_secs(5),
+        "the worker to recover without a restart",
+    )
+    .await;
     let created = request("POST", format!("{base}/products"))
         .json(&json!({"name": "after", "price": 1, "quantity": 1}));
     assert_eq!(created.send().await.status, 201);
@@ -93,15 +100,12 @@ async fn frozen_is_a_503_within_the_budget(freeze_gateway: bool) {
     }
     stack.gateway.thaw();
     stack.redis.thaw();
-    let mut healthy = false;
-    for _ in 0..100 {
-        if request("GET", format!("{base}/health")).send().await.status == 200 {
-            healthy = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(healthy, "the worker recovers when Redis answers again");
+    healthy_again(
+        &base,
+        Duration::from_secs(10),
+        "the worker to recover when Redis answers again",
+    )
+    .await;
 }
 
 #[tokio::test]

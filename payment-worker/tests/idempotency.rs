@@ -2,21 +2,15 @@
 
 mod common;
 
-use std::sync::OnceLock;
-
 use common::*;
 use dev_stack::{Shop, ShopVars};
 use serde_json::{json, Value};
 use upstash_rest::Command;
 
 fn shop() -> &'static Shop {
-    static SHOP: OnceLock<Shop> = OnceLock::new();
-    SHOP.get_or_init(|| {
-        Shop::start(ShopVars {
-            payment: &[FAST_PAYMENT],
-            ..ShopVars::default()
-        })
-        .expect("the shop starts")
+    Shop::shared(ShopVars {
+        payment: &[FAST_PAYMENT],
+        ..ShopVars::default()
     })
 }
 

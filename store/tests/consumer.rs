@@ -5,7 +5,7 @@
 use dev_stack::Stack;
 use domain::{Cents, FeeRate, Id, NewProduct, Order, OrderStatus, Pricing, Quantity, RefundReason};
 use serde_json::json;
-use store::consumer::{Fault, Settings};
+use store::consumer::{Fault, Report, Settings};
 use store::schema::event;
 use store::{
     test_support, Cancelled, Consumer, Inventory, Keys, Orders, Placed, Reservation, Reservations,
@@ -75,6 +75,11 @@ impl World {
             .unwrap()
     }
 
+    /// One run of the consumer with `settings`: 5 s of budget, no fault.
+    async fn drain(&self, settings: Settings) -> Report {
+        self.consumer(settings).drain(clock, 5_000, None).await.unwrap()
+    }
+
     async fn xadd(&self, stream: Stream, fields: &[(&str, &str)]) {
         test_support::xadd(&self.client, &self.keys, stream, fields).await;
     }
@@ -108,19 +113,11 @@ async fn completing_twice_adds_one_event_and_the_stock_is_taken_once() {
     );
     assert_eq!(w.order(&order).await.status, OrderStatus::Completed);
 
-    let report = w
-        .consumer(Settings::default())
-        .drain(clock, 5_000, None)
-        .await
-        .unwrap();
+    let report = w.drain(Settings::default()).await;
     assert_eq!((report.read, report.applied), (1, 1));
     assert_eq!(w.stock(&product).await, Some(97));
     // Run again: nothing new.
-    let again = w
-        .consumer(Settings::default())
-        .drain(clock, 5_000, None)
-        .await
-        .unwrap();
+    let again = w.drain(Settings::default()).await;
     assert_eq!(again.read, 0);
     assert_eq!(w.stock(&product).await, Some(97));
 }
@@ -130,10 +127,7 @@ async fn a_replayed_event_changes_the_stock_once() {
     let w = World::new();
     let product = w.product(1, 10).await;
     let order = w.paid_order(1, &product, 2).await;
-    w.consumer(Settings::default())
-        .drain(clock, 5_000, None)
-        .await
-        .unwrap();
+    w.drain(Settings::default()).await;
     assert_eq!(w.stock(&product).await, Some(8));
     let (o, p) = (order.to_string(), product.to_string());
     w.xadd(
@@ -146,11 +140,7 @@ async fn a_replayed_event_changes_the_stock_once() {
         ],
     )
     .await;
-    let report = w
-        .consumer(Settings::default())
-        .drain(clock, 5_000, None)
-        .await
-        .unwrap();
+    let report = w.drain(Settings::default()).await;
     assert_eq!((report.read, report.duplicates, report.applied), (1, 1, 0));
     assert_eq!(w.stock(&product).await, Some(8));
 }
@@ -163,11 +153,7 @@ async fn deleted_product_and_short_stock_are_refunded_with_their_reason() {
     let a = w.paid_order(1, &gone, 1).await;
     let b = w.paid_order(2, &short, 2).await;
     assert!(Inventory::new(&w.client, &w.keys).delete(&gone).await.unwrap());
-    let report = w
-        .consumer(Settings::default())
-        .drain(clock, 5_000, None)
-        .await
-        .unwrap();
+    let report = w.drain(Settings::default()).await;
     assert_eq!(
         (report.refund_requests, report.refunded, report.applied),
         (2, 2, 0)
@@ -200,7 +186,7 @@ async fn a_crash_after_reading_loses_nothing_and_doubles_nothing() {
     let (stats, _) = w.consumer(fast()).stats(0).await.unwrap();
     assert_eq!(stats[0].1.pending, 5, "read but not acknowledged");
 
-    let report = w.consumer(fast()).drain(clock, 5_000, None).await.unwrap();
+    let report = w.drain(fast()).await;
     assert_eq!(report.applied, 5, "reclaimed and applied");
     assert_eq!(w.stock(&product).await, Some(45));
     let (stats, _) = w.consumer(fast()).stats(0).await.unwrap();
@@ -340,11 +326,7 @@ async fn the_sweep_completes_lost_payments() {
         .create(&order, None, None)
         .await
         .unwrap();
-    let report = w
-        .consumer(Settings::default())
-        .drain(clock, 5_000, None)
-        .await
-        .unwrap();
+    let report = w.drain(Settings::default()).await;
     assert_eq!((report.payments_recovered, report.applied), (1, 1));
     assert_eq!(w.order(&id).await.status, OrderStatus::Completed);
     assert_eq!(w.stock(&product).await, Some(9));
@@ -370,7 +352,7 @@ async fn damaged_data_and_forged_refunds_do_not_stop_the_batch() {
         .unwrap();
     let taken = w.paid_order(1, &product, 1).await;
     w.paid_order(2, &broken, 1).await;
-    let report = w.consumer(fast()).drain(clock, 5_000, None).await.unwrap();
+    let report = w.drain(fast()).await;
     assert_eq!((report.applied, report.held), (1, 1), "{report:?}");
 
     // A refund nobody asked for, for an order whose stock was taken.
@@ -383,7 +365,7 @@ async fn damaged_data_and_forged_refunds_do_not_stop_the_batch() {
         ],
     )
     .await;
-    let report = w.consumer(fast()).drain(clock, 5_000, None).await.unwrap();
+    let report = w.drain(fast()).await;
     assert_eq!(report.refunded, 0, "{report:?}");
     assert_eq!(w.order(&taken).await.status, OrderStatus::Completed);
     assert_eq!(w.stock(&product).await, Some(9));

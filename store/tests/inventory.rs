@@ -1,9 +1,11 @@
 //! The catalogue against the real gateway and redis-server: behaviour, and one round trip each.
 
+mod common;
+
+use common::{assert_pages_add_up_to, start};
 use dev_stack::Stack;
 use domain::{Cents, Id, NewProduct, PageRequest, ProductPatch, Quantity};
 use serde_json::json;
-use store::test_support::client;
 use store::{Inventory, Keys, Patched};
 use upstash_rest::{Client, Command, Config};
 
@@ -28,8 +30,7 @@ async fn round_trips<F: std::future::Future>(stack: &Stack, op: F) -> (F::Output
 
 #[tokio::test]
 async fn a_product_lives_and_dies_in_one_round_trip_per_step() {
-    let stack = Stack::start().unwrap();
-    let client = client(&stack.gateway);
+    let (stack, client) = start();
     let keys = Keys::new("test:");
     let inventory = Inventory::new(&client, &keys);
     let widget = id(1);
@@ -79,8 +80,7 @@ async fn a_product_lives_and_dies_in_one_round_trip_per_step() {
 
 #[tokio::test]
 async fn the_list_is_oldest_first_and_costs_one_round_trip_per_page_whatever_its_length() {
-    let stack = Stack::start().unwrap();
-    let client = client(&stack.gateway);
+    let (stack, client) = start();
     let keys = Keys::new("test:");
     let inventory = Inventory::new(&client, &keys);
     for n in 1..=25u8 {
@@ -100,29 +100,16 @@ async fn the_list_is_oldest_first_and_costs_one_round_trip_per_page_whatever_its
     assert_eq!(names, expected);
     assert!(list.items.iter().all(|p| p.price == Cents(150)));
 
-    let mut page = PageRequest::parse(Some("4"), None, 500).unwrap();
-    let mut paged = Vec::new();
-    loop {
-        let (result, trips) = round_trips(&stack, inventory.list(&page)).await;
-        let result = result.unwrap();
-        assert_eq!(trips, 1, "one round trip per page");
-        assert!(result.items.len() <= 4);
-        paged.extend(result.items);
-        match result.next {
-            Some(next) => page.after = Some(next),
-            None => break,
-        }
-    }
-    assert_eq!(
-        paged, list.items,
-        "pages of 4 add up to the whole list, nothing twice"
-    );
+    assert_pages_add_up_to(&list.items, &stack, 4, |page| {
+        let inventory = &inventory;
+        async move { inventory.list(&page).await }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn prefixes_keep_deployments_apart_and_ids_are_never_reused() {
-    let stack = Stack::start().unwrap();
-    let client = client(&stack.gateway);
+    let (_stack, client) = start();
     let (a, b) = (Keys::new("a:"), Keys::new("b:"));
     let (in_a, in_b) = (Inventory::new(&client, &a), Inventory::new(&client, &b));
     assert!(in_a

@@ -1,15 +1,15 @@
 //! The order history in pages, newest first, against the real gateway and redis-server: pages add
 //! up to the whole history, ties of creation time included, one round trip each.
 
-use dev_stack::Stack;
+mod common;
+
+use common::{assert_pages_add_up_to, start};
 use domain::{Cents, FeeRate, Id, Order, PageRequest, Pricing, Quantity};
-use store::test_support::client;
 use store::{Keys, Orders};
 
 #[tokio::test]
 async fn the_history_pages_newest_first_through_ties() {
-    let stack = Stack::start().unwrap();
-    let client = client(&stack.gateway);
+    let (stack, client) = start();
     let keys = Keys::new("pages:");
     let orders = Orders::new(&client, &keys);
     let product = Id::generate(1, [9; 10]);
@@ -43,20 +43,9 @@ async fn the_history_pages_newest_first_through_ties() {
         "newest first: by time, then by id, both descending"
     );
 
-    let mut page = PageRequest::parse(Some("2"), None, 50).unwrap();
-    let mut paged = Vec::new();
-    loop {
-        let (result, spent) = stack.gateway.measure(orders.recent(&page)).await;
-        let result = result.unwrap();
-        assert_eq!(spent.requests, 1, "one round trip per page");
-        paged.extend(result.items);
-        match result.next {
-            Some(next) => page.after = Some(next),
-            None => break,
-        }
-    }
-    assert_eq!(
-        paged, all.items,
-        "pages of 2 add up to the whole history, nothing twice"
-    );
+    assert_pages_add_up_to(&all.items, &stack, 2, |page| {
+        let orders = &orders;
+        async move { orders.recent(&page).await }
+    })
+    .await;
 }

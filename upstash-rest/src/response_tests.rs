@@ -90,48 +90,18 @@ fn auth_errors() {
 
 #[test]
 fn quota_errors() {
-    let r = b64(
-        400,
-        r#"{"error":"ERR max requests limit exceeded. Limit: 500000, Usage: 500000"}"#,
-    );
-    assert!(
-        matches!(
-            r,
-            Err(Error::Quota {
-                kind: QuotaKind::MonthlyRequests,
-                ..
-            })
+    for (message, kind) in [
+        ("ERR max requests limit exceeded. Limit: 500000, Usage: 500000", QuotaKind::MonthlyRequests),
+        ("ERR max request size exceeded. Limit: 10485760 bytes", QuotaKind::RequestSize),
+        (
+            "ERR XReadGroup is cancelled. Pending Entries List limit per consumer is about to be reached. Limit: 1000, Current PEL size: 1000",
+            QuotaKind::PendingEntries,
         ),
-        "{r:?}"
-    );
-    let r = b64(
-        400,
-        r#"{"error":"ERR max request size exceeded. Limit: 10485760 bytes"}"#,
-    );
-    assert!(
-        matches!(
-            r,
-            Err(Error::Quota {
-                kind: QuotaKind::RequestSize,
-                ..
-            })
-        ),
-        "{r:?}"
-    );
-    let r = b64(
-        400,
-        r#"{"error":"ERR XReadGroup is cancelled. Pending Entries List limit per consumer is about to be reached. Limit: 1000, Current PEL size: 1000"}"#,
-    );
-    assert!(
-        matches!(
-            r,
-            Err(Error::Quota {
-                kind: QuotaKind::PendingEntries,
-                ..
-            })
-        ),
-        "{r:?}"
-    );
+    ] {
+        let body = format!(r#"{{"error":"{message}"}}"#);
+        let message = message.into();
+        assert_eq!(b64(400, &body), Err(Error::Quota { kind, message }), "{body}");
+    }
 }
 
 #[test]

@@ -13,15 +13,7 @@ use crate::ApiError;
 pub async fn check(req: &Request, env: &Env, scope: &Scope, binding: &str) -> Result<(), ApiError> {
     let limiter = match env.rate_limiter(binding) {
         Ok(limiter) => limiter,
-        Err(e) => {
-            let cause = format!("no {binding} rate limiter: {e}");
-            scope.event(
-                "rate_limit_skipped",
-                Level::Warn,
-                &serde_json::json!({ "cause": cause }),
-            );
-            return Ok(());
-        }
+        Err(e) => return skipped(scope, format!("no {binding} rate limiter: {e}")),
     };
     let client = req
         .headers()
@@ -34,16 +26,18 @@ pub async fn check(req: &Request, env: &Env, scope: &Scope, binding: &str) -> Re
         Ok(_) => Err(ApiError::RateLimited {
             retry_after_s: retry_after_s(crate::config::runtime::now_ms()),
         }),
-        Err(e) => {
-            let cause = format!("{binding} rate limiter failed: {e}");
-            scope.event(
-                "rate_limit_skipped",
-                Level::Warn,
-                &serde_json::json!({ "cause": cause }),
-            );
-            Ok(())
-        }
+        Err(e) => skipped(scope, format!("{binding} rate limiter failed: {e}")),
     }
+}
+
+/// A limiter that cannot answer lets the request through, with a warning saying why.
+fn skipped(scope: &Scope, cause: String) -> Result<(), ApiError> {
+    scope.event(
+        "rate_limit_skipped",
+        Level::Warn,
+        &serde_json::json!({ "cause": cause }),
+    );
+    Ok(())
 }
 
 /// Seconds until the next minute starts: limits count in windows of the configured period (60 s)

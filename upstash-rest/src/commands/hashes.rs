@@ -3,8 +3,7 @@
 use std::collections::HashMap;
 
 use crate::replies;
-use crate::transport::Transport;
-use crate::{Client, Command, Error, ToArg, TypedCommand};
+use crate::{Command, ToArg, TypedCommand};
 
 /// Decodes to the number of fields that were new.
 pub fn hset<F: ToArg, V: ToArg>(
@@ -46,49 +45,20 @@ pub fn hdel(key: impl ToArg, fields: impl IntoIterator<Item = impl ToArg>) -> Ty
     TypedCommand::new(Command::new("HDEL").arg(key).args(fields), replies::count)
 }
 
-impl<T: Transport> Client<T> {
-    pub async fn hset<F: ToArg, V: ToArg>(
-        &self,
-        key: impl ToArg,
-        fields: impl IntoIterator<Item = (F, V)>,
-    ) -> Result<u64, Error> {
-        self.run(hset(key, fields)).await
-    }
-
-    pub async fn hget(&self, key: impl ToArg, field: impl ToArg) -> Result<Option<Vec<u8>>, Error> {
-        self.run(hget(key, field)).await
-    }
-
-    pub async fn hgetall(&self, key: impl ToArg) -> Result<HashMap<String, Vec<u8>>, Error> {
-        self.run(hgetall(key)).await
-    }
-
-    pub async fn hmget(
-        &self,
-        key: impl ToArg,
-        fields: impl IntoIterator<Item = impl ToArg>,
-    ) -> Result<Vec<Option<Vec<u8>>>, Error> {
-        self.run(hmget(key, fields)).await
-    }
-
-    pub async fn hincrby(&self, key: impl ToArg, field: impl ToArg, by: i64) -> Result<i64, Error> {
-        self.run(hincrby(key, field, by)).await
-    }
-
-    pub async fn hdel(
-        &self,
-        key: impl ToArg,
-        fields: impl IntoIterator<Item = impl ToArg>,
-    ) -> Result<u64, Error> {
-        self.run(hdel(key, fields)).await
-    }
+client_methods! {
+    hset<F: ToArg, V: ToArg>(key: impl ToArg, fields: impl IntoIterator<Item = (F, V)>) -> u64;
+    hget(key: impl ToArg, field: impl ToArg) -> Option<Vec<u8>>;
+    hgetall(key: impl ToArg) -> HashMap<String, Vec<u8>>;
+    hmget(key: impl ToArg, fields: impl IntoIterator<Item = impl ToArg>) -> Vec<Option<Vec<u8>>>;
+    hincrby(key: impl ToArg, field: impl ToArg, by: i64) -> i64;
+    hdel(key: impl ToArg, fields: impl IntoIterator<Item = impl ToArg>) -> u64;
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::commands::wire;
-    use crate::Value;
+    use crate::{Error, Value};
 
     #[test]
     fn wire_format() {

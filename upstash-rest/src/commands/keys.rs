@@ -1,8 +1,7 @@
 //! DEL, EXISTS, EXPIRE, TTL: commands on keys of any type.
 
 use crate::replies;
-use crate::transport::Transport;
-use crate::{Client, Command, Error, ToArg, TypedCommand};
+use crate::{Command, ToArg, TypedCommand};
 
 /// Decodes to the number of keys removed.
 pub fn del(keys: impl IntoIterator<Item = impl ToArg>) -> TypedCommand<u64> {
@@ -24,22 +23,11 @@ pub fn ttl(key: impl ToArg) -> TypedCommand<i64> {
     TypedCommand::new(Command::new("TTL").arg(key), replies::int)
 }
 
-impl<T: Transport> Client<T> {
-    pub async fn del(&self, keys: impl IntoIterator<Item = impl ToArg>) -> Result<u64, Error> {
-        self.run(del(keys)).await
-    }
-
-    pub async fn exists(&self, keys: impl IntoIterator<Item = impl ToArg>) -> Result<u64, Error> {
-        self.run(exists(keys)).await
-    }
-
-    pub async fn expire(&self, key: impl ToArg, seconds: u64) -> Result<bool, Error> {
-        self.run(expire(key, seconds)).await
-    }
-
-    pub async fn ttl(&self, key: impl ToArg) -> Result<i64, Error> {
-        self.run(ttl(key)).await
-    }
+client_methods! {
+    del(keys: impl IntoIterator<Item = impl ToArg>) -> u64;
+    exists(keys: impl IntoIterator<Item = impl ToArg>) -> u64;
+    expire(key: impl ToArg, seconds: u64) -> bool;
+    ttl(key: impl ToArg) -> i64;
 }
 
 #[cfg(test)]

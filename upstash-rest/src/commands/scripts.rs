@@ -117,25 +117,23 @@ pub fn script_flush() -> TypedCommand<()> {
     TypedCommand::new(Command::new("SCRIPT").arg("FLUSH"), replies::ok)
 }
 
-impl<T: Transport> Client<T> {
-    pub async fn eval(
-        &self,
+client_methods! {
+    eval(
         source: impl ToArg,
         keys: impl IntoIterator<Item = impl ToArg>,
         args: impl IntoIterator<Item = impl ToArg>,
-    ) -> Result<Value, Error> {
-        self.run(eval(source, keys, args)).await
-    }
-
-    pub async fn evalsha(
-        &self,
+    ) -> Value;
+    evalsha(
         sha1: impl ToArg,
         keys: impl IntoIterator<Item = impl ToArg>,
         args: impl IntoIterator<Item = impl ToArg>,
-    ) -> Result<Value, Error> {
-        self.run(evalsha(sha1, keys, args)).await
-    }
+    ) -> Value;
+    script_load(source: impl ToArg) -> String;
+    script_exists(sha1s: impl IntoIterator<Item = impl ToArg>) -> Vec<bool>;
+    script_flush() -> ();
+}
 
+impl<T: Transport> Client<T> {
     /// EVALSHA, and EVAL if Redis answers NOSCRIPT (the script did not run, so this is safe
     /// for any script). Afterwards the script is cached and EVALSHA works again.
     pub async fn run_script(
@@ -150,21 +148,6 @@ impl<T: Transport> Client<T> {
             Err(e) if e.is_redis_code("NOSCRIPT") => self.run(script.eval(&keys, &args)).await,
             other => other,
         }
-    }
-
-    pub async fn script_load(&self, source: impl ToArg) -> Result<String, Error> {
-        self.run(script_load(source)).await
-    }
-
-    pub async fn script_exists(
-        &self,
-        sha1s: impl IntoIterator<Item = impl ToArg>,
-    ) -> Result<Vec<bool>, Error> {
-        self.run(script_exists(sha1s)).await
-    }
-
-    pub async fn script_flush(&self) -> Result<(), Error> {
-        self.run(script_flush()).await
     }
 }
 

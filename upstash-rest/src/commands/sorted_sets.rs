@@ -1,8 +1,7 @@
 //! ZADD, ZRANGE (by rank or score, REV, LIMIT, WITHSCORES), ZREM, ZCARD, ZSCORE.
 
 use crate::replies;
-use crate::transport::Transport;
-use crate::{Client, Command, Error, ToArg, TypedCommand, Value};
+use crate::{Command, Error, ToArg, TypedCommand, Value};
 
 /// Conditions for ZADD (INCR is left out: it is a different command in effect).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -116,51 +115,18 @@ pub fn zscore(key: impl ToArg, member: impl ToArg) -> TypedCommand<Option<f64>> 
     TypedCommand::new(Command::new("ZSCORE").arg(key).arg(member), replies::opt_score)
 }
 
-impl<T: Transport> Client<T> {
-    pub async fn zadd<M: ToArg>(
-        &self,
-        key: impl ToArg,
-        members: impl IntoIterator<Item = (f64, M)>,
-        options: ZAddOptions,
-    ) -> Result<u64, Error> {
-        self.run(zadd(key, members, options)).await
-    }
-
-    pub async fn zrange(
-        &self,
+client_methods! {
+    zadd<M: ToArg>(key: impl ToArg, members: impl IntoIterator<Item = (f64, M)>, options: ZAddOptions) -> u64;
+    zrange(key: impl ToArg, start: impl ToArg, stop: impl ToArg, options: ZRangeOptions) -> Vec<Vec<u8>>;
+    zrange_with_scores(
         key: impl ToArg,
         start: impl ToArg,
         stop: impl ToArg,
         options: ZRangeOptions,
-    ) -> Result<Vec<Vec<u8>>, Error> {
-        self.run(zrange(key, start, stop, options)).await
-    }
-
-    pub async fn zrange_with_scores(
-        &self,
-        key: impl ToArg,
-        start: impl ToArg,
-        stop: impl ToArg,
-        options: ZRangeOptions,
-    ) -> Result<Vec<(Vec<u8>, f64)>, Error> {
-        self.run(zrange_with_scores(key, start, stop, options)).await
-    }
-
-    pub async fn zrem(
-        &self,
-        key: impl ToArg,
-        members: impl IntoIterator<Item = impl ToArg>,
-    ) -> Result<u64, Error> {
-        self.run(zrem(key, members)).await
-    }
-
-    pub async fn zcard(&self, key: impl ToArg) -> Result<u64, Error> {
-        self.run(zcard(key)).await
-    }
-
-    pub async fn zscore(&self, key: impl ToArg, member: impl ToArg) -> Result<Option<f64>, Error> {
-        self.run(zscore(key, member)).await
-    }
+    ) -> Vec<(Vec<u8>, f64)>;
+    zrem(key: impl ToArg, members: impl IntoIterator<Item = impl ToArg>) -> u64;
+    zcard(key: impl ToArg) -> u64;
+    zscore(key: impl ToArg, member: impl ToArg) -> Option<f64>;
 }
 
 #[cfg(test)]

@@ -5,8 +5,7 @@ use crate::commands::stream_types::{
     self as types, AutoClaim, GroupInfo, PendingEntry, PendingSummary, StreamEntry, StreamId,
 };
 use crate::replies;
-use crate::transport::Transport;
-use crate::{Client, Command, Error, ToArg, TypedCommand};
+use crate::{Command, ToArg, TypedCommand};
 
 /// The XREADGROUP ID meaning "entries never delivered to any consumer of the group".
 pub const NEW_ENTRIES: &str = ">";
@@ -197,107 +196,43 @@ pub fn xinfo_groups(key: impl ToArg) -> TypedCommand<Vec<GroupInfo>> {
     TypedCommand::new(Command::new("XINFO").arg("GROUPS").arg(key), types::groups)
 }
 
-impl<T: Transport> Client<T> {
-    pub async fn xadd<F: ToArg, V: ToArg>(
-        &self,
+client_methods! {
+    xadd<F: ToArg, V: ToArg>(
         key: impl ToArg,
         fields: impl IntoIterator<Item = (F, V)>,
         trim: Option<Trim>,
-    ) -> Result<StreamId, Error> {
-        self.run(xadd(key, fields, trim)).await
-    }
-
-    pub async fn xgroup_create(
-        &self,
-        key: impl ToArg,
-        group: impl ToArg,
-        start: impl ToArg,
-    ) -> Result<bool, Error> {
-        self.run(xgroup_create(key, group, start)).await
-    }
-
-    pub async fn xreadgroup(
-        &self,
+    ) -> StreamId;
+    xgroup_create(key: impl ToArg, group: impl ToArg, start: impl ToArg) -> bool;
+    xreadgroup(
         group: impl ToArg,
         consumer: impl ToArg,
         key: impl ToArg,
         id: impl ToArg,
         count: u64,
-    ) -> Result<Vec<StreamEntry>, Error> {
-        self.run(xreadgroup(group, consumer, key, id, count)).await
-    }
-
-    pub async fn xack(
-        &self,
-        key: impl ToArg,
-        group: impl ToArg,
-        ids: impl IntoIterator<Item = impl ToArg>,
-    ) -> Result<u64, Error> {
-        self.run(xack(key, group, ids)).await
-    }
-
-    pub async fn xautoclaim(
-        &self,
+    ) -> Vec<StreamEntry>;
+    xack(key: impl ToArg, group: impl ToArg, ids: impl IntoIterator<Item = impl ToArg>) -> u64;
+    xautoclaim(
         key: impl ToArg,
         group: impl ToArg,
         consumer: impl ToArg,
         min_idle_ms: u64,
         start: StreamId,
         count: u64,
-    ) -> Result<AutoClaim, Error> {
-        self.run(xautoclaim(key, group, consumer, min_idle_ms, start, count))
-            .await
-    }
-
-    pub async fn xpending(&self, key: impl ToArg, group: impl ToArg) -> Result<PendingSummary, Error> {
-        self.run(xpending(key, group)).await
-    }
-
-    pub async fn xpending_range(
-        &self,
-        key: impl ToArg,
-        group: impl ToArg,
-        query: &PendingQuery,
-    ) -> Result<Vec<PendingEntry>, Error> {
-        self.run(xpending_range(key, group, query)).await
-    }
-
-    pub async fn xlen(&self, key: impl ToArg) -> Result<u64, Error> {
-        self.run(xlen(key)).await
-    }
-
-    pub async fn xtrim(&self, key: impl ToArg, trim: Trim) -> Result<u64, Error> {
-        self.run(xtrim(key, trim)).await
-    }
-
-    pub async fn xrange(
-        &self,
-        key: impl ToArg,
-        start: impl ToArg,
-        end: impl ToArg,
-        count: Option<u64>,
-    ) -> Result<Vec<StreamEntry>, Error> {
-        self.run(xrange(key, start, end, count)).await
-    }
-
-    pub async fn xdel(
-        &self,
-        key: impl ToArg,
-        ids: impl IntoIterator<Item = impl ToArg>,
-    ) -> Result<u64, Error> {
-        self.run(xdel(key, ids)).await
-    }
-
-    pub async fn xinfo_groups(&self, key: impl ToArg) -> Result<Vec<GroupInfo>, Error> {
-        self.run(xinfo_groups(key)).await
-    }
+    ) -> AutoClaim;
+    xpending(key: impl ToArg, group: impl ToArg) -> PendingSummary;
+    xpending_range(key: impl ToArg, group: impl ToArg, query: &PendingQuery) -> Vec<PendingEntry>;
+    xlen(key: impl ToArg) -> u64;
+    xtrim(key: impl ToArg, trim: Trim) -> u64;
+    xrange(key: impl ToArg, start: impl ToArg, end: impl ToArg, count: Option<u64>) -> Vec<StreamEntry>;
+    xdel(key: impl ToArg, ids: impl IntoIterator<Item = impl ToArg>) -> u64;
+    xinfo_groups(key: impl ToArg) -> Vec<GroupInfo>;
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::commands::wire;
-    use crate::Value;
+    use crate::{Error, Value};
 
     #[test]
     fn wire_format() {

@@ -74,10 +74,6 @@ pub fn incrby(key: impl ToArg, by: i64) -> TypedCommand<i64> {
 }
 
 impl<T: Transport> Client<T> {
-    pub async fn get(&self, key: impl ToArg) -> Result<Option<Vec<u8>>, Error> {
-        self.run(get(key)).await
-    }
-
     /// GET as UTF-8 text (a `Decode` error if it is not).
     pub async fn get_string(&self, key: impl ToArg) -> Result<Option<String>, Error> {
         let bytes = self.get(key).await?;
@@ -85,14 +81,12 @@ impl<T: Transport> Client<T> {
             .map(|b| String::from_utf8(b).map_err(|e| Error::decode(format!("not UTF-8: {e}"))))
             .transpose()
     }
+}
 
-    pub async fn set(&self, key: impl ToArg, value: impl ToArg, options: SetOptions) -> Result<bool, Error> {
-        self.run(set(key, value, options)).await
-    }
-
-    pub async fn incrby(&self, key: impl ToArg, by: i64) -> Result<i64, Error> {
-        self.run(incrby(key, by)).await
-    }
+client_methods! {
+    get(key: impl ToArg) -> Option<Vec<u8>>;
+    set(key: impl ToArg, value: impl ToArg, options: SetOptions) -> bool;
+    incrby(key: impl ToArg, by: i64) -> i64;
 }
 
 #[cfg(test)]
