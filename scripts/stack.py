@@ -56,11 +56,13 @@ def start_stack(dev_dir, admin_token="", extra_env=None):
         raise
 
 
-def stop_stack(proc):
+def stop_stack(proc, timeout_s=30):
+    """Stops a process group started here: SIGTERM (it stops what it started), SIGKILL if it
+    has not ended in `timeout_s`. Also used for workerd (workerd_stack.py)."""
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
-            proc.wait(timeout=30)
+            proc.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
 

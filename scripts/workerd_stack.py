@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from stack import ROOT, free_port
+from stack import ROOT, free_port, stop_stack
 
 WORKERD = ROOT / "node_modules/@cloudflare/workerd-linux-64/bin/workerd"
 ENVS = ["inventory", "payment", "consumer-cron"]
@@ -101,9 +101,4 @@ def die_with_parent():
 
 
 def stop_workerd(proc):
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+    stop_stack(proc, timeout_s=10)

@@ -6,19 +6,13 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use dev_stack::{Shop, ShopVars};
 use store::schema::{dead_letter, event};
 use store::Stream;
 use upstash_rest::streams;
 
 #[tokio::test]
 async fn a_malformed_event_is_dead_lettered_after_five_deliveries() {
-    let shop = Shop::start(ShopVars {
-        payment: &[FAST_PAYMENT],
-        consumer: &[("RECLAIM_IDLE_MS", "0")],
-        ..ShopVars::default()
-    })
-    .expect("the shop starts");
+    let shop = reclaiming_shop();
     let product = create_product(&shop, "Fine", 20.0, 10).await;
     xadd(
         &shop,

@@ -6,7 +6,6 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use dev_stack::{Shop, ShopVars};
 use domain::OrderStatus;
 use store::schema::event;
 use store::Stream;
@@ -14,13 +13,7 @@ use upstash_rest::streams;
 
 #[tokio::test]
 async fn a_replayed_and_a_reclaimed_event_change_the_stock_once() {
-    // Reclaim at once (instead of after a minute) to see the redelivery within the test.
-    let shop = Shop::start(ShopVars {
-        payment: &[FAST_PAYMENT],
-        consumer: &[("RECLAIM_IDLE_MS", "0")],
-        ..ShopVars::default()
-    })
-    .expect("the shop starts");
+    let shop = reclaiming_shop();
     let product = create_product(&shop, "Once", 20.0, 100).await;
     let placed = order(&shop, &product, 3).await;
     let id = placed.text("id");

@@ -6,13 +6,24 @@
 use std::time::Duration;
 
 pub use dev_stack::http::{eventually, request, Answer};
-use dev_stack::Shop;
+use dev_stack::{Shop, ShopVars};
 use serde_json::{json, Value};
 use store::{schema, test_support, Keys, Stream};
 use upstash_rest::{Client, ReqwestTransport};
 
 /// Quick payments for tests (the tutorial's 5 s is the default).
 pub const FAST_PAYMENT: (&str, &str) = ("PAYMENT_DELAY_MS", "300");
+
+/// A shop with quick payments whose consumer reclaims a pending event at once (instead of after a
+/// minute), to see a redelivery within a test.
+pub fn reclaiming_shop() -> Shop {
+    Shop::start(ShopVars {
+        payment: &[FAST_PAYMENT],
+        consumer: &[("RECLAIM_IDLE_MS", "0")],
+        ..ShopVars::default()
+    })
+    .expect("the shop starts")
+}
 
 pub async fn create_product(shop: &Shop, name: &str, price: f64, quantity: u64) -> String {
     let answer = request("POST", format!("{}/products", shop.inventory.url()))
