@@ -26,7 +26,6 @@ const CONSUMER_RUN_NAMES: ScriptNames = ScriptNames(&[
     ("O_STOCK", order::STOCK),
     ("O_REFUND_REASON", order::REFUND_REASON),
     ("P_QUANTITY", product::QUANTITY),
-    ("P_RESERVED", product::RESERVED),
     ("TAKEN", stock::TAKEN),
     ("REFUND_REQUESTED", stock::REFUND_REQUESTED),
     ("RESERVED", stock::RESERVED),
@@ -197,6 +196,7 @@ impl<'a, T: Transport> Consumer<'a, T> {
             self.keys.pending_orders(),
             self.keys.holds(),
             self.keys.consumer_last_run(),
+            self.keys.reserved(),
         ];
         let settings = [
             s.consumer.clone(),

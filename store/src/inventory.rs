@@ -21,20 +21,30 @@ return 1";
 
 /// Sets the given fields of an existing product and returns `{'ok', all its fields...}`; nil if
 /// there is none; `{'below', reserved}` (and changes nothing) if the new on-hand quantity is
-/// below what placed orders have reserved. KEYS: the product; ARGV: the quantity and reserved
-/// field names, then fields and values.
+/// below what placed orders have reserved. KEYS: the product, the units reserved per product;
+/// ARGV: the quantity field's name, the product id, then fields and values.
 pub(crate) const PATCH: &str = r"#!lua flags=allow-key-locking
 if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
+local reserved = tonumber(redis.call('HGET', KEYS[2], ARGV[2]) or '0') or 0
 for i = 3, #ARGV, 2 do
-  if ARGV[i] == ARGV[1] then
-    local reserved = tonumber(redis.call('HGET', KEYS[1], ARGV[2]) or '0') or 0
-    if tonumber(ARGV[i + 1]) < reserved then return { 'below', reserved } end
-  end
+  if ARGV[i] == ARGV[1] and tonumber(ARGV[i + 1]) < reserved then return { 'below', reserved } end
 end
 if #ARGV > 2 then redis.call('HSET', KEYS[1], unpack(ARGV, 3)) end
 local all = redis.call('HGETALL', KEYS[1])
 table.insert(all, 1, 'ok')
 return all";
+
+/// A product's fields with its reserved units added under the name ARGV[2] (nothing if none); none
+/// if there is no product. KEYS: the product, the units reserved per product; ARGV: its id, the
+/// name. Only reads (sent as EVAL: a flagged script under EVAL_RO needs Redis's no-writes flag).
+pub(crate) const READ: &str = r"#!lua flags=allow-key-locking
+local fields = redis.call('HGETALL', KEYS[1])
+local reserved = #fields > 0 and redis.call('HGET', KEYS[2], ARGV[1])
+if reserved then
+  fields[#fields + 1] = ARGV[2]
+  fields[#fields + 1] = reserved
+end
+return fields";
 
 /// What a patch did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,16 +69,16 @@ impl<'a, T: Transport> Inventory<'a, T> {
             self.keys.product_prefix(),
             rows::Order::OldestFirst,
             page,
+            Some((self.keys.reserved(), product::RESERVED)),
         )
         .await?;
         Ok(found.filter_map(|(id, fields)| rows::product_from(id, &fields)))
     }
 
     pub async fn get(&self, id: &Id) -> Result<Option<Product>, Error> {
-        let reply = self
-            .client
-            .send(&Command::new("HGETALL").arg(self.keys.product(id.as_str())))
-            .await?;
+        let keys = [self.keys.product(id.as_str()), self.keys.reserved()];
+        let args = [id.to_string(), product::RESERVED.to_owned()];
+        let reply = self.client.run(scripts::eval(READ, keys, args)).await?;
         Ok(product(id.as_str(), reply))
     }
 
@@ -86,14 +96,12 @@ impl<'a, T: Transport> Inventory<'a, T> {
     /// Refuses (changing nothing) to set the quantity on hand below what is reserved: every
     /// order placed can be delivered.
     pub async fn patch(&self, id: &Id, patch: &ProductPatch) -> Result<Patched, Error> {
-        let mut args = vec![product::QUANTITY.to_owned(), product::RESERVED.to_owned()];
+        let mut args = vec![product::QUANTITY.to_owned(), id.to_string()];
         for (field, value) in rows::patch_fields(patch) {
             args.extend([field.to_owned(), value]);
         }
-        let reply = self
-            .client
-            .run(scripts::eval(PATCH, [self.keys.product(id.as_str())], args))
-            .await?;
+        let keys = [self.keys.product(id.as_str()), self.keys.reserved()];
+        let reply = self.client.run(scripts::eval(PATCH, keys, args)).await?;
         let mut parts = reply.into_array().unwrap_or_default();
         if parts.is_empty() {
             return Ok(Patched::NotFound);
@@ -110,7 +118,8 @@ impl<'a, T: Transport> Inventory<'a, T> {
         }
     }
 
-    /// `false` if there was no such product. One transaction: the hash and its index entry go together.
+    /// `false` if there was no such product. One transaction: the hash, its index entry and its
+    /// reserved count go together.
     pub async fn delete(&self, id: &Id) -> Result<bool, Error> {
         // Not retried after a failure that may have reached Redis: a retry would find nothing and
         // answer 404 for a delete that happened. The caller gets a 503 and may ask again.
@@ -118,7 +127,9 @@ impl<'a, T: Transport> Inventory<'a, T> {
             .arg(self.keys.product(id.as_str()))
             .idempotent(false);
         let zrem = Command::new("ZREM").arg(self.keys.products()).arg(id.as_str());
-        let entries = self.client.transaction([del, zrem]).await?;
+        // Its reservations go with it (its orders are refunded).
+        let hdel = Command::new("HDEL").arg(self.keys.reserved()).arg(id.as_str());
+        let entries = self.client.transaction([del, zrem, hdel]).await?;
         let deleted = entries
             .into_iter()
             .next()

@@ -42,9 +42,8 @@ pub const KEY_LOCKING: &str = "#!lua flags=allow-key-locking";
 
 #[cfg(test)]
 mod tests {
-    /// The scripts on request paths (product create and patch, reservation, order placement,
-    /// payment completion) lock only their keys on Upstash. The cancellation cannot (its header
-    /// says why).
+    /// The scripts on request paths (product create, read and patch, reservation, order
+    /// placement, payment completion, cancellation) lock only their keys on Upstash.
     #[test]
     fn request_path_scripts_are_key_locked() {
         for script in [
@@ -54,6 +53,8 @@ mod tests {
             super::reservations::RESERVE,
             super::reservations::RELEASE_HOLD,
             super::orders::COMPLETE_PAYMENTS,
+            super::orders::CANCEL_ORDER,
+            super::inventory::READ,
         ] {
             assert!(script.starts_with(super::KEY_LOCKING), "{script}");
         }

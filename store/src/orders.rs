@@ -4,19 +4,16 @@ use domain::idempotency::{self, IdempotencyKey};
 use domain::{Id, Order, OrderStatus, Page, PageRequest};
 use upstash_rest::{scripts, Client, Command, Error, Transport, Value};
 
-use crate::schema::{event, order, product, stock, ScriptNames, Stream};
+use crate::schema::{event, order, stock, ScriptNames, Stream};
 use crate::{rows, Hold, Keys};
 
 pub(crate) const COMPLETE_PAYMENTS: &str = script!(key_locked "completion.lua", "complete_payments.lua");
 pub(crate) const PLACE_ORDER: &str = script!(key_locked "place_order.lua");
-const CANCEL_ORDER: &str = script!("cancel_order.lua");
+pub(crate) const CANCEL_ORDER: &str = script!(key_locked "cancel_order.lua");
 
 /// The start of place_order.lua's ARGV.
-const PLACE_ORDER_NAMES: ScriptNames = ScriptNames(&[
-    ("O_STOCK", order::STOCK),
-    ("RESERVED", stock::RESERVED),
-    ("P_RESERVED", product::RESERVED),
-]);
+const PLACE_ORDER_NAMES: ScriptNames =
+    ScriptNames(&[("O_STOCK", order::STOCK), ("RESERVED", stock::RESERVED)]);
 
 /// The start of cancel_order.lua's ARGV.
 const CANCEL_ORDER_NAMES: ScriptNames = ScriptNames(&[
@@ -29,7 +26,6 @@ const CANCEL_ORDER_NAMES: ScriptNames = ScriptNames(&[
     ("CANCELLED", OrderStatus::Cancelled.as_str()),
     ("RESERVED", stock::RESERVED),
     ("RELEASED", stock::RELEASED),
-    ("P_RESERVED", product::RESERVED),
 ]);
 
 /// A request with an `Idempotency-Key`: the key, what the request asks (`OrderRequest::fingerprint`)
@@ -111,7 +107,7 @@ impl<'a, T: Transport> Orders<'a, T> {
             self.keys.orders(),
             self.keys.pending_orders(),
             self.keys.holds(),
-            self.keys.product(order.product_id.as_str()),
+            self.keys.reserved(),
         ];
         let (fingerprint, answer) = match &key {
             Some(k) => {
@@ -128,6 +124,7 @@ impl<'a, T: Transport> Orders<'a, T> {
             answer.to_owned(),
             idempotency::TTL_SECONDS.to_string(),
             hold.map(Hold::member).unwrap_or_default(),
+            order.product_id.to_string(),
             order.quantity.0.to_string(),
         ]);
         for (field, value) in rows::order_fields(order) {
@@ -156,11 +153,14 @@ impl<'a, T: Transport> Orders<'a, T> {
     /// Cancels a pending order and releases its reservation: one script, atomic with respect to
     /// the payment's completion.
     pub async fn cancel(&self, id: &Id, now_ms: u64) -> Result<Cancelled, Error> {
-        let keys = [self.keys.order(id.as_str()), self.keys.pending_orders()];
-        let args =
-            CANCEL_ORDER_NAMES
-                .args()
-                .chain([id.to_string(), self.keys.product_prefix(), now_ms.to_string()]);
+        let keys = [
+            self.keys.order(id.as_str()),
+            self.keys.pending_orders(),
+            self.keys.reserved(),
+        ];
+        let args = CANCEL_ORDER_NAMES
+            .args()
+            .chain([id.to_string(), now_ms.to_string()]);
         let reply = self.client.run(scripts::eval(CANCEL_ORDER, keys, args)).await?;
         let mut parts = reply.into_array().unwrap_or_default();
         let first = if parts.is_empty() {
@@ -209,6 +209,7 @@ impl<'a, T: Transport> Orders<'a, T> {
             self.keys.order_prefix(),
             rows::Order::NewestFirst,
             page,
+            None,
         )
         .await?;
         Ok(found.filter_map(|(id, fields)| rows::order_from(id, &fields)))

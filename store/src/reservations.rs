@@ -1,8 +1,9 @@
 //! Stock reserved for orders as they are placed, owned by the inventory: the payment worker asks
 //! for a reservation through the `INVENTORY` service binding ([`ReserveRequest`] in,
 //! [`Reservation`] out), then `Orders::create` claims it in the script that stores the order.
-//! A reservation is a unit count on the product (`available = quantity - reserved`) plus a hold
-//! in the holds set until an order claims it; the consumer's run releases holds left behind.
+//! A reservation is a unit count in the hash of reserved units (`available = quantity -
+//! reserved`) plus a hold in the holds set until an order claims it; the consumer's run releases
+//! holds left behind.
 
 use domain::idempotency::IdempotencyKey;
 use domain::{Id, Quantity};
@@ -16,11 +17,8 @@ pub(crate) const RESERVE: &str = script!(key_locked "reserve.lua");
 pub(crate) const RELEASE_HOLD: &str = script!(key_locked "release_hold.lua");
 
 /// The start of reserve.lua's ARGV.
-const RESERVE_NAMES: ScriptNames = ScriptNames(&[
-    ("P_QUANTITY", product::QUANTITY),
-    ("P_RESERVED", product::RESERVED),
-    ("P_PRICE", product::PRICE),
-]);
+const RESERVE_NAMES: ScriptNames =
+    ScriptNames(&[("P_QUANTITY", product::QUANTITY), ("P_PRICE", product::PRICE)]);
 
 /// One reservation: who holds it, of which product, how many units.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,9 +148,18 @@ impl<'a, T: Transport> Reservations<'a, T> {
     /// One round trip; safe to retry (the same hold is reserved once).
     pub async fn reserve(&self, reserve: &Reserve, now_ms: u64) -> Result<Reservation, Error> {
         let hold = &reserve.hold;
-        let mut keys = vec![self.keys.product(hold.product_id.as_str()), self.keys.holds()];
+        let mut keys = vec![
+            self.keys.product(hold.product_id.as_str()),
+            self.keys.holds(),
+            self.keys.reserved(),
+        ];
         let mut args: Vec<String> = RESERVE_NAMES.args().collect();
-        args.extend([hold.member(), hold.quantity.0.to_string(), now_ms.to_string()]);
+        args.extend([
+            hold.product_id.to_string(),
+            hold.member(),
+            hold.quantity.0.to_string(),
+            now_ms.to_string(),
+        ]);
         if let Some((key, fingerprint)) = &reserve.retry {
             keys.push(self.keys.idempotency(key.as_str()));
             args.push(fingerprint.clone());
@@ -184,9 +191,9 @@ impl<'a, T: Transport> Reservations<'a, T> {
 
     /// Gives a hold back now (its order was refused after the reservation). One round trip.
     pub async fn release(&self, hold: &Hold) -> Result<bool, Error> {
-        let keys = [self.keys.holds(), self.keys.product(hold.product_id.as_str())];
+        let keys = [self.keys.holds(), self.keys.reserved()];
         let args = [
-            product::RESERVED.to_owned(),
+            hold.product_id.to_string(),
             hold.member(),
             hold.quantity.0.to_string(),
         ];

@@ -97,12 +97,15 @@ pub enum Order {
 
 /// One page of `(id, fields)` of the hashes `{hash_prefix}{id}` for the ids of `index`, in
 /// (score, id) order after `page.after`: one `EVAL`.
+/// With `extra` (a hash and a name), each item's value in that hash is added to its fields under
+/// that name.
 pub async fn page_by_index<T: Transport>(
     client: &Client<T>,
     index: String,
     hash_prefix: String,
     order: Order,
     page: &PageRequest,
+    extra: Option<(String, &str)>,
 ) -> Result<Page<(Id, HashMap<String, String>)>, Error> {
     let order = match order {
         Order::OldestFirst => "oldest",
@@ -112,9 +115,14 @@ pub async fn page_by_index<T: Transport>(
         Some(cursor) => (cursor.score.to_string(), cursor.id.to_string()),
         None => (String::new(), String::new()),
     };
-    let args = [hash_prefix, order.to_owned(), page.limit.to_string(), score, id];
+    let mut keys = vec![index];
+    let mut args = vec![hash_prefix, order.to_owned(), page.limit.to_string(), score, id];
+    if let Some((hash, name)) = extra {
+        keys.push(hash);
+        args.push(name.to_owned());
+    }
     // Read-only: EVAL_RO (on Upstash it still takes the global lock: its ids come from the index).
-    let reply = client.run(scripts::eval_ro(PAGE_BY_INDEX, [index], args)).await?;
+    let reply = client.run(scripts::eval_ro(PAGE_BY_INDEX, keys, args)).await?;
     let mut flat = reply.into_array().unwrap_or_default().into_iter();
     let more = flat.next().and_then(|v| v.as_int()) == Some(1);
     let mut items = Vec::new();

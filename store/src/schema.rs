@@ -74,6 +74,14 @@ impl Keys {
         format!("{}{}:dead", self.prefix, stream.name())
     }
 
+    /// Hash of units reserved per product id (fields absent: 0): placed orders' reservations not
+    /// taken yet, and the holds. One hash for all products, not a field of each product, so that
+    /// every script that changes a reservation (a cancellation included, which learns the product
+    /// from the order) can name its key up front and lock only its keys on Upstash.
+    pub fn reserved(&self) -> String {
+        format!("{}reserved", self.prefix)
+    }
+
     /// Sorted set of reservations not yet held by a stored order ([`hold`]), scored by when they
     /// were made (ms): placing an order claims its hold; the consumer's sweep releases the ones a
     /// crash left behind.
@@ -122,7 +130,8 @@ pub mod product {
     pub const PRICE: &str = "price";
     /// On hand.
     pub const QUANTITY: &str = "quantity";
-    /// Units reserved by placed orders whose stock is not taken yet (absent: 0).
+    /// Not a field of the hash: the product's count in [`super::Keys::reserved`], which reads
+    /// merge into its fields under this name.
     pub const RESERVED: &str = "reserved";
 }
 

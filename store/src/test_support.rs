@@ -112,8 +112,12 @@ pub async fn books(
                 .await
                 .expect("a product"),
         );
-        let number = |name: &str| p.get(name).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-        let (on_hand, held) = (number(product::QUANTITY), number(product::RESERVED));
+        let on_hand = p.get(product::QUANTITY).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+        let held = client
+            .send(&Command::new("HGET").arg(keys.reserved()).arg(id.as_str()))
+            .await
+            .expect("a reserved count");
+        let held = held.as_str().and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
         let took = taken.get(id.as_str()).copied().unwrap_or(0);
         if on_hand + took != *supply {
             problems.push(format!(

@@ -12,23 +12,24 @@
 -- RECLAIM_IDLE_MS.
 --
 --   KEYS[1..4]   order_completed, refund_order, and their dead-letter streams
---   KEYS[5]      the pending payments; KEYS[6] the holds; KEYS[7] the record of the last run
---   ARGV[1..16]  completion.lua's names; ARGV[17..42] this script's, as unpacked below
---   ARGV[43..54] the consumer's name, the batch size, the reclaim idle time (ms), deliveries
+--   KEYS[5]      the pending payments; KEYS[6] the holds; KEYS[7] the record of the last run;
+--   KEYS[8]      the units reserved per product (hash)
+--   ARGV[1..16]  completion.lua's names; ARGV[17..41] this script's, as unpacked below
+--   ARGV[42..53] the consumer's name, the batch size, the reclaim idle time (ms), deliveries
 --                before dead letter, now (ms), the sweeps' cutoff (ms) and limit, the prefixes of
 --                product and order keys, the largest quantity, a test-only fault ('' for none),
 --                and how long the run took before this call (ms)
 -- Returns { more waiting (0/1), payments recovered, holds released, read, applied, refund
 -- requests, refunded, duplicates, dead lettered, held, read errors }.
-local INVENTORY, PAYMENT, O_STOCK, O_REFUND_REASON, P_QUANTITY, P_RESERVED, TAKEN, REFUND_REQUESTED,
+local INVENTORY, PAYMENT, O_STOCK, O_REFUND_REASON, P_QUANTITY, TAKEN, REFUND_REQUESTED,
   RESERVED, REFUNDED, PRODUCT_DELETED, INSUFFICIENT_STOCK, E_REFUND_REASON, D_SOURCE_ID, D_REASON,
   D_DELIVERIES, MALFORMED, UNKNOWN_ORDER, DAMAGED_ORDER, DAMAGED_PRODUCT, REFUND_NOT_REQUESTED,
-  NOT_PAID, SEPARATOR, L_AT, L_DURATION, L_OUTCOME = unpack(ARGV, 17, 42)
-local OC, RO, OC_DEAD, RO_DEAD, PENDING_SET, HOLDS, LAST_RUN = unpack(KEYS, 1, 7)
-local consumer, batch, reclaim_idle, max_deliveries, now = ARGV[43], tonumber(ARGV[44]), ARGV[45],
-  tonumber(ARGV[46]), ARGV[47]
-local cutoff, sweep_limit, product_prefix, order_prefix = ARGV[48], tonumber(ARGV[49]), ARGV[50], ARGV[51]
-local quantity_max, fault, elapsed_before = tonumber(ARGV[52]), ARGV[53], tonumber(ARGV[54])
+  NOT_PAID, SEPARATOR, L_AT, L_DURATION, L_OUTCOME = unpack(ARGV, 17, 41)
+local OC, RO, OC_DEAD, RO_DEAD, PENDING_SET, HOLDS, LAST_RUN, RESERVED_UNITS = unpack(KEYS, 1, 8)
+local consumer, batch, reclaim_idle, max_deliveries, now = ARGV[42], tonumber(ARGV[43]), ARGV[44],
+  tonumber(ARGV[45]), ARGV[46]
+local cutoff, sweep_limit, product_prefix, order_prefix = ARGV[47], tonumber(ARGV[48]), ARGV[49], ARGV[50]
+local quantity_max, fault, elapsed_before = tonumber(ARGV[51]), ARGV[52], tonumber(ARGV[53])
 
 -- Redis's own clock (ms), for the run's duration; nil where TIME is not allowed in scripts.
 local function clock()
@@ -57,7 +58,7 @@ for _, hold in ipairs(redis.call('ZRANGEBYSCORE', HOLDS, '-inf', cutoff, 'LIMIT'
   end
   local product_id = before and string.sub(hold, before + 1, last - 1)
   local quantity = last and tonumber(string.sub(hold, last + 1))
-  if product_id and quantity then release(product_prefix .. product_id, P_RESERVED, quantity) end
+  if product_id and quantity then release(RESERVED_UNITS, product_id, quantity) end
   redis.call('ZREM', HOLDS, hold)
   report.holds_released = report.holds_released + 1
 end
@@ -147,8 +148,8 @@ local function take_stock(id, flat)
   if not product_id or not ordered then return cannot_apply(OC, INVENTORY, OC_DEAD, id, DAMAGED_ORDER, flat) end
   local product = product_prefix .. product_id
   local kind = type_of(product)
-  local p = kind == 'hash' and redis.call('HMGET', product, P_QUANTITY, P_RESERVED) or {}
-  local stock, reserved = tonumber(p[1]), tonumber(p[2] or '0')
+  local stock = kind == 'hash' and tonumber(redis.call('HGET', product, P_QUANTITY)) or nil
+  local reserved = tonumber(redis.call('HGET', RESERVED_UNITS, product_id) or '0')
   if kind ~= 'none' and not (stock and reserved) then
     return cannot_apply(OC, INVENTORY, OC_DEAD, id, DAMAGED_PRODUCT, flat)
   end
@@ -161,7 +162,7 @@ local function take_stock(id, flat)
     redis.call('XADD', RO, '*', E_ORDER_ID, order_id, E_PRODUCT_ID, product_id, E_PRICE, o[4] or '',
       E_FEE, o[5] or '', E_TOTAL, o[6] or '', E_QUANTITY, o[3], E_STATUS, COMPLETED, E_REFUND_REASON, reason)
     redis.call('HSET', order, O_STOCK, REFUND_REQUESTED)
-    if holds then release(product, P_RESERVED, ordered) end
+    if holds then release(RESERVED_UNITS, product_id, ordered) end
     redis.call('XACK', OC, INVENTORY, id)
     report.refund_requests = report.refund_requests + 1
     return
@@ -169,7 +170,7 @@ local function take_stock(id, flat)
   -- The marker first: a failure after it loses a decrement (visible), never doubles one.
   redis.call('HSET', order, O_STOCK, TAKEN)
   redis.call('HINCRBY', product, P_QUANTITY, -ordered)
-  if holds then release(product, P_RESERVED, ordered) end
+  if holds then release(RESERVED_UNITS, product_id, ordered) end
   redis.call('XACK', OC, INVENTORY, id)
   report.applied = report.applied + 1
 end

@@ -1,7 +1,8 @@
 -- One page of the hashes named by a sorted-set index, in one round trip (the tutorial's list read
 -- each product separately: N+1 commands for N products). Items are ordered by (score, id); a page
 -- starts after the cursor's (score, id), so adds and deletes between pages shift nothing.
---   KEYS[1]  the index (sorted set of ids, scored by creation time)
+--   KEYS[1]  the index (sorted set of ids, scored by creation time); KEYS[2], when given, a hash
+--            of one more value per id, added to each item's fields under the name ARGV[6]
 --   ARGV[1]  prefix of the hashes' keys: the ids are read from the index here, so their keys cannot
 --            be passed in KEYS
 --   ARGV[2]  'oldest' or 'newest' first
@@ -34,6 +35,11 @@ while true do
     local id, score = batch[i], tonumber(batch[i + 1])
     if after_cursor(id, score) then
       local fields = redis.call('HGETALL', prefix .. id)
+      local extra = KEYS[2] and redis.call('HGET', KEYS[2], id)
+      if extra then
+        fields[#fields + 1] = ARGV[6]
+        fields[#fields + 1] = extra
+      end
       if #fields > 0 then
         if found == limit then
           out[1] = 1

@@ -3,24 +3,24 @@
 -- answer that a retry with that key gets for 24 h: one atomic step, so a retry either finds the
 -- first answer or is the first (there is no "in flight" state).
 --   KEYS[1]  the order's hash; KEYS[2] the history (sorted set by creation time); KEYS[3] the
---            pending payments (same); KEYS[4] the holds; KEYS[5] the product's hash; KEYS[6],
---            when given, the idempotency key's record (string)
---   ARGV[1..3] the schema's names, as unpacked below (store's orders.rs sends them)
---   ARGV[4]  order id; ARGV[5] created (ms); ARGV[6] the request's fingerprint; ARGV[7] the
---            answer to replay; ARGV[8] the record's lifetime (s); ARGV[9] the hold (empty: none);
---            ARGV[10] its quantity; ARGV[11..] the order's fields and values
+--            pending payments (same); KEYS[4] the holds; KEYS[5] the units reserved per product
+--            (hash); KEYS[6], when given, the idempotency key's record (string)
+--   ARGV[1..2] the schema's names, as unpacked below (store's orders.rs sends them)
+--   ARGV[3]  order id; ARGV[4] created (ms); ARGV[5] the request's fingerprint; ARGV[6] the
+--            answer to replay; ARGV[7] the record's lifetime (s); ARGV[8] the hold (empty: none);
+--            ARGV[9] the product id; ARGV[10] the quantity; ARGV[11..] the order's fields and values
 -- Returns {'created'}, {'replay', answer} (same key, same request), {'reused'} (same key, another
 -- request) or {'expired'} (the hold was released by the sweep first: nothing is stored). For a
 -- replay or a reuse this request's own reservation, if it has one, goes back at once. Running it
 -- twice for one order id changes nothing the second time, so a retry after a failure that may
 -- have reached Redis is safe. Every key it touches is in KEYS (allow-key-locking).
-local O_STOCK, RESERVED, P_RESERVED = unpack(ARGV, 1, 3)
-local order, history, pending, holds, product, record = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
-local id, created, fingerprint, answer, ttl, hold, quantity = unpack(ARGV, 4, 10)
+local O_STOCK, RESERVED = unpack(ARGV, 1, 2)
+local order, history, pending, holds, reserved_units, record = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local id, created, fingerprint, answer, ttl, hold, product_id, quantity = unpack(ARGV, 3, 10)
 if record then
   local first = recorded(record, fingerprint)
   if first then
-    if redis.call('ZREM', holds, hold) == 1 then release(product, P_RESERVED, tonumber(quantity)) end
+    if redis.call('ZREM', holds, hold) == 1 then release(reserved_units, product_id, tonumber(quantity)) end
     return first
   end
 end

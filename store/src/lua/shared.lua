@@ -13,11 +13,15 @@ local function recorded(record, fingerprint)
   return { 'reused' }
 end
 
--- Gives back `quantity` reserved units of `product` (field `reserved_field`). A deleted product
--- has nothing to give back, and the count never goes below 0.
-local function release(product, reserved_field, quantity)
-  if redis.call('TYPE', product)['ok'] ~= 'hash' then return end
-  local reserved = tonumber(redis.call('HGET', product, reserved_field) or '0') or 0
-  local back = math.min(quantity, reserved)
-  if back > 0 then redis.call('HINCRBY', product, reserved_field, -back) end
+-- Gives back `quantity` units reserved for `product_id` in the hash `reserved` (product id →
+-- units). A deleted product has nothing left to give back, and the count never goes below 0.
+local function release(reserved, product_id, quantity)
+  local held = tonumber(redis.call('HGET', reserved, product_id) or '0') or 0
+  local back = math.min(quantity, held)
+  if back <= 0 then return end
+  if back == held then
+    redis.call('HDEL', reserved, product_id)
+  else
+    redis.call('HINCRBY', reserved, product_id, -back)
+  end
 end
