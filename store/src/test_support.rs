@@ -112,7 +112,10 @@ pub async fn books(
                 .await
                 .expect("a product"),
         );
-        let on_hand = p.get(product::QUANTITY).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+        let on_hand = p
+            .get(product::QUANTITY)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0);
         let held = client
             .send(&Command::new("HGET").arg(keys.reserved()).arg(id.as_str()))
             .await
