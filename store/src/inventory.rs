@@ -102,17 +102,14 @@ impl<'a, T: Transport> Inventory<'a, T> {
         }
         let keys = [self.keys.product(id.as_str()), self.keys.reserved()];
         let reply = self.client.run(scripts::eval(PATCH, keys, args)).await?;
-        let mut parts = reply.into_array().unwrap_or_default();
-        if parts.is_empty() {
-            return Ok(Patched::NotFound);
-        }
-        let first = parts.remove(0);
-        match first.as_str() {
-            Some("ok") => product(id.as_str(), Value::Array(parts))
+        let (tag, rest) = rows::tagged(reply);
+        match tag.as_deref() {
+            None => Ok(Patched::NotFound),
+            Some("ok") => product(id.as_str(), Value::Array(rest))
                 .map(Patched::Done)
                 .ok_or_else(|| Error::Decode("a patched product that does not read back".into())),
             Some("below") => Ok(Patched::BelowReserved(
-                parts.first().and_then(Value::as_int).unwrap_or(0).max(0) as u64,
+                rest.first().and_then(Value::as_int).unwrap_or(0).max(0) as u64,
             )),
             _ => Err(Error::Decode("patch answered something else".into())),
         }

@@ -134,12 +134,11 @@ impl<'a, T: Transport> Orders<'a, T> {
             .client
             .run(scripts::eval(PLACE_ORDER, keys, args).idempotent(true))
             .await?;
-        let parts = reply.into_array().unwrap_or_default();
-        match parts.first().and_then(Value::as_str) {
+        let (tag, rest) = rows::tagged(reply);
+        match tag.as_deref() {
             Some("created") => Ok(Placed::Created),
             Some("replay") => Ok(Placed::Replay(
-                parts
-                    .get(1)
+                rest.first()
                     .and_then(Value::as_str)
                     .unwrap_or_default()
                     .to_owned(),
@@ -162,35 +161,17 @@ impl<'a, T: Transport> Orders<'a, T> {
             .args()
             .chain([id.to_string(), now_ms.to_string()]);
         let reply = self.client.run(scripts::eval(CANCEL_ORDER, keys, args)).await?;
-        let mut parts = reply.into_array().unwrap_or_default();
-        let first = if parts.is_empty() {
-            Value::Null
-        } else {
-            parts.remove(0)
-        };
-        match first.as_str() {
-            Some("cancelled") => order(id.as_str(), Value::Array(parts))
+        let (tag, rest) = rows::tagged(reply);
+        match tag.as_deref() {
+            Some("cancelled") => order(id.as_str(), Value::Array(rest))
                 .map(Cancelled::Done)
                 .ok_or_else(|| Error::Decode("a cancelled order that does not read back".into())),
             Some("unknown") => Ok(Cancelled::Unknown),
             Some("not_cancellable") => Ok(Cancelled::NotCancellable(
-                parts.first().and_then(Value::as_str).and_then(OrderStatus::parse),
+                rest.first().and_then(Value::as_str).and_then(OrderStatus::parse),
             )),
             _ => Err(Error::Decode("cancel_order answered something else".into())),
         }
-    }
-
-    /// What a request with `key` was answered, if one was (`Replay` for the same request,
-    /// `KeyReused` for another): for a retry that can no longer be placed (sold out since).
-    pub async fn recorded(&self, key: &IdempotencyKey, fingerprint: &str) -> Result<Option<Placed>, Error> {
-        let reply = self
-            .client
-            .send(&Command::new("GET").arg(self.keys.idempotency(key.as_str())))
-            .await?;
-        Ok(reply.as_str().map(|stored| match stored.split_once('\n') {
-            Some((first, answer)) if first == fingerprint => Placed::Replay(answer.to_owned()),
-            _ => Placed::KeyReused,
-        }))
     }
 
     pub async fn get(&self, id: &Id) -> Result<Option<Order>, Error> {

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use upstash_rest::{scripts, Client, Error, Transport, Value};
 
 use crate::schema::{hold, product, ScriptNames};
-use crate::Keys;
+use crate::{rows, Keys};
 
 pub(crate) const RESERVE: &str = script!(key_locked "reserve.lua");
 pub(crate) const RELEASE_HOLD: &str = script!(key_locked "release_hold.lua");
@@ -46,14 +46,6 @@ impl Hold {
             product_id: product_id.clone(),
             quantity,
         }
-    }
-
-    pub fn product_id(&self) -> &Id {
-        &self.product_id
-    }
-
-    pub fn quantity(&self) -> Quantity {
-        self.quantity
     }
 
     /// Its member in the holds set.
@@ -168,21 +160,21 @@ impl<'a, T: Transport> Reservations<'a, T> {
             .client
             .run(scripts::eval(RESERVE, keys, args).idempotent(true))
             .await?;
-        let parts = reply.into_array().unwrap_or_default();
-        let text = |i: usize| parts.get(i).and_then(Value::as_str).map(str::to_owned);
+        let (tag, rest) = rows::tagged(reply);
+        let text = |i: usize| rest.get(i).and_then(Value::as_str).map(str::to_owned);
         let number = |i: usize| {
-            let part = parts.get(i)?;
+            let part = rest.get(i)?;
             part.as_int()
                 .and_then(|n| u64::try_from(n).ok())
                 .or_else(|| part.as_str()?.parse().ok())
         };
-        let outcome = match text(0).as_deref() {
-            Some("reserved") => number(1)
-                .zip(number(2))
+        let outcome = match tag.as_deref() {
+            Some("reserved") => number(0)
+                .zip(number(1))
                 .map(|(price, available)| Reservation::Reserved { price, available }),
             Some("unknown") => Some(Reservation::UnknownProduct),
-            Some("short") => number(1).map(|available| Reservation::Short { available }),
-            Some("replay") => text(1).map(|answer| Reservation::Replay { answer }),
+            Some("short") => number(0).map(|available| Reservation::Short { available }),
+            Some("replay") => text(0).map(|answer| Reservation::Replay { answer }),
             Some("reused") => Some(Reservation::KeyReused),
             _ => None,
         };

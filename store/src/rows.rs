@@ -87,6 +87,13 @@ pub fn order_from(id: Id, fields: &HashMap<String, String>) -> Option<domain::Or
     })
 }
 
+/// A script's `{tag, rest...}` reply: its tag (`None` for an empty or nil reply) and the rest.
+pub fn tagged(reply: Value) -> (Option<String>, Vec<Value>) {
+    let mut parts = reply.into_array().unwrap_or_default().into_iter();
+    let tag = parts.next().and_then(|v| v.as_str().map(str::to_owned));
+    (tag, parts.collect())
+}
+
 const PAGE_BY_INDEX: &str = include_str!("lua/page_by_index.lua");
 
 #[derive(Clone, Copy)]

@@ -84,13 +84,7 @@ async fn answer<'a, D: 'a>(
     let path = req.path();
     // workers-rs reads any method it does not know (QUERY, PROPFIND, …) as GET: refuse those here.
     if !KNOWN_METHODS.contains(&req.inner().method().to_ascii_uppercase().as_str()) {
-        let allow = allowed_methods(routes, &path);
-        return if allow.is_empty() {
-            refuse(ApiError::NotFound("no such route".into()))
-        } else {
-            let (response, code) = refuse(ApiError::MethodNotAllowed)?;
-            Ok((with_headers(response, &[("Allow", allow)])?, code))
-        };
+        return not_routed(routes, &path);
     }
     // HEAD is GET without the body (RFC 9110), wherever GET is routed.
     let head = req.method() == Method::Head;
@@ -115,8 +109,7 @@ fn as_get(req: &Request) -> Result<Request> {
     Request::new_with_init(req.url()?.as_str(), &init)
 }
 
-/// The router answers unknown paths and methods in plain text; the API answers in JSON, and a 405
-/// says which methods the path has (`Allow`, as RFC 9110 requires).
+/// The router answers unknown paths and methods in plain text; the API answers in JSON.
 fn json_fallbacks(response: Response, routes: &[Route], path: &str) -> Result<(Response, Option<ErrorCode>)> {
     let is_json = response
         .headers()
@@ -127,22 +120,25 @@ fn json_fallbacks(response: Response, routes: &[Route], path: &str) -> Result<(R
             error(&ApiError::NotFound("no such route".into()))?,
             Some(ErrorCode::NotFound),
         )),
-        405 if !is_json => {
-            // An internal route's path is unknown to everyone else.
-            let allow = allowed_methods(routes, path);
-            if allow.is_empty() {
-                return Ok((
-                    error(&ApiError::NotFound("no such route".into()))?,
-                    Some(ErrorCode::NotFound),
-                ));
-            }
-            Ok((
-                with_headers(error(&ApiError::MethodNotAllowed)?, &[("Allow", allow)])?,
-                Some(ErrorCode::MethodNotAllowed),
-            ))
-        }
+        405 if !is_json => not_routed(routes, path),
         _ => Ok((response, None)),
     }
+}
+
+/// A request no route serves: 405 with the path's methods in `Allow` (RFC 9110), or 404 when the
+/// path has none that the public may call (unknown, or an internal route's).
+fn not_routed(routes: &[Route], path: &str) -> Result<(Response, Option<ErrorCode>)> {
+    let allow = allowed_methods(routes, path);
+    let refusal = if allow.is_empty() {
+        ApiError::NotFound("no such route".into())
+    } else {
+        ApiError::MethodNotAllowed
+    };
+    let mut response = error(&refusal)?;
+    if !allow.is_empty() {
+        response = with_headers(response, &[("Allow", allow)])?;
+    }
+    Ok((response, Some(refusal.code())))
 }
 
 fn with_headers(mut response: Response, headers: &[(&str, String)]) -> Result<Response> {
