@@ -46,6 +46,8 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     use worker_http::config::{runtime, var};
     use worker_http::log::{request_id, Level, Scope};
     let level = Level::parse(var(&env, "LOG_LEVEL").as_deref());
-    let scope = Scope::new("consumer-cron", request_id(None, None, runtime::random()), level);
+    // A request id is no credential: the clock stands in if randomness ever failed.
+    let random = runtime::random().unwrap_or_else(|_| runtime::now_ms().to_be_bytes());
+    let scope = Scope::new("consumer-cron", request_id(None, None, random), level);
     let _ = run::drain_or_join(&env, &scope, CRON_BUDGET_MS, "cron", false).await;
 }

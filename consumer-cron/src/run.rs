@@ -1,6 +1,6 @@
 use std::cell::Cell;
 
-use domain::order::{DEFAULT_PAYMENT_DELAY_MS, DEFAULT_PAYMENT_GRACE_MS};
+use domain::order::DEFAULT_PAYMENT_GRACE_MS;
 use serde_json::json;
 use store::consumer::{Fault, Report, Settings};
 use worker::Env;
@@ -8,8 +8,9 @@ use worker_http::config::{self, runtime};
 use worker_http::log::{Level, Scope};
 use worker_http::{ApiError, Backend};
 
-/// The consumer's settings from vars: `RECLAIM_IDLE_MS` (60000), `PAYMENT_DELAY_MS` (5000) plus
-/// `PAYMENT_GRACE_MS` (30000) for the lost-payment sweep, `BATCH_SIZE` (100).
+/// The consumer's settings from vars: `RECLAIM_IDLE_MS` (60000), `PAYMENT_GRACE_MS` (30000: a
+/// payment still pending this long after its due time lost its task), `BATCH_SIZE` (100). Each
+/// pending order carries its own due time, so the payment's delay is the payment worker's alone.
 pub fn settings(env: &Env) -> Settings {
     let defaults = Settings::default();
     Settings {
@@ -17,8 +18,7 @@ pub fn settings(env: &Env) -> Settings {
         // 1000 pending entries per consumer, so batches stay well below.
         batch_size: config::number(env, "BATCH_SIZE", defaults.batch_size).clamp(1, 200),
         reclaim_idle_ms: config::number(env, "RECLAIM_IDLE_MS", defaults.reclaim_idle_ms),
-        stale_payment_ms: config::number(env, "PAYMENT_DELAY_MS", DEFAULT_PAYMENT_DELAY_MS)
-            + config::number(env, "PAYMENT_GRACE_MS", DEFAULT_PAYMENT_GRACE_MS),
+        payment_grace_ms: config::number(env, "PAYMENT_GRACE_MS", DEFAULT_PAYMENT_GRACE_MS),
         ..defaults
     }
 }
@@ -40,7 +40,7 @@ async fn drain(env: &Env, scope: &Scope, budget_ms: u64, trigger: &str) -> Resul
             // An idle run is a debug line; one that did something, or could not read, is info/warn.
             let level = if report.read_errors > 0 {
                 Level::Warn
-            } else if report.read > 0 || report.payments_recovered > 0 || report.holds_released > 0 {
+            } else if report.read > 0 || report.payments_recovered > 0 {
                 Level::Info
             } else {
                 Level::Debug

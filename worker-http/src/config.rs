@@ -29,8 +29,7 @@ pub fn fault(env: &Env, name: &str) -> bool {
     var(env, "FAULTS").is_some_and(|faults| faults.split(',').any(|f| f.trim() == name))
 }
 
-/// The proof that a request to an internal route (consumer-cron's `/run`, the inventory's
-/// reservations) comes from our own workers: derived, for each `purpose`, from the Redis token the
+/// The proof that a request to an internal route (consumer-cron's `/run`) comes from our own workers: derived, for each `purpose`, from the Redis token the
 /// workers share (whoever knows that token can change the data anyway), so it needs no secret of
 /// its own and the token itself never travels in a header.
 pub fn internal_token(env: &Env, purpose: &str) -> Option<String> {
@@ -47,11 +46,6 @@ pub fn nudge_token(env: &Env) -> Option<String> {
     internal_token(env, "consumer-nudge")
 }
 
-/// The token of the inventory's `POST /internal/reservations`.
-pub fn reservation_token(env: &Env) -> Option<String> {
-    internal_token(env, "inventory-reservation")
-}
-
 /// The clock and randomness of the Workers runtime, for ids and timestamps.
 #[cfg(target_arch = "wasm32")]
 pub mod runtime {
@@ -62,19 +56,19 @@ pub mod runtime {
         worker::Date::now().as_millis()
     }
 
-    /// Bytes from `crypto.getRandomValues`. Without it (never on Workers) the clock alone is used.
-    pub fn random<const N: usize>() -> [u8; N] {
+    /// Bytes from `crypto.getRandomValues` (a CSPRNG on Workers). An id made from them is a
+    /// customer's credential for their order, so there is no fallback: if the random source
+    /// fails, the request fails (a 500 logged with the cause), never an id of zeros.
+    pub fn random<const N: usize>() -> Result<[u8; N], crate::ApiError> {
         let mut out = [0u8; N];
         let array = Uint8Array::new_with_length(N as u32);
-        let filled = Reflect::get(&js_sys::global(), &"crypto".into())
+        Reflect::get(&js_sys::global(), &"crypto".into())
             .and_then(|crypto| {
                 let get = Reflect::get(&crypto, &"getRandomValues".into())?.dyn_into::<js_sys::Function>()?;
                 get.call1(&crypto, &array)
             })
-            .is_ok();
-        if filled {
-            array.copy_to(&mut out);
-        }
-        out
+            .map_err(|e| crate::ApiError::Internal(format!("crypto.getRandomValues failed: {e:?}")))?;
+        array.copy_to(&mut out);
+        Ok(out)
     }
 }
