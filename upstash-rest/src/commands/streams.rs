@@ -1,4 +1,4 @@
-//! XADD, XGROUP CREATE, XREADGROUP, XACK, XAUTOCLAIM, XPENDING, XLEN, XTRIM, XRANGE, XDEL,
+//! XADD, XGROUP CREATE, XREADGROUP, XACK, XAUTOCLAIM, XPENDING, XLEN, XTRIM, XRANGE, XREVRANGE, XDEL,
 //! XINFO GROUPS. Never BLOCK (Upstash REST does not block): poll and sleep between empty reads.
 
 use crate::commands::stream_types::{
@@ -187,6 +187,22 @@ pub fn xrange(
     TypedCommand::new(c, types::entries)
 }
 
+/// Entries from `end` down to `start` inclusive (`"+"`/`"-"` for the ends; `(id` excludes it),
+/// newest first, at most `count`.
+pub fn xrevrange(
+    key: impl ToArg,
+    end: impl ToArg,
+    start: impl ToArg,
+    count: Option<u64>,
+) -> TypedCommand<Vec<StreamEntry>> {
+    let c = Command::new("XREVRANGE").arg(key).arg(end).arg(start);
+    let c = match count {
+        Some(n) => c.arg("COUNT").arg(n),
+        None => c,
+    };
+    TypedCommand::new(c, types::entries)
+}
+
 /// Decodes to the number of entries deleted.
 pub fn xdel(key: impl ToArg, ids: impl IntoIterator<Item = impl ToArg>) -> TypedCommand<u64> {
     TypedCommand::new(Command::new("XDEL").arg(key).args(ids), replies::count)
@@ -224,6 +240,7 @@ client_methods! {
     xlen(key: impl ToArg) -> u64;
     xtrim(key: impl ToArg, trim: Trim) -> u64;
     xrange(key: impl ToArg, start: impl ToArg, end: impl ToArg, count: Option<u64>) -> Vec<StreamEntry>;
+    xrevrange(key: impl ToArg, end: impl ToArg, start: impl ToArg, count: Option<u64>) -> Vec<StreamEntry>;
     xdel(key: impl ToArg, ids: impl IntoIterator<Item = impl ToArg>) -> u64;
     xinfo_groups(key: impl ToArg) -> Vec<GroupInfo>;
 }
@@ -274,6 +291,11 @@ mod tests {
             wire(xrange("s", "-", "+", Some(2)).command()),
             r#"["XRANGE","s","-","+","COUNT","2"]"#
         );
+        assert_eq!(
+            wire(xrevrange("s", "(5-1", "-", Some(3)).command()),
+            r#"["XREVRANGE","s","(5-1","-","COUNT","3"]"#
+        );
+        assert!(xrevrange("s", "+", "-", None).command().is_idempotent());
     }
 
     #[test]
