@@ -193,13 +193,15 @@ pub struct LedgerEntry {
     pub reason: LedgerReason,
     /// The adjustment's reason (`reason` `adjustment` only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub adjustment_reason: Option<AdjustmentReason>,
     /// The adjustment's note, if it had one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, nullable = false)]
     pub note: Option<Note>,
     /// The order whose line took the units (`reason` `order` only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub order_id: Option<String>,
 }
 

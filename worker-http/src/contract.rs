@@ -245,33 +245,88 @@ error_responses! {
         "redis_unavailable", "Redis is unreachable right now; try again shortly";
 }
 
+/// An inline response with one more header (`name`: `schema`, `description`).
+fn with_header(
+    response: RefOr<Response>,
+    name: &str,
+    schema: utoipa::openapi::schema::ObjectBuilder,
+    description: &str,
+) -> RefOr<Response> {
+    let mut response = match response {
+        RefOr::T(response) => response,
+        RefOr::Ref(_) => unreachable!("an inline response"),
+    };
+    response.headers.insert(
+        name.into(),
+        utoipa::openapi::HeaderBuilder::new()
+            .schema(Some(schema))
+            .description(Some(description))
+            .build()
+            .into(),
+    );
+    response.into()
+}
+
+/// The schema of an `ETag` header's value: a product's `"<version>.<reserved>"`.
+fn etag_schema() -> utoipa::openapi::schema::ObjectBuilder {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .pattern(Some(r#"^"[0-9]{1,19}\.[0-9]{1,19}"$"#))
+        .examples([json!("\"4.3\"")])
+}
+
+/// What an `ETag` header says, wherever it is documented.
+pub const ETAG_DESCRIPTION: &str = "The representation's entity tag (strong, opaque; quotes \
+    included): send it as `If-Match` to change the resource only if nobody changed it since, or as \
+    `If-None-Match` to read it only if it changed.";
+
 /// 429 `rate_limited`, with `Retry-After`.
 pub struct RateLimited;
 
 impl<'r> utoipa::ToResponse<'r> for RateLimited {
     fn response() -> (&'r str, RefOr<Response>) {
         let example = json!({"error": {"code": "rate_limited", "message": "too many changes from this client; try again in 42 s"}});
-        let mut response = match error_response(
+        let response = error_response(
             "`rate_limited`: this client (IP) made more changes this minute than the worker allows \
              (`[[ratelimits]]` in wrangler.toml; 1,000 a minute by default). Nothing was done; \
              retry after `Retry-After` seconds.",
             example,
-        ) {
-            RefOr::T(response) => response,
-            RefOr::Ref(_) => unreachable!("an inline response"),
-        };
+        );
         let seconds = utoipa::openapi::schema::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::Integer)
             .minimum(Some(1));
-        response.headers.insert(
-            "Retry-After".into(),
-            utoipa::openapi::HeaderBuilder::new()
-                .schema(Some(seconds))
-                .description(Some("Seconds to wait before the next try."))
-                .build()
-                .into(),
+        let response = with_header(response, "Retry-After", seconds, "Seconds to wait before the next try.");
+        ("RateLimited", response)
+    }
+}
+
+/// 412 `precondition_failed`, with the current `ETag`.
+pub struct PreconditionFailed;
+
+impl<'r> utoipa::ToResponse<'r> for PreconditionFailed {
+    fn response() -> (&'r str, RefOr<Response>) {
+        let example = json!({"error": {"code": "precondition_failed",
+            "message": "it changed since that ETag was read: its ETag is now \"5.3\"; nothing was changed (read it again, then retry with If-Match: \"5.3\")"}});
+        let response = error_response(
+            "`precondition_failed`: `If-Match` names none of the resource's current ETags (it \
+             changed since it was read). Nothing was changed; `ETag` is the current one.",
+            example,
         );
-        ("RateLimited", response.into())
+        let response = with_header(response, "ETag", etag_schema(), "The resource's current ETag.");
+        ("PreconditionFailed", response)
+    }
+}
+
+/// 304: the client's copy is current.
+pub struct NotModified;
+
+impl<'r> utoipa::ToResponse<'r> for NotModified {
+    fn response() -> (&'r str, RefOr<Response>) {
+        let response = ResponseBuilder::new()
+            .description("`If-None-Match` names the current ETag: the copy the client holds is current. No body.")
+            .build()
+            .into();
+        ("NotModified", with_header(response, "ETag", etag_schema(), ETAG_DESCRIPTION))
     }
 }
 
