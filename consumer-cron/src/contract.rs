@@ -43,8 +43,8 @@ pub struct ReplayAnswer {
     /// Dead letters of the stream left (a replay of all moves at most 1,000 at a time).
     pub remaining: u64,
     /// The consumer run the replay started at once (what became of the events: applied,
-    /// duplicates, held again); `null` when it joined a run under way or could not run (the cron
-    /// applies them then).
+    /// duplicates, held again); `null` when nothing was replayed, or it joined a run under way or
+    /// could not run (the cron applies them then).
     #[schema(required = true)]
     pub consumer_run: Option<Report>,
 }

@@ -123,7 +123,8 @@ pub async fn audit(req: &Request, rc: &Ctx) -> Answer {
         .await?;
     let kinds: Vec<&str> = report.problems.iter().map(|p| p.kind.as_str()).collect();
     let level = if report.ok { Level::Info } else { Level::Warn };
-    let details = json!({"ok": report.ok, "complete": report.complete, "checked": report.checked, "problems": kinds});
+    let details =
+        json!({"ok": report.ok, "complete": report.complete, "checked": report.checked, "problems": kinds});
     rc.data.scope.event("audit", level, &details);
     json(200, &report)
 }
@@ -185,14 +186,21 @@ pub async fn replay(req: &Request, rc: &Ctx, one: bool) -> Answer {
         .replay(stream, which)
         .await?
         .ok_or_else(no_such_letter)?;
-    let details = json!({"stream": stream.name(), "replayed": replayed.replayed, "remaining": replayed.remaining});
-    rc.data.scope.event("dead_letters_replayed", Level::Info, &details);
+    let details =
+        json!({"stream": stream.name(), "replayed": replayed.replayed, "remaining": replayed.remaining});
+    rc.data
+        .scope
+        .event("dead_letters_replayed", Level::Info, &details);
     // The replay happened whatever the run does: a failed run is logged by it and answered as
-    // none; the cron applies the events.
-    let consumer_run = run::drain_or_join(&rc.env, &rc.data.scope, NUDGE_BUDGET_MS, "replay", true)
-        .await
-        .ok()
-        .flatten();
+    // none; the cron applies the events. Nothing replayed, nothing to run.
+    let consumer_run = if replayed.replayed.is_empty() {
+        None
+    } else {
+        run::drain_or_join(&rc.env, &rc.data.scope, NUDGE_BUDGET_MS, "replay", true)
+            .await
+            .ok()
+            .flatten()
+    };
     json(
         200,
         &ReplayAnswer {
@@ -214,7 +222,9 @@ pub async fn discard(req: &Request, rc: &Ctx, one: bool) -> Answer {
         return Err(no_such_letter());
     }
     let details = json!({"stream": stream.name(), "dead_letter_id": which.map(|id| id.to_string()), "discarded": discarded});
-    rc.data.scope.event("dead_letters_discarded", Level::Info, &details);
+    rc.data
+        .scope
+        .event("dead_letters_discarded", Level::Info, &details);
     if one {
         no_content()
     } else {

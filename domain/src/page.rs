@@ -139,7 +139,12 @@ pub struct EntryPageRequest {
 impl EntryPageRequest {
     /// From the query's `limit` (1 to `PageRequest::MAX_LIMIT`, `default` when absent) and
     /// `cursor` (one of `list`'s, as [`EntryId::cursor`] writes it).
-    pub fn parse(limit: Option<&str>, cursor: Option<&str>, default: u32, list: &str) -> Result<Self, FieldError> {
+    pub fn parse(
+        limit: Option<&str>,
+        cursor: Option<&str>,
+        default: u32,
+        list: &str,
+    ) -> Result<Self, FieldError> {
         let limit = PageRequest::parse(limit, None, default)?.limit;
         let after = cursor
             .map(|text| {
@@ -216,16 +221,35 @@ mod tests {
         assert_eq!(id.cursor("ledger"), "ledger.1795623553161-7");
         let page = EntryPageRequest::parse(Some("5"), Some("ledger.1795623553161-7"), 50, "ledger").unwrap();
         assert_eq!((page.limit, page.after), (5, Some(id)));
-        let other = EntryPageRequest::parse(None, Some("dead_order_completed.1-0"), 50, "ledger").unwrap_err();
+        let other =
+            EntryPageRequest::parse(None, Some("dead_order_completed.1-0"), 50, "ledger").unwrap_err();
         assert_eq!(other.field, "cursor");
-        assert!(other.message.contains("dead_order_completed"), "{}", other.message);
-        for bad in ["1795623553161-7", "ledger.", "ledger.1-", "ledger.-1", "ledger.x-1", "ledger.1-1-1"] {
+        assert!(
+            other.message.contains("dead_order_completed"),
+            "{}",
+            other.message
+        );
+        for bad in [
+            "1795623553161-7",
+            "ledger.",
+            "ledger.1-",
+            "ledger.-1",
+            "ledger.x-1",
+            "ledger.1-1-1",
+        ] {
             assert_eq!(
-                EntryPageRequest::parse(None, Some(bad), 50, "ledger").unwrap_err().field,
+                EntryPageRequest::parse(None, Some(bad), 50, "ledger")
+                    .unwrap_err()
+                    .field,
                 "cursor",
                 "{bad}"
             );
         }
-        assert_eq!(EntryPageRequest::parse(Some("0"), None, 50, "ledger").unwrap_err().field, "limit");
+        assert_eq!(
+            EntryPageRequest::parse(Some("0"), None, 50, "ledger")
+                .unwrap_err()
+                .field,
+            "limit"
+        );
     }
 }

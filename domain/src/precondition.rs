@@ -150,10 +150,7 @@ mod tests {
     fn an_etag_reads_back_from_either_header() {
         let tag = ETag::new(7, 3);
         assert_eq!(tag.to_string(), "\"7.3\"");
-        assert_eq!(
-            serde_json::to_value(tag).unwrap(),
-            serde_json::json!("\"7.3\"")
-        );
+        assert_eq!(serde_json::to_value(tag).unwrap(), serde_json::json!("\"7.3\""));
         assert_eq!(
             Condition::if_match("\"7.3\"").unwrap(),
             Condition::OneOf(vec![tag])
@@ -170,7 +167,10 @@ mod tests {
             let condition = Condition::if_match(never).unwrap();
             assert!(!condition.matches(tag), "{never}");
         }
-        assert!(Condition::if_none_match("W/\"7.3\"").unwrap().matches(tag), "weak comparison");
+        assert!(
+            Condition::if_none_match("W/\"7.3\"").unwrap().matches(tag),
+            "weak comparison"
+        );
     }
 
     #[test]
@@ -178,9 +178,6 @@ mod tests {
         for bad in ["7.3", "", ",", "\"7.3", "W/7.3", "\"a b\"", "**", "\"7.3\" x"] {
             assert_eq!(Condition::if_match(bad).unwrap_err().field, IF_MATCH, "{bad:?}");
         }
-        assert_eq!(
-            Condition::if_none_match("nope").unwrap_err().field,
-            IF_NONE_MATCH
-        );
+        assert_eq!(Condition::if_none_match("nope").unwrap_err().field, IF_NONE_MATCH);
     }
 }

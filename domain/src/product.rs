@@ -56,9 +56,7 @@ pub fn parse_text(field: &str, value: &Value, max_chars: usize) -> Result<String
     let hidden = chars.iter().enumerate().any(|(i, &c)| {
         is_in(c, INVISIBLE)
             || is_in(c, JOINERS)
-                && !(i > 0
-                    && is_visible(chars[i - 1])
-                    && chars.get(i + 1).is_some_and(|&n| is_visible(n)))
+                && !(i > 0 && is_visible(chars[i - 1]) && chars.get(i + 1).is_some_and(|&n| is_visible(n)))
     });
     if hidden {
         return Err(bad(

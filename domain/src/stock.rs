@@ -33,7 +33,9 @@ impl Delta {
             .scaled(0)
             .ok_or_else(|| bad("must be a whole number".into()))?;
         if units == 0 {
-            return Err(bad("must not be 0: send the units added (positive) or removed (negative)".into()));
+            return Err(bad(
+                "must not be 0: send the units added (positive) or removed (negative)".into(),
+            ));
         }
         if units > max {
             return Err(range());
@@ -124,10 +126,9 @@ impl Adjustment {
             .get("reason")
             .ok_or_else(|| FieldError::new("reason", "reason is required"))?;
         let reasons: Vec<&str> = AdjustmentReason::ALL.iter().map(|r| r.as_str()).collect();
-        let reason = reason
-            .as_str()
-            .and_then(AdjustmentReason::parse)
-            .ok_or_else(|| FieldError::new("reason", format!("reason must be one of {}", reasons.join(", "))))?;
+        let reason = reason.as_str().and_then(AdjustmentReason::parse).ok_or_else(|| {
+            FieldError::new("reason", format!("reason must be one of {}", reasons.join(", ")))
+        })?;
         Ok(Self {
             delta: Delta::parse(delta)?,
             reason,
@@ -217,7 +218,8 @@ mod tests {
 
     #[test]
     fn an_adjustment_reads_its_delta_reason_and_note() {
-        let a = Adjustment::from_json(&json!({"delta": "-3", "reason": "damaged", "note": " dropped "})).unwrap();
+        let a =
+            Adjustment::from_json(&json!({"delta": "-3", "reason": "damaged", "note": " dropped "})).unwrap();
         assert_eq!(
             (a.delta.get(), a.reason, a.note.as_ref().map(Note::as_str)),
             (-3, AdjustmentReason::Damaged, Some("dropped"))
@@ -239,8 +241,14 @@ mod tests {
             (json!({"delta": 1, "reason": "theft"}), "reason"),
             (json!({"delta": 1, "reason": 5}), "reason"),
             (json!({"delta": 1, "reason": "count", "note": ""}), "note"),
-            (json!({"delta": 1, "reason": "count", "note": "x".repeat(201)}), "note"),
-            (json!({"delta": 1, "reason": "count", "note": "a\u{202e}b"}), "note"),
+            (
+                json!({"delta": 1, "reason": "count", "note": "x".repeat(201)}),
+                "note",
+            ),
+            (
+                json!({"delta": 1, "reason": "count", "note": "a\u{202e}b"}),
+                "note",
+            ),
             (json!({"delta": 1, "reason": "count", "why": "x"}), "why"),
             (json!([1]), "body"),
         ] {

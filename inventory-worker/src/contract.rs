@@ -4,7 +4,9 @@
 //! (`utoipa::path`); the tests hold them to the router's `ROUTES`.
 #![allow(dead_code)] // the functions are documentation markers, never called
 
-use domain::{Adjustment, AdjustmentReason, Id, LedgerEntry, LedgerReason, NewProduct, Product, ProductPatch};
+use domain::{
+    Adjustment, AdjustmentReason, Id, LedgerEntry, LedgerReason, NewProduct, Product, ProductPatch,
+};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 use worker_http::contract::{self as c, Common, Limits};

@@ -203,7 +203,11 @@ pub async fn delete(req: Request, ctx: &Ctx) -> Answer {
     let id = product_id(ctx)?;
     let only_if = condition(&req, IF_MATCH)?;
     let backend = Backend::of(ctx)?;
-    match backend.inventory().delete(&id, only_if.as_ref(), runtime::now_ms()).await? {
+    match backend
+        .inventory()
+        .delete(&id, only_if.as_ref(), runtime::now_ms())
+        .await?
+    {
         Deleted::Done => no_content(),
         Deleted::NotFound => Err(not_found()),
         Deleted::Stale(current) => Err(stale(current)),

@@ -112,7 +112,8 @@ impl Observed {
                 Some(n) => Self::Units(n),
                 None => {
                     let text = v.as_str().unwrap_or_default();
-                    text.parse().map_or_else(|_| Self::Text(text.to_owned()), Self::Units)
+                    text.parse()
+                        .map_or_else(|_| Self::Text(text.to_owned()), Self::Units)
                 }
             },
             None => Self::Text(String::new()),
@@ -494,7 +495,11 @@ struct Snapshot {
 
 /// Problems from a flat `(kind, product id, order id, expected, found)` list.
 fn problems_of(flat: Option<&Value>) -> Vec<Problem> {
-    let present = |v: Option<&Value>| v.and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned);
+    let present = |v: Option<&Value>| {
+        v.and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
     flat.and_then(Value::as_array)
         .unwrap_or_default()
         .chunks(5)

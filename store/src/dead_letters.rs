@@ -48,7 +48,11 @@ pub struct DeadLetter {
 impl DeadLetter {
     fn from_entry(entry: &StreamEntry) -> Self {
         let text = |name: &str| entry.get_str(name).unwrap_or_default().to_owned();
-        let own = [dead_letter::SOURCE_ID, dead_letter::REASON, dead_letter::DELIVERIES];
+        let own = [
+            dead_letter::SOURCE_ID,
+            dead_letter::REASON,
+            dead_letter::DELIVERIES,
+        ];
         Self {
             id: entry.id.to_string(),
             source_id: text(dead_letter::SOURCE_ID),
@@ -94,7 +98,11 @@ impl<'a, T: Transport> DeadLetters<'a, T> {
 
     /// A page of `stream`'s dead letters, oldest first (the order a replay of all takes): one
     /// `XRANGE`.
-    pub async fn list(&self, stream: Stream, page: &EntryPageRequest) -> Result<EntryPage<DeadLetter>, Error> {
+    pub async fn list(
+        &self,
+        stream: Stream,
+        page: &EntryPageRequest,
+    ) -> Result<EntryPage<DeadLetter>, Error> {
         let from = match page.after {
             Some(after) => format!("({after}"),
             None => "-".to_owned(),
@@ -108,10 +116,10 @@ impl<'a, T: Transport> DeadLetters<'a, T> {
         let mut entries = self.client.run(read).await?;
         let more = entries.len() > page.limit as usize;
         entries.truncate(page.limit as usize);
-        let next = entries
-            .last()
-            .filter(|_| more)
-            .map(|e| EntryId { ms: e.id.ms, seq: e.id.seq });
+        let next = entries.last().filter(|_| more).map(|e| EntryId {
+            ms: e.id.ms,
+            seq: e.id.seq,
+        });
         Ok(EntryPage {
             items: entries.iter().map(DeadLetter::from_entry).collect(),
             next,

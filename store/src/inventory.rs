@@ -114,7 +114,10 @@ impl<'a, T: Transport> Inventory<'a, T> {
         for (field, value) in rows::patch_fields(patch) {
             args.extend([field.to_owned(), value]);
         }
-        let reply = self.client.run(scripts::eval(PATCH.source(), self.change_keys(id), args)).await?;
+        let reply = self
+            .client
+            .run(scripts::eval(PATCH.source(), self.change_keys(id), args))
+            .await?;
         changed(id, reply, "patch_product")
     }
 
@@ -151,7 +154,12 @@ impl<'a, T: Transport> Inventory<'a, T> {
     /// Deletes the product (its reservations go with it: its orders are refunded); with
     /// `condition`, only if its ETag is one it names. Its ledger stays for
     /// `schema::LEDGER_RETENTION_S`, its last entry `deleted`.
-    pub async fn delete(&self, id: &Id, condition: Option<&Condition>, now_ms: u64) -> Result<Deleted, Error> {
+    pub async fn delete(
+        &self,
+        id: &Id,
+        condition: Option<&Condition>,
+        now_ms: u64,
+    ) -> Result<Deleted, Error> {
         let keys = [
             self.keys.product(id.as_str()),
             self.keys.products(),
@@ -180,7 +188,11 @@ impl<'a, T: Transport> Inventory<'a, T> {
     /// A page of the product's ledger, newest first: one `XREVRANGE` (one round trip, one
     /// command). `None` when there is no such ledger (a product that never existed, or deleted
     /// longer ago than the retention).
-    pub async fn ledger(&self, id: &Id, page: &EntryPageRequest) -> Result<Option<EntryPage<LedgerEntry>>, Error> {
+    pub async fn ledger(
+        &self,
+        id: &Id,
+        page: &EntryPageRequest,
+    ) -> Result<Option<EntryPage<LedgerEntry>>, Error> {
         let from = match page.after {
             Some(after) => format!("({after}"),
             None => "+".to_owned(),
@@ -198,7 +210,12 @@ impl<'a, T: Transport> Inventory<'a, T> {
         let more = entries.len() > page.limit as usize;
         entries.truncate(page.limit as usize);
         let next = more
-            .then(|| entries.last().map(|e| domain::EntryId { ms: e.id.ms, seq: e.id.seq }))
+            .then(|| {
+                entries.last().map(|e| domain::EntryId {
+                    ms: e.id.ms,
+                    seq: e.id.seq,
+                })
+            })
             .flatten();
         Ok(Some(EntryPage {
             items: entries.iter().filter_map(rows::ledger_entry_from).collect(),

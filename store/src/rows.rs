@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use domain::{
-    AdjustmentReason, Cents, Cursor, ETag, Id, LedgerEntry, LedgerReason, Note, NewProduct, Order, OrderLine, OrderState, OrderStatus, Page, PageRequest, Product,
-    ProductName, ProductPatch, Quantity, RefundReason,
+    AdjustmentReason, Cents, Cursor, ETag, Id, LedgerEntry, LedgerReason, NewProduct, Note, Order, OrderLine,
+    OrderState, OrderStatus, Page, PageRequest, Product, ProductName, ProductPatch, Quantity, RefundReason,
 };
 use upstash_rest::{scripts, Client, Error, StreamEntry, Transport, Value};
 

@@ -137,9 +137,14 @@ fn ledger_problems(id: &domain::Id, flat: &upstash_rest::Value, on_hand: u64) ->
     let mut running: i64 = 0;
     for (n, entry) in parts.chunks(3).enumerate() {
         let (reason, change, after) = (text(&entry[0]), text(&entry[1]), text(&entry[2]));
-        let (change, after): (i64, i64) = (change.parse().unwrap_or(i64::MIN), after.parse().unwrap_or(i64::MIN));
+        let (change, after): (i64, i64) = (
+            change.parse().unwrap_or(i64::MIN),
+            after.parse().unwrap_or(i64::MIN),
+        );
         if n == 0 && reason != domain::LedgerReason::Created.as_str() {
-            problems.push(format!("product {id}: its ledger starts with {reason}, not created"));
+            problems.push(format!(
+                "product {id}: its ledger starts with {reason}, not created"
+            ));
         }
         if running.checked_add(change) != Some(after) {
             problems.push(format!(
@@ -151,7 +156,9 @@ fn ledger_problems(id: &domain::Id, flat: &upstash_rest::Value, on_hand: u64) ->
     if parts.is_empty() {
         problems.push(format!("product {id} has no ledger"));
     } else if running != on_hand as i64 {
-        problems.push(format!("product {id}: its ledger ends at {running}, {on_hand} on hand"));
+        problems.push(format!(
+            "product {id}: its ledger ends at {running}, {on_hand} on hand"
+        ));
     }
     problems
 }

@@ -85,13 +85,21 @@ async fn busy_shop(w: &World) -> Vec<Id> {
 async fn a_clean_shop_is_ok_and_an_audit_page_costs_one_round_trip() {
     let w = World::new();
     let products = busy_shop(&w).await;
-    let (report, spent) = w.stack.gateway.measure(w.audit().run(None, &audit_settings())).await;
+    let (report, spent) = w
+        .stack
+        .gateway
+        .measure(w.audit().run(None, &audit_settings()))
+        .await;
     let report = report.unwrap();
     assert!(report.ok && report.complete, "{report:?}");
     assert_eq!(report.next, None);
     let c = report.checked;
     assert_eq!((c.products, c.orders), (4, 4));
-    assert_eq!(c.ledger_entries, 4 * 2 + 2, "created, restock, and the two lines taken");
+    assert_eq!(
+        c.ledger_entries,
+        4 * 2 + 2,
+        "created, restock, and the two lines taken"
+    );
     assert_eq!(
         (c.orders_in_flight, c.orders_holding_stock),
         (2, 2),
@@ -117,8 +125,20 @@ async fn the_audit_names_every_kind_of_problem_it_claims_to_find() {
 
     // ledger_chain: an entry whose quantity_after is not the previous one's + its change (on hand
     // agrees with it, so only the chain is wrong).
-    w.redis(&["XADD", &ledger_of(&p[0]), "*", ledger::AT, "1", ledger::CHANGE, "5",
-        ledger::QUANTITY_AFTER, "20", ledger::REASON, "adjustment"]).await;
+    w.redis(&[
+        "XADD",
+        &ledger_of(&p[0]),
+        "*",
+        ledger::AT,
+        "1",
+        ledger::CHANGE,
+        "5",
+        ledger::QUANTITY_AFTER,
+        "20",
+        ledger::REASON,
+        "adjustment",
+    ])
+    .await;
     w.redis(&["HSET", &key(&p[0]), product::QUANTITY, "20"]).await;
     // on_hand_mismatch: on hand written behind the ledger's back.
     w.redis(&["HSET", &key(&p[1]), product::QUANTITY, "99"]).await;
@@ -138,18 +158,32 @@ async fn the_audit_names_every_kind_of_problem_it_claims_to_find() {
     // pending_unscheduled: a pending order nothing will ever complete (out of the snapshot of the
     // orders in flight, its units are also a reserved_mismatch of its product).
     let unscheduled = w.placed(3, &[(&p[8], 1)]).await;
-    w.redis(&["ZREM", &w.keys.pending_orders(), unscheduled.id().as_str()]).await;
+    w.redis(&["ZREM", &w.keys.pending_orders(), unscheduled.id().as_str()])
+        .await;
     // released_holding: a cancelled order that still says it holds its reservation.
     let cancelled = w.placed(4, &[(&p[7], 1)]).await;
     w.orders().cancel(cancelled.id(), clock()).await.unwrap();
-    w.redis(&["HSET", &w.keys.order(cancelled.id().as_str()), order::STOCK, stock::RESERVED]).await;
+    w.redis(&[
+        "HSET",
+        &w.keys.order(cancelled.id().as_str()),
+        order::STOCK,
+        stock::RESERVED,
+    ])
+    .await;
     // completed_holding: paid two minutes ago, its stock never taken.
     let stuck = w.paid_order(5, &[(&p[7], 1)]).await;
     let long_ago = (clock() - 120_000).to_string();
-    w.redis(&["HSET", &w.keys.order(stuck.as_str()), order::UPDATED_AT, &long_ago]).await;
+    w.redis(&[
+        "HSET",
+        &w.keys.order(stuck.as_str()),
+        order::UPDATED_AT,
+        &long_ago,
+    ])
+    .await;
     // damaged_order (no status: it holds nothing, so its units are a reserved_mismatch too).
     let damaged = w.placed(6, &[(&p[9], 1)]).await;
-    w.redis(&["HDEL", &w.keys.order(damaged.id().as_str()), order::STATUS]).await;
+    w.redis(&["HDEL", &w.keys.order(damaged.id().as_str()), order::STATUS])
+        .await;
 
     let report = w.audit().run(None, &audit_settings()).await.unwrap();
     assert!(!report.ok && report.complete);
@@ -203,10 +237,23 @@ async fn pages_of_any_size_find_the_same_and_an_audit_continues_where_it_stopped
         w.adjust(&products[1], n + 1, "restock").await;
     }
     // A break in the middle of the longest ledger: found even when it is read across pages.
-    w.redis(&["XADD", &w.keys.ledger(products[1].as_str()), "*", ledger::AT, "1", ledger::CHANGE, "1",
-        ledger::QUANTITY_AFTER, "500", ledger::REASON, "adjustment"]).await;
+    w.redis(&[
+        "XADD",
+        &w.keys.ledger(products[1].as_str()),
+        "*",
+        ledger::AT,
+        "1",
+        ledger::CHANGE,
+        "1",
+        ledger::QUANTITY_AFTER,
+        "500",
+        ledger::REASON,
+        "adjustment",
+    ])
+    .await;
     w.adjust(&products[1], 1, "restock").await;
-    w.redis(&["HSET", &w.keys.reserved(), products[0].as_str(), "3"]).await;
+    w.redis(&["HSET", &w.keys.reserved(), products[0].as_str(), "3"])
+        .await;
 
     let whole = w.audit().run(None, &audit_settings()).await.unwrap();
     assert!(whole.complete);
@@ -221,15 +268,29 @@ async fn pages_of_any_size_find_the_same_and_an_audit_continues_where_it_stopped
     assert_eq!(named(&paged), named(&whole));
     assert_eq!(named(&whole).len(), 2, "{:?}", whole.problems);
     assert_eq!(
-        (paged.checked.products, paged.checked.ledger_entries, paged.checked.orders),
-        (whole.checked.products, whole.checked.ledger_entries, whole.checked.orders),
+        (
+            paged.checked.products,
+            paged.checked.ledger_entries,
+            paged.checked.orders
+        ),
+        (
+            whole.checked.products,
+            whole.checked.ledger_entries,
+            whole.checked.orders
+        ),
         "every product, entry and order read once"
     );
     assert!(requests > 3, "continued over {requests} requests");
     let (_, spent) = w
         .stack
         .gateway
-        .measure(w.audit().run(None, &AuditSettings { round_trips: 3, ..tiny }))
+        .measure(w.audit().run(
+            None,
+            &AuditSettings {
+                round_trips: 3,
+                ..tiny
+            },
+        ))
         .await;
     assert_eq!(spent.requests, 3, "an answer stops at its round trips");
 }
@@ -281,7 +342,10 @@ async fn the_repair_rebuilds_reserved_from_the_orders_holding_reservations_once(
         "idempotent"
     );
     // The orders it counted still apply: the books balance once the consumer has run.
-    w.orders().complete(&[common::order_id(3)], clock()).await.unwrap();
+    w.orders()
+        .complete(&[common::order_id(3)], clock())
+        .await
+        .unwrap();
     w.drain(Settings::default()).await;
     w.assert_books_balance(&[
         (&products[0], 13),

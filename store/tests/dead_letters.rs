@@ -22,7 +22,10 @@ fn fast() -> Settings {
 }
 
 fn first_page() -> EntryPageRequest {
-    EntryPageRequest { limit: 50, after: None }
+    EntryPageRequest {
+        limit: 50,
+        after: None,
+    }
 }
 
 #[tokio::test]
@@ -32,7 +35,10 @@ async fn a_poison_event_is_replayed_after_its_fix_and_applied_once() {
     let cart = w.paid_order(1, &[(&a, 2), (&b, 3)]).await;
     let line = order::line_field(2, order::LINE_QUANTITY);
     let key = w.keys.order(cart.as_str());
-    w.client.send(&Command::new("HDEL").arg(&key).arg(&line)).await.unwrap();
+    w.client
+        .send(&Command::new("HDEL").arg(&key).arg(&line))
+        .await
+        .unwrap();
     for _ in 0..5 {
         w.drain(fast()).await;
     }
@@ -50,12 +56,18 @@ async fn a_poison_event_is_replayed_after_its_fix_and_applied_once() {
         (dead_letter::DAMAGED_ORDER, 5)
     );
     assert_eq!(letter.fields.get(event::ORDER_ID), Some(&cart.to_string()));
-    assert!(!letter.fields.contains_key(dead_letter::REASON), "its own fields only");
+    assert!(
+        !letter.fields.contains_key(dead_letter::REASON),
+        "its own fields only"
+    );
     assert!(letter.died_at.ends_with('Z') && !letter.source_id.is_empty());
     assert_eq!((w.stock(&a).await, w.stock(&b).await), (Some(10), Some(10)));
 
     // The fix, then the replay: back on the stream, gone from the dead letters, in one script.
-    w.client.send(&Command::new("HSET").arg(&key).arg(&line).arg("3")).await.unwrap();
+    w.client
+        .send(&Command::new("HSET").arg(&key).arg(&line).arg("3"))
+        .await
+        .unwrap();
     let id = EntryId::parse(&letter.id).unwrap();
     let (replayed, spent) = w
         .stack
@@ -67,7 +79,10 @@ async fn a_poison_event_is_replayed_after_its_fix_and_applied_once() {
     assert_eq!((replayed.replayed.len(), replayed.remaining), (1, 0));
     assert_eq!(replayed.replayed[0].dead_letter_id, letter.id);
     assert_eq!(
-        w.dead_letters().replay(Stream::OrderCompleted, Some(id)).await.unwrap(),
+        w.dead_letters()
+            .replay(Stream::OrderCompleted, Some(id))
+            .await
+            .unwrap(),
         None,
         "no such dead letter any more"
     );
@@ -102,12 +117,23 @@ async fn a_replay_of_an_effect_that_happened_changes_nothing_and_discards_remove
         w.client.send(&add).await.unwrap();
     }
     // Oldest first, in pages.
-    let one = EntryPageRequest { limit: 1, after: None };
+    let one = EntryPageRequest {
+        limit: 1,
+        after: None,
+    };
     let page = w.dead_letters().list(Stream::OrderCompleted, &one).await.unwrap();
     assert_eq!(page.items[0].fields[event::ORDER_ID], taken.to_string());
-    let next = EntryPageRequest { limit: 5, after: page.next };
+    let next = EntryPageRequest {
+        limit: 5,
+        after: page.next,
+    };
     assert_eq!(
-        w.dead_letters().list(Stream::OrderCompleted, &next).await.unwrap().items.len(),
+        w.dead_letters()
+            .list(Stream::OrderCompleted, &next)
+            .await
+            .unwrap()
+            .items
+            .len(),
         2
     );
 
@@ -123,19 +149,38 @@ async fn a_replay_of_an_effect_that_happened_changes_nothing_and_discards_remove
     assert_eq!((report.duplicates, report.applied), (1, 0), "{report:?}");
     assert_eq!(w.stock(&a).await, Some(8), "taken once");
 
-    let rest = w.dead_letters().list(Stream::OrderCompleted, &next).await.unwrap();
+    let rest = w
+        .dead_letters()
+        .list(Stream::OrderCompleted, &next)
+        .await
+        .unwrap();
     let (_, spent) = w
         .stack
         .gateway
         .measure(async {
             let one = EntryId::parse(&rest.items[0].id).unwrap();
-            assert_eq!(w.dead_letters().discard(Stream::OrderCompleted, Some(one)).await.unwrap(), 1);
+            assert_eq!(
+                w.dead_letters()
+                    .discard(Stream::OrderCompleted, Some(one))
+                    .await
+                    .unwrap(),
+                1
+            );
         })
         .await;
     assert_eq!(spent.requests, 1);
-    assert_eq!(w.dead_letters().discard(Stream::OrderCompleted, None).await.unwrap(), 1);
     assert_eq!(
-        w.dead_letters().discard(Stream::OrderCompleted, None).await.unwrap(),
+        w.dead_letters()
+            .discard(Stream::OrderCompleted, None)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        w.dead_letters()
+            .discard(Stream::OrderCompleted, None)
+            .await
+            .unwrap(),
         0,
         "nothing left"
     );

@@ -9,9 +9,7 @@
 mod common;
 
 use common::{clock, World};
-use domain::{
-    Adjustment, AdjustmentReason, Condition, ETag, EntryPageRequest, LedgerReason, ProductPatch,
-};
+use domain::{Adjustment, AdjustmentReason, Condition, ETag, EntryPageRequest, LedgerReason, ProductPatch};
 use futures_util::future::{join_all, BoxFuture, FutureExt};
 use serde_json::json;
 use store::consumer::Settings;
@@ -34,7 +32,10 @@ fn product_of(changed: Changed) -> domain::Product {
 async fn an_adjustment_adds_to_on_hand_in_one_round_trip_and_its_ledger_says_why() {
     let w = World::new();
     let id = w.product(1, 10).await;
-    assert_eq!(w.inventory().get(&id).await.unwrap().unwrap().etag, ETag::new(1, 0));
+    assert_eq!(
+        w.inventory().get(&id).await.unwrap().unwrap().etag,
+        ETag::new(1, 0)
+    );
     let restock = adjustment(json!({"delta": 5, "reason": "restock", "note": "pallet 7"}));
     let (done, spent) = w
         .stack
@@ -74,7 +75,11 @@ async fn an_adjustment_never_takes_on_hand_below_reserved_below_zero_or_past_the
     let id = w.product(1, 10).await;
     w.placed(1, &[(&id, 4)]).await;
     let before = w.inventory().get(&id).await.unwrap().unwrap();
-    assert_eq!(before.etag, ETag::new(1, 4), "an order changes the tag's reserved half");
+    assert_eq!(
+        before.etag,
+        ETag::new(1, 4),
+        "an order changes the tag's reserved half"
+    );
     for (delta, refused) in [
         (-7, Changed::BelowReserved(4)),
         (-11, Changed::BelowZero(10)),
@@ -109,7 +114,11 @@ async fn if_match_changes_only_the_version_it_names() {
         .gateway
         .measure(w.inventory().patch(&id, &restock, Some(&current(first)), clock()))
         .await;
-    assert_eq!(stale.unwrap(), Changed::Stale(second), "the current tag comes back");
+    assert_eq!(
+        stale.unwrap(),
+        Changed::Stale(second),
+        "the current tag comes back"
+    );
     assert_eq!(spent.requests, 1, "a conditional PATCH is one round trip");
     assert_eq!(w.stock(&id).await, Some(10), "nothing changed");
     let minus = adjustment(json!({"delta": -1, "reason": "damaged"}));
@@ -138,7 +147,12 @@ async fn if_match_changes_only_the_version_it_names() {
 
     // With the current tag (among others), or any (`*`), it goes through.
     let either = Condition::OneOf(vec![first, second]);
-    let third = product_of(w.inventory().patch(&id, &restock, Some(&either), clock()).await.unwrap());
+    let third = product_of(
+        w.inventory()
+            .patch(&id, &restock, Some(&either), clock())
+            .await
+            .unwrap(),
+    );
     assert_eq!((third.quantity.get(), third.etag), (20, ETag::new(3, 0)));
     let fourth = product_of(
         w.inventory()
@@ -178,7 +192,10 @@ async fn the_ledger_pages_newest_first_at_one_round_trip_a_page() {
     let changes: Vec<i64> = whole.iter().map(|e| e.change).collect();
     assert_eq!(changes, [11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0], "newest first");
 
-    let mut page = EntryPageRequest { limit: 5, after: None };
+    let mut page = EntryPageRequest {
+        limit: 5,
+        after: None,
+    };
     let mut paged = Vec::new();
     loop {
         let (found, spent) = w.stack.gateway.measure(w.inventory().ledger(&id, &page)).await;
@@ -194,7 +211,10 @@ async fn the_ledger_pages_newest_first_at_one_round_trip_a_page() {
     assert_eq!(paged, whole, "pages of 5 add up to the ledger, nothing twice");
 
     let unknown = domain::Id::generate(9, [9; 10]);
-    let first = EntryPageRequest { limit: 5, after: None };
+    let first = EntryPageRequest {
+        limit: 5,
+        after: None,
+    };
     assert_eq!(w.inventory().ledger(&unknown, &first).await.unwrap(), None);
 }
 
@@ -202,7 +222,10 @@ async fn the_ledger_pages_newest_first_at_one_round_trip_a_page() {
 async fn a_deleted_products_ledger_stays_with_what_deleting_removed() {
     let w = World::new();
     let id = w.product(1, 7).await;
-    assert_eq!(w.inventory().delete(&id, None, clock()).await.unwrap(), Deleted::Done);
+    assert_eq!(
+        w.inventory().delete(&id, None, clock()).await.unwrap(),
+        Deleted::Done
+    );
     let ledger = w.ledger(&id).await;
     assert_eq!(
         (ledger[0].reason, ledger[0].change, ledger[0].quantity_after),
@@ -302,10 +325,6 @@ async fn after_a_concurrent_mix_of_sales_adjustments_and_patches_the_ledger_adds
         "every sale is an entry"
     );
     // The live audit agrees.
-    let report = w
-        .audit()
-        .run(None, &common::audit_settings())
-        .await
-        .unwrap();
+    let report = w.audit().run(None, &common::audit_settings()).await.unwrap();
     assert!(report.ok && report.complete, "{report:?}");
 }

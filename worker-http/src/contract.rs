@@ -295,7 +295,12 @@ impl<'r> utoipa::ToResponse<'r> for RateLimited {
         let seconds = utoipa::openapi::schema::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::Integer)
             .minimum(Some(1));
-        let response = with_header(response, "Retry-After", seconds, "Seconds to wait before the next try.");
+        let response = with_header(
+            response,
+            "Retry-After",
+            seconds,
+            "Seconds to wait before the next try.",
+        );
         ("RateLimited", response)
     }
 }
@@ -323,10 +328,15 @@ pub struct NotModified;
 impl<'r> utoipa::ToResponse<'r> for NotModified {
     fn response() -> (&'r str, RefOr<Response>) {
         let response = ResponseBuilder::new()
-            .description("`If-None-Match` names the current ETag: the copy the client holds is current. No body.")
+            .description(
+                "`If-None-Match` names the current ETag: the copy the client holds is current. No body.",
+            )
             .build()
             .into();
-        ("NotModified", with_header(response, "ETag", etag_schema(), ETAG_DESCRIPTION))
+        (
+            "NotModified",
+            with_header(response, "ETag", etag_schema(), ETAG_DESCRIPTION),
+        )
     }
 }
 

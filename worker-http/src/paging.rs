@@ -38,7 +38,12 @@ pub fn json_page<T: serde::Serialize>(
     page: &domain::Page<T>,
     limit: u32,
 ) -> Result<worker::Response, crate::ApiError> {
-    json_items(req, &page.items, limit, page.next.as_ref().map(ToString::to_string))
+    json_items(
+        req,
+        &page.items,
+        limit,
+        page.next.as_ref().map(ToString::to_string),
+    )
 }
 
 /// Answers a page of the stream list `list` (the ledger, the dead letters), the same way.

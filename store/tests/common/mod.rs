@@ -7,13 +7,15 @@ use std::future::Future;
 
 use dev_stack::Stack;
 use domain::{
-    Adjustment, EntryPageRequest, FeeRate, Id, LedgerEntry, LineRequest, NewProduct, Order, Page, PageRequest,
-    Quantity,
+    Adjustment, EntryPageRequest, FeeRate, Id, LedgerEntry, LineRequest, NewProduct, Order, Page,
+    PageRequest, Quantity,
 };
 use serde_json::json;
 use store::consumer::{Report, Settings};
 use store::test_support::client;
-use store::{test_support, Audit, Changed, Consumer, DeadLetters, Inventory, Keys, Orders, Placed, Placement, Stream};
+use store::{
+    test_support, Audit, Changed, Consumer, DeadLetters, Inventory, Keys, Orders, Placed, Placement, Stream,
+};
 use upstash_rest::{Client, ReqwestTransport};
 
 /// redis-server and the gateway, and a client of the gateway.
@@ -70,12 +72,18 @@ impl World {
     /// Adjusts product `id` by `delta` (`reason` one of the API's), with no condition.
     pub async fn adjust(&self, id: &Id, delta: i64, reason: &str) -> Changed {
         let adjustment = Adjustment::from_json(&json!({"delta": delta, "reason": reason})).unwrap();
-        self.inventory().adjust(id, &adjustment, None, clock()).await.unwrap()
+        self.inventory()
+            .adjust(id, &adjustment, None, clock())
+            .await
+            .unwrap()
     }
 
     /// The whole ledger of `id`, newest first (pages of 500).
     pub async fn ledger(&self, id: &Id) -> Vec<LedgerEntry> {
-        let mut page = EntryPageRequest { limit: 500, after: None };
+        let mut page = EntryPageRequest {
+            limit: 500,
+            after: None,
+        };
         let mut all = Vec::new();
         loop {
             let Some(found) = self.inventory().ledger(id, &page).await.unwrap() else {
