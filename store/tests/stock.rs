@@ -253,7 +253,7 @@ async fn sale(w: &World, n: u32, id: &domain::Id) {
         .complete(std::slice::from_ref(order.id()), clock())
         .await
         .unwrap();
-    if n % 4 == 0 {
+    if n.is_multiple_of(4) {
         w.drain(Settings::default()).await;
     }
 }
