@@ -186,20 +186,17 @@ async fn paid_behind_the_back(shop: &Shop, product: &str, units: u64, damage: &[
     id
 }
 
-/// Adds a dead letter by hand, as the consumer writes one.
+/// Adds a dead letter for `order_id` by hand, as the consumer writes one.
 async fn dead_letter_by_hand(shop: &Shop, order_id: &str) {
-    let add = Command::new("XADD")
-        .arg(keys().dead_letters(Stream::OrderCompleted))
-        .arg("*")
-        .arg(dead_letter::SOURCE_ID)
-        .arg("1-0")
-        .arg(dead_letter::REASON)
-        .arg(dead_letter::MALFORMED)
-        .arg(dead_letter::DELIVERIES)
-        .arg("5")
-        .arg(event::ORDER_ID)
-        .arg(order_id);
-    redis(shop).send(&add).await.unwrap();
+    let fields = [(event::ORDER_ID, order_id)];
+    test_support::dead_letter(
+        &redis(shop),
+        &keys(),
+        Stream::OrderCompleted,
+        dead_letter::MALFORMED,
+        &fields,
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -20,6 +20,31 @@ pub async fn xadd(client: &Client<ReqwestTransport>, keys: &Keys, stream: Stream
     client.send(&cmd).await.expect("XADD");
 }
 
+/// A dead letter of `stream` written by hand as the consumer writes one: the event's `fields`,
+/// `reason` (one of [`crate::schema::dead_letter`]'s), five deliveries.
+pub async fn dead_letter(
+    client: &Client<ReqwestTransport>,
+    keys: &Keys,
+    stream: Stream,
+    reason: &str,
+    fields: &[(&str, &str)],
+) {
+    use crate::schema::dead_letter::{DELIVERIES, REASON, SOURCE_ID};
+    let mut cmd = Command::new("XADD")
+        .arg(keys.dead_letters(stream))
+        .arg("*")
+        .arg(SOURCE_ID)
+        .arg("1-0")
+        .arg(REASON)
+        .arg(reason)
+        .arg(DELIVERIES)
+        .arg("5");
+    for (k, v) in fields {
+        cmd = cmd.arg(*k).arg(*v);
+    }
+    client.send(&cmd).await.expect("XADD of a dead letter");
+}
+
 /// Checks that the books balance, as any test can at its end, from what Redis holds:
 /// - for every product in `supplied` (its id and every unit ever put on hand: the initial stock
 ///   plus restocks), on hand + the units of the order lines that took its stock = `supplied`;

@@ -57,6 +57,12 @@ fn named(report: &AuditReport) -> BTreeSet<(ProblemKind, String)> {
         .collect()
 }
 
+/// The books of `busy_shop`'s products: what each was supplied.
+async fn assert_busy_books(w: &World, products: &[Id]) {
+    let supplied: Vec<(&Id, u64)> = products.iter().zip([13, 23, 33, 43]).collect();
+    w.assert_books_balance(&supplied).await;
+}
+
 /// A shop with a bit of everything: products restocked and sold, orders pending, paid and
 /// applied, cancelled.
 async fn busy_shop(w: &World) -> Vec<Id> {
@@ -107,13 +113,7 @@ async fn a_clean_shop_is_ok_and_an_audit_page_costs_one_round_trip() {
     );
     // The snapshot of the reservations, a page of products, a page of orders.
     assert_eq!((spent.requests, spent.commands), (3, 3), "{spent:?}");
-    w.assert_books_balance(&[
-        (&products[0], 13),
-        (&products[1], 23),
-        (&products[2], 33),
-        (&products[3], 43),
-    ])
-    .await;
+    assert_busy_books(&w, &products).await;
 }
 
 #[tokio::test]
@@ -347,11 +347,5 @@ async fn the_repair_rebuilds_reserved_from_the_orders_holding_reservations_once(
         .await
         .unwrap();
     w.drain(Settings::default()).await;
-    w.assert_books_balance(&[
-        (&products[0], 13),
-        (&products[1], 23),
-        (&products[2], 33),
-        (&products[3], 43),
-    ])
-    .await;
+    assert_busy_books(&w, &products).await;
 }

@@ -10,7 +10,7 @@ use common::{clock, World};
 use domain::{EntryId, EntryPageRequest};
 use store::consumer::Settings;
 use store::schema::{dead_letter, event, order};
-use store::Stream;
+use store::{test_support, Stream};
 use upstash_rest::Command;
 
 /// Reclaims a held event at once, so that five runs deliver it five times.
@@ -101,20 +101,16 @@ async fn a_replay_of_an_effect_that_happened_changes_nothing_and_discards_remove
     assert_eq!(w.stock(&a).await, Some(8));
     // Three dead letters written by hand, as the consumer writes them: one for the order whose
     // stock was taken, two that name no order.
-    let dead = w.keys.dead_letters(Stream::OrderCompleted);
     for pk in [taken.to_string(), String::new(), String::new()] {
-        let add = Command::new("XADD")
-            .arg(&dead)
-            .arg("*")
-            .arg(dead_letter::SOURCE_ID)
-            .arg("1-0")
-            .arg(dead_letter::REASON)
-            .arg(dead_letter::NOT_PAID)
-            .arg(dead_letter::DELIVERIES)
-            .arg("5")
-            .arg(event::ORDER_ID)
-            .arg(pk);
-        w.client.send(&add).await.unwrap();
+        let fields = [(event::ORDER_ID, pk.as_str())];
+        test_support::dead_letter(
+            &w.client,
+            &w.keys,
+            Stream::OrderCompleted,
+            dead_letter::NOT_PAID,
+            &fields,
+        )
+        .await;
     }
     // Oldest first, in pages.
     let one = EntryPageRequest {

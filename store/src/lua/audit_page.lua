@@ -37,12 +37,6 @@ local function problem(kind, product, order, expected, found)
   end
 end
 
-local function fields_of(flat)
-  local f = {}
-  for i = 1, #flat, 2 do f[flat[i]] = flat[i + 1] end
-  return f
-end
-
 -- Whether stream id `a` comes before `b`.
 local function before(a, b)
   local am, as = string.match(a, '^(%d+)-(%d+)$')

@@ -18,8 +18,7 @@ for i = 4, #ARGV do
   products[#products + 1] = redis.call('HGET', ARGV[2] .. ARGV[i], N.P_QUANTITY) or ''
   local ledger = {}
   for _, e in ipairs(redis.call('XRANGE', ARGV[3] .. ARGV[i], '-', '+')) do
-    local f = {}
-    for j = 1, #e[2], 2 do f[e[2][j]] = e[2][j + 1] end
+    local f = fields_of(e[2])
     ledger[#ledger + 1] = f[N.LG_REASON] or ''
     ledger[#ledger + 1] = f[N.LG_CHANGE] or ''
     ledger[#ledger + 1] = f[N.LG_AFTER] or ''

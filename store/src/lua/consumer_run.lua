@@ -83,12 +83,6 @@ local function read(stream, group)
   return entries
 end
 
-local function fields_of(flat)
-  local f = {}
-  for i = 1, #flat, 2 do f[flat[i]] = flat[i + 1] end
-  return f
-end
-
 -- An event that cannot apply stays pending (to be reclaimed and retried) until it has been
 -- delivered max_deliveries times; then it moves, with its fields, to the dead-letter stream.
 local function cannot_apply(stream, group, dead, id, why, fields)

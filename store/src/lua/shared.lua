@@ -1,6 +1,13 @@
 -- Functions shared by the scripts (script.rs puts this file before each of them, after the table
 -- N of the schema's names). Each takes its keys as arguments: the caller declares them.
 
+-- A flat { field, value, ... } reply (HGETALL, a stream entry's fields) as a table.
+local function fields_of(flat)
+  local f = {}
+  for i = 1, #flat, 2 do f[flat[i]] = flat[i + 1] end
+  return f
+end
+
 -- The field of line `n` (from 1) named `field` of an order hash: `line:<n>:<field>`.
 local function line_field(n, field)
   return N.LINE_PREFIX .. n .. N.LINE_SEPARATOR .. field
