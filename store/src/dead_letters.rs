@@ -104,6 +104,13 @@ impl<'a, T: Transport> DeadLetters<'a, T> {
         page: &EntryPageRequest,
     ) -> Result<EntryPage<DeadLetter>, Error> {
         let from = match page.after {
+            // Nothing comes after the last possible id (and Redis refuses it as an exclusive bound).
+            Some(after) if after.ms == u64::MAX && after.seq == u64::MAX => {
+                return Ok(EntryPage {
+                    items: vec![],
+                    next: None,
+                })
+            }
             Some(after) => format!("({after}"),
             None => "-".to_owned(),
         };

@@ -194,6 +194,13 @@ impl<'a, T: Transport> Inventory<'a, T> {
         page: &EntryPageRequest,
     ) -> Result<Option<EntryPage<LedgerEntry>>, Error> {
         let from = match page.after {
+            // Nothing comes before the first possible id (and Redis refuses `(0-0` as a bound).
+            Some(after) if after.ms == 0 && after.seq == 0 => {
+                return Ok(Some(EntryPage {
+                    items: vec![],
+                    next: None,
+                }))
+            }
             Some(after) => format!("({after}"),
             None => "+".to_owned(),
         };

@@ -133,6 +133,21 @@ async fn a_replay_of_an_effect_that_happened_changes_nothing_and_discards_remove
         2
     );
 
+    let after_all = EntryPageRequest {
+        limit: 5,
+        after: Some(EntryId {
+            ms: u64::MAX,
+            seq: u64::MAX,
+        }),
+    };
+    assert!(w
+        .dead_letters()
+        .list(Stream::OrderCompleted, &after_all)
+        .await
+        .unwrap()
+        .items
+        .is_empty());
+
     let first = EntryId::parse(&page.items[0].id).unwrap();
     let replayed = w
         .dead_letters()

@@ -210,6 +210,14 @@ async fn the_ledger_pages_newest_first_at_one_round_trip_a_page() {
     }
     assert_eq!(paged, whole, "pages of 5 add up to the ledger, nothing twice");
 
+    // Cursors at either end of the id space are empty pages, not Redis errors.
+    let before_all = EntryPageRequest {
+        limit: 5,
+        after: Some(domain::EntryId { ms: 0, seq: 0 }),
+    };
+    let empty = w.inventory().ledger(&id, &before_all).await.unwrap().unwrap();
+    assert_eq!((empty.items.len(), empty.next), (0, None));
+
     let unknown = domain::Id::generate(9, [9; 10]);
     let first = EntryPageRequest {
         limit: 5,
