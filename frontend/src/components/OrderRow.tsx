@@ -23,13 +23,13 @@ export function OrderRow({ order, asAdmin = false }: { order: Order; asAdmin?: b
         </details>
       </td>
       <td>{formatMoney(toCents(order.total))}</td>
-      <td>
+      <td className="order-status">
         <StatusBadge status={order.status} />
         {order.status === 'refunded' && (
           <div className="small text-body-secondary">{sentence(refundReasonText(order.refund_reason, order.lines.length))}</div>
         )}
       </td>
-      <td className="small text-nowrap">{new Date(order.created_at).toLocaleString()}</td>
+      <td className="small">{new Date(order.created_at).toLocaleString()}</td>
       <td>
         <CancelOrder order={order} asAdmin={asAdmin} />
       </td>
