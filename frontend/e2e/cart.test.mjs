@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { eventually } from './harness.mjs';
 import * as helpers from './helpers.mjs';
-import { addToCart, cartLine, checkOut, chooseProduct, openCart, openSection, stackForFile, unique } from './helpers.mjs';
+import { cartLine, checkOut, openCart, openSection, stackForFile, unique } from './helpers.mjs';
 
 const app = stackForFile();
 /** A fresh page for test `t`; its screenshot is `<test name>.png`. */

@@ -10,7 +10,7 @@ import { cartProblem, GONE, lineProblem, quoteCart, type CartLine } from '../car
 import { formatMoney, formatRate, toCents } from '../pricing';
 import { parseQuantity, type Limits } from '../validation';
 import { LoadError } from './LoadError';
-import { UnitPrice } from './OrderLines';
+import { LinesHead, TotalRow, UnitPrice } from './OrderLines';
 import { Spinner } from './Spinner';
 
 /** What the checkout knows of a line's product. */
@@ -103,21 +103,7 @@ export function CartTable({
       <fieldset disabled={busy}>
         <div className="table-responsive">
           <table className="table table-sm align-middle" data-testid="cart">
-            <thead>
-              <tr>
-                <th scope="col">Product</th>
-                <th scope="col" className="text-end">
-                  Unit price
-                </th>
-                <th scope="col">Quantity</th>
-                <th scope="col" className="text-end">
-                  Total
-                </th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <LinesHead editable />
             <tbody>
               {lines.map((line) => {
                 const { product, failure } = productOf(line.productId);
@@ -172,20 +158,16 @@ export function CartTable({
                 );
               })}
             </tbody>
-            <tfoot>
-              <tr>
-                <th scope="row" colSpan={3}>
-                  Total
-                  {feeRate !== undefined && (
-                    <span className="fw-normal small text-body-secondary"> (prices include the {formatRate(feeRate)} fee)</span>
-                  )}
-                </th>
-                <td className="text-end fw-bold" data-testid="cart-total">
-                  {quoted && formatMoney(quoted.total)}
-                </td>
-                <td />
-              </tr>
-            </tfoot>
+            <TotalRow
+              cents={quoted?.total}
+              testId="cart-total"
+              editable
+              note={
+                feeRate !== undefined && (
+                  <span className="fw-normal small text-body-secondary"> (prices include the {formatRate(feeRate)} fee)</span>
+                )
+              }
+            />
           </table>
         </div>
       </fieldset>

@@ -1,5 +1,6 @@
 // An order's lines as the order keeps them (the product's name and price when it was ordered, the
 // fee, the line's total), and the one-line summary a table row shows ("Widget × 3, Gadget × 1").
+import type { ReactNode } from 'react';
 import type { Order, OrderLine } from '../api/payments';
 import { formatMoney, toCents } from '../pricing';
 
@@ -24,24 +25,65 @@ export function UnitPrice({ price, fee }: { price: number; fee: number }) {
   );
 }
 
+/** The head of a table of lines (an order's, or the cart's when `editable`: quantities typed in,
+ * and a column for Remove). */
+export function LinesHead({ editable = false }: { editable?: boolean }) {
+  return (
+    <thead>
+      <tr>
+        <th scope="col">Product</th>
+        <th scope="col" className="text-end">
+          Unit price
+        </th>
+        <th scope="col" className={editable ? undefined : 'text-end'}>
+          Quantity
+        </th>
+        <th scope="col" className="text-end">
+          Total
+        </th>
+        {editable && (
+          <th scope="col">
+            <span className="visually-hidden">Actions</span>
+          </th>
+        )}
+      </tr>
+    </thead>
+  );
+}
+
+/** The foot of a table of lines: the total (cents; none while unknown), `note` beside its label. */
+export function TotalRow({
+  cents,
+  testId,
+  note,
+  editable = false,
+}: {
+  cents: number | undefined;
+  testId: string;
+  note?: ReactNode;
+  editable?: boolean;
+}) {
+  return (
+    <tfoot>
+      <tr>
+        <th scope="row" colSpan={3}>
+          Total
+          {note}
+        </th>
+        <td className="text-end fw-bold" data-testid={testId}>
+          {cents !== undefined && formatMoney(cents)}
+        </td>
+        {editable && <td />}
+      </tr>
+    </tfoot>
+  );
+}
+
 /** The lines' table, with the order's total under it. */
 export function OrderLines({ order }: { order: Pick<Order, 'lines' | 'total'> }) {
   return (
     <table className="table table-sm mb-0" data-testid="order-lines">
-      <thead>
-        <tr>
-          <th scope="col">Product</th>
-          <th scope="col" className="text-end">
-            Unit price
-          </th>
-          <th scope="col" className="text-end">
-            Quantity
-          </th>
-          <th scope="col" className="text-end">
-            Total
-          </th>
-        </tr>
-      </thead>
+      <LinesHead />
       <tbody>
         {order.lines.map((line) => (
           <tr key={line.product_id} data-product-id={line.product_id}>
@@ -54,16 +96,7 @@ export function OrderLines({ order }: { order: Pick<Order, 'lines' | 'total'> })
           </tr>
         ))}
       </tbody>
-      <tfoot>
-        <tr>
-          <th scope="row" colSpan={3}>
-            Total
-          </th>
-          <td className="text-end fw-bold" data-testid="order-total">
-            {formatMoney(toCents(order.total))}
-          </td>
-        </tr>
-      </tfoot>
+      <TotalRow cents={toCents(order.total)} testId="order-total" />
     </table>
   );
 }
