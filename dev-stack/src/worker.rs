@@ -4,9 +4,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use crate::json_log::JsonLog;
 use crate::process::{
-    ensure_port_free, free_port, http_get, open_log, remove_at_exit, spawn_owned, stop_child,
-    wait_for_port_within, wait_until_port_free, workspace_root,
+    ensure_port_free, free_port, http_get, remove_at_exit, spawn_owned, stop_child, wait_for_port_within,
+    wait_until_port_free, workspace_root,
 };
 use crate::Service;
 
@@ -205,16 +206,21 @@ impl Launch {
             .env("CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV", "true")
             .env("CI", "true")
             .stdin(Stdio::null());
-        match &self.log {
-            Some(log) => {
-                let file = open_log(log, &format!("the {} worker", self.env))?;
-                cmd.stdout(file.try_clone()?).stderr(file);
+        // A log file gets one JSON object a line (`json_log`): wrangler's output is piped through.
+        let log = match &self.log {
+            Some(path) => {
+                cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+                Some(JsonLog::open(path, &format!("the {} worker", self.env))?)
             }
             None => {
                 cmd.stdout(Stdio::inherit()).stderr(Stdio::inherit());
+                None
             }
-        }
+        };
         let mut child = spawn_owned(&mut cmd)?;
+        if let Some(log) = &log {
+            log.follow(&mut child);
+        }
         // A cold build of the worker can take minutes; `make test` builds first, so this is quick.
         if let Err(e) = wait_for_port_within(&mut child, self.port, "wrangler dev", Duration::from_secs(300))
         {
