@@ -18,6 +18,6 @@ pub use id::Id;
 pub use idempotency::IdempotencyKey;
 pub use money::{Cents, FeeRate};
 pub use order::{Order, OrderRequest, OrderStatus, Pricing, RefundReason};
-pub use page::{Cursor, Page, PageRequest};
+pub use page::{Cursor, Listing, Page, PageRequest};
 pub use product::{NewProduct, Product, ProductName, ProductPatch, Quantity};
 pub use validation::FieldError;

@@ -56,12 +56,12 @@ fn config() {}
     params(
         ("limit" = Option<u32>, Query, minimum = 1, maximum = 500,
             description = "Products per page: 1 to 500, 500 when absent."),
-        ("cursor" = Option<String>, Query, pattern = r"^[0-9]{1,16}-[0-9A-Za-z]{26}$",
-            description = "Where the previous page ended: take it from its `Link` header."),
+        ("cursor" = Option<String>, Query, pattern = r"^products\.[0-9]{1,16}-[0-9A-Za-z]{26}$",
+            description = "Where the previous page ended: take it from its `Link` header. A cursor names its list: one of `/orders` is refused here (422)."),
     ),
     responses(
         (status = 200, description = "A page of products, oldest first.", body = Vec<Product>,
-            headers(("Link" = String, description = "`<…?limit=N&cursor=…>; rel=\"next\"` (RFC 8288) when more remain."))),
+            headers(("Link" = String, description = "`</products?limit=N&cursor=…>; rel=\"next\"` (RFC 8288; a relative reference, resolved against this request's URL) when more remain."))),
         (status = 422, response = c::ValidationFailed),
         (status = 503, response = c::Unavailable),
     ))]
@@ -137,3 +137,16 @@ fn update() {}
 fn delete() {}
 
 worker_http::contract_tests!("docs/openapi/inventory.json", crate::ROUTES);
+
+#[cfg(test)]
+mod tests {
+    /// The cursor the document publishes is this list's (see `domain::Listing`).
+    #[test]
+    fn the_cursor_pattern_is_this_lists() {
+        worker_http::contract::assert_cursor_pattern(
+            &super::openapi(),
+            "/products",
+            domain::Listing::Products,
+        );
+    }
+}

@@ -162,7 +162,10 @@ async fn a_foreign_host_is_never_reflected() {
     }
     let page = foreign("/products?limit=2").send().await;
     let next = page.next_page().expect("a Link to the next page");
-    assert!(next.starts_with(&format!("{base}/products?limit=2&cursor=")), "{next}");
+    assert!(
+        next.starts_with(&format!("{base}/products?limit=2&cursor=")),
+        "{next}"
+    );
     assert_eq!(request("GET", next).send().await.status, 200);
     let document = foreign("/openapi.json").send().await;
     assert_eq!(document.body["servers"], json!([{"url": "/"}]));
@@ -196,6 +199,9 @@ async fn options_that_is_no_allowed_preflight_is_an_unknown_method() {
     // From an allowed origin but no preflight (no Access-Control-Request-Method): the 405 is
     // readable by that origin, as every answer is.
     let plain = from_origin("OPTIONS", &base, "https://shop.example").send().await;
-    assert_eq!((plain.status, plain.allow.as_deref()), (405, Some("GET, HEAD, POST")));
+    assert_eq!(
+        (plain.status, plain.allow.as_deref()),
+        (405, Some("GET, HEAD, POST"))
+    );
     assert_eq!(plain.allow_origin.as_deref(), Some("https://shop.example"));
 }

@@ -227,7 +227,10 @@ async fn names_need_a_visible_character() {
         assert_error(&answer, 422, "validation_failed");
         assert_eq!(answer.body["error"]["field"], "name", "{name:?}");
         assert!(
-            answer.body["error"]["message"].as_str().unwrap().contains("visible"),
+            answer.body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("visible"),
             "{}",
             answer.raw
         );
@@ -262,7 +265,11 @@ async fn compressed_bodies_are_refused_naming_the_encoding() {
         assert_eq!(answer.header("accept-encoding"), Some("identity"), "{encoding}");
     }
     let listed = request("GET", format!("{base}/products")).send().await;
-    assert!(!listed.raw.contains("compressed"), "nothing stored: {}", listed.raw);
+    assert!(
+        !listed.raw.contains("compressed"),
+        "nothing stored: {}",
+        listed.raw
+    );
     let identity = request("POST", format!("{base}/products"))
         .header("Content-Encoding", "identity")
         .raw_body(JSON, body)

@@ -1,6 +1,6 @@
 use domain::idempotency::{self, IdempotencyKey};
 use domain::order::DEFAULT_PAYMENT_DELAY_MS;
-use domain::{Cents, FeeRate, Id, Order, OrderRequest, OrderStatus, Pricing};
+use domain::{Cents, FeeRate, Id, Listing, Order, OrderRequest, OrderStatus, Pricing};
 use store::{Cancelled, Hold, Placed, Reservation, ReserveRequest, Retryable};
 use worker::{Context, Env, Request, Response, RouteContext};
 use worker_http::config::{self, runtime};
@@ -133,10 +133,10 @@ fn replayed(first: String) -> Answer {
     Ok(response)
 }
 
-/// `GET /openapi.json`: the contract, with this worker's origin and whether the admin token is on.
-pub fn openapi(req: &Request, env: &Env) -> Answer {
+/// `GET /openapi.json`: the contract, saying whether the admin token is on.
+pub fn openapi(env: &Env) -> Answer {
     let admin = config::var(env, "ADMIN_TOKEN").is_some();
-    contract::serve_document(req, crate::contract::openapi(), admin)
+    contract::serve_document(crate::contract::openapi(), admin)
 }
 
 /// `GET /config`: the fee rate and limits, so that the dashboard quotes what the order will say.
@@ -173,7 +173,7 @@ pub async fn read(rc: &Ctx) -> Answer {
 /// `GET /orders?limit=N&cursor=C`: newest first; N from 1 to 500, 50 by default; `Link` to the
 /// next page.
 pub async fn recent(req: &Request, rc: &Ctx) -> Answer {
-    let page = paging::request_of(&paging::query_of(req), 50)?;
+    let page = paging::request_of(&paging::query_of(req), 50, Listing::Orders)?;
     let orders = Backend::of(rc)?.orders().recent(&page).await?;
-    paging::json_page(req, &orders, page.limit)
+    paging::json_page(req, &orders, page.limit, Listing::Orders)
 }

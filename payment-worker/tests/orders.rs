@@ -278,7 +278,9 @@ async fn a_cursor_pages_only_its_own_list() {
     let product_cursor = cursor_of(first_products.next_page().expect("more products"));
     let order_cursor = cursor_of(first_orders.next_page().expect("more orders"));
     for (list, cursor) in [(&products, &order_cursor), (&orders, &product_cursor)] {
-        let answer = request("GET", format!("{list}?limit=1&cursor={cursor}")).send().await;
+        let answer = request("GET", format!("{list}?limit=1&cursor={cursor}"))
+            .send()
+            .await;
         assert_eq!(
             (answer.status, answer.error_code(), &answer.body["error"]["field"]),
             (422, "validation_failed", &json!("cursor")),
@@ -287,7 +289,9 @@ async fn a_cursor_pages_only_its_own_list() {
         );
     }
     for (list, cursor) in [(&products, &product_cursor), (&orders, &order_cursor)] {
-        let answer = request("GET", format!("{list}?limit=1&cursor={cursor}")).send().await;
+        let answer = request("GET", format!("{list}?limit=1&cursor={cursor}"))
+            .send()
+            .await;
         assert_eq!(answer.status, 200, "{list} with {cursor}: {}", answer.raw);
     }
 }
