@@ -1,7 +1,7 @@
 use domain::{Id, Listing, NewProduct, PageRequest, Product, ProductPatch};
 use store::{Patched, ReserveRequest};
 use worker::{Env, Request, Response, RouteContext};
-use worker_http::config::{self, runtime};
+use worker_http::config::{self, runtime, InternalRoute};
 use worker_http::error::ErrorCode;
 use worker_http::respond::{json, no_content};
 use worker_http::{auth, body, contract, paging, ratelimit, ApiError, Backend, Scoped};
@@ -103,8 +103,7 @@ pub async fn update(mut req: Request, ctx: &Ctx) -> Answer {
 /// `POST /internal/reservations`, from the payment worker only (service binding, with its token):
 /// reserves stock for an order about to be placed. One round trip.
 pub async fn reserve(mut req: Request, ctx: &Ctx) -> Answer {
-    let token = req.headers().get("X-Internal-Token").ok().flatten();
-    auth::check_internal(token.as_deref(), config::reservation_token(&ctx.env).as_deref())?;
+    auth::check_internal_request(&req, &ctx.env, InternalRoute::Reservations)?;
     let body = body::read_json(&mut req).await?;
     let reserve = serde_json::from_value::<ReserveRequest>(body)
         .ok()

@@ -4,7 +4,8 @@
 
 use store::{Reservation, ReserveRequest};
 use worker::{Env, Headers, Method, Request, RequestInit};
-use worker_http::config;
+use worker_http::auth;
+use worker_http::config::{self, InternalRoute};
 use worker_http::log::Scope;
 use worker_http::ApiError;
 
@@ -18,14 +19,14 @@ pub async fn reserve(env: &Env, scope: &Scope, request: &ReserveRequest) -> Resu
     let inventory = env
         .service("INVENTORY")
         .map_err(|e| unavailable(format!("the INVENTORY service binding is missing: {e}")))?;
-    let token = config::reservation_token(env)
+    let token = config::internal_token(env, InternalRoute::Reservations)
         .ok_or_else(|| unavailable("UPSTASH_REDIS_REST_TOKEN is not set: no reservation token"))?;
     let body = serde_json::to_string(request)
         .map_err(|e| ApiError::Internal(format!("reservation request: {e}")))?;
     let headers = Headers::new();
     for (name, value) in [
         ("X-Request-Id", scope.request_id.as_str()),
-        ("X-Internal-Token", token.as_str()),
+        (auth::INTERNAL_TOKEN_HEADER, token.as_str()),
         ("Content-Type", "application/json"),
     ] {
         headers

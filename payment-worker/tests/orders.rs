@@ -240,7 +240,7 @@ async fn the_consumer_is_not_publicly_triggerable() {
     let base = shop.consumer.url();
     for req in [
         request("POST", format!("{base}/run")),
-        request("POST", format!("{base}/run")).header("X-Consumer-Nudge", "guess"),
+        request("POST", format!("{base}/run")).header("X-Internal-Token", "guess"),
     ] {
         let answer = req.send().await;
         assert_eq!(
