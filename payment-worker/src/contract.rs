@@ -1,7 +1,6 @@
 //! The payment worker's HTTP contract, as OpenAPI 3.1: generated from the types its handlers parse
 //! and answer with, served at `/openapi.json` and checked in at `docs/openapi/payment.json`. The
 //! functions below only carry each route's documentation; the tests hold them to `ROUTES`.
-#![allow(dead_code)] // the functions are documentation markers, never called
 
 use domain::{FeeRate, Id, Order, OrderRequest};
 use serde::Serialize;
@@ -63,6 +62,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 #[utoipa::path(get, path = "/config", tag = "service", operation_id = "paymentConfig",
     responses((status = 200, description = "The fee rate and the limits this worker checks.",
         body = PaymentConfig)))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 fn config() {}
 
 /// Place an order
@@ -101,6 +101,7 @@ fn config() {}
         (status = 429, response = c::RateLimited),
         (status = 503, response = c::Unavailable),
     ))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 fn place() {}
 
 /// Recent orders
@@ -120,6 +121,7 @@ fn place() {}
         (status = 422, response = c::ValidationFailed),
         (status = 503, response = c::Unavailable),
     ))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 fn recent() {}
 
 /// Read an order
@@ -130,6 +132,7 @@ fn recent() {}
         (status = 404, response = c::NotFound),
         (status = 503, response = c::Unavailable),
     ))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 fn read() {}
 
 /// Cancel a pending order
@@ -151,6 +154,7 @@ fn read() {}
         (status = 429, response = c::RateLimited),
         (status = 503, response = c::Unavailable),
     ))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 fn cancel() {}
 
 worker_http::contract_tests!("docs/openapi/payment.json", crate::ROUTES);

@@ -131,14 +131,14 @@ macro_rules! routes {
         (status = 503, description = "Redis does not answer (`status` `degraded`).", body = Health,
             example = json!({"status": "degraded", "service": "inventory", "redis": "unreachable"})),
     ))]
-#[allow(dead_code)] // a documentation marker, never called
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 pub fn health() {}
 
 /// This document
 #[utoipa::path(get, path = "/openapi.json", tag = "service", operation_id = "openApi",
     responses((status = 200, description = "OpenAPI 3.1. `servers` is `/`, relative: the origin \
         this document was fetched from (never one a request's `Host` names).", body = Object)))]
-#[allow(dead_code)] // a documentation marker, never called
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 pub fn openapi_json() {}
 
 /// The tests every worker's contract has: its router and its document agree, and the checked-in
