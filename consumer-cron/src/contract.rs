@@ -1,7 +1,6 @@
 //! consumer-cron's HTTP contract, as OpenAPI 3.1: served at `/openapi.json` and checked in at
 //! `docs/openapi/consumer-cron.json`. Publicly it answers only `/health`, `/stats` and this
 //! document; `POST /run` is an internal route for the payment worker's service binding.
-#![allow(dead_code)] // the functions are documentation markers, never called
 
 use std::collections::BTreeMap;
 
@@ -92,6 +91,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         (status = 200, description = "The streams and the last run.", body = ConsumerStats),
         (status = 503, response = c::Unavailable),
     ))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 fn stats() {}
 
 /// Audit the books
@@ -117,6 +117,7 @@ fn stats() {}
         (status = 422, response = c::ValidationFailed),
         (status = 503, response = c::Unavailable),
     ))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 fn audit() {}
 
 /// Repair `reserved`
@@ -132,6 +133,7 @@ fn audit() {}
         (status = 401, response = c::Unauthorized),
         (status = 503, response = c::Unavailable),
     ))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 fn repair() {}
 
 /// List dead letters
@@ -156,6 +158,7 @@ fn repair() {}
         (status = 422, response = c::ValidationFailed),
         (status = 503, response = c::Unavailable),
     ))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 fn dead_letters() {}
 
 /// Replay every dead letter
@@ -174,6 +177,7 @@ fn dead_letters() {}
         (status = 404, response = c::NotFound),
         (status = 503, response = c::Unavailable),
     ))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 fn replay_all() {}
 
 /// Replay one dead letter
@@ -191,6 +195,7 @@ fn replay_all() {}
         (status = 404, response = c::NotFound),
         (status = 503, response = c::Unavailable),
     ))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 fn replay_one() {}
 
 /// Discard every dead letter
@@ -207,6 +212,7 @@ fn replay_one() {}
         (status = 404, response = c::NotFound),
         (status = 503, response = c::Unavailable),
     ))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 fn discard_all() {}
 
 /// Discard one dead letter
@@ -222,6 +228,7 @@ fn discard_all() {}
         (status = 404, response = c::NotFound),
         (status = 503, response = c::Unavailable),
     ))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 fn discard_one() {}
 
 worker_http::contract_tests!("docs/openapi/consumer-cron.json", crate::ROUTES);

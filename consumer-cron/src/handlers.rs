@@ -6,6 +6,7 @@ use serde_json::json;
 use store::audit::{AuditSettings, Position};
 use store::{dead_letters, Stream};
 use worker::{Request, Response, RouteContext};
+use worker_http::config::InternalRoute;
 use worker_http::log::Level;
 use worker_http::respond::{json, no_content};
 use worker_http::{auth, config, paging, ApiError, Backend, Scoped};
@@ -25,8 +26,7 @@ const NUDGE_BUDGET_MS: u64 = 10_000;
 pub type Ctx = RouteContext<Scoped<()>>;
 
 pub async fn nudged(req: &Request, rc: &Ctx) -> std::result::Result<Response, ApiError> {
-    let given = req.headers().get("X-Consumer-Nudge").ok().flatten();
-    auth::check_internal(given.as_deref(), config::nudge_token(&rc.env).as_deref())?;
+    auth::check_internal_request(req, &rc.env, InternalRoute::ConsumerRun)?;
     match run::drain_or_join(&rc.env, &rc.data.scope, NUDGE_BUDGET_MS, "nudge", true).await? {
         Some(report) => json(200, &report),
         // A run is under way: it goes once more for this nudge.

@@ -6,6 +6,7 @@
 mod frontend;
 mod gateway;
 pub mod http;
+mod json_log;
 mod process;
 mod redis;
 mod worker;

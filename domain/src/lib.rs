@@ -22,7 +22,7 @@ pub use money::{Cents, FeeRate};
 pub use order::{
     LineRequest, Order, OrderLine, OrderRequest, OrderRequestError, OrderState, OrderStatus, RefundReason,
 };
-pub use page::{Cursor, EntryId, EntryPage, EntryPageRequest, Page, PageRequest};
+pub use page::{Cursor, EntryId, EntryPage, EntryPageRequest, Listing, Page, PageRequest};
 pub use precondition::{Condition, ETag};
 pub use product::{NewProduct, Product, ProductName, ProductPatch, Quantity};
 pub use stock::{Adjustment, AdjustmentReason, Delta, LedgerEntry, LedgerReason, Note};

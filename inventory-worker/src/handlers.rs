@@ -1,5 +1,7 @@
 use domain::precondition::{IF_MATCH, IF_NONE_MATCH};
-use domain::{Adjustment, Condition, ETag, Id, NewProduct, PageRequest, Product, ProductPatch, Quantity};
+use domain::{
+    Adjustment, Condition, ETag, Id, Listing, NewProduct, PageRequest, Product, ProductPatch, Quantity,
+};
 use store::{Changed, Deleted, LEDGER_LIST};
 use worker::{Env, Request, Response, RouteContext};
 use worker_http::config::{self, runtime};
@@ -85,10 +87,10 @@ fn not_found() -> ApiError {
     ApiError::NotFound("no product with this id".into())
 }
 
-/// `GET /openapi.json`: the contract, with this worker's origin and whether the admin token is on.
-pub fn openapi(req: &Request, env: &Env) -> Answer {
+/// `GET /openapi.json`: the contract, saying whether the admin token is on.
+pub fn openapi(env: &Env) -> Answer {
     let admin = config::var(env, "ADMIN_TOKEN").is_some();
-    contract::serve_document(req, crate::contract::openapi(), admin)
+    contract::serve_document(crate::contract::openapi(), admin)
 }
 
 pub fn config() -> Answer {
@@ -103,9 +105,9 @@ pub fn config() -> Answer {
 /// `GET /products?limit=N&cursor=C`: oldest first, at most 500 per page (all of them as the
 /// tutorial had it, up to 500), `Link` to the next page.
 pub async fn list(req: &Request, rc: &Ctx) -> Answer {
-    let page = paging::request_of(&paging::query_of(req), PageRequest::MAX_LIMIT)?;
+    let page = paging::request_of(&paging::query_of(req), PageRequest::MAX_LIMIT, Listing::Products)?;
     let products = Backend::of(rc)?.inventory().list(&page).await?;
-    paging::json_page(req, &products, page.limit)
+    paging::json_page(req, &products, page.limit, Listing::Products)
 }
 
 pub async fn create(mut req: Request, rc: &Ctx) -> Answer {

@@ -1,6 +1,6 @@
 use domain::idempotency::{self, IdempotencyKey};
 use domain::order::DEFAULT_PAYMENT_DELAY_MS;
-use domain::{FeeRate, Id, OrderRequest, OrderRequestError, OrderStatus};
+use domain::{FeeRate, Id, Listing, OrderRequest, OrderRequestError, OrderStatus};
 use store::{Cancelled, Placed, Placement};
 use worker::{Context, Env, Request, Response, RouteContext};
 use worker_http::config::{self, runtime};
@@ -112,10 +112,10 @@ fn replayed(first: &domain::Order) -> Answer {
     Ok(response)
 }
 
-/// `GET /openapi.json`: the contract, with this worker's origin and whether the admin token is on.
-pub fn openapi(req: &Request, env: &Env) -> Answer {
+/// `GET /openapi.json`: the contract, saying whether the admin token is on.
+pub fn openapi(env: &Env) -> Answer {
     let admin = config::var(env, "ADMIN_TOKEN").is_some();
-    contract::serve_document(req, crate::contract::openapi(), admin)
+    contract::serve_document(crate::contract::openapi(), admin)
 }
 
 /// `GET /config`: the fee rate and limits, so that the dashboard quotes what the order will say.
@@ -155,7 +155,7 @@ pub async fn read(rc: &Ctx) -> Answer {
 pub async fn recent(req: &Request, rc: &Ctx) -> Answer {
     let header = req.headers().get("Authorization").ok().flatten();
     auth::check_admin(header.as_deref(), config::var(&rc.env, "ADMIN_TOKEN").as_deref())?;
-    let page = paging::request_of(&paging::query_of(req), 50)?;
+    let page = paging::request_of(&paging::query_of(req), 50, Listing::Orders)?;
     let orders = Backend::of(rc)?.orders().recent(&page).await?;
-    paging::json_page(req, &orders, page.limit)
+    paging::json_page(req, &orders, page.limit, Listing::Orders)
 }

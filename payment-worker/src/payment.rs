@@ -10,7 +10,8 @@ use std::time::Duration;
 use domain::Id;
 use serde_json::json;
 use worker::{Env, Method, Request, RequestInit};
-use worker_http::config::{self, runtime};
+use worker_http::auth;
+use worker_http::config::{self, runtime, InternalRoute};
 use worker_http::log::{Level, Scope};
 use worker_http::Backend;
 
@@ -50,7 +51,10 @@ pub async fn process(env: Env, scope: Scope, order: Id, delay_ms: u64) {
 /// Asks consumer-cron (service binding `CONSUMER`) to process the streams now, with the order's
 /// request id. Best effort: the cron is the safety net. Says how it went, for the log line.
 async fn nudge_consumer(env: &Env, scope: &Scope) -> String {
-    let (Ok(consumer), Some(token)) = (env.service("CONSUMER"), config::nudge_token(env)) else {
+    let (Ok(consumer), Some(token)) = (
+        env.service("CONSUMER"),
+        config::internal_token(env, InternalRoute::ConsumerRun),
+    ) else {
         return "no CONSUMER service binding: the stock follows at the next cron run".into();
     };
     let mut init = RequestInit::new();
@@ -59,7 +63,7 @@ async fn nudge_consumer(env: &Env, scope: &Scope) -> String {
         return "could not build the request".into();
     };
     let headers_set = request.headers_mut().and_then(|h| {
-        h.set("X-Consumer-Nudge", &token)?;
+        h.set(auth::INTERNAL_TOKEN_HEADER, &token)?;
         h.set("X-Request-Id", &scope.request_id)
     });
     if let Err(e) = headers_set {

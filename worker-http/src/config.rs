@@ -29,21 +29,36 @@ pub fn fault(env: &Env, name: &str) -> bool {
     var(env, "FAULTS").is_some_and(|faults| faults.split(',').any(|f| f.trim() == name))
 }
 
-/// The proof that a request to an internal route (consumer-cron's `/run`) comes from our own workers: derived, for each `purpose`, from the Redis token the
-/// workers share (whoever knows that token can change the data anyway), so it needs no secret of
-/// its own and the token itself never travels in a header.
-pub fn internal_token(env: &Env, purpose: &str) -> Option<String> {
-    let token = var(env, "UPSTASH_REDIS_REST_TOKEN")?;
-    Some(
-        sha1_smol::Sha1::from(format!("{purpose}:{token}"))
-            .digest()
-            .to_string(),
-    )
+/// The routes only our own workers call, each with a token of its own (its purpose is part of
+/// the derived token), so that a token for one could never open another. Today there is one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InternalRoute {
+    /// consumer-cron's `POST /run`, the payment worker's nudge.
+    ConsumerRun,
 }
 
-/// The token of consumer-cron's `POST /run`.
-pub fn nudge_token(env: &Env) -> Option<String> {
-    internal_token(env, "consumer-nudge")
+impl InternalRoute {
+    /// What its token is derived for (part of the derived token, so that it names the route).
+    fn purpose(self) -> &'static str {
+        match self {
+            Self::ConsumerRun => "consumer-nudge",
+        }
+    }
+
+    /// Its token, from the Redis token the workers share: see `internal_token`.
+    pub fn token_from(self, redis_token: &str) -> String {
+        sha1_smol::Sha1::from(format!("{}:{redis_token}", self.purpose()))
+            .digest()
+            .to_string()
+    }
+}
+
+/// The proof that a request to an internal `route` comes from our own workers (sent in
+/// `auth::INTERNAL_TOKEN_HEADER`): derived for that route from the Redis token the workers share
+/// (whoever knows that token can change the data anyway), so it needs no secret of its own and the
+/// Redis token itself never travels in a header.
+pub fn internal_token(env: &Env, route: InternalRoute) -> Option<String> {
+    var(env, "UPSTASH_REDIS_REST_TOKEN").map(|token| route.token_from(&token))
 }
 
 /// The clock and randomness of the Workers runtime, for ids and timestamps.
@@ -70,5 +85,21 @@ pub mod runtime {
             .map_err(|e| crate::ApiError::Internal(format!("crypto.getRandomValues failed: {e:?}")))?;
         array.copy_to(&mut out);
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::InternalRoute;
+
+    #[test]
+    fn an_internal_routes_token_is_derived_for_its_purpose() {
+        let run = InternalRoute::ConsumerRun.token_from("redis");
+        assert_ne!(run, InternalRoute::ConsumerRun.token_from("another redis"));
+        // What the benchmark script derives (scripts/bench_e2e.py).
+        assert_eq!(
+            run,
+            sha1_smol::Sha1::from("consumer-nudge:redis").digest().to_string()
+        );
     }
 }

@@ -1,16 +1,23 @@
 //! Lists in pages: `?limit=N&cursor=C` in, a JSON array out (as the tutorial's clients expect),
-//! and, when more remain, an RFC 8288 `Link: <…?limit=N&cursor=…>; rel="next"` header.
+//! and, when more remain, an RFC 8288 `Link: </path?limit=N&cursor=…>; rel="next"` header. The
+//! link is a relative reference (resolved against the URL the client asked for), never built from
+//! the request's `Host`: that is the client's to choose, and a cache or a custom domain in front
+//! would hand a reflected host to every client.
 
-use domain::{Cursor, EntryPageRequest, FieldError, PageRequest};
+use domain::{Cursor, EntryPageRequest, FieldError, Listing, PageRequest};
 
-/// The page a request asks for (`limit` defaults to `default`).
-pub fn request_of(query: &[(String, String)], default: u32) -> Result<PageRequest, FieldError> {
+/// The page of `list` a request asks for (`limit` defaults to `default`).
+pub fn request_of(
+    query: &[(String, String)],
+    default: u32,
+    list: Listing,
+) -> Result<PageRequest, FieldError> {
     let get = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
-    PageRequest::parse(get("limit"), get("cursor"), default)
+    PageRequest::parse(get("limit"), get("cursor").map(|c| (list, c)), default)
 }
 
-/// The page of the stream list `list` a request asks for (`limit` defaults to `default`; its
-/// cursors name `list`).
+/// The page of the stream list `list` (a ledger, a stream's dead letters) a request asks for
+/// (`limit` defaults to `default`; its cursors name `list`).
 pub fn entry_request_of(
     query: &[(String, String)],
     default: u32,
@@ -20,33 +27,34 @@ pub fn entry_request_of(
     EntryPageRequest::parse(get("limit"), get("cursor"), default, list)
 }
 
-/// The `Link` value pointing at the page after `next`, on the same origin and path.
-pub fn next_link(origin_and_path: &str, limit: u32, next: &Cursor) -> String {
-    link(origin_and_path, limit, &next.to_string())
+/// The `Link` value pointing at the page of `list` after `next`, on the same `path`.
+pub fn next_link(path: &str, limit: u32, list: Listing, next: &Cursor) -> String {
+    link(path, limit, &next.text(list))
 }
 
-/// `<…?limit=N&cursor=C>; rel="next"` for a cursor's text (URL-safe: digits, letters, `.`, `-`,
-/// `_`).
-pub fn link(origin_and_path: &str, limit: u32, cursor: &str) -> String {
-    format!("<{origin_and_path}?limit={limit}&cursor={cursor}>; rel=\"next\"")
+/// `</path?limit=N&cursor=C>; rel="next"` for a cursor's text (URL-safe: digits, letters, `.`,
+/// `-`, `_`).
+pub fn link(path: &str, limit: u32, cursor: &str) -> String {
+    format!("<{path}?limit={limit}&cursor={cursor}>; rel=\"next\"")
 }
 
-/// Answers a page: the items as a JSON array, with `Link` when there is a next page.
+/// Answers a page of `list`: the items as a JSON array, with `Link` when there is a next page.
 #[cfg(target_arch = "wasm32")]
 pub fn json_page<T: serde::Serialize>(
     req: &worker::Request,
     page: &domain::Page<T>,
     limit: u32,
+    list: Listing,
 ) -> Result<worker::Response, crate::ApiError> {
     json_items(
         req,
         &page.items,
         limit,
-        page.next.as_ref().map(ToString::to_string),
+        page.next.as_ref().map(|next| next.text(list)),
     )
 }
 
-/// Answers a page of the stream list `list` (the ledger, the dead letters), the same way.
+/// Answers a page of the stream list `list` (a ledger, a stream's dead letters), the same way.
 #[cfg(target_arch = "wasm32")]
 pub fn json_entry_page<T: serde::Serialize>(
     req: &worker::Request,
@@ -57,7 +65,8 @@ pub fn json_entry_page<T: serde::Serialize>(
     json_items(req, &page.items, limit, page.next.map(|next| next.cursor(list)))
 }
 
-/// `items` as a JSON array, with `Link` to the page after `cursor` when there is one.
+/// `items` as a JSON array, with `Link` (relative, on the request's path) to the page after
+/// `cursor` when there is one.
 #[cfg(target_arch = "wasm32")]
 fn json_items<T: serde::Serialize>(
     req: &worker::Request,
@@ -67,13 +76,9 @@ fn json_items<T: serde::Serialize>(
 ) -> Result<worker::Response, crate::ApiError> {
     let mut response = crate::respond::json(200, &items)?;
     if let Some(cursor) = cursor {
-        let url = req
-            .url()
-            .map_err(|e| crate::ApiError::Internal(format!("url: {e}")))?;
-        let base = format!("{}{}", url.origin().ascii_serialization(), url.path());
         response
             .headers_mut()
-            .set("Link", &link(&base, limit, &cursor))
+            .set("Link", &link(&req.path(), limit, &cursor))
             .map_err(|e| crate::ApiError::Internal(format!("Link header: {e}")))?;
     }
     Ok(response)
@@ -97,20 +102,29 @@ mod tests {
     use domain::Id;
 
     #[test]
-    fn the_next_link_repeats_the_limit() {
+    fn the_next_link_is_relative_repeats_the_limit_and_names_its_list() {
         let cursor = Cursor {
             score: 5,
             id: Id::generate(5, [1; 10]),
         };
         assert_eq!(
-            next_link("http://127.0.0.1:8000/products", 100, &cursor),
+            next_link("/products", 100, Listing::Products, &cursor),
             format!(
-                "<http://127.0.0.1:8000/products?limit=100&cursor=5-{}>; rel=\"next\"",
+                "</products?limit=100&cursor=products.5-{}>; rel=\"next\"",
                 cursor.id
             )
         );
         let query = vec![("limit".to_owned(), "7".to_owned())];
-        assert_eq!(request_of(&query, 50).unwrap().limit, 7);
-        assert_eq!(request_of(&[], 50).unwrap().limit, 50);
+        assert_eq!(request_of(&query, 50, Listing::Products).unwrap().limit, 7);
+        assert_eq!(request_of(&[], 50, Listing::Products).unwrap().limit, 50);
+        let of_orders = vec![("cursor".to_owned(), cursor.text(Listing::Orders))];
+        assert_eq!(
+            request_of(&of_orders, 50, Listing::Orders).unwrap().after,
+            Some(cursor)
+        );
+        assert_eq!(
+            request_of(&of_orders, 50, Listing::Products).unwrap_err().field,
+            "cursor"
+        );
     }
 }
