@@ -241,6 +241,8 @@ error_responses! {
         "payload_too_large", "the body is larger than 64 KiB";
     Unavailable: "`redis_unavailable` (Redis cannot be reached) or `quota_exceeded` (the database is over its plan): nothing was changed that a retry would repeat; try again shortly.",
         "redis_unavailable", "Redis is unreachable right now; try again shortly";
+    QuantityBelowReserved: "`quantity_below_reserved`: on hand would go below what placed orders have reserved (every order accepted stays deliverable); nothing changed.",
+        "quantity_below_reserved", "5 units are reserved by placed orders; quantity cannot go below that";
 }
 
 /// An inline response with one more header (`name`: `schema`, `description`).

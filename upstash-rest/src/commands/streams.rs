@@ -101,7 +101,18 @@ pub fn xrange(
     end: impl ToArg,
     count: Option<u64>,
 ) -> TypedCommand<Vec<StreamEntry>> {
-    let c = Command::new("XRANGE").arg(key).arg(start).arg(end);
+    range("XRANGE", key, start, end, count)
+}
+
+/// `name key from to [COUNT count]`, decoded to its entries.
+fn range(
+    name: &str,
+    key: impl ToArg,
+    from: impl ToArg,
+    to: impl ToArg,
+    count: Option<u64>,
+) -> TypedCommand<Vec<StreamEntry>> {
+    let c = Command::new(name).arg(key).arg(from).arg(to);
     let c = match count {
         Some(n) => c.arg("COUNT").arg(n),
         None => c,
@@ -117,12 +128,7 @@ pub fn xrevrange(
     start: impl ToArg,
     count: Option<u64>,
 ) -> TypedCommand<Vec<StreamEntry>> {
-    let c = Command::new("XREVRANGE").arg(key).arg(end).arg(start);
-    let c = match count {
-        Some(n) => c.arg("COUNT").arg(n),
-        None => c,
-    };
-    TypedCommand::new(c, entries)
+    range("XREVRANGE", key, end, start, count)
 }
 
 fn fixed<const N: usize>(v: Value, what: &str) -> Result<[Value; N], Error> {
