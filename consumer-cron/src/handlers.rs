@@ -2,7 +2,8 @@
 
 use worker::{Request, Response, RouteContext};
 use worker_http::respond::json;
-use worker_http::{auth, config, ApiError, Backend, Scoped};
+use worker_http::settings::{Common, Consumer, FromVars};
+use worker_http::{auth, ApiError, Backend, Scoped};
 
 use crate::contract::{ConsumerStats, StreamStats};
 use crate::{run, watch};
@@ -18,7 +19,7 @@ pub type Ctx = RouteContext<Scoped<()>>;
 
 pub async fn nudged(req: &Request, rc: &Ctx) -> std::result::Result<Response, ApiError> {
     let given = req.headers().get("X-Consumer-Nudge").ok().flatten();
-    auth::check_internal(given.as_deref(), config::nudge_token(&rc.env).as_deref())?;
+    auth::check_internal(given.as_deref(), Common::of(&rc.env)?.nudge_token().as_deref())?;
     match run::drain_or_join(&rc.env, &rc.data.scope, NUDGE_BUDGET_MS, "nudge", true).await? {
         Some(report) => json(200, &report),
         // A run is under way: it goes once more for this nudge.
@@ -32,8 +33,9 @@ pub async fn nudged(req: &Request, rc: &Ctx) -> std::result::Result<Response, Ap
 /// when the consumer falls behind (`CONSUMER_STALE_MS`, `CONSUMER_LAG_ALERT_MS`). One round trip.
 pub async fn health(rc: &Ctx) -> std::result::Result<Response, ApiError> {
     let now = runtime::now_ms();
+    let settings = Consumer::of(&rc.env)?;
     let stats = match Backend::of(rc) {
-        Ok(backend) => backend.consumer(run::settings(&rc.env)).stats(now).await.ok(),
+        Ok(backend) => backend.consumer(settings.store_settings()).stats(now).await.ok(),
         Err(_) => None,
     };
     let Some((streams, last_run)) = stats else {
@@ -47,8 +49,8 @@ pub async fn health(rc: &Ctx) -> std::result::Result<Response, ApiError> {
         now,
         last_run.map(|run| run.at_ms),
         oldest_waiting,
-        config::number(&rc.env, "CONSUMER_STALE_MS", watch::DEFAULT_STALE_MS),
-        config::number(&rc.env, "CONSUMER_LAG_ALERT_MS", watch::DEFAULT_LAG_ALERT_MS),
+        settings.stale_ms,
+        settings.lag_alert_ms,
     );
     let health = Health {
         status: if reason.is_some() { "degraded" } else { "ok" },
@@ -62,7 +64,7 @@ pub async fn health(rc: &Ctx) -> std::result::Result<Response, ApiError> {
 /// `GET /stats`: per stream its length, pending events, dead letters and lag; the last run.
 pub async fn stats(rc: &Ctx) -> std::result::Result<Response, ApiError> {
     let (streams, last_run) = Backend::of(rc)?
-        .consumer(run::settings(&rc.env))
+        .consumer(Consumer::of(&rc.env)?.store_settings())
         .stats(runtime::now_ms())
         .await?;
     let streams = streams

@@ -3,6 +3,7 @@
 //! is dropped (so also when a test panics) and, for handles kept in statics, when the test binary
 //! exits (`atexit`).
 
+pub mod checks;
 mod frontend;
 mod gateway;
 pub mod http;
@@ -93,6 +94,33 @@ impl Stack {
     }
 }
 
+/// The var that opens the admin operations of a worker without `ADMIN_TOKEN` (what `make dev`
+/// does when no token is given): a deployment never sets it, so it is closed unless configured.
+pub const OPEN_ADMIN: (&str, &str) = ("ADMIN_AUTH", "open");
+
+/// How the admin operations (product changes, cancellations) of a [`Shop`] are guarded, on every
+/// worker that checks them (the inventory and the payment worker).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admin<'a> {
+    /// The tutorial's open shop, asked for explicitly ([`OPEN_ADMIN`]), as `make dev` runs it.
+    Open,
+    /// `ADMIN_TOKEN` set to this.
+    Token(&'a str),
+    /// Neither, as a deployment without its token: every admin operation is refused.
+    Closed,
+}
+
+impl<'a> Admin<'a> {
+    /// The vars of a worker that checks the admin token.
+    pub fn vars(self) -> Vec<(&'static str, &'a str)> {
+        match self {
+            Self::Open => vec![OPEN_ADMIN],
+            Self::Token(token) => vec![("ADMIN_TOKEN", token)],
+            Self::Closed => Vec::new(),
+        }
+    }
+}
+
 /// The three workers on one stack, as they run in production: service bindings between them
 /// through this stack's dev registry.
 pub struct Shop {
@@ -102,20 +130,50 @@ pub struct Shop {
     pub consumer: Worker,
 }
 
-/// Vars for each worker of a [`Shop`], on top of wrangler.toml's.
-#[derive(Debug, Default, Clone, Copy)]
+/// Vars for each worker of a [`Shop`], on top of wrangler.toml's (and of `admin`'s, which they
+/// may override). No `Default`: a test says how its admin operations are guarded
+/// (`..ShopVars::open()` for the tutorial's open shop).
+#[derive(Debug, Clone, Copy)]
 pub struct ShopVars<'a> {
+    pub admin: Admin<'a>,
     pub inventory: &'a [(&'a str, &'a str)],
     pub payment: &'a [(&'a str, &'a str)],
     pub consumer: &'a [(&'a str, &'a str)],
 }
 
+impl<'a> ShopVars<'a> {
+    /// The tutorial's open shop and no other var.
+    pub fn open() -> Self {
+        Self::guarded(Admin::Open)
+    }
+
+    /// Admin operations guarded as `admin` says, and no other var.
+    pub fn guarded(admin: Admin<'a>) -> Self {
+        Self {
+            admin,
+            inventory: &[],
+            payment: &[],
+            consumer: &[],
+        }
+    }
+
+    /// The vars of the worker of `[env.<env>]`: the admin ones first (where it checks them).
+    pub fn of(&self, env: &str) -> Vec<(&'a str, &'a str)> {
+        let (admin, own) = match env {
+            "inventory" => (self.admin.vars(), self.inventory),
+            "payment" => (self.admin.vars(), self.payment),
+            _ => (Vec::new(), self.consumer),
+        };
+        admin.into_iter().chain(own.iter().copied()).collect()
+    }
+}
+
 impl Shop {
     pub fn start(vars: ShopVars<'_>) -> std::io::Result<Self> {
         let stack = Stack::start()?;
-        let inventory = stack.worker("inventory", vars.inventory)?;
-        let consumer = stack.worker("consumer-cron", vars.consumer)?;
-        let payment = stack.worker("payment", vars.payment)?;
+        let inventory = stack.worker("inventory", &vars.of("inventory"))?;
+        let consumer = stack.worker("consumer-cron", &vars.of("consumer-cron"))?;
+        let payment = stack.worker("payment", &vars.of("payment"))?;
         Ok(Self {
             stack,
             inventory,

@@ -27,7 +27,7 @@ pub struct InventoryConfig {
     components(
         schemas(ErrorBody, ErrorCode),
         responses(c::BadJson, c::Unauthorized, c::NotFound, c::PayloadTooLarge,
-            c::UnsupportedMediaType, c::ValidationFailed, c::RateLimited, c::Unavailable),
+            c::UnsupportedMediaType, c::ValidationFailed, c::RateLimited, c::Unavailable, c::AdminUnavailable),
     ),
     tags(
         (name = "products", description = "The product catalogue."),
@@ -70,7 +70,7 @@ fn list() {}
 /// Create a product
 #[utoipa::path(post, path = "/products", tag = "products", operation_id = "createProduct",
     request_body(content = NewProduct, content_type = "application/json"),
-    security((), ("adminToken" = [])),
+    security(("adminToken" = [])),
     responses(
         (status = 201, description = "Created; the product with its new id.", body = Product),
         (status = 400, response = c::BadJson),
@@ -81,7 +81,7 @@ fn list() {}
         (status = 415, response = c::UnsupportedMediaType),
         (status = 422, response = c::ValidationFailed),
         (status = 429, response = c::RateLimited),
-        (status = 503, response = c::Unavailable),
+        (status = 503, response = c::AdminUnavailable),
     ))]
 fn create() {}
 
@@ -104,7 +104,7 @@ fn read() {}
 #[utoipa::path(patch, path = "/products/{id}", tag = "products", operation_id = "updateProduct",
     params(("id" = Id, Path, description = "The product's id.")),
     request_body(content = ProductPatch, content_type = "application/json"),
-    security((), ("adminToken" = [])),
+    security(("adminToken" = [])),
     responses(
         (status = 200, description = "The product as it is now.", body = Product),
         (status = 400, response = c::BadJson),
@@ -116,7 +116,7 @@ fn read() {}
         (status = 415, response = c::UnsupportedMediaType),
         (status = 422, response = c::ValidationFailed),
         (status = 429, response = c::RateLimited),
-        (status = 503, response = c::Unavailable),
+        (status = 503, response = c::AdminUnavailable),
     ))]
 fn update() {}
 
@@ -126,13 +126,13 @@ fn update() {}
 /// with it.
 #[utoipa::path(delete, path = "/products/{id}", tag = "products", operation_id = "deleteProduct",
     params(("id" = Id, Path, description = "The product's id.")),
-    security((), ("adminToken" = [])),
+    security(("adminToken" = [])),
     responses(
         (status = 204, description = "Deleted."),
         (status = 401, response = c::Unauthorized),
         (status = 404, response = c::NotFound),
         (status = 429, response = c::RateLimited),
-        (status = 503, response = c::Unavailable),
+        (status = 503, response = c::AdminUnavailable),
     ))]
 fn delete() {}
 

@@ -1,9 +1,10 @@
 use domain::{Id, NewProduct, PageRequest, Product, ProductPatch};
 use store::{Patched, ReserveRequest};
 use worker::{Env, Request, Response, RouteContext};
-use worker_http::config::{self, runtime};
+use worker_http::config::runtime;
 use worker_http::error::ErrorCode;
 use worker_http::respond::{json, no_content};
+use worker_http::settings::{Common, FromVars, Inventory};
 use worker_http::{auth, body, contract, paging, ratelimit, ApiError, Backend, Scoped};
 
 use crate::contract::InventoryConfig;
@@ -13,11 +14,11 @@ type Answer = Result<Response, ApiError>;
 pub type Ctx = RouteContext<Scoped<()>>;
 
 /// A product change: within the client's rate limit (checked first: a refused one costs no Redis
-/// command, and guessing the admin token is limited too), then the admin token when it is set.
+/// command, and guessing the admin token is limited too), then the admin token.
 async fn change_allowed(req: &Request, rc: &Ctx) -> Result<(), ApiError> {
     ratelimit::check(req, &rc.env, &rc.data.scope, "PRODUCT_WRITES").await?;
     let header = req.headers().get("Authorization").ok().flatten();
-    auth::check_admin(header.as_deref(), config::var(&rc.env, "ADMIN_TOKEN").as_deref())
+    auth::check_admin(header.as_deref(), &Inventory::of(&rc.env)?.admin)
 }
 
 fn product_id<D>(ctx: &RouteContext<D>) -> Result<Id, ApiError> {
@@ -28,9 +29,10 @@ fn not_found() -> ApiError {
     ApiError::NotFound("no product with this id".into())
 }
 
-/// `GET /openapi.json`: the contract, with this worker's origin and whether the admin token is on.
+/// `GET /openapi.json`: the contract, with this worker's origin and whether the admin token is
+/// needed.
 pub fn openapi(req: &Request, env: &Env) -> Answer {
-    let admin = config::var(env, "ADMIN_TOKEN").is_some();
+    let admin = Inventory::of(env)?.admin.required();
     contract::serve_document(req, crate::contract::openapi(), admin)
 }
 
@@ -104,7 +106,10 @@ pub async fn update(mut req: Request, ctx: &Ctx) -> Answer {
 /// reserves stock for an order about to be placed. One round trip.
 pub async fn reserve(mut req: Request, ctx: &Ctx) -> Answer {
     let token = req.headers().get("X-Internal-Token").ok().flatten();
-    auth::check_internal(token.as_deref(), config::reservation_token(&ctx.env).as_deref())?;
+    auth::check_internal(
+        token.as_deref(),
+        Common::of(&ctx.env)?.reservation_token().as_deref(),
+    )?;
     let body = body::read_json(&mut req).await?;
     let reserve = serde_json::from_value::<ReserveRequest>(body)
         .ok()

@@ -44,7 +44,7 @@ impl PaymentConfig {
     components(
         schemas(ErrorBody, ErrorCode),
         responses(c::BadJson, c::NotFound, c::PayloadTooLarge, c::UnsupportedMediaType,
-            c::ValidationFailed, c::RateLimited, c::Unauthorized, c::Unavailable),
+            c::ValidationFailed, c::RateLimited, c::Unauthorized, c::Unavailable, c::AdminUnavailable),
     ),
     tags(
         (name = "orders", description = "Orders and their simulated payment."),
@@ -138,10 +138,10 @@ fn read() {}
 /// back up). Atomic with respect to the payment: an order ends either `completed` or `cancelled`,
 /// never both. Cancelling it again, or cancelling a `completed` or `refunded` order, is 409
 /// `not_cancellable` (the message says its status). No body. Like product changes, it needs the
-/// admin token when the worker's `ADMIN_TOKEN` is set.
+/// admin token (without `ADMIN_TOKEN` the deployment refuses it: 503 `admin_not_configured`).
 #[utoipa::path(post, path = "/orders/{id}/cancel", tag = "orders", operation_id = "cancelOrder",
     params(("id" = Id, Path, description = "The order's id.")),
-    security((), ("adminToken" = [])),
+    security(("adminToken" = [])),
     responses(
         (status = 200, description = "Cancelled; the order as it is now.", body = Order),
         (status = 401, response = c::Unauthorized),
@@ -149,7 +149,7 @@ fn read() {}
         (status = 409, description = "`not_cancellable`: the order is no longer pending.",
             body = ErrorBody, example = json!({"error": {"code": "not_cancellable", "message": "the order is completed; only a pending order can be cancelled"}})),
         (status = 429, response = c::RateLimited),
-        (status = 503, response = c::Unavailable),
+        (status = 503, response = c::AdminUnavailable),
     ))]
 fn cancel() {}
 

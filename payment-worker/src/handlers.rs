@@ -1,11 +1,11 @@
 use domain::idempotency::{self, IdempotencyKey};
-use domain::order::DEFAULT_PAYMENT_DELAY_MS;
 use domain::{Cents, FeeRate, Id, Order, OrderRequest, OrderStatus, Pricing};
 use store::{Cancelled, Hold, Placed, Reservation, ReserveRequest, Retryable};
 use worker::{Context, Env, Request, Response, RouteContext};
-use worker_http::config::{self, runtime};
+use worker_http::config::runtime;
 use worker_http::error::ErrorCode;
 use worker_http::respond::json;
+use worker_http::settings::{Common, Fault, FromVars, Payment};
 use worker_http::{auth, body, contract, paging, ratelimit, ApiError, Backend, Scoped};
 
 use crate::contract::PaymentConfig;
@@ -52,7 +52,7 @@ pub async fn place(mut req: Request, rc: &Ctx) -> Answer {
         Reservation::Replay { answer } => return replayed(answer),
         Reservation::KeyReused => return Err(ApiError::IdempotencyKeyReused),
     };
-    if config::fault(&rc.env, "crash_after_reserve") {
+    if Common::of(&rc.env)?.faults.has(Fault::CrashAfterReserve) {
         return Err(ApiError::unavailable(
             "try again",
             "fault injected: crash after reserve",
@@ -90,7 +90,7 @@ pub async fn place(mut req: Request, rc: &Ctx) -> Answer {
         }
     }
 
-    let delay = config::number(&rc.env, "PAYMENT_DELAY_MS", DEFAULT_PAYMENT_DELAY_MS);
+    let delay = Payment::of(&rc.env)?.payment_delay_ms;
     let task = rc.data.scope.for_task();
     rc.data
         .data
@@ -100,12 +100,12 @@ pub async fn place(mut req: Request, rc: &Ctx) -> Answer {
 
 /// `POST /orders/:id/cancel`: a pending order becomes `cancelled` and its reservation is released,
 /// in one atomic script that the payment's completion cannot interleave with. One round trip.
-/// A change to someone's order: it needs the admin token when `ADMIN_TOKEN` is set, as product
-/// changes do (order ids are public in `GET /orders`).
+/// A change to someone's order: it needs the admin token, as product changes do (order ids are
+/// public in `GET /orders`).
 pub async fn cancel(req: &Request, rc: &Ctx) -> Answer {
     ratelimit::check(req, &rc.env, &rc.data.scope, "ORDER_WRITES").await?;
     let header = req.headers().get("Authorization").ok().flatten();
-    auth::check_admin(header.as_deref(), config::var(&rc.env, "ADMIN_TOKEN").as_deref())?;
+    auth::check_admin(header.as_deref(), &Payment::of(&rc.env)?.admin)?;
     let id = order_id(rc)?;
     match Backend::of(rc)?.orders().cancel(&id, runtime::now_ms()).await? {
         Cancelled::Done(order) => json(200, &order),
@@ -133,9 +133,10 @@ fn replayed(first: String) -> Answer {
     Ok(response)
 }
 
-/// `GET /openapi.json`: the contract, with this worker's origin and whether the admin token is on.
+/// `GET /openapi.json`: the contract, with this worker's origin and whether the admin token is
+/// needed.
 pub fn openapi(req: &Request, env: &Env) -> Answer {
-    let admin = config::var(env, "ADMIN_TOKEN").is_some();
+    let admin = Payment::of(env)?.admin.required();
     contract::serve_document(req, crate::contract::openapi(), admin)
 }
 
@@ -145,10 +146,7 @@ pub fn config(env: &Env) -> Answer {
 }
 
 fn fee_rate(env: &Env) -> Result<FeeRate, ApiError> {
-    match config::var(env, "FEE_RATE") {
-        None => Ok(FeeRate::TUTORIAL),
-        Some(text) => FeeRate::parse(&text).map_err(ApiError::Internal),
-    }
+    Ok(Payment::of(env)?.fee_rate)
 }
 
 fn order_not_found() -> ApiError {

@@ -4,8 +4,8 @@
 
 use store::{Reservation, ReserveRequest};
 use worker::{Env, Headers, Method, Request, RequestInit};
-use worker_http::config;
 use worker_http::log::Scope;
+use worker_http::settings::{Common, FromVars};
 use worker_http::ApiError;
 
 fn unavailable(cause: impl Into<String>) -> ApiError {
@@ -18,7 +18,8 @@ pub async fn reserve(env: &Env, scope: &Scope, request: &ReserveRequest) -> Resu
     let inventory = env
         .service("INVENTORY")
         .map_err(|e| unavailable(format!("the INVENTORY service binding is missing: {e}")))?;
-    let token = config::reservation_token(env)
+    let token = Common::of(env)?
+        .reservation_token()
         .ok_or_else(|| unavailable("UPSTASH_REDIS_REST_TOKEN is not set: no reservation token"))?;
     let body = serde_json::to_string(request)
         .map_err(|e| ApiError::Internal(format!("reservation request: {e}")))?;

@@ -10,13 +10,14 @@ use std::time::Duration;
 use domain::Id;
 use serde_json::json;
 use worker::{Env, Method, Request, RequestInit};
-use worker_http::config::{self, runtime};
+use worker_http::config::runtime;
 use worker_http::log::{Level, Scope};
+use worker_http::settings::{Common, Fault, FromVars};
 use worker_http::Backend;
 
 pub async fn process(env: Env, scope: Scope, order: Id, delay_ms: u64) {
     worker::Delay::from(Duration::from_millis(delay_ms)).await;
-    if config::fault(&env, "skip_payment_completion") {
+    if Common::of(&env).is_ok_and(|c| c.faults.has(Fault::SkipPaymentCompletion)) {
         return;
     }
     let backend = match Backend::for_scope(&env, &scope) {
@@ -50,7 +51,8 @@ pub async fn process(env: Env, scope: Scope, order: Id, delay_ms: u64) {
 /// Asks consumer-cron (service binding `CONSUMER`) to process the streams now, with the order's
 /// request id. Best effort: the cron is the safety net. Says how it went, for the log line.
 async fn nudge_consumer(env: &Env, scope: &Scope) -> String {
-    let (Ok(consumer), Some(token)) = (env.service("CONSUMER"), config::nudge_token(env)) else {
+    let token = Common::of(env).ok().and_then(|c| c.nudge_token());
+    let (Ok(consumer), Some(token)) = (env.service("CONSUMER"), token) else {
         return "no CONSUMER service binding: the stock follows at the next cron run".into();
     };
     let mut init = RequestInit::new();

@@ -12,7 +12,7 @@ const ADMIN: &str = "cancel-admin-token";
 async fn cancelling_needs_the_admin_token_when_it_is_set() {
     let shop = Shop::start(ShopVars {
         payment: &[("ADMIN_TOKEN", ADMIN), ("PAYMENT_DELAY_MS", "60000")],
-        ..ShopVars::default()
+        ..ShopVars::open()
     })
     .expect("the shop starts");
     let product = create_product(&shop, "Guarded", 1.0, 5).await;

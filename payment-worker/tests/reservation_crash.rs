@@ -14,7 +14,7 @@ async fn a_reservation_whose_order_was_never_stored_is_released_by_the_sweep() {
     let shop = Shop::start(ShopVars {
         payment: &[("FAULTS", "crash_after_reserve")],
         consumer: &[("PAYMENT_DELAY_MS", "500"), ("PAYMENT_GRACE_MS", "500")],
-        ..ShopVars::default()
+        ..ShopVars::open()
     })
     .expect("the shop starts");
     let product = create_product(&shop, "Stranded", 4.0, 10).await;

@@ -17,7 +17,7 @@ async fn an_order_costs_two_round_trips_a_cancel_one_and_a_consumer_batch_of_100
             ("PAYMENT_DELAY_MS", "60000"),
         ],
         consumer: &[("PAYMENT_DELAY_MS", "60000")],
-        ..ShopVars::default()
+        ..ShopVars::open()
     })
     .expect("the shop starts");
     let gateway = &shop.stack.gateway;

@@ -1,56 +1,5 @@
-//! Configuration from `[vars]` and secrets, never from source code.
-
-use worker::Env;
-
-/// A var or a secret, if set and not blank.
-pub fn var(env: &Env, name: &str) -> Option<String> {
-    env.secret(name)
-        .map(|s| s.to_string())
-        .or_else(|_| env.var(name).map(|v| v.to_string()))
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-}
-
-/// A whole number from a var, or `default` when it is unset; a malformed value is logged and
-/// ignored rather than taking the service down.
-pub fn number(env: &Env, name: &str, default: u64) -> u64 {
-    match var(env, name).map(|v| v.trim().parse::<u64>()) {
-        None => default,
-        Some(Ok(n)) => n,
-        Some(Err(_)) => {
-            worker::console_error!("{name} is not a whole number; using {default}");
-            default
-        }
-    }
-}
-
-/// Test-only fault switches (`FAULTS`, comma-separated; empty in every real deployment).
-pub fn fault(env: &Env, name: &str) -> bool {
-    var(env, "FAULTS").is_some_and(|faults| faults.split(',').any(|f| f.trim() == name))
-}
-
-/// The proof that a request to an internal route (consumer-cron's `/run`, the inventory's
-/// reservations) comes from our own workers: derived, for each `purpose`, from the Redis token the
-/// workers share (whoever knows that token can change the data anyway), so it needs no secret of
-/// its own and the token itself never travels in a header.
-pub fn internal_token(env: &Env, purpose: &str) -> Option<String> {
-    let token = var(env, "UPSTASH_REDIS_REST_TOKEN")?;
-    Some(
-        sha1_smol::Sha1::from(format!("{purpose}:{token}"))
-            .digest()
-            .to_string(),
-    )
-}
-
-/// The token of consumer-cron's `POST /run`.
-pub fn nudge_token(env: &Env) -> Option<String> {
-    internal_token(env, "consumer-nudge")
-}
-
-/// The token of the inventory's `POST /internal/reservations`.
-pub fn reservation_token(env: &Env) -> Option<String> {
-    internal_token(env, "inventory-reservation")
-}
+//! What the workers take from the runtime besides their settings (those are `settings`): the
+//! clock and randomness.
 
 /// The clock and randomness of the Workers runtime, for ids and timestamps.
 #[cfg(target_arch = "wasm32")]

@@ -12,7 +12,7 @@ use utoipa::{Modify, ToSchema};
 use domain::money::MAX_PRICE;
 use domain::{ProductName, Quantity};
 
-/// The name of the bearer scheme that guards product changes when `ADMIN_TOKEN` is set.
+/// The name of the bearer scheme that guards admin operations (product changes, cancellations).
 pub const ADMIN_SCHEME: &str = "adminToken";
 
 /// One route of a worker's router (`method` as written in `routes!`, `path` in the router's
@@ -230,7 +230,7 @@ macro_rules! error_responses {
 error_responses! {
     BadJson: "`bad_json`: the body is not valid JSON.",
         "bad_json", "the body is not valid JSON: EOF while parsing an object at line 1 column 9";
-    Unauthorized: "`unauthorized`: `ADMIN_TOKEN` is set and the request lacks `Authorization: Bearer <ADMIN_TOKEN>`.",
+    Unauthorized: "`unauthorized`: the request lacks `Authorization: Bearer <ADMIN_TOKEN>` (or sends another token).",
         "unauthorized", "this change needs the header Authorization: Bearer <ADMIN_TOKEN>";
     NotFound: "`not_found`: no such resource (an id that is not a ULID names nothing either).",
         "not_found", "no product with this id";
@@ -240,6 +240,8 @@ error_responses! {
         "unsupported_media_type", "send the body as Content-Type: application/json";
     Unavailable: "`redis_unavailable` (Redis, or the inventory behind an order, cannot be reached) or `quota_exceeded` (the database is over its plan): nothing was changed that a retry would repeat; try again shortly.",
         "redis_unavailable", "Redis is unreachable right now; try again shortly";
+    AdminUnavailable: "`admin_not_configured` (this deployment has no `ADMIN_TOKEN`: admin operations are refused until its operator sets one; no retry helps), or as any change: `redis_unavailable`, `quota_exceeded`. Nothing was changed.",
+        "admin_not_configured", "admin operations are off: this deployment has no ADMIN_TOKEN (its operator sets one with `make deploy`)";
 }
 
 /// 429 `rate_limited`, with `Retry-After`.
@@ -301,8 +303,10 @@ impl Modify for Common {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some(
-                        "The worker's `ADMIN_TOKEN` secret. Needed only when it is set (then the \
-                         served document marks the operations as requiring it); reads are public.",
+                        "The worker's `ADMIN_TOKEN` secret, for product changes and cancellations \
+                         (without it they are refused, 503 `admin_not_configured`, unless the \
+                         local stack runs them open: then the served document marks them \
+                         optional); reads are public.",
                     ))
                     .build(),
             ),
@@ -328,15 +332,19 @@ impl Modify for Common {
     }
 }
 
-/// The document as a worker serves it: `servers` is the worker's own origin, and when the admin
-/// token is set its operations require it (without it they are open).
-pub fn for_origin(mut openapi: OpenApi, origin: &str, admin_token_set: bool) -> OpenApi {
+/// The document as a worker serves it: `servers` is the worker's own origin, and its admin
+/// operations (those with a `security` requirement) need the token, as the checked-in document
+/// says, unless the worker runs them open (`settings::Admin::required`): then it is optional.
+pub fn for_origin(mut openapi: OpenApi, origin: &str, admin_required: bool) -> OpenApi {
     openapi.servers = Some(vec![Server::new(origin)]);
-    if admin_token_set {
+    if !admin_required {
         for item in openapi.paths.paths.values_mut() {
             for operation in operations_mut(item) {
                 if let Some(security) = operation.security.as_mut() {
-                    *security = vec![SecurityRequirement::new(ADMIN_SCHEME, Vec::<String>::new())];
+                    *security = vec![
+                        SecurityRequirement::default(),
+                        SecurityRequirement::new(ADMIN_SCHEME, Vec::<String>::new()),
+                    ];
                 }
             }
         }
@@ -366,13 +374,13 @@ fn operations_mut(
 pub fn serve_document(
     req: &worker::Request,
     openapi: OpenApi,
-    admin_token_set: bool,
+    admin_required: bool,
 ) -> Result<worker::Response, crate::ApiError> {
     let url = req
         .url()
         .map_err(|e| crate::ApiError::Internal(format!("url: {e}")))?;
     let origin = url.origin().ascii_serialization();
-    crate::respond::json(200, &for_origin(openapi, &origin, admin_token_set))
+    crate::respond::json(200, &for_origin(openapi, &origin, admin_required))
 }
 
 /// The (method, path) of every operation of a document, methods in lower case.
