@@ -10,11 +10,13 @@ export CARGO_TERM_COLOR ?= never
 
 WORKERS := $(shell sed -nE 's/^build = \{ command = "scripts\/build-worker.sh ([a-z-]+)".*/\1/p' wrangler.toml)
 
-.PHONY: help setup build dev test lint test-rust test-contract test-gateway test-frontend test-deploy bench fuzz openapi
+.PHONY: help setup build dev deploy test lint test-rust test-contract test-gateway test-frontend test-deploy bench fuzz openapi
 
 help:
 	@echo "make dev    the whole stack locally: redis-server, the Upstash-compatible gateway, the workers"
 	@echo "            under wrangler dev and the dashboard (Ctrl-C stops everything)"
+	@echo "make deploy everything to your Cloudflare account (after wrangler login; see docs/deploy.md);"
+	@echo "            make deploy DRY_RUN=1 runs what works offline and prints the rest"
 	@echo "make test   lint, then every test of the project"
 	@echo "make bench  measure the whole system end to end (wrangler dev and bare workerd, Upstash cost,"
 	@echo "            sustained orders), the gateway under @upstash/redis, pages at 10,000 products"
@@ -64,8 +66,14 @@ test-frontend: build
 	npm --prefix frontend test
 	npm --prefix frontend run -s test:e2e
 
+# One command: secrets (from the environment, or asked without echo), workers in binding order,
+# the dashboard on Pages (scripts/deploy.py). DRY_RUN=1: bundles, sizes, the dashboard's build.
+deploy: build
+	.venv/bin/python scripts/deploy.py $(if $(DRY_RUN),--dry-run)
+
+# The deploy's dry run, as a user runs it (no secret needed): every worker bundles and fits.
 test-deploy: build
-	scripts/check-deploy.sh
+	.venv/bin/python scripts/deploy.py --dry-run --out target/deploy-dry-run
 
 test: lint test-rust test-contract test-gateway test-frontend test-deploy
 

@@ -10,6 +10,7 @@ pub mod http;
 mod process;
 mod redis;
 mod worker;
+mod workerd;
 
 use std::sync::OnceLock;
 
@@ -20,6 +21,7 @@ pub use process::{
 };
 pub use redis::RedisServer;
 pub use worker::{run_scheduled_at, Worker, WorkerOptions};
+pub use workerd::{deploy_dry_run, WorkerdShop};
 
 /// A part of the stack that `make dev` keeps alive: when it dies, it is started again with the
 /// same port, token and data.
@@ -72,10 +74,7 @@ impl Stack {
         vars: &[(&str, &str)],
         config_edits: &[(&str, &str)],
     ) -> std::io::Result<Worker> {
-        let mut all: Vec<(String, String)> = vec![
-            ("UPSTASH_REDIS_REST_URL".into(), self.gateway.url()),
-            ("UPSTASH_REDIS_REST_TOKEN".into(), self.gateway.token().into()),
-        ];
+        let mut all: Vec<(String, String)> = self.secrets().map(|(k, v)| (k.to_owned(), v)).to_vec();
         all.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let logs = workspace_root().join("target/test-logs");
         std::fs::create_dir_all(&logs)?;
