@@ -18,7 +18,8 @@ help:
 	@echo "make deploy everything to your Cloudflare account (after wrangler login; see docs/deploy.md);"
 	@echo "            make deploy DRY_RUN=1 runs what works offline and prints the rest"
 	@echo "make test   lint, then every test of the project"
-	@echo "make bench  measure the whole system end to end (wrangler dev and bare workerd, Upstash cost,"
+	@echo "make bench  each worker's size and startup CPU beside a hello-world, then the whole system end"
+	@echo "            to end (wrangler dev and bare workerd, Upstash cost,"
 	@echo "            sustained orders), the gateway under @upstash/redis, pages at 10,000 products"
 	@echo "make fuzz   contract fuzzing of every worker with a random seed, longer than make test's"
 	@echo "make openapi  regenerate docs/openapi/*.json after an API change (and the frontend's git-ignored types)"
@@ -81,6 +82,7 @@ test: lint test-rust test-contract test-gateway test-frontend test-deploy
 bench: build
 	@scripts/setup.sh bench
 	cargo build -q --release -p upstash-local
+	.venv/bin/python scripts/bench_startup.py
 	export UPSTASH_LOCAL_BIN=$(CURDIR)/target/release/upstash-local && \
 	.venv/bin/python scripts/bench_e2e.py && \
 	BENCH_OPS=3000 node upstash-local/bench/throughput.mjs && \
