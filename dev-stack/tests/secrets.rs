@@ -57,6 +57,8 @@ async fn no_secret_on_a_command_line_and_the_workers_still_get_them() {
     );
     let secrets = [token.as_str(), admin.as_str()];
     assert_no_command_line_holds(&secrets, &stack);
+    let output = stack.output();
+    assert!(output.contains("admin routes need the ADMIN_TOKEN"), "{output}");
 
     // The workers have them: the gateway accepts their token, and the admin token guards changes.
     let inventory = stack.url("INVENTORY_PORT");
