@@ -96,7 +96,10 @@ def main():
                 passed.append(ok)
                 total += count
             # The fuzzed orders reached real products (schemathesis_hooks.py): say how many.
-            page = urllib.request.urlopen(f"http://127.0.0.1:{ports['PAYMENT_PORT']}/orders?limit=500", timeout=30)
+            # The list of all orders is the back office's: it needs the admin token.
+            listing = urllib.request.Request(f"http://127.0.0.1:{ports['PAYMENT_PORT']}/orders?limit=500",
+                                             headers={"Authorization": f"Bearer {admin_token}"})
+            page = urllib.request.urlopen(listing, timeout=30)
             placed = len(json.load(page))
             print(f"payment: the fuzzing placed {placed} orders (first 500 counted)", flush=True)
             # Fuzzing that never reaches a real product tests only the 404s.

@@ -1,6 +1,6 @@
 """Schemathesis hooks for the contract fuzzing (scripts/contract_fuzz.py): a generated product id
 that fits the schema is swapped, often, for one of the products the run seeded (their ids in
-CONTRACT_PRODUCT_IDS), so that orders and product reads reach real products (201, 409
+CONTRACT_PRODUCT_IDS), so that orders (the tutorial's body and each line of a cart) and product reads reach real products (201, 409
 `insufficient_stock`, the payment behind them) instead of ending in 404s. A value that breaks the
 schema is left as it is: negative cases stay negative. Deterministic for a given seed."""
 
@@ -25,9 +25,13 @@ def seeded(value):
 def map_body(ctx, body):
     operation = ctx.operation
     if operation is not None and operation.path == "/orders" and isinstance(body, dict):
-        for field in ("id", "product_id"):
-            if field in body:
-                body[field] = seeded(body[field])
+        # The tutorial's body, and each line of a cart.
+        lines = body.get("lines")
+        for item in [body] + (lines if isinstance(lines, list) else []):
+            if isinstance(item, dict):
+                for field in ("id", "product_id"):
+                    if field in item:
+                        item[field] = seeded(item[field])
     return body
 
 

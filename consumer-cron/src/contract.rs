@@ -6,27 +6,10 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+use store::consumer::StreamStats;
 use utoipa::{OpenApi, ToSchema};
 use worker_http::contract::{self as c, Common};
 use worker_http::error::{ErrorBody, ErrorCode};
-
-/// One stream's backlog.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct StreamStats {
-    /// Entries in the stream (trimmed after each batch).
-    pub length: u64,
-    /// Delivered to the group and not yet acknowledged.
-    pub pending: u64,
-    /// Events moved to `<stream>:dead` after 5 failed deliveries.
-    pub dead_letters: u64,
-    /// How long the oldest delivered but unacknowledged event has waited (ms); `null`: none.
-    #[schema(required = true)]
-    pub oldest_pending_age_ms: Option<u64>,
-    /// How long the oldest event not yet delivered has waited (ms), the consumer's lag; `null`:
-    /// none waiting.
-    #[schema(required = true)]
-    pub oldest_undelivered_age_ms: Option<u64>,
-}
 
 /// `GET /stats`.
 #[derive(Debug, Serialize, ToSchema)]

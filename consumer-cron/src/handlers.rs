@@ -5,7 +5,7 @@ use worker_http::respond::json;
 use worker_http::settings::{Common, Consumer, FromVars};
 use worker_http::{auth, ApiError, Backend, Scoped};
 
-use crate::contract::{ConsumerStats, StreamStats};
+use crate::contract::ConsumerStats;
 use crate::{run, watch};
 use worker_http::config::runtime;
 use worker_http::contract::Health;
@@ -69,16 +69,7 @@ pub async fn stats(rc: &Ctx) -> std::result::Result<Response, ApiError> {
         .await?;
     let streams = streams
         .iter()
-        .map(|(stream, s)| {
-            let shown = StreamStats {
-                length: s.length,
-                pending: s.pending,
-                dead_letters: s.dead_letters,
-                oldest_pending_age_ms: s.oldest_pending_age_ms,
-                oldest_undelivered_age_ms: s.oldest_undelivered_age_ms,
-            };
-            (stream.name().to_owned(), shown)
-        })
+        .map(|(stream, stats)| (stream.name().to_owned(), *stats))
         .collect();
     json(
         200,

@@ -48,7 +48,9 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     use worker_http::config::runtime;
     use worker_http::log::{request_id, Level, Scope};
     use worker_http::settings::{Common, FromVars};
-    let id = request_id(None, None, runtime::random());
+    // A request id is no credential: the clock stands in if randomness ever failed.
+    let random = runtime::random().unwrap_or_else(|_| runtime::now_ms().to_be_bytes());
+    let id = request_id(None, None, random);
     let settings = Common::of(&env).and_then(|common| Consumer::of(&env).map(|_| common));
     let level = settings.as_ref().map_or(Level::Info, |s| s.log_level);
     let scope = Scope::new("consumer-cron", id, level);

@@ -28,7 +28,7 @@ async fn drain(env: &Env, scope: &Scope, budget_ms: u64, trigger: &str) -> Resul
             // An idle run is a debug line; one that did something, or could not read, is info/warn.
             let level = if report.read_errors > 0 {
                 Level::Warn
-            } else if report.read > 0 || report.payments_recovered > 0 || report.holds_released > 0 {
+            } else if report.read > 0 || report.payments_recovered > 0 {
                 Level::Info
             } else {
                 Level::Debug

@@ -18,19 +18,25 @@ pub struct Gateway {
 impl Gateway {
     /// On a free port, quiet (tests).
     pub fn start(redis_url: &str, token: &str) -> io::Result<Self> {
-        Self::spawn(free_port(), redis_url, token)
+        Self::spawn(free_port(), redis_url, token, None)
+    }
+
+    /// On a free port, every request delayed `delay_ms` (`--round-trip-delay-ms`): the distance to
+    /// a hosted Upstash, for benchmarks.
+    pub fn start_delayed(redis_url: &str, token: &str, delay_ms: u64) -> io::Result<Self> {
+        Self::spawn(free_port(), redis_url, token, Some(delay_ms))
     }
 
     /// On `port` (`make dev`). A busy port is an error.
     pub fn start_at(port: u16, redis_url: &str, token: &str) -> io::Result<Self> {
         ensure_port_free(port, "upstash-local")?;
-        Self::spawn(port, redis_url, token)
+        Self::spawn(port, redis_url, token, None)
     }
 
-    fn spawn(port: u16, redis_url: &str, token: &str) -> io::Result<Self> {
+    fn spawn(port: u16, redis_url: &str, token: &str, delay_ms: Option<u64>) -> io::Result<Self> {
         let process = PortProcess::start(port, "upstash-local", {
             let (redis_url, token) = (redis_url.to_owned(), token.to_owned());
-            move |port| spawn_gateway(port, &redis_url, &token)
+            move |port| spawn_gateway(port, &redis_url, &token, delay_ms)
         })?;
         Ok(Self {
             token: token.to_owned(),
@@ -121,8 +127,12 @@ impl Service for Gateway {
 }
 
 /// The token goes in the environment, which only its user can read, never on the command line.
-fn spawn_gateway(port: u16, redis_url: &str, token: &str) -> io::Result<Child> {
+/// Without `delay_ms`, the caller's `UPSTASH_LOCAL_ROUND_TRIP_DELAY_MS` (if any) applies.
+fn spawn_gateway(port: u16, redis_url: &str, token: &str, delay_ms: Option<u64>) -> io::Result<Child> {
     let mut cmd = Command::new(gateway_binary()?);
+    if let Some(ms) = delay_ms {
+        cmd.env("UPSTASH_LOCAL_ROUND_TRIP_DELAY_MS", ms.to_string());
+    }
     cmd.args(["--listen", &format!("127.0.0.1:{port}"), "--redis", redis_url])
         .env("UPSTASH_REDIS_REST_TOKEN", token)
         .stdin(Stdio::null())

@@ -59,14 +59,34 @@ impl ProductName {
     }
 }
 
-/// Units in stock (or ordered): a whole number from 0 to `MAX`.
+/// Units in stock (or ordered): a whole number from 0 to `MAX`, and nothing else (the field is
+/// private: `new` checks the bound).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
-pub struct Quantity(pub u64);
+pub struct Quantity(u64);
 
 impl Quantity {
     /// A billion units: well within what Redis and Lua count exactly.
     pub const MAX: u64 = 1_000_000_000;
+    pub const ZERO: Quantity = Quantity(0);
+
+    /// `None` above `MAX`.
+    pub const fn new(units: u64) -> Option<Self> {
+        if units <= Self::MAX {
+            Some(Self(units))
+        } else {
+            None
+        }
+    }
+
+    pub const fn get(self) -> u64 {
+        self.0
+    }
+
+    /// What is left of `self` once `other` is set aside (never below 0).
+    pub const fn minus(self, other: Quantity) -> Self {
+        Self(self.0.saturating_sub(other.0))
+    }
 
     /// A whole number >= `min`, from a JSON number or a numeric string.
     pub fn parse(field: &str, value: &Value, min: u64) -> Result<Self, FieldError> {
@@ -149,7 +169,7 @@ impl ProductPatch {
 
 /// A product as the API shows it: `{"id","name","price","quantity","available"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[schema(example = json!({"id": crate::schema::EXAMPLE_ID, "name": "Widget", "price": 20, "quantity": 100, "available": 97}))]
+#[schema(example = json!({"id": crate::openapi::EXAMPLE_ID, "name": "Widget", "price": 20, "quantity": 100, "available": 97}))]
 pub struct Product {
     pub id: Id,
     pub name: ProductName,
@@ -176,7 +196,7 @@ mod tests {
         let p =
             NewProduct::from_json(&json!({"name": " Widget ", "price": "20", "quantity": "100"})).unwrap();
         assert_eq!(p.name.as_str(), "Widget");
-        assert_eq!(p.price, Cents(2000));
+        assert_eq!(p.price, Cents::new(2000));
         assert_eq!(p.quantity, Quantity(100));
     }
 
@@ -289,7 +309,7 @@ mod tests {
         let p = Product {
             id: id.clone(),
             name: ProductName::from_stored("Widget".into()),
-            price: Cents(1999),
+            price: Cents::new(1999),
             quantity: Quantity(3),
             available: Quantity(1),
         };

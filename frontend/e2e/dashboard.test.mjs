@@ -198,17 +198,21 @@ describe('checkout', () => {
       await openSection(page, 'Products');
       await expectCells(productRow(page, product.name), [product.name, '$20.00', '7'], 30_000);
 
-      await openSection(page, 'Order history');
       const { body: orders } = await app.api('Payments', 'GET', '/orders?limit=50');
       const placed = orders.find((o) => o.product_id === product.id);
       assert.ok(placed, 'the order is in GET /orders');
-      const historyRow = page.locator(`tr[data-order-id="${placed.id}"]`);
-      await eventually(async () => {
-        const text = await historyRow.innerText();
-        assert.match(text, /Completed/);
-        assert.match(text, /\$72\.00/);
-        assert.match(text, new RegExp(product.name));
-      }, { timeout: 15_000 });
+      // The customer's own list and the back office's both show it.
+      for (const section of ['My orders', 'All orders']) {
+        await openSection(page, section);
+        await page.getByRole('heading', { name: section }).waitFor();
+        const row = page.locator(`tr[data-order-id="${placed.id}"]`);
+        await eventually(async () => {
+          const text = await row.innerText();
+          assert.match(text, /Completed/);
+          assert.match(text, /\$72\.00/);
+          assert.match(text, new RegExp(product.name));
+        }, { timeout: 15_000 });
+      }
     });
   });
 
@@ -232,7 +236,7 @@ describe('checkout', () => {
       );
       assert.match(await page.getByTestId('order').innerText(), /Your order was refunded/);
 
-      await openSection(page, 'Order history');
+      await openSection(page, 'My orders');
       const { body: orders } = await app.api('Payments', 'GET', '/orders?limit=50');
       const refunded = orders.find((o) => o.product_id === product.id);
       assert.equal(refunded?.refund_reason, 'product_deleted');
@@ -245,11 +249,11 @@ describe('checkout', () => {
     });
   });
 
-  test('the Payments API going down shows a banner naming it, and the history recovers', { timeout: 60_000 }, async (t) => {
+  test('the Payments API going down shows a banner naming it, and All orders recovers', { timeout: 60_000 }, async (t) => {
     await withPage(t, async (page) => {
       await app.relays.Payments.down();
       try {
-        await page.goto('/orders/history');
+        await page.goto('/orders/all');
         await page.getByRole('alert').filter({ hasText: 'The Payments API cannot be reached' }).waitFor({ timeout: 10_000 });
         assert.equal(await page.getByRole('alert').filter({ hasText: 'Inventory' }).count(), 0);
       } finally {

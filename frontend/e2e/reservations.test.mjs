@@ -1,7 +1,9 @@
 // Reservations (issue 9) in headless Chromium against the real local stack: placing an order
-// reserves its stock (available drops, on hand stays) until it is paid or cancelled, and a pending
-// order is cancelled from the history. The payment is slowed to PAYMENT_DELAY_MS=45 s (dev-stack's
-// WORKER_VARS) so that the order stays pending while the test looks at it and cancels it.
+// reserves its stock (available drops, on hand stays) until it is paid or cancelled; the customer
+// finds the pending order in My orders (remembered by this browser only, across a reload) and
+// cancels it there; All orders (the back office's) shows the API's 409 for an order that stopped
+// being pending. The payment is slowed to PAYMENT_DELAY_MS=45 s (dev-stack's WORKER_VARS) so that
+// the order stays pending while the test looks at it and cancels it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { eventually } from './harness.mjs';
@@ -25,7 +27,7 @@ async function apiStock(id) {
   return { quantity: body.quantity, available: body.available };
 }
 
-test('a pending order reserves its stock, and cancelling it in the history gives the stock back', { timeout: 150_000 }, async () => {
+test('a pending order reserves its stock, and cancelling it in My orders gives the stock back', { timeout: 150_000 }, async () => {
   const product = await createProduct(app, unique('Reserved'), 20, 10);
   await withPage(app, 'reservation-available-restored', async (page) => {
     await page.goto('/products');
@@ -64,16 +66,17 @@ test('a pending order reserves its stock, and cancelling it in the history gives
     assert.match(await row.getByLabel(`Quantity of ${product.name}`).getAttribute('class'), /is-invalid/);
     await row.getByRole('button', { name: 'Cancel' }).click();
 
-    // Cancel it from the history.
+    // The customer cancels it from My orders, which this browser remembers across a reload.
     const { body: orders } = await app.api('Payments', 'GET', '/orders?limit=50');
     const order = orders.find((o) => o.product_id === product.id);
     assert.equal(order?.status, 'pending');
-    await openSection(page, 'Order history');
-    const history = orderRow(page, order.id);
-    await history.getByText('Pending', { exact: true }).waitFor();
-    await history.getByRole('button', { name: 'Cancel' }).click();
-    await history.getByText('Cancelled', { exact: true }).waitFor();
-    assert.equal(await history.getByRole('button', { name: 'Cancel' }).count(), 0);
+    await openSection(page, 'My orders');
+    await page.reload();
+    const mine = orderRow(page, order.id);
+    await mine.getByText('Pending', { exact: true }).waitFor();
+    await mine.getByRole('button', { name: 'Cancel' }).click();
+    await mine.getByText('Cancelled', { exact: true }).waitFor();
+    assert.equal(await mine.getByRole('button', { name: 'Cancel' }).count(), 0);
     assert.equal((await app.api('Payments', 'GET', `/orders/${order.id}`)).body.status, 'cancelled');
     await page.screenshot({ path: screenshotPath('reservation-cancelled'), fullPage: true });
 
@@ -82,21 +85,28 @@ test('a pending order reserves its stock, and cancelling it in the history gives
     await expectStock(page, product.id, { onHand: '10', available: '10' });
     assert.deepEqual(await apiStock(product.id), { quantity: 10, available: 10 });
   });
+
+  // Another browser (a fresh context: its own localStorage) has placed nothing.
+  await withPage(app, 'my-orders-other-browser', async (page) => {
+    await page.goto('/orders/mine');
+    await page.getByText('No orders placed in this browser yet.').waitFor();
+    assert.equal(await page.locator('tbody tr').count(), 0);
+  });
 });
 
-test("Cancel on an order no longer pending shows the API's 409 and the order's status now", { timeout: 90_000 }, async () => {
+test("Cancel in All orders on an order no longer pending shows the API's 409 and the order's status now", { timeout: 90_000 }, async () => {
   const product = await createProduct(app, unique('Raced'), 5, 4);
   const placed = await app.api('Payments', 'POST', '/orders', { id: product.id, quantity: 1 });
   assert.equal(placed.status, 201, JSON.stringify(placed.body));
   const order = placed.body;
 
   await withPage(app, 'reservation-not-cancellable', async (page) => {
-    await page.goto('/orders/history');
+    await page.goto('/orders/all');
     const row = orderRow(page, order.id);
     await row.getByRole('button', { name: 'Cancel' }).waitFor();
 
     // Meanwhile the order stops being pending (here: cancelled elsewhere; a payment going through
-    // answers the same 409). The history's timed refresh is held back, so the row still offers
+    // answers the same 409). The list's timed refresh is held back, so the row still offers
     // Cancel, as it would between two refreshes; the worker and its answer are real.
     const held = [];
     const listOfOrders = (url) => url.pathname === '/orders' && url.search !== '';

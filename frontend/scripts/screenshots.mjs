@@ -15,6 +15,7 @@ try {
   const { page, close } = await app.newPage();
   const shot = (file) => page.screenshot({ path: join(DOCS, file) });
   const status = () => page.getByTestId('order-status').innerText();
+  const section = (name) => page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name, exact: true }).click();
 
   // An order refunded because its product was deleted during the payment, for the history.
   await page.goto('/orders');
@@ -40,11 +41,15 @@ try {
   await app.api('Payments', 'POST', `/orders/${(await order(gadget, 2)).id}/cancel`);
   await order(gadget, 1);
 
-  await page.getByRole('link', { name: 'Order history' }).click();
+  // The back office's list: all four; the customer's: the two placed in this browser.
+  await section('All orders');
   await page.locator('tbody tr').nth(3).waitFor();
-  await shot('orders.png');
+  await shot('all-orders.png');
+  await section('My orders');
+  await page.locator('tbody tr').nth(1).getByText('Refunded', { exact: true }).waitFor();
+  await shot('my-orders.png');
 
-  await page.getByRole('link', { name: 'Products' }).click();
+  await section('Products');
   await eventually(async () => ((await page.getByText('97').count()) > 0 ? true : Promise.reject()), { timeout: 30_000 });
   await shot('products.png');
 

@@ -1,14 +1,17 @@
 // Shared by the component tests (not a test itself): the workers' answers as the contract shapes
-// them, a stand-in `fetch` that routes requests by URL and method, and a screen in a router.
+// them, a stand-in `fetch` that routes requests by URL and method, and a screen as the app renders
+// it (in a router, with its own TanStack Query client).
+import { QueryClientProvider } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { MemoryRouter } from 'react-router';
 import { vi } from 'vitest';
 import type { Product } from './api/inventory';
 import type { Order } from './api/payments';
+import { createQueryClient } from './queries';
 
 export const json = (body: unknown, status = 200, headers?: HeadersInit) =>
-  new Response(JSON.stringify(body), { status, headers });
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
 
 /** An API error answer, `{"error": {"code", "message"}}`. */
 export const apiError = (status: number, code: string, message: string) => json({ error: { code, message } }, status);
@@ -32,19 +35,39 @@ export const ORDER: Order = {
   updated_at: '2026-11-28T07:00:00Z',
 };
 
-/** Answers a request, or undefined for one it does not expect (then a 404 `not_found`). */
-type Route = (url: string, init: RequestInit) => Response | Promise<Response> | undefined;
-
-/** Puts `route` in place of `fetch`; the mock it returns has every request sent. */
-export function stubFetch(route: Route) {
-  const fetch = vi.fn(
-    async (url: string, init: RequestInit = {}) => (await route(url, init)) ?? apiError(404, 'not_found', `no route for ${url}`),
-  );
-  vi.stubGlobal('fetch', fetch);
-  return fetch;
+/** A request as the stand-in `fetch` saw it. */
+export interface Sent {
+  url: string;
+  method: string;
+  headers: Headers;
+  /** The body's text, or undefined without one. */
+  body: string | undefined;
 }
 
-/** Renders a screen as the app does, inside a router. */
-export function renderScreen(screen: ReactElement) {
-  return render(<MemoryRouter>{screen}</MemoryRouter>);
+/** Answers a request, or undefined for one it does not expect (then a 404 `not_found`). */
+type Route = (request: Sent) => Response | Promise<Response> | undefined;
+
+/** Puts `route` in place of `fetch`; `sent` lists every request, in order. */
+export function stubFetch(route: Route) {
+  const sent: Sent[] = [];
+  const fetch = vi.fn(async (input: Request) => {
+    const text = await input.text();
+    const request = { url: input.url, method: input.method, headers: input.headers, body: text === '' ? undefined : text };
+    sent.push(request);
+    return (await route(request)) ?? apiError(404, 'not_found', `no route for ${request.url}`);
+  });
+  vi.stubGlobal('fetch', fetch);
+  return { fetch, sent };
+}
+
+/** Renders a screen as the app does: inside a router, with a fresh query client (nothing cached
+ * from another test). `path` is the URL it is shown at. */
+export function renderScreen(screen: ReactElement, path = '/') {
+  const queryClient = createQueryClient();
+  const result = render(
+    <QueryClientProvider client={queryClient}>
+      <MemoryRouter initialEntries={[path]}>{screen}</MemoryRouter>
+    </QueryClientProvider>,
+  );
+  return { ...result, queryClient };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ApiErrorBody } from './api/http';
+import type { ApiErrorBody } from './api/client';
 import { LIMITS } from './testing';
 import { fieldErrorsFromApi, parseName, parsePrice, parseQuantity, validateProduct } from './validation';
 

@@ -1,6 +1,6 @@
 // Client-side checks that mirror the workers' (same rules, same words), and the mapping of the
 // API's 422 answers `{"error": {"code", "message", "field"}}` to the form's fields.
-import type { ApiErrorBody } from './api/http';
+import type { ApiErrorBody } from './api/client';
 import type { components } from './api/generated/inventory';
 
 /**

@@ -1,10 +1,10 @@
 use domain::{Id, NewProduct, PageRequest, Product, ProductPatch};
-use store::{Patched, ReserveRequest};
+use store::Patched;
 use worker::{Env, Request, Response, RouteContext};
 use worker_http::config::runtime;
 use worker_http::error::ErrorCode;
 use worker_http::respond::{json, no_content};
-use worker_http::settings::{Common, FromVars, Inventory};
+use worker_http::settings::{FromVars, Inventory};
 use worker_http::{auth, body, contract, paging, ratelimit, ApiError, Backend, Scoped};
 
 use crate::contract::InventoryConfig;
@@ -58,7 +58,7 @@ pub async fn create(mut req: Request, rc: &Ctx) -> Answer {
     let new = NewProduct::from_json(&body::read_json(&mut req).await?)?;
     let backend = Backend::of(rc)?;
     let now = runtime::now_ms();
-    let id = Id::generate(now, runtime::random());
+    let id = Id::generate(now, runtime::random()?);
     if !backend.inventory().create(&id, &new, now).await? {
         // 80 random bits collided: vanishingly rare, and nothing was written.
         return Err(ApiError::Conflict {
@@ -100,26 +100,6 @@ pub async fn update(mut req: Request, ctx: &Ctx) -> Answer {
             message: format!("{reserved} units are reserved by placed orders; quantity cannot go below that"),
         }),
     }
-}
-
-/// `POST /internal/reservations`, from the payment worker only (service binding, with its token):
-/// reserves stock for an order about to be placed. One round trip.
-pub async fn reserve(mut req: Request, ctx: &Ctx) -> Answer {
-    let token = req.headers().get("X-Internal-Token").ok().flatten();
-    auth::check_internal(
-        token.as_deref(),
-        Common::of(&ctx.env)?.reservation_token().as_deref(),
-    )?;
-    let body = body::read_json(&mut req).await?;
-    let reserve = serde_json::from_value::<ReserveRequest>(body)
-        .ok()
-        .and_then(|r| r.parse())
-        .ok_or_else(|| ApiError::BadJson("not a reservation request".into()))?;
-    let reservation = Backend::of(ctx)?
-        .reservations()
-        .reserve(&reserve, runtime::now_ms())
-        .await?;
-    json(200, &reservation)
 }
 
 pub async fn delete(req: Request, ctx: &Ctx) -> Answer {

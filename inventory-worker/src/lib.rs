@@ -21,10 +21,7 @@ worker_http::routes! {
     post "/products" => |req, rc| async move { handlers::create(req, &rc).await },
     get "/products/:id" => |_, rc| async move { handlers::read(&rc).await },
     patch "/products/:id" => |req, rc| async move { handlers::update(req, &rc).await },
-    delete "/products/:id" => |req, rc| async move { handlers::delete(req, &rc).await };
-    // For the payment worker only (service binding and token): not in the OpenAPI document.
-    internal:
-    post "/internal/reservations" => |req, rc| async move { handlers::reserve(req, &rc).await },
+    delete "/products/:id" => |req, rc| async move { handlers::delete(req, &rc).await },
 }
 
 #[cfg(target_arch = "wasm32")]

@@ -102,31 +102,3 @@ async fn cors_answers_allowed_origins_only() {
         "errors are readable too"
     );
 }
-
-/// The reservations route is for the payment worker only: to anyone else it does not exist, and
-/// nothing is reserved.
-#[tokio::test]
-async fn the_public_cannot_reserve_stock() {
-    let base = api().inventory.url();
-    let created = create_as_admin(&base, &json!({"name": "not for you", "price": 1, "quantity": 5})).await;
-    let id = created.body["id"].as_str().unwrap().to_owned();
-    let reserve = json!({"order_id": id, "product_id": id, "quantity": 5});
-    for token in [None, Some("guess"), Some(ADMIN)] {
-        let mut attempt = request("POST", format!("{base}/internal/reservations")).json(&reserve);
-        if let Some(token) = token {
-            attempt = attempt.header("X-Internal-Token", token);
-        }
-        let answer = attempt.send().await;
-        assert_eq!(
-            (answer.status, answer.error_code()),
-            (404, "not_found"),
-            "{token:?}"
-        );
-    }
-    let other_method = request("GET", format!("{base}/internal/reservations"))
-        .send()
-        .await;
-    assert_eq!(other_method.status, 404, "not even a 405 gives it away");
-    let product = request("GET", format!("{base}/products/{id}")).send().await;
-    assert_eq!(product.body["available"], 5, "nothing reserved");
-}

@@ -12,7 +12,8 @@ use worker_http::error::{ErrorBody, ErrorCode};
 /// `GET /config`: what a client needs to quote an order exactly and validate it before sending.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"fee_rate": 0.2, "fee_rate_basis_points": 2000,
-    "limits": {"name_max_chars": 200, "price_max": 1000000, "quantity_max": 1000000000}}))]
+    "limits": {"name_max_chars": 200, "price_max": 1000000, "quantity_max": 1000000000,
+    "order_lines_max": 50}}))]
 pub struct PaymentConfig {
     /// `FEE_RATE`: the fee as a fraction of the unit price.
     pub fee_rate: f64,
@@ -67,46 +68,64 @@ fn config() {}
 
 /// Place an order
 ///
-/// The unit price is read from the inventory (never from the client); `fee` is `FEE_RATE` × price
-/// rounded to the cent, `total = (price + fee) × quantity`. Placing the order **reserves** its
-/// quantity: the product's `available` drops at once (its `quantity` on hand drops when the stock
-/// is taken). When fewer units are available than ordered, the answer is 409
-/// `insufficient_stock` at once, and nothing is stored or charged. The order answers `pending`;
-/// the simulated payment completes it `PAYMENT_DELAY_MS` (5 s) later and the stock is taken within
-/// about a second. If the product is deleted first, the order is `refunded` (`product_deleted`).
-/// A pending order can be cancelled (`POST /orders/{id}/cancel`).
+/// A cart of 1 to 50 lines (`{"lines": [{"product_id", "quantity"}, ...]}`), or the tutorial's
+/// one-product body (`{"id", "quantity"}`), which is a one-line order. Lines of the same product
+/// are merged (quantities added). Each line's unit price and name are read from the catalogue
+/// (never from the client) and kept on the order as they were; its `fee` is `FEE_RATE` × price
+/// rounded to the cent (halves up), its `total = (price + fee) × quantity`; the order's `total` is
+/// the sum of the lines'. A one-line order also answers the tutorial's fields (`product_id`,
+/// `price`, `fee`, `quantity`).
+///
+/// **All or nothing, at once**: every line's quantity is **reserved** (each product's
+/// `available` drops at once; its `quantity` on hand drops when the stock is taken), or nothing
+/// is: a line asking for more than is available is 409 `insufficient_stock` with every short
+/// line in `details` (`product_id`, `available`), and an id that names no product is 404
+/// `not_found` naming each (`details`). Nothing is stored or charged then. One Redis round trip
+/// for the whole cart.
+///
+/// The order answers `pending`; the simulated payment completes it `PAYMENT_DELAY_MS` (5 s)
+/// later and the consumer takes every line's stock within about a second. If a product is deleted
+/// first, the whole order is `refunded` (`product_deleted`) and nothing is taken. A pending order
+/// can be cancelled (`POST /orders/{id}/cancel`).
+///
+/// **The order's id is its customer's credential** (a ULID with 80 random bits): whoever holds it
+/// reads and cancels the order; keep it like a receipt. The list of all orders is the back
+/// office's (`GET /orders`, admin token).
 ///
 /// **Safe to retry** with an `Idempotency-Key` (Stripe's rules): the same key with the same
-/// request within 24 h answers the first answer again (same status, body and order id, with
-/// `Idempotent-Replayed: true`) and places nothing; the same key with a different request is 422
-/// `idempotency_key_reused`. The key is claimed in the same atomic step that stores the order, so
-/// concurrent retries see either nothing or the finished first answer (there is no "in flight"
-/// state, and so no 409 for it); concurrent retries share one reservation. Without a key, every
-/// request places an order.
+/// request within 24 h answers the first answer again (the order as it was placed: same status,
+/// body and id, with `Idempotent-Replayed: true`) and places nothing; the same key with a
+/// different request is 422 `idempotency_key_reused`. The same request means the same products
+/// and quantities, in any order of lines. The key is claimed in the same atomic step that stores
+/// the order, so concurrent retries see either nothing or the finished first answer (there is no
+/// "in flight" state, and so no 409 for it). Without a key, every request places an order.
 #[utoipa::path(post, path = "/orders", tag = "orders", operation_id = "placeOrder",
     params(("Idempotency-Key" = Option<String>, Header, pattern = r"^[ -~]{1,255}$",
         description = "Your name for this attempt (1 to 255 printable ASCII characters), e.g. a UUID made once per checkout and sent again on every retry of it.")),
     request_body(content = OrderRequest, content_type = "application/json"),
     responses(
-        (status = 201, description = "Placed, `pending` (or the first answer to this `Idempotency-Key`, replayed).", body = Order,
+        (status = 201, description = "Placed, `pending`, every line reserved (or the first answer to this `Idempotency-Key`, replayed).", body = Order,
             headers(("Idempotent-Replayed" = String, description = "`true` when this is the first answer to this `Idempotency-Key`, replayed."))),
         (status = 400, response = c::BadJson),
-        (status = 404, response = c::NotFound),
-        (status = 409, description = "`insufficient_stock`: fewer units available right now than ordered; nothing was placed.",
-            body = ErrorBody, example = json!({"error": {"code": "insufficient_stock", "message": "only 2 available"}})),
+        (status = 404, description = "`not_found`: products that do not exist, each in `details`; nothing was placed.",
+            body = ErrorBody, example = json!({"error": {"code": "not_found", "message": "no product with the id 01JDQ3T0X6M6V1W3C6W7N5K8ZP; nothing was ordered", "details": [{"product_id": "01JDQ3T0X6M6V1W3C6W7N5K8ZP"}]}})),
+        (status = 409, description = "`insufficient_stock`: lines that ask for more units than are available right now, each in `details` with what is available; nothing was placed.",
+            body = ErrorBody, example = json!({"error": {"code": "insufficient_stock", "message": "not enough available of: 01JDQ3T0X6M6V1W3C6W7N5K8ZP (2 available); nothing was ordered", "details": [{"product_id": "01JDQ3T0X6M6V1W3C6W7N5K8ZP", "available": 2}]}})),
         (status = 413, response = c::PayloadTooLarge),
         (status = 415, response = c::UnsupportedMediaType),
-        (status = 422, description = "`validation_failed` (a field, or the `Idempotency-Key` header, is invalid; `field` names it) or `idempotency_key_reused` (this key was used for a different request).",
+        (status = 422, description = "`validation_failed` (a field, or the `Idempotency-Key` header, is invalid; `field` names it, e.g. `lines[2].quantity`) or `idempotency_key_reused` (this key was used for a different request).",
             body = ErrorBody, example = json!({"error": {"code": "idempotency_key_reused", "message": "this Idempotency-Key was used for a different request; use a new key", "field": "Idempotency-Key"}})),
         (status = 429, response = c::RateLimited),
         (status = 503, response = c::Unavailable),
     ))]
 fn place() {}
 
-/// Recent orders
+/// All orders (back office)
 ///
-/// Newest first, in pages; when more remain, `Link` names the next page. One Redis round trip per
-/// page.
+/// Every order, newest first, in pages; when more remain, `Link` names the next page. One Redis
+/// round trip per page. The back office's list: it needs the admin token (401 without it; 503
+/// `admin_not_configured` from a deployment without `ADMIN_TOKEN`). A
+/// customer reads their own orders by id (`GET /orders/{id}`).
 #[utoipa::path(get, path = "/orders", tag = "orders", operation_id = "listOrders",
     params(
         ("limit" = Option<u32>, Query, minimum = 1, maximum = 500,
@@ -114,15 +133,19 @@ fn place() {}
         ("cursor" = Option<String>, Query, pattern = r"^[0-9]{1,16}-[0-9A-Za-z]{26}$",
             description = "Where the previous page ended: take it from its `Link` header."),
     ),
+    security(("adminToken" = [])),
     responses(
         (status = 200, description = "A page of orders, newest first.", body = Vec<Order>,
             headers(("Link" = String, description = "`<…?limit=N&cursor=…>; rel=\"next\"` (RFC 8288) when more remain."))),
+        (status = 401, response = c::Unauthorized),
         (status = 422, response = c::ValidationFailed),
-        (status = 503, response = c::Unavailable),
+        (status = 503, response = c::AdminUnavailable),
     ))]
 fn recent() {}
 
 /// Read an order
+///
+/// The order's id is its customer's credential: whoever holds it reads the order.
 #[utoipa::path(get, path = "/orders/{id}", tag = "orders", operation_id = "getOrder",
     params(("id" = Id, Path, description = "The order's id.")),
     responses(
@@ -134,22 +157,20 @@ fn read() {}
 
 /// Cancel a pending order
 ///
-/// The order becomes `cancelled` and its reservation is released (the product's `available` goes
-/// back up). Atomic with respect to the payment: an order ends either `completed` or `cancelled`,
-/// never both. Cancelling it again, or cancelling a `completed` or `refunded` order, is 409
-/// `not_cancellable` (the message says its status). No body. Like product changes, it needs the
-/// admin token (without `ADMIN_TOKEN` the deployment refuses it: 503 `admin_not_configured`).
+/// The order becomes `cancelled` and every line's reservation is released (each product's
+/// `available` goes back up). Atomic with respect to the payment: an order ends either
+/// `completed` or `cancelled`, never both. Cancelling it again, or cancelling a `completed` or
+/// `refunded` order, is 409 `not_cancellable` (the message says its status). No body. The order's
+/// id is the credential: no token is needed.
 #[utoipa::path(post, path = "/orders/{id}/cancel", tag = "orders", operation_id = "cancelOrder",
     params(("id" = Id, Path, description = "The order's id.")),
-    security(("adminToken" = [])),
     responses(
         (status = 200, description = "Cancelled; the order as it is now.", body = Order),
-        (status = 401, response = c::Unauthorized),
         (status = 404, response = c::NotFound),
         (status = 409, description = "`not_cancellable`: the order is no longer pending.",
             body = ErrorBody, example = json!({"error": {"code": "not_cancellable", "message": "the order is completed; only a pending order can be cancelled"}})),
         (status = 429, response = c::RateLimited),
-        (status = 503, response = c::AdminUnavailable),
+        (status = 503, response = c::Unavailable),
     ))]
 fn cancel() {}
 

@@ -1,111 +1,93 @@
 use domain::idempotency::{self, IdempotencyKey};
-use domain::{Cents, FeeRate, Id, Order, OrderRequest, OrderStatus, Pricing};
-use store::{Cancelled, Hold, Placed, Reservation, ReserveRequest, Retryable};
+use domain::{FeeRate, Id, OrderRequest, OrderRequestError, OrderStatus};
+use store::{Cancelled, Placed, Placement};
 use worker::{Context, Env, Request, Response, RouteContext};
 use worker_http::config::runtime;
-use worker_http::error::ErrorCode;
+use worker_http::error::{ErrorCode, LineProblem};
 use worker_http::respond::json;
-use worker_http::settings::{Common, Fault, FromVars, Payment};
+use worker_http::settings::{FromVars, Payment};
 use worker_http::{auth, body, contract, paging, ratelimit, ApiError, Backend, Scoped};
 
 use crate::contract::PaymentConfig;
 
-use crate::{inventory, payment};
+use crate::payment;
 
 type Answer = Result<Response, ApiError>;
 /// What each route gets: the env, the path's params, the request's scope and the `Context` of
 /// its background tasks.
 pub type Ctx = RouteContext<Scoped<Context>>;
 
-fn unknown_product() -> ApiError {
-    ApiError::NotFound("no product with this id".into())
-}
-
-/// `POST /orders`: reserves the stock in the inventory (one binding call, one round trip there),
-/// prices the order at the price it reserved at, stores it pending with its reservation (one round
-/// trip), and leaves the payment to a background task. Sold out is a 409 at once, before anything
-/// is stored or charged. With an `Idempotency-Key`, a retry of the same request answers what the
-/// first answered and places nothing (one round trip: the reservation finds the first answer).
+/// `POST /orders`: a cart of lines (or the tutorial's one product), placed whole or not at all in
+/// one script (one Redis round trip, however many lines): every line's price and name read from
+/// the catalogue, its stock reserved, the order stored pending, its payment left to a background
+/// task. A line short of stock is a 409 listing every short line, an unknown product a 404
+/// naming it, at once and with nothing stored. With an `Idempotency-Key`, a retry of the same
+/// request answers what the first answered and places nothing (the same single round trip).
 pub async fn place(mut req: Request, rc: &Ctx) -> Answer {
     ratelimit::check(&req, &rc.env, &rc.data.scope, "ORDER_WRITES").await?;
     let key = match req.headers().get(idempotency::HEADER).ok().flatten() {
         Some(text) => Some(IdempotencyKey::parse(&text)?),
         None => None,
     };
-    let request = OrderRequest::from_json(&body::read_json(&mut req).await?)?;
-    let product_id = request.product_id.clone().ok_or_else(unknown_product)?;
-    let rate = fee_rate(&rc.env)?;
+    let request = OrderRequest::from_json(&body::read_json(&mut req).await?).map_err(|e| match e {
+        OrderRequestError::Invalid(e) => ApiError::from(e),
+        OrderRequestError::NoSuchProducts(texts) => ApiError::UnknownProducts(texts),
+    })?;
+    let fee_rate = fee_rate(&rc.env)?;
     let now = runtime::now_ms();
-    let order_id = Id::generate(now, runtime::random());
+    let delay = Payment::of(&rc.env)?.payment_delay_ms;
+    // The order's id is its customer's credential (`GET /orders/{id}`, cancel): 80 random bits.
+    let order_id = Id::generate(now, runtime::random()?);
     let fingerprint = request.fingerprint();
-    let retry = key.as_ref().map(|key| (key, fingerprint.as_str()));
-    let reserve = ReserveRequest::new((&order_id, &product_id, request.quantity), retry);
-    let price = match inventory::reserve(&rc.env, &rc.data.scope, &reserve).await? {
-        Reservation::Reserved { price, .. } => Cents(price),
-        Reservation::UnknownProduct => return Err(unknown_product()),
-        Reservation::Short { available } => {
-            return Err(ApiError::Conflict {
-                code: ErrorCode::InsufficientStock,
-                message: format!("only {available} available"),
-            })
-        }
-        Reservation::Replay { answer } => return replayed(answer),
-        Reservation::KeyReused => return Err(ApiError::IdempotencyKeyReused),
+    let placement = Placement {
+        id: &order_id,
+        lines: request.lines(),
+        fee_rate,
+        now_ms: now,
+        due_ms: now.saturating_add(delay),
+        retry: key.as_ref().map(|key| (key, fingerprint.as_str())),
     };
-    if Common::of(&rc.env)?.faults.has(Fault::CrashAfterReserve) {
-        return Err(ApiError::unavailable(
-            "try again",
-            "fault injected: crash after reserve",
-        ));
-    }
-    let hold = Hold::for_order(&order_id, &product_id, request.quantity, key.as_ref());
-    let backend = Backend::of(rc)?;
-    let pricing = match Pricing::for_order(price, request.quantity, rate) {
-        Ok(pricing) => pricing,
-        Err(e) => {
-            // Refused after reserving: give the units back now rather than at the next sweep.
-            backend.reservations().release(&hold).await?;
-            return Err(e.into());
-        }
-    };
-    let order = Order::place(order_id, product_id, request.quantity, pricing, now);
-    let answer = serde_json::to_string(&order).map_err(|e| ApiError::Internal(format!("serialize: {e}")))?;
-    let retryable = key.as_ref().map(|key| Retryable {
-        key,
-        fingerprint: fingerprint.clone(),
-        answer: &answer,
-    });
-    match backend.orders().create(&order, Some(&hold), retryable).await? {
-        Placed::Created => {}
-        // Our own record: the client library retried the script after a failure that had in
-        // fact reached Redis. This request placed the order; its payment still has to start.
-        Placed::Replay(first) if first == answer => {}
-        Placed::Replay(first) => return replayed(first),
+    let order = match Backend::of(rc)?.orders().place(&placement).await? {
+        Placed::Created(order) => order,
+        // This request's own earlier attempt (the client library sent the script again after a
+        // failure that had in fact reached Redis): it placed the order; its payment starts now.
+        Placed::Replay(first) if first.id() == &order_id => first,
+        Placed::Replay(first) => return replayed(&first),
         Placed::KeyReused => return Err(ApiError::IdempotencyKeyReused),
-        Placed::HoldExpired => {
-            return Err(ApiError::unavailable(
-                "placing the order took too long; try again",
-                "the reservation was swept before the order could claim it",
+        Placed::UnknownProducts(ids) => {
+            return Err(ApiError::UnknownProducts(ids.iter().map(Id::to_string).collect()))
+        }
+        Placed::Short(lines) => {
+            return Err(ApiError::InsufficientStock(
+                lines
+                    .into_iter()
+                    .map(|l| LineProblem {
+                        product_id: l.product_id.to_string(),
+                        available: Some(l.available),
+                    })
+                    .collect(),
             ))
         }
-    }
-
-    let delay = Payment::of(&rc.env)?.payment_delay_ms;
+        Placed::TooLarge => {
+            return Err(ApiError::from(domain::FieldError::new(
+                "quantity",
+                "the order is too large: its total would be over 90 trillion",
+            )))
+        }
+    };
     let task = rc.data.scope.for_task();
     rc.data
         .data
-        .wait_until(payment::process(rc.env.clone(), task, order.id.clone(), delay));
+        .wait_until(payment::process(rc.env.clone(), task, order.id().clone(), delay));
     json(201, &order)
 }
 
-/// `POST /orders/:id/cancel`: a pending order becomes `cancelled` and its reservation is released,
-/// in one atomic script that the payment's completion cannot interleave with. One round trip.
-/// A change to someone's order: it needs the admin token, as product changes do (order ids are
-/// public in `GET /orders`).
+/// `POST /orders/:id/cancel`: a pending order becomes `cancelled` and every line's reservation is
+/// released, in one atomic script that the payment's completion cannot interleave with. One round
+/// trip. The order's id is its customer's credential: whoever placed it may cancel it, with no
+/// other token (ids carry 80 random bits, and the list of all orders is the back office's).
 pub async fn cancel(req: &Request, rc: &Ctx) -> Answer {
     ratelimit::check(req, &rc.env, &rc.data.scope, "ORDER_WRITES").await?;
-    let header = req.headers().get("Authorization").ok().flatten();
-    auth::check_admin(header.as_deref(), &Payment::of(&rc.env)?.admin)?;
     let id = order_id(rc)?;
     match Backend::of(rc)?.orders().cancel(&id, runtime::now_ms()).await? {
         Cancelled::Done(order) => json(200, &order),
@@ -120,15 +102,12 @@ pub async fn cancel(req: &Request, rc: &Ctx) -> Answer {
     }
 }
 
-/// The first answer to a request with this `Idempotency-Key`, again.
-fn replayed(first: String) -> Answer {
-    let mut response = Response::from_bytes(first.into_bytes())
-        .map(|r| r.with_status(201))
-        .map_err(|e| ApiError::Internal(format!("response: {e}")))?;
+/// The first answer to a request with this `Idempotency-Key`, again: the order as it was placed.
+fn replayed(first: &domain::Order) -> Answer {
+    let mut response = json(201, first)?;
     let headers = response.headers_mut();
     headers
-        .set("Content-Type", "application/json; charset=utf-8")
-        .and_then(|()| headers.set("Idempotent-Replayed", "true"))
+        .set("Idempotent-Replayed", "true")
         .map_err(|e| ApiError::Internal(format!("headers: {e}")))?;
     Ok(response)
 }
@@ -168,9 +147,12 @@ pub async fn read(rc: &Ctx) -> Answer {
     json(200, &order)
 }
 
-/// `GET /orders?limit=N&cursor=C`: newest first; N from 1 to 500, 50 by default; `Link` to the
-/// next page.
+/// `GET /orders?limit=N&cursor=C`: every order, newest first; N from 1 to 500, 50 by default;
+/// `Link` to the next page. The back office's list: it needs the admin token (a customer reads
+/// their own orders by id).
 pub async fn recent(req: &Request, rc: &Ctx) -> Answer {
+    let header = req.headers().get("Authorization").ok().flatten();
+    auth::check_admin(header.as_deref(), &Payment::of(&rc.env)?.admin)?;
     let page = paging::request_of(&paging::query_of(req), 50)?;
     let orders = Backend::of(rc)?.orders().recent(&page).await?;
     paging::json_page(req, &orders, page.limit)

@@ -1,12 +1,11 @@
-//! payment-worker: orders and the simulated payment processor. The unit price comes from the
-//! inventory through a service binding, never from the client. The contract (`contract.rs`) is
-//! tested natively; the behaviour through `wrangler dev`.
+//! payment-worker: orders (carts of lines) and the simulated payment processor. Placing an order
+//! is one script over the shop's Redis that reads every line's price and stock, never the
+//! client's, and reserves them all or none (`store::Orders::place`). The contract
+//! (`contract.rs`) is tested natively; the behaviour through `wrangler dev`.
 
 pub mod contract;
 #[cfg(target_arch = "wasm32")]
 mod handlers;
-#[cfg(target_arch = "wasm32")]
-mod inventory;
 #[cfg(target_arch = "wasm32")]
 mod payment;
 

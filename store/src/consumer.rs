@@ -1,54 +1,24 @@
-//! The stream consumer: one script per run reclaims what another run left pending, reads both
-//! groups, applies and acknowledges a batch of each, dead-letters what can never apply, applies
-//! the refunds it has just requested, sweeps lost payments and reservations no order claimed,
-//! trims the streams and records the run (`lua/consumer_run.lua`).
+//! The stream consumer: one script per run sweeps lost payments, reclaims what another run left
+//! pending, reads both groups, applies and acknowledges a batch of each, dead-letters what can
+//! never apply, applies the refunds it has just requested, trims the streams and records the run
+//! (`lua/consumer_run.lua`).
 //!
 //! A run costs one REST round trip and one `EVAL` whatever it finds (an idle run included); the
 //! worker calls it again only while a run reports more waiting than a batch.
 
-use domain::order::{DEFAULT_PAYMENT_DELAY_MS, DEFAULT_PAYMENT_GRACE_MS};
-use domain::{OrderStatus, Quantity, RefundReason};
+use domain::order::DEFAULT_PAYMENT_GRACE_MS;
 use serde::Serialize;
 use upstash_rest::streams;
 use upstash_rest::{scripts, Client, Error, Transport, TypedCommand, Value};
 
-use crate::orders::COMPLETION_NAMES;
-use crate::schema::{dead_letter, event, hold, last_run, order, product, stock, ScriptNames, Stream};
+use crate::schema::{report, Stream};
+use crate::script::{number, Script};
 use crate::Keys;
 
-const CONSUMER_RUN: &str = script!("completion.lua", "consumer_run.lua");
-const CONSUMER_STATS: &str = include_str!("lua/consumer_stats.lua");
+pub(crate) static CONSUMER_RUN: Script = script!("consumer_run.lua");
+pub(crate) static CONSUMER_STATS: Script = script!("consumer_stats.lua");
 
-/// consumer_run.lua's names, after completion.lua's in its ARGV.
-const CONSUMER_RUN_NAMES: ScriptNames = ScriptNames(&[
-    ("INVENTORY", Stream::OrderCompleted.group()),
-    ("PAYMENT", Stream::RefundOrder.group()),
-    ("O_STOCK", order::STOCK),
-    ("O_REFUND_REASON", order::REFUND_REASON),
-    ("P_QUANTITY", product::QUANTITY),
-    ("TAKEN", stock::TAKEN),
-    ("REFUND_REQUESTED", stock::REFUND_REQUESTED),
-    ("RESERVED", stock::RESERVED),
-    ("REFUNDED", OrderStatus::Refunded.as_str()),
-    ("PRODUCT_DELETED", RefundReason::ProductDeleted.as_str()),
-    ("INSUFFICIENT_STOCK", RefundReason::InsufficientStock.as_str()),
-    ("E_REFUND_REASON", event::REFUND_REASON),
-    ("D_SOURCE_ID", dead_letter::SOURCE_ID),
-    ("D_REASON", dead_letter::REASON),
-    ("D_DELIVERIES", dead_letter::DELIVERIES),
-    ("MALFORMED", dead_letter::MALFORMED),
-    ("UNKNOWN_ORDER", dead_letter::UNKNOWN_ORDER),
-    ("DAMAGED_ORDER", dead_letter::DAMAGED_ORDER),
-    ("DAMAGED_PRODUCT", dead_letter::DAMAGED_PRODUCT),
-    ("REFUND_NOT_REQUESTED", dead_letter::REFUND_NOT_REQUESTED),
-    ("NOT_PAID", dead_letter::NOT_PAID),
-    ("SEPARATOR", hold::SEPARATOR),
-    ("L_AT", last_run::AT),
-    ("L_DURATION", last_run::DURATION_MS),
-    ("L_OUTCOME", last_run::OUTCOME),
-]);
-
-/// Lost payments and unclaimed holds swept per run at most.
+/// Lost payments swept per run at most.
 const SWEEP_LIMIT: u32 = 100;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,9 +31,8 @@ pub struct Settings {
     pub reclaim_idle_ms: u64,
     /// Deliveries after which an event that cannot apply goes to the dead-letter stream.
     pub max_deliveries: u32,
-    /// A payment still pending this long lost its background task; a hold no order claimed this
-    /// long lost its order (the payment worker died between reserving and storing it).
-    pub stale_payment_ms: u64,
+    /// A payment still pending this long after it was due lost its background task.
+    pub payment_grace_ms: u64,
 }
 
 impl Default for Settings {
@@ -73,7 +42,7 @@ impl Default for Settings {
             batch_size: 100,
             reclaim_idle_ms: 60_000,
             max_deliveries: 5,
-            stale_payment_ms: DEFAULT_PAYMENT_DELAY_MS + DEFAULT_PAYMENT_GRACE_MS,
+            payment_grace_ms: DEFAULT_PAYMENT_GRACE_MS,
         }
     }
 }
@@ -86,9 +55,7 @@ pub struct Report {
     pub read: u64,
     /// Lost payments the sweep completed.
     pub payments_recovered: u64,
-    /// Reservations the sweep released: their order was never stored.
-    pub holds_released: u64,
-    /// Stock taken.
+    /// Orders whose stock was taken (every line).
     pub applied: u64,
     /// Orders the inventory could not deliver (a `refund_order` event each).
     pub refund_requests: u64,
@@ -104,12 +71,38 @@ pub struct Report {
     pub read_errors: u64,
 }
 
+impl Report {
+    /// From the script's `name, count` pairs; `None` unless every counter is there. Also whether
+    /// more is waiting.
+    fn from_reply(reply: Value) -> Option<(Self, bool)> {
+        let pairs = reply.into_array()?;
+        let count = |name: &str| {
+            let at = pairs
+                .chunks(2)
+                .position(|p| p.first().and_then(Value::as_str) == Some(name))?;
+            number(pairs.get(2 * at + 1))
+        };
+        let report = Self {
+            batches: 1,
+            read: count(report::READ)?,
+            payments_recovered: count(report::PAYMENTS_RECOVERED)?,
+            applied: count(report::APPLIED)?,
+            refund_requests: count(report::REFUND_REQUESTS)?,
+            refunded: count(report::REFUNDED)?,
+            duplicates: count(report::DUPLICATES)?,
+            dead_lettered: count(report::DEAD_LETTERED)?,
+            held: count(report::HELD)?,
+            read_errors: count(report::READ_ERRORS)?,
+        };
+        Some((report, count(report::MORE)? == 1))
+    }
+}
+
 impl std::ops::AddAssign for Report {
     fn add_assign(&mut self, o: Report) {
         self.batches += o.batches;
         self.read += o.read;
         self.payments_recovered += o.payments_recovered;
-        self.holds_released += o.holds_released;
         self.applied += o.applied;
         self.refund_requests += o.refund_requests;
         self.refunded += o.refunded;
@@ -131,19 +124,25 @@ pub enum Fault {
 pub struct LastRun {
     pub at_ms: u64,
     pub duration_ms: u64,
-    /// `ok`, `more_waiting` or `read_errors` (see `schema::last_run::OUTCOME`).
+    /// `ok`, `more_waiting` or `read_errors` (`schema::last_run`).
     pub outcome: String,
 }
 
-/// One stream's backlog, for `/stats`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+/// One stream's backlog, as `/stats` shows it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct StreamStats {
+    /// Entries in the stream (trimmed after each run up to the oldest still pending).
     pub length: u64,
+    /// Delivered to the group and not acknowledged yet.
     pub pending: u64,
+    /// Events that could never apply, moved to `<stream>:dead`.
     pub dead_letters: u64,
-    /// How long the oldest event delivered but not acknowledged has waited (ms).
+    /// How long the oldest event delivered but not acknowledged has waited (ms), `null` if none.
+    #[schema(required = true)]
     pub oldest_pending_age_ms: Option<u64>,
-    /// How long the oldest event not yet delivered to the group has waited (ms): the lag.
+    /// How long the oldest event not yet delivered to the group has waited (ms): the lag;
+    /// `null` if none.
+    #[schema(required = true)]
     pub oldest_undelivered_age_ms: Option<u64>,
 }
 
@@ -194,62 +193,30 @@ impl<'a, T: Transport> Consumer<'a, T> {
             self.keys.dead_letters(Stream::OrderCompleted),
             self.keys.dead_letters(Stream::RefundOrder),
             self.keys.pending_orders(),
-            self.keys.holds(),
             self.keys.consumer_last_run(),
             self.keys.reserved(),
         ];
-        let settings = [
+        let args = [
             s.consumer.clone(),
             s.batch_size.to_string(),
             s.reclaim_idle_ms.to_string(),
             s.max_deliveries.to_string(),
             now_ms.to_string(),
-            now_ms.saturating_sub(s.stale_payment_ms).to_string(),
+            now_ms.saturating_sub(s.payment_grace_ms).to_string(),
             SWEEP_LIMIT.to_string(),
             self.keys.product_prefix(),
             self.keys.order_prefix(),
-            Quantity::MAX.to_string(),
             match fault {
                 Some(Fault::CrashAfterRead) => "crash_after_read".to_owned(),
                 None => String::new(),
             },
             elapsed_ms.to_string(),
         ];
-        let args = COMPLETION_NAMES
-            .args()
-            .chain(CONSUMER_RUN_NAMES.args())
-            .chain(settings);
         // Safe to send again after a failure that may have reached Redis: every effect is
         // recorded per order, and events it left pending are reclaimed by a later run.
-        let eval = scripts::eval(CONSUMER_RUN, keys, args).idempotent(true);
-        let counts: Vec<u64> = self
-            .client
-            .run(eval)
-            .await?
-            .into_array()
-            .unwrap_or_default()
-            .iter()
-            .map(|v| v.as_int().and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
-            .collect();
-        let [more, payments_recovered, holds_released, read, applied, refund_requests, refunded, duplicates, dead_lettered, held, read_errors] =
-            counts[..]
-        else {
-            return Err(Error::Decode("consumer_run: unexpected reply".into()));
-        };
-        let report = Report {
-            batches: 1,
-            read,
-            payments_recovered,
-            holds_released,
-            applied,
-            refund_requests,
-            refunded,
-            duplicates,
-            dead_lettered,
-            held,
-            read_errors,
-        };
-        Ok((report, more == 1))
+        let eval = scripts::eval(CONSUMER_RUN.source(), keys, args).idempotent(true);
+        let reply = self.client.run(eval).await?;
+        Report::from_reply(reply).ok_or_else(|| Error::Decode("consumer_run: unexpected reply".into()))
     }
 
     /// Runs until nothing more is waiting, a run could not read everything, or `budget_ms` has
@@ -281,14 +248,10 @@ impl<'a, T: Transport> Consumer<'a, T> {
             keys.push(self.keys.dead_letters(stream));
         }
         keys.push(self.keys.consumer_last_run());
-        let args = Stream::ALL.map(Stream::group).into_iter().chain([
-            last_run::AT,
-            last_run::DURATION_MS,
-            last_run::OUTCOME,
-        ]);
+        let no_args: [&str; 0] = [];
         let reply = self
             .client
-            .run(scripts::eval_ro(CONSUMER_STATS, keys, args))
+            .run(scripts::eval_ro(CONSUMER_STATS.source(), keys, no_args))
             .await?;
         let parts = reply.into_array().unwrap_or_default();
         // An entry id is `<ms>-<seq>`: its age is now minus its milliseconds.
@@ -298,7 +261,7 @@ impl<'a, T: Transport> Consumer<'a, T> {
         };
         let stats = |i: usize| {
             let row: &[Value] = parts.get(i).and_then(Value::as_array).unwrap_or_default();
-            let number = |j: usize| row.get(j).and_then(Value::as_int).unwrap_or(0) as u64;
+            let number = |j: usize| number(row.get(j)).unwrap_or(0);
             StreamStats {
                 length: number(0),
                 dead_letters: number(1),
@@ -321,14 +284,5 @@ impl<'a, T: Transport> Consumer<'a, T> {
             ],
             last_run,
         ))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_script_takes_the_names_in_the_order_they_are_sent() {
-        super::COMPLETION_NAMES.assert_unpacked_by(super::CONSUMER_RUN);
-        super::CONSUMER_RUN_NAMES.assert_unpacked_from(super::CONSUMER_RUN, 17);
     }
 }

@@ -1,84 +1,66 @@
 //! Orders: each method is one round trip to Redis.
 
 use domain::idempotency::{self, IdempotencyKey};
-use domain::{Id, Order, OrderStatus, Page, PageRequest};
+use domain::order::MAX_TOTAL;
+use domain::{FeeRate, Id, LineRequest, Order, OrderStatus, Page, PageRequest};
 use upstash_rest::{scripts, Client, Command, Error, Transport, Value};
 
-use crate::schema::{event, order, stock, ScriptNames, Stream};
-use crate::{rows, Hold, Keys};
+use crate::rows::{self, Direction};
+use crate::schema::{reply, Stream};
+use crate::script::{number, tagged, Script};
+use crate::Keys;
 
-pub(crate) const COMPLETE_PAYMENTS: &str = script!(key_locked "completion.lua", "complete_payments.lua");
-pub(crate) const PLACE_ORDER: &str = script!(key_locked "place_order.lua");
-pub(crate) const CANCEL_ORDER: &str = script!(key_locked "cancel_order.lua");
+pub(crate) static PLACE_ORDER: Script = script!(key_locked "place_order.lua");
+pub(crate) static CANCEL_ORDER: Script = script!(key_locked "cancel_order.lua");
+pub(crate) static COMPLETE_PAYMENTS: Script = script!(key_locked "complete_payments.lua");
 
-/// The start of place_order.lua's ARGV.
-const PLACE_ORDER_NAMES: ScriptNames =
-    ScriptNames(&[("O_STOCK", order::STOCK), ("RESERVED", stock::RESERVED)]);
-
-/// The start of cancel_order.lua's ARGV.
-const CANCEL_ORDER_NAMES: ScriptNames = ScriptNames(&[
-    ("O_STATUS", order::STATUS),
-    ("O_STOCK", order::STOCK),
-    ("O_PRODUCT_ID", order::PRODUCT_ID),
-    ("O_QUANTITY", order::QUANTITY),
-    ("O_UPDATED_AT", order::UPDATED_AT),
-    ("PENDING", OrderStatus::Pending.as_str()),
-    ("CANCELLED", OrderStatus::Cancelled.as_str()),
-    ("RESERVED", stock::RESERVED),
-    ("RELEASED", stock::RELEASED),
-]);
-
-/// A request with an `Idempotency-Key`: the key, what the request asks (`OrderRequest::fingerprint`)
-/// and its answer if it is the first.
-pub struct Retryable<'a> {
-    pub key: &'a IdempotencyKey,
-    pub fingerprint: String,
-    pub answer: &'a str,
+/// An order to place: its new id, its lines (each product once, as `domain::OrderRequest` merges
+/// them), the fee rate, when it is placed and when its payment is due, and, for a request with an
+/// `Idempotency-Key`, the key and the request's fingerprint.
+pub struct Placement<'a> {
+    pub id: &'a Id,
+    pub lines: &'a [LineRequest],
+    pub fee_rate: FeeRate,
+    pub now_ms: u64,
+    pub due_ms: u64,
+    pub retry: Option<(&'a IdempotencyKey, &'a str)>,
 }
 
-/// What placing an order did.
+/// A line that asks for more than is available.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shortage {
+    pub product_id: Id,
+    pub available: u64,
+}
+
+/// What placing an order did. Nothing is stored unless it is `Created`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Placed {
-    /// Stored: this request is the first (or has no key).
-    Created,
-    /// A request with the same key and the same content came first: its answer.
-    Replay(String),
+    /// Stored, every line reserved: the order as placed. Also this request's own retry (the
+    /// client library sent the script again after a failure that had in fact reached Redis).
+    Created(Order),
+    /// A request with the same key and the same content came first: its order as placed (the
+    /// caller compares its id with its own: the same id is this request's own earlier attempt).
+    Replay(Order),
     /// The key was used by a request that asked for something else.
     KeyReused,
-    /// The hold was released before the order could claim it (the order took longer than the
-    /// sweep allows): nothing was stored.
-    HoldExpired,
+    /// These products do not exist.
+    UnknownProducts(Vec<Id>),
+    /// These lines ask for more than is available.
+    Short(Vec<Shortage>),
+    /// The total would be past `domain::order::MAX_TOTAL`.
+    TooLarge,
 }
 
 /// What cancelling an order did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cancelled {
-    /// The order after: cancelled, its reservation released.
+    /// The order after: cancelled, its reservations released.
     Done(Order),
     Unknown,
     /// Only a pending order can be cancelled: its status.
     NotCancellable(Option<OrderStatus>),
 }
-
-/// The start of the ARGV of the scripts that complete payments (completion.lua unpacks them).
-pub(crate) const COMPLETION_NAMES: ScriptNames = ScriptNames(&[
-    ("O_STATUS", order::STATUS),
-    ("O_PRODUCT_ID", order::PRODUCT_ID),
-    ("O_PRICE", order::PRICE),
-    ("O_FEE", order::FEE),
-    ("O_TOTAL", order::TOTAL),
-    ("O_QUANTITY", order::QUANTITY),
-    ("O_UPDATED_AT", order::UPDATED_AT),
-    ("PENDING", OrderStatus::Pending.as_str()),
-    ("COMPLETED", OrderStatus::Completed.as_str()),
-    ("E_ORDER_ID", event::ORDER_ID),
-    ("E_PRODUCT_ID", event::PRODUCT_ID),
-    ("E_PRICE", event::PRICE),
-    ("E_FEE", event::FEE),
-    ("E_TOTAL", event::TOTAL),
-    ("E_QUANTITY", event::QUANTITY),
-    ("E_STATUS", event::STATUS),
-]);
 
 pub struct Orders<'a, T> {
     client: &'a Client<T>,
@@ -90,66 +72,78 @@ impl<'a, T: Transport> Orders<'a, T> {
         Self { client, keys }
     }
 
-    /// Stores a new order, its place in the history and in the pending payments, and claims its
-    /// reservation (`hold`): one script. With an idempotency key, also the answer a retry gets:
-    /// `answer` is what this request answers if it is the first with `key`. Without a hold the
-    /// order holds no stock, as orders placed before reservations existed (the consumer then
-    /// checks the stock itself); the payment worker always reserves first.
-    pub async fn create(
-        &self,
-        order: &Order,
-        hold: Option<&Hold>,
-        key: Option<Retryable<'_>>,
-    ) -> Result<Placed, Error> {
-        let id = order.id.as_str();
+    /// Places an order of every line or of none, in one script (one round trip, however many
+    /// lines): prices and names read, availability checked, every line reserved, the order, its
+    /// history entry, its due payment and the idempotency key's record stored. Safe to retry: a
+    /// second run for the same order id finds the order.
+    pub async fn place(&self, p: &Placement<'_>) -> Result<Placed, Error> {
         let mut keys = vec![
-            self.keys.order(id),
+            self.keys.order(p.id.as_str()),
             self.keys.orders(),
             self.keys.pending_orders(),
-            self.keys.holds(),
             self.keys.reserved(),
         ];
-        let (fingerprint, answer) = match &key {
-            Some(k) => {
-                keys.push(self.keys.idempotency(k.key.as_str()));
-                (k.fingerprint.as_str(), k.answer)
-            }
-            None => ("", ""),
-        };
-        let mut args: Vec<String> = PLACE_ORDER_NAMES.args().collect();
-        args.extend([
-            id.to_owned(),
-            order.created_at.to_string(),
-            fingerprint.to_owned(),
-            answer.to_owned(),
+        keys.extend(p.lines.iter().map(|l| self.keys.product(l.product_id.as_str())));
+        let mut args = vec![
+            p.id.to_string(),
+            p.now_ms.to_string(),
+            p.due_ms.to_string(),
+            p.fee_rate.basis_points().to_string(),
+            MAX_TOTAL.cents().to_string(),
+            p.retry
+                .map(|(_, fingerprint)| fingerprint)
+                .unwrap_or_default()
+                .to_owned(),
             idempotency::TTL_SECONDS.to_string(),
-            hold.map(Hold::member).unwrap_or_default(),
-            order.product_id.to_string(),
-            order.quantity.0.to_string(),
-        ]);
-        for (field, value) in rows::order_fields(order) {
-            args.extend([field.to_owned(), value]);
+            p.lines.len().to_string(),
+        ];
+        for line in p.lines {
+            args.extend([line.product_id.to_string(), line.quantity.get().to_string()]);
+        }
+        if let Some((key, _)) = p.retry {
+            keys.push(self.keys.idempotency(key.as_str()));
         }
         let reply = self
             .client
-            .run(scripts::eval(PLACE_ORDER, keys, args).idempotent(true))
+            .run(scripts::eval(PLACE_ORDER.source(), keys, args).idempotent(true))
             .await?;
-        let (tag, rest) = rows::tagged(reply);
-        match tag.as_deref() {
-            Some("created") => Ok(Placed::Created),
-            Some("replay") => Ok(Placed::Replay(
-                rest.first()
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned(),
+        let (tag, rest) = tagged(reply);
+        let ids = |parts: &[Value]| -> Vec<Id> {
+            parts
+                .iter()
+                .filter_map(|v| v.as_str().and_then(Id::parse))
+                .collect()
+        };
+        let placed = match tag.as_deref() {
+            Some(reply::CREATED) => {
+                rows::order_of(p.id, Value::Array(rest)).map(|o| Placed::Created(o.as_placed()))
+            }
+            Some(reply::REPLAY) => {
+                let mut parts = rest.into_iter();
+                let first = parts.next().and_then(|v| v.as_str().and_then(Id::parse));
+                first
+                    .and_then(|id| rows::order_of(&id, Value::Array(parts.collect())))
+                    .map(|order| Placed::Replay(order.as_placed()))
+            }
+            Some(reply::REUSED) => Some(Placed::KeyReused),
+            Some(reply::UNKNOWN) => Some(Placed::UnknownProducts(ids(&rest))),
+            Some(reply::SHORT) => Some(Placed::Short(
+                rest.chunks(2)
+                    .filter_map(|pair| {
+                        Some(Shortage {
+                            product_id: pair.first()?.as_str().and_then(Id::parse)?,
+                            available: number(pair.get(1))?,
+                        })
+                    })
+                    .collect(),
             )),
-            Some("reused") => Ok(Placed::KeyReused),
-            Some("expired") => Ok(Placed::HoldExpired),
-            _ => Err(Error::Decode("place_order answered something else".into())),
-        }
+            Some(reply::TOO_LARGE) => Some(Placed::TooLarge),
+            _ => None,
+        };
+        placed.ok_or_else(|| Error::Decode("place_order answered something else".into()))
     }
 
-    /// Cancels a pending order and releases its reservation: one script, atomic with respect to
+    /// Cancels a pending order and releases its reservations: one script, atomic with respect to
     /// the payment's completion.
     pub async fn cancel(&self, id: &Id, now_ms: u64) -> Result<Cancelled, Error> {
         let keys = [
@@ -157,17 +151,18 @@ impl<'a, T: Transport> Orders<'a, T> {
             self.keys.pending_orders(),
             self.keys.reserved(),
         ];
-        let args = CANCEL_ORDER_NAMES
-            .args()
-            .chain([id.to_string(), now_ms.to_string()]);
-        let reply = self.client.run(scripts::eval(CANCEL_ORDER, keys, args)).await?;
-        let (tag, rest) = rows::tagged(reply);
+        let args = [id.to_string(), now_ms.to_string()];
+        let reply = self
+            .client
+            .run(scripts::eval(CANCEL_ORDER.source(), keys, args))
+            .await?;
+        let (tag, rest) = tagged(reply);
         match tag.as_deref() {
-            Some("cancelled") => order(id.as_str(), Value::Array(rest))
+            Some(reply::CANCELLED) => rows::order_of(id, Value::Array(rest))
                 .map(Cancelled::Done)
                 .ok_or_else(|| Error::Decode("a cancelled order that does not read back".into())),
-            Some("unknown") => Ok(Cancelled::Unknown),
-            Some("not_cancellable") => Ok(Cancelled::NotCancellable(
+            None => Ok(Cancelled::Unknown),
+            Some(reply::NOT_CANCELLABLE) => Ok(Cancelled::NotCancellable(
                 rest.first().and_then(Value::as_str).and_then(OrderStatus::parse),
             )),
             _ => Err(Error::Decode("cancel_order answered something else".into())),
@@ -179,7 +174,7 @@ impl<'a, T: Transport> Orders<'a, T> {
             .client
             .send(&Command::new("HGETALL").arg(self.keys.order(id.as_str())))
             .await?;
-        Ok(order(id.as_str(), reply))
+        Ok(rows::order_of(id, reply))
     }
 
     /// A page of the history, newest first.
@@ -188,7 +183,7 @@ impl<'a, T: Transport> Orders<'a, T> {
             self.client,
             self.keys.orders(),
             self.keys.order_prefix(),
-            rows::Order::NewestFirst,
+            Direction::NewestFirst,
             page,
             None,
         )
@@ -206,29 +201,11 @@ impl<'a, T: Transport> Orders<'a, T> {
         ]
         .into_iter()
         .chain(ids.iter().map(|id| self.keys.order(id.as_str())));
-        let args = COMPLETION_NAMES
-            .args()
-            .chain([now_ms.to_string()])
-            .chain(ids.iter().map(ToString::to_string));
+        let args = std::iter::once(now_ms.to_string()).chain(ids.iter().map(ToString::to_string));
         let reply = self
             .client
-            .run(scripts::eval(COMPLETE_PAYMENTS, keys, args))
+            .run(scripts::eval(COMPLETE_PAYMENTS.source(), keys, args))
             .await?;
-        Ok(reply.as_int().and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
-    }
-}
-
-/// An order from its id and its HGETALL reply.
-fn order(id: &str, fields: Value) -> Option<Order> {
-    rows::order_from(Id::parse(id)?, &rows::fields_of(fields)?)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_script_takes_the_names_in_the_order_they_are_sent() {
-        super::COMPLETION_NAMES.assert_unpacked_by(super::COMPLETE_PAYMENTS);
-        super::PLACE_ORDER_NAMES.assert_unpacked_by(super::PLACE_ORDER);
-        super::CANCEL_ORDER_NAMES.assert_unpacked_by(super::CANCEL_ORDER);
+        Ok(number(Some(&reply)).unwrap_or(0))
     }
 }

@@ -4,19 +4,20 @@
 use std::collections::HashMap;
 
 use domain::{
-    Cents, Cursor, Id, NewProduct, OrderStatus, Page, PageRequest, Product, ProductName, ProductPatch,
-    Quantity, RefundReason,
+    Cents, Cursor, Id, NewProduct, Order, OrderLine, OrderState, OrderStatus, Page, PageRequest, Product,
+    ProductName, ProductPatch, Quantity, RefundReason,
 };
 use upstash_rest::{scripts, Client, Error, Transport, Value};
 
-use crate::schema::{order, product};
+use crate::schema::{direction, order, product};
+use crate::script::Script;
 
 /// The fields of a new product's hash.
 pub fn new_product_fields(new: &NewProduct) -> Vec<(&'static str, String)> {
     vec![
         (product::NAME, new.name.as_str().to_owned()),
-        (product::PRICE, new.price.0.to_string()),
-        (product::QUANTITY, new.quantity.0.to_string()),
+        (product::PRICE, new.price.cents().to_string()),
+        (product::QUANTITY, new.quantity.get().to_string()),
     ]
 }
 
@@ -27,109 +28,103 @@ pub fn patch_fields(patch: &ProductPatch) -> Vec<(&'static str, String)> {
         fields.push((product::NAME, name.as_str().to_owned()));
     }
     if let Some(price) = patch.price {
-        fields.push((product::PRICE, price.0.to_string()));
+        fields.push((product::PRICE, price.cents().to_string()));
     }
     if let Some(quantity) = patch.quantity {
-        fields.push((product::QUANTITY, quantity.0.to_string()));
+        fields.push((product::QUANTITY, quantity.get().to_string()));
     }
     fields
 }
 
-/// A product from its hash. `None` when the hash is missing or damaged, which the caller treats as
-/// "no such product".
+/// A product from its hash (its reserved units merged in as `product::RESERVED`). `None` when the
+/// hash is missing or damaged, which the caller treats as "no such product".
 pub fn product_from(id: Id, fields: &HashMap<String, String>) -> Option<Product> {
     let get = |name: &str| fields.get(name).map(String::as_str);
     // Stock never goes below 0 (the consumer checks it), but read defensively.
-    let on_hand = get(product::QUANTITY)?.parse::<i64>().ok()?.max(0) as u64;
+    let on_hand = Quantity::new(get(product::QUANTITY)?.parse::<i64>().ok()?.max(0) as u64)?;
     let reserved = get(product::RESERVED).map_or(Some(0), |r| r.parse::<u64>().ok())?;
     Some(Product {
         id,
         name: ProductName::from_stored(get(product::NAME)?.to_owned()),
-        price: Cents(get(product::PRICE)?.parse().ok()?),
-        quantity: Quantity(on_hand),
-        available: Quantity(on_hand.saturating_sub(reserved)),
+        price: Cents::new(get(product::PRICE)?.parse().ok()?),
+        quantity: on_hand,
+        available: on_hand.minus(Quantity::new(reserved.min(Quantity::MAX))?),
     })
-}
-
-/// The fields of an order's hash (money in cents, times in ms); the scripts write the same names.
-pub fn order_fields(o: &domain::Order) -> Vec<(&'static str, String)> {
-    let mut fields = vec![
-        (order::PRODUCT_ID, o.product_id.to_string()),
-        (order::PRICE, o.price.0.to_string()),
-        (order::FEE, o.fee.0.to_string()),
-        (order::TOTAL, o.total.0.to_string()),
-        (order::QUANTITY, o.quantity.0.to_string()),
-        (order::STATUS, o.status.as_str().to_owned()),
-        (order::CREATED_AT, o.created_at.to_string()),
-        (order::UPDATED_AT, o.updated_at.to_string()),
-    ];
-    if let Some(reason) = o.refund_reason {
-        fields.push((order::REFUND_REASON, reason.to_string()));
-    }
-    fields
 }
 
 /// An order from its hash; `None` if it is missing or damaged (treated as "no such order").
-pub fn order_from(id: Id, fields: &HashMap<String, String>) -> Option<domain::Order> {
+pub fn order_from(id: Id, fields: &HashMap<String, String>) -> Option<Order> {
     let get = |name: &str| fields.get(name).map(String::as_str);
     let number = |name: &str| get(name)?.parse::<u64>().ok();
-    Some(domain::Order {
-        id,
-        product_id: Id::parse(get(order::PRODUCT_ID)?)?,
-        price: Cents(number(order::PRICE)?),
-        fee: Cents(number(order::FEE)?),
-        total: Cents(number(order::TOTAL)?),
-        quantity: Quantity(number(order::QUANTITY)?),
+    let count = number(order::LINES)?;
+    let lines = (1..=count as usize)
+        .map(|n| {
+            let line = |field: &str| fields.get(&order::line_field(n, field)).map(String::as_str);
+            let cents = |field: &str| Some(Cents::new(line(field)?.parse().ok()?));
+            Some(OrderLine::new(
+                Id::parse(line(order::LINE_PRODUCT_ID)?)?,
+                ProductName::from_stored(line(order::LINE_NAME)?.to_owned()),
+                Quantity::new(line(order::LINE_QUANTITY)?.parse().ok()?)?,
+                cents(order::LINE_PRICE)?,
+                cents(order::LINE_FEE)?,
+            ))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let created_at = number(order::CREATED_AT)?;
+    let state = OrderState {
         status: OrderStatus::parse(get(order::STATUS)?)?,
         refund_reason: get(order::REFUND_REASON).and_then(RefundReason::parse),
-        created_at: number(order::CREATED_AT)?,
-        updated_at: number(order::UPDATED_AT).unwrap_or(number(order::CREATED_AT)?),
-    })
+        created_at,
+        updated_at: number(order::UPDATED_AT).unwrap_or(created_at),
+    };
+    Order::new(id, lines, state)
 }
 
-/// A script's `{tag, rest...}` reply: its tag (`None` for an empty or nil reply) and the rest.
-pub fn tagged(reply: Value) -> (Option<String>, Vec<Value>) {
-    let mut parts = reply.into_array().unwrap_or_default().into_iter();
-    let tag = parts.next().and_then(|v| v.as_str().map(str::to_owned));
-    (tag, parts.collect())
+/// An order from its id and a flat `[field, value, …]` reply.
+pub fn order_of(id: &Id, flat: Value) -> Option<Order> {
+    order_from(id.clone(), &fields_of(flat)?)
 }
 
-const PAGE_BY_INDEX: &str = include_str!("lua/page_by_index.lua");
+pub(crate) static PAGE_BY_INDEX: Script = script!("page_by_index.lua");
 
+/// Which end of an index a page starts from.
 #[derive(Clone, Copy)]
-pub enum Order {
+pub enum Direction {
     OldestFirst,
     NewestFirst,
 }
 
 /// One page of `(id, fields)` of the hashes `{hash_prefix}{id}` for the ids of `index`, in
-/// (score, id) order after `page.after`: one `EVAL`.
-/// With `extra` (a hash and a name), each item's value in that hash is added to its fields under
-/// that name.
+/// (score, id) order after `page.after`: one `EVAL_RO`. With `reserved` (the hash of reserved
+/// units), each item's count there is added to its fields as `product::RESERVED`.
 pub async fn page_by_index<T: Transport>(
     client: &Client<T>,
     index: String,
     hash_prefix: String,
-    order: Order,
+    direction: Direction,
     page: &PageRequest,
-    extra: Option<(String, &str)>,
+    reserved: Option<String>,
 ) -> Result<Page<(Id, HashMap<String, String>)>, Error> {
-    let order = match order {
-        Order::OldestFirst => "oldest",
-        Order::NewestFirst => "newest",
+    let direction = match direction {
+        Direction::OldestFirst => direction::OLDEST_FIRST,
+        Direction::NewestFirst => direction::NEWEST_FIRST,
     };
     let (score, id) = match &page.after {
         Some(cursor) => (cursor.score.to_string(), cursor.id.to_string()),
         None => (String::new(), String::new()),
     };
-    let mut keys = vec![index];
-    let mut args = vec![hash_prefix, order.to_owned(), page.limit.to_string(), score, id];
-    if let Some((hash, name)) = extra {
-        keys.push(hash);
-        args.push(name.to_owned());
-    }
+    let keys: Vec<String> = std::iter::once(index).chain(reserved).collect();
+    let args = [
+        hash_prefix,
+        direction.to_owned(),
+        page.limit.to_string(),
+        score,
+        id,
+    ];
     // Read-only: EVAL_RO (on Upstash it still takes the global lock: its ids come from the index).
-    let reply = client.run(scripts::eval_ro(PAGE_BY_INDEX, keys, args)).await?;
+    let reply = client
+        .run(scripts::eval_ro(PAGE_BY_INDEX.source(), keys, args))
+        .await?;
     let mut flat = reply.into_array().unwrap_or_default().into_iter();
     let more = flat.next().and_then(|v| v.as_int()) == Some(1);
     let mut items = Vec::new();
@@ -171,43 +166,72 @@ pub fn fields_of(value: Value) -> Option<HashMap<String, String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use domain::{FeeRate, Pricing};
+    use serde_json::json;
 
-    fn map(pairs: Vec<(&'static str, String)>) -> HashMap<String, String> {
-        pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+    fn map(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
-    fn orders_round_trip_through_their_hash() {
-        let mut o = domain::Order::place(
-            Id::generate(1, [1; 10]),
-            Id::generate(2, [2; 10]),
-            Quantity(3),
-            Pricing::new(Cents(2000), Quantity(3), FeeRate::TUTORIAL),
-            1_795_623_553_161,
-        );
-        assert_eq!(order_from(o.id.clone(), &map(order_fields(&o))), Some(o.clone()));
-        o.status = OrderStatus::Refunded;
-        o.refund_reason = Some(RefundReason::InsufficientStock);
-        assert_eq!(order_from(o.id.clone(), &map(order_fields(&o))), Some(o.clone()));
-        let mut damaged = map(order_fields(&o));
-        damaged.remove(order::STATUS);
-        assert_eq!(order_from(o.id.clone(), &damaged), None);
-    }
-
-    #[test]
-    fn products_round_trip_through_their_hash_and_damage_reads_as_none() {
+    fn orders_read_from_their_hash_and_damage_reads_as_none() {
         let id = Id::generate(1, [1; 10]);
-        let new =
-            NewProduct::from_json(&serde_json::json!({"name": "Widget", "price": "19.99", "quantity": 3}))
-                .unwrap();
-        let mut fields = map(new_product_fields(&new));
+        let product = Id::generate(2, [2; 10]).to_string();
+        let line = |field: &str| order::line_field(1, field);
+        let fields = [
+            (order::STATUS.to_owned(), "refunded"),
+            (order::REFUND_REASON.to_owned(), "product_deleted"),
+            (order::CREATED_AT.to_owned(), "1795623553161"),
+            (order::LINES.to_owned(), "1"),
+            (line(order::LINE_PRODUCT_ID), product.as_str()),
+            (line(order::LINE_NAME), "Widget"),
+            (line(order::LINE_QUANTITY), "3"),
+            (line(order::LINE_PRICE), "2000"),
+            (line(order::LINE_FEE), "400"),
+        ];
+        let hash: HashMap<String, String> = fields.iter().map(|(k, v)| (k.clone(), v.to_string())).collect();
+        let order = order_from(id.clone(), &hash).unwrap();
+        assert_eq!(order.total(), Cents::new(7200));
+        assert_eq!(order.status(), OrderStatus::Refunded);
+        assert_eq!(order.refund_reason(), Some(RefundReason::ProductDeleted));
+        assert_eq!(
+            order.updated_at(),
+            order.created_at(),
+            "never updated: its creation"
+        );
+        for missing in [
+            order::STATUS.to_owned(),
+            order::LINES.to_owned(),
+            line(order::LINE_FEE),
+        ] {
+            let mut damaged = hash.clone();
+            damaged.remove(&missing);
+            assert_eq!(order_from(id.clone(), &damaged), None, "{missing}");
+        }
+    }
+
+    #[test]
+    fn products_read_from_their_hash_and_damage_reads_as_none() {
+        let id = Id::generate(1, [1; 10]);
+        let new = NewProduct::from_json(&json!({"name": "Widget", "price": "19.99", "quantity": 3})).unwrap();
+        let mut fields: HashMap<String, String> = new_product_fields(&new)
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+        fields.insert(product::RESERVED.into(), "2".into());
         let p = product_from(id.clone(), &fields).unwrap();
         assert_eq!((p.name, p.price, p.quantity), (new.name, new.price, new.quantity));
-        fields.insert(product::QUANTITY.into(), "-2".into());
+        assert_eq!(p.available.get(), 1);
+        let negative = map(&[
+            (product::NAME, "x"),
+            (product::PRICE, "1"),
+            (product::QUANTITY, "-2"),
+        ]);
         assert_eq!(
-            product_from(id.clone(), &fields).map(|p| p.quantity),
-            Some(Quantity(0))
+            product_from(id.clone(), &negative).map(|p| p.quantity.get()),
+            Some(0)
         );
         fields.remove(product::QUANTITY);
         assert_eq!(product_from(id, &fields), None);

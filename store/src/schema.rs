@@ -1,6 +1,9 @@
 //! The Redis schema, spelled here and nowhere else: every key, consumer group, hash field, event
-//! field and marker. The Lua scripts spell none of it (they get keys in `KEYS` and names in `ARGV`,
-//! see [`ScriptNames`]), `domain` knows none of it, and the tests use these same definitions.
+//! field, marker and script reply tag. The Lua scripts spell none of it: they get keys in `KEYS`,
+//! data in `ARGV`, and every name as a constant of the table `N` that `script.rs` writes before
+//! each script from [`SCRIPT_NAMES`] (a name a script uses and this list lacks fails the build of
+//! that script, and a unit test builds them all). `domain` knows none of it, and the tests use
+//! these same definitions.
 
 /// `KEY_PREFIX` when none is set.
 pub const DEFAULT_PREFIX: &str = "shop:";
@@ -53,13 +56,15 @@ impl Keys {
         format!("{}orders", self.prefix)
     }
 
-    /// Sorted set of orders whose payment has not completed yet, by creation time.
+    /// Sorted set of orders whose payment has not completed yet, scored by when it is due (when
+    /// it was placed plus `PAYMENT_DELAY_MS`): each order carries its own due time, so the
+    /// consumer's sweep needs only the grace it allows past it.
     pub fn pending_orders(&self) -> String {
         format!("{}orders:pending", self.prefix)
     }
 
-    /// What a request with an `Idempotency-Key` answered (a string: its fingerprint, a newline,
-    /// the answer), for 24 h.
+    /// What a request with an `Idempotency-Key` placed, for 24 h (a string: its fingerprint, then
+    /// the order id and the order's fields as placed, one per line; see place_order.lua).
     pub fn idempotency(&self, key: &str) -> String {
         format!("{}idempotency:{key}", self.prefix)
     }
@@ -74,19 +79,13 @@ impl Keys {
         format!("{}{}:dead", self.prefix, stream.name())
     }
 
-    /// Hash of units reserved per product id (fields absent: 0): placed orders' reservations not
-    /// taken yet, and the holds. One hash for all products, not a field of each product, so that
-    /// every script that changes a reservation (a cancellation included, which learns the product
-    /// from the order) can name its key up front and lock only its keys on Upstash.
+    /// Hash of units reserved per product id (fields absent: 0): the lines of placed orders whose
+    /// stock the consumer has not taken yet. One hash for all products, not a field of each
+    /// product, so that every script that changes a reservation (a cancellation included, which
+    /// learns its products from the order) can name its key up front and lock only its keys on
+    /// Upstash.
     pub fn reserved(&self) -> String {
         format!("{}reserved", self.prefix)
-    }
-
-    /// Sorted set of reservations not yet held by a stored order ([`hold`]), scored by when they
-    /// were made (ms): placing an order claims its hold; the consumer's sweep releases the ones a
-    /// crash left behind.
-    pub fn holds(&self) -> String {
-        format!("{}holds", self.prefix)
     }
 
     /// What the consumer's last run did: a hash, fields in [`last_run`].
@@ -135,50 +134,54 @@ pub mod product {
     pub const RESERVED: &str = "reserved";
 }
 
-/// A member of the holds set: `<owner>:<product id>:<quantity>`, so that the sweep can release
-/// it without another key. The owner is the order id, or `key <Idempotency-Key>` (which may
-/// contain the separator: readers split at the last two).
-pub mod hold {
-    pub const SEPARATOR: &str = ":";
-
-    pub fn member(owner: &str, product_id: &str, quantity: u64) -> String {
-        format!("{owner}{SEPARATOR}{product_id}{SEPARATOR}{quantity}")
-    }
-}
-
-/// Fields of an order hash (money in cents, times in ms).
+/// Fields of an order hash (money in cents, times in ms). Its lines are fields too, named by
+/// [`order::line_field`]: `line:<n>:<field>` for n from 1 to the `lines` count.
 pub mod order {
-    pub const PRODUCT_ID: &str = "product_id";
-    pub const PRICE: &str = "price";
-    pub const FEE: &str = "fee";
-    pub const TOTAL: &str = "total";
-    pub const QUANTITY: &str = "quantity";
     /// `domain::OrderStatus::as_str`.
     pub const STATUS: &str = "status";
     /// `domain::RefundReason::as_str`, once refunded.
     pub const REFUND_REASON: &str = "refund_reason";
     pub const CREATED_AT: &str = "created_at";
     pub const UPDATED_AT: &str = "updated_at";
-    /// The consumer's effect on the stock, one of [`super::stock`]: recorded so that an event
+    /// The sum of the lines' totals.
+    pub const TOTAL: &str = "total";
+    /// What the order does with its stock, one of [`super::stock`]: recorded so that an event
     /// delivered twice changes the stock once.
     pub const STOCK: &str = "stock";
+    /// How many lines the order has.
+    pub const LINES: &str = "lines";
+    /// A line's fields: the product, its name and unit price when ordered, the fee on that price,
+    /// the units.
+    pub const LINE_PREFIX: &str = "line:";
+    pub const LINE_SEPARATOR: &str = ":";
+    pub const LINE_PRODUCT_ID: &str = "product_id";
+    pub const LINE_NAME: &str = "name";
+    pub const LINE_QUANTITY: &str = "quantity";
+    pub const LINE_PRICE: &str = "price";
+    pub const LINE_FEE: &str = "fee";
+
+    /// The field of line `n` (from 1) named `field`: `line:2:quantity`.
+    pub fn line_field(n: usize, field: &str) -> String {
+        format!("{LINE_PREFIX}{n}{LINE_SEPARATOR}{field}")
+    }
 }
 
-/// Values of an order's `stock` field (absent on orders placed before reservations existed: the
-/// consumer then checks the stock itself).
+/// Values of an order's `stock` field.
 pub mod stock {
-    /// The order holds a reservation of its quantity on its product.
+    /// Every line's quantity is reserved on its product.
     pub const RESERVED: &str = "reserved";
-    /// The consumer turned the reservation into the decrement.
+    /// The consumer turned the reservations into decrements.
     pub const TAKEN: &str = "taken";
-    /// The consumer could not deliver and asked for a refund (holding nothing).
+    /// A product was deleted: the consumer released every reservation and asked for a refund.
     pub const REFUND_REQUESTED: &str = "refund_requested";
-    /// The order was cancelled and its reservation released.
+    /// The order was cancelled and its reservations released.
     pub const RELEASED: &str = "released";
 }
 
 /// Fields of both streams' events: the tutorial's `order_completed` carries the order (`pk` is its
-/// id, `status` is `completed`); `refund_order` the same plus `refund_reason`.
+/// id, `status` is `completed`; a one-line order also its `product_id`, `price`, `fee`,
+/// `quantity`); `refund_order` the same plus `refund_reason`. The consumer reads only `pk` and, for
+/// a refund, the reason: the order's own fields decide the effect, not the event's.
 pub mod event {
     pub const ORDER_ID: &str = "pk";
     pub const PRODUCT_ID: &str = "product_id";
@@ -188,6 +191,8 @@ pub mod event {
     pub const QUANTITY: &str = "quantity";
     pub const STATUS: &str = "status";
     pub const REFUND_REASON: &str = "refund_reason";
+    /// How many lines the order has.
+    pub const LINES: &str = "lines";
 }
 
 /// Fields of the record of the consumer's last run.
@@ -196,8 +201,12 @@ pub mod last_run {
     pub const AT: &str = "at";
     /// How long it took (ms).
     pub const DURATION_MS: &str = "duration_ms";
-    /// `ok`, `more_waiting` (stopped with events left for the next run) or `read_errors`.
+    /// How it ended: one of the outcomes below.
     pub const OUTCOME: &str = "outcome";
+    pub const OK: &str = "ok";
+    /// Stopped with events left for the next run.
+    pub const MORE_WAITING: &str = "more_waiting";
+    pub const READ_ERRORS: &str = "read_errors";
 }
 
 /// What a dead-letter entry adds to the event's own fields, and the reasons it gives.
@@ -207,13 +216,14 @@ pub mod dead_letter {
     pub const REASON: &str = "dead_reason";
     pub const DELIVERIES: &str = "dead_deliveries";
 
-    /// The event's fields do not decode.
+    /// The event's fields do not decode (no order id, or a refund without a known reason).
     pub const MALFORMED: &str = "malformed";
     /// No such order (or its key is not a hash).
     pub const UNKNOWN_ORDER: &str = "unknown_order";
-    /// The order lacks its product or quantity.
+    /// The order lacks its status or a line's product or quantity.
     pub const DAMAGED_ORDER: &str = "damaged_order";
-    /// The product's key is not a hash with a numeric quantity.
+    /// A product's key is not a hash with a numeric quantity, or holds fewer units than the
+    /// order's line (the books no longer balance).
     pub const DAMAGED_PRODUCT: &str = "damaged_product";
     /// A refund for an order whose stock nobody asked to refund.
     pub const REFUND_NOT_REQUESTED: &str = "refund_not_requested";
@@ -221,32 +231,128 @@ pub mod dead_letter {
     pub const NOT_PAID: &str = "not_paid";
 }
 
-/// The names a Lua script needs, sent first in its `ARGV` in this order: `(the script's local
-/// variable, the value)`. The script takes them with one `local A, B, … = unpack(ARGV, 1, n)`,
-/// which a unit test checks against this list.
-pub(crate) struct ScriptNames(pub &'static [(&'static str, &'static str)]);
-
-impl ScriptNames {
-    pub fn args(&self) -> impl Iterator<Item = String> + '_ {
-        self.0.iter().map(|(_, value)| (*value).to_owned())
-    }
-
-    /// Panics unless `script` unpacks exactly these names, in this order, from the start of ARGV.
-    #[cfg(test)]
-    pub fn assert_unpacked_by(&self, script: &str) {
-        self.assert_unpacked_from(script, 1);
-    }
-
-    /// The same, for names unpacked from `ARGV[first]` on.
-    #[cfg(test)]
-    pub fn assert_unpacked_from(&self, script: &str, first: usize) {
-        let unpack = format!("= unpack(ARGV, {first}, {})", first + self.0.len() - 1);
-        let end = script
-            .find(&unpack)
-            .unwrap_or_else(|| panic!("no `{unpack}` in the script"));
-        let start = script[..end].rfind("local ").expect("a local statement") + "local ".len();
-        let locals: Vec<&str> = script[start..end].split(',').map(str::trim).collect();
-        let expected: Vec<&str> = self.0.iter().map(|(local, _)| *local).collect();
-        assert_eq!(locals, expected);
-    }
+/// The tags that start the scripts' replies (`{tag, ...}`), read by name on the Rust side.
+pub mod reply {
+    /// The order was stored (or was there already: this request's own retry).
+    pub const CREATED: &str = "created";
+    /// A request with the same key and the same content came first.
+    pub const REPLAY: &str = "replay";
+    /// The key was used by a request that asked for something else.
+    pub const REUSED: &str = "reused";
+    /// Some products do not exist: their ids follow.
+    pub const UNKNOWN: &str = "unknown";
+    /// Some lines ask for more than is available: `product id, available` pairs follow.
+    pub const SHORT: &str = "short";
+    /// The order's total would be past `domain::order::MAX_TOTAL`.
+    pub const TOO_LARGE: &str = "too_large";
+    pub const CANCELLED: &str = "cancelled";
+    /// Not pending: its status follows.
+    pub const NOT_CANCELLABLE: &str = "not_cancellable";
+    /// The product after a change: its fields follow.
+    pub const OK: &str = "ok";
+    /// The change would set on hand below what is reserved: the reserved count follows.
+    pub const BELOW: &str = "below";
 }
+
+/// The counters of a consumer run, as its script returns them (`name, count` pairs).
+pub mod report {
+    /// 1 when more is waiting than one run reads.
+    pub const MORE: &str = "more";
+    pub const PAYMENTS_RECOVERED: &str = "payments_recovered";
+    pub const READ: &str = "read";
+    pub const APPLIED: &str = "applied";
+    pub const REFUND_REQUESTS: &str = "refund_requests";
+    pub const REFUNDED: &str = "refunded";
+    pub const DUPLICATES: &str = "duplicates";
+    pub const DEAD_LETTERED: &str = "dead_lettered";
+    pub const HELD: &str = "held";
+    pub const READ_ERRORS: &str = "read_errors";
+}
+
+/// The pages' order, as `page_by_index.lua` takes it.
+pub mod direction {
+    pub const OLDEST_FIRST: &str = "oldest";
+    pub const NEWEST_FIRST: &str = "newest";
+}
+
+use domain::{OrderStatus, RefundReason};
+
+/// Every name a script may use, as `N.<constant>`: `(the constant, its value)`. `script.rs` puts
+/// the ones a script uses into a table before it.
+pub(crate) const SCRIPT_NAMES: &[(&str, &str)] = &[
+    ("P_NAME", product::NAME),
+    ("P_PRICE", product::PRICE),
+    ("P_QUANTITY", product::QUANTITY),
+    ("P_RESERVED", product::RESERVED),
+    ("O_STATUS", order::STATUS),
+    ("O_REFUND_REASON", order::REFUND_REASON),
+    ("O_CREATED_AT", order::CREATED_AT),
+    ("O_UPDATED_AT", order::UPDATED_AT),
+    ("O_TOTAL", order::TOTAL),
+    ("O_STOCK", order::STOCK),
+    ("O_LINES", order::LINES),
+    ("LINE_PREFIX", order::LINE_PREFIX),
+    ("LINE_SEPARATOR", order::LINE_SEPARATOR),
+    ("L_PRODUCT_ID", order::LINE_PRODUCT_ID),
+    ("L_NAME", order::LINE_NAME),
+    ("L_QUANTITY", order::LINE_QUANTITY),
+    ("L_PRICE", order::LINE_PRICE),
+    ("L_FEE", order::LINE_FEE),
+    ("PENDING", OrderStatus::Pending.as_str()),
+    ("COMPLETED", OrderStatus::Completed.as_str()),
+    ("REFUNDED", OrderStatus::Refunded.as_str()),
+    ("CANCELLED", OrderStatus::Cancelled.as_str()),
+    ("PRODUCT_DELETED", RefundReason::ProductDeleted.as_str()),
+    ("S_RESERVED", stock::RESERVED),
+    ("S_TAKEN", stock::TAKEN),
+    ("S_REFUND_REQUESTED", stock::REFUND_REQUESTED),
+    ("S_RELEASED", stock::RELEASED),
+    ("E_ORDER_ID", event::ORDER_ID),
+    ("E_PRODUCT_ID", event::PRODUCT_ID),
+    ("E_PRICE", event::PRICE),
+    ("E_FEE", event::FEE),
+    ("E_TOTAL", event::TOTAL),
+    ("E_QUANTITY", event::QUANTITY),
+    ("E_STATUS", event::STATUS),
+    ("E_REFUND_REASON", event::REFUND_REASON),
+    ("E_LINES", event::LINES),
+    ("INVENTORY_GROUP", Stream::OrderCompleted.group()),
+    ("PAYMENT_GROUP", Stream::RefundOrder.group()),
+    ("L_AT", last_run::AT),
+    ("L_DURATION", last_run::DURATION_MS),
+    ("L_OUTCOME", last_run::OUTCOME),
+    ("OUTCOME_OK", last_run::OK),
+    ("OUTCOME_MORE_WAITING", last_run::MORE_WAITING),
+    ("OUTCOME_READ_ERRORS", last_run::READ_ERRORS),
+    ("D_SOURCE_ID", dead_letter::SOURCE_ID),
+    ("D_REASON", dead_letter::REASON),
+    ("D_DELIVERIES", dead_letter::DELIVERIES),
+    ("MALFORMED", dead_letter::MALFORMED),
+    ("UNKNOWN_ORDER", dead_letter::UNKNOWN_ORDER),
+    ("DAMAGED_ORDER", dead_letter::DAMAGED_ORDER),
+    ("DAMAGED_PRODUCT", dead_letter::DAMAGED_PRODUCT),
+    ("REFUND_NOT_REQUESTED", dead_letter::REFUND_NOT_REQUESTED),
+    ("NOT_PAID", dead_letter::NOT_PAID),
+    ("R_CREATED", reply::CREATED),
+    ("R_REPLAY", reply::REPLAY),
+    ("R_REUSED", reply::REUSED),
+    ("R_UNKNOWN", reply::UNKNOWN),
+    ("R_SHORT", reply::SHORT),
+    ("R_TOO_LARGE", reply::TOO_LARGE),
+    ("R_CANCELLED", reply::CANCELLED),
+    ("R_NOT_CANCELLABLE", reply::NOT_CANCELLABLE),
+    ("R_OK", reply::OK),
+    ("R_BELOW", reply::BELOW),
+    ("C_MORE", report::MORE),
+    ("C_PAYMENTS_RECOVERED", report::PAYMENTS_RECOVERED),
+    ("C_READ", report::READ),
+    ("C_APPLIED", report::APPLIED),
+    ("C_REFUND_REQUESTS", report::REFUND_REQUESTS),
+    ("C_REFUNDED", report::REFUNDED),
+    ("C_DUPLICATES", report::DUPLICATES),
+    ("C_DEAD_LETTERED", report::DEAD_LETTERED),
+    ("C_HELD", report::HELD),
+    ("C_READ_ERRORS", report::READ_ERRORS),
+    ("NEWEST_FIRST", direction::NEWEST_FIRST),
+    ("OLDEST_FIRST", direction::OLDEST_FIRST),
+];

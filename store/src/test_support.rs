@@ -22,13 +22,15 @@ pub async fn xadd(client: &Client<ReqwestTransport>, keys: &Keys, stream: Stream
 
 /// Checks that the books balance, as any test can at its end, from what Redis holds:
 /// - for every product in `supplied` (its id and every unit ever put on hand: the initial stock
-///   plus restocks), on hand + the units of the orders that took its stock = `supplied`;
-/// - its `reserved` = the units of the orders holding a reservation on it + its unclaimed holds,
-///   and never more than on hand;
+///   plus restocks), on hand + the units of the order lines that took its stock = `supplied`;
+/// - its `reserved` = the units of the order lines holding a reservation on it, and never more
+///   than on hand;
 /// - no order has been pending longer than `max_pending_ms`;
 /// - no refunded or cancelled order holds a reservation.
 ///
-/// Returns every way they do not balance (empty: they do). Reads every order: for tests.
+/// Returns every way they do not balance (empty: they do). One atomic snapshot (EVAL_RO of
+/// `books_snapshot.lua`), so it may run while orders are placed, paid and applied. Reads every
+/// order: for tests.
 pub async fn books(
     client: &Client<ReqwestTransport>,
     keys: &Keys,
@@ -36,42 +38,42 @@ pub async fn books(
     now_ms: u64,
     max_pending_ms: u64,
 ) -> Vec<String> {
-    use crate::schema::{hold, order, product, stock};
+    use crate::schema::{order, stock};
     use domain::OrderStatus;
     use std::collections::HashMap;
 
-    let fields = |value: upstash_rest::Value| crate::rows::fields_of(value).unwrap_or_default();
-    let ids = client
-        .send(&Command::new("ZRANGE").arg(keys.orders()).arg(0).arg(-1))
+    static SNAPSHOT: crate::script::Script = script!("books_snapshot.lua");
+    let keys_of = [keys.orders(), keys.reserved()];
+    let args = [keys.order_prefix(), keys.product_prefix()]
+        .into_iter()
+        .chain(supplied.iter().map(|(id, _)| id.to_string()));
+    let snapshot = client
+        .run(upstash_rest::scripts::eval_ro(SNAPSHOT.source(), keys_of, args))
         .await
-        .expect("the history");
-    let ids: Vec<String> = ids
-        .into_array()
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect();
-    let reads: Vec<Command> = ids
-        .iter()
-        .map(|id| Command::new("HGETALL").arg(keys.order(id)))
-        .collect();
-    let orders = if reads.is_empty() {
-        Vec::new()
-    } else {
-        client.pipeline(&reads).await.expect("the orders")
-    };
+        .expect("the books' snapshot");
+    let mut parts = snapshot.into_array().unwrap_or_default().into_iter();
+    let (orders, on_hand, reserved_hash) = (
+        parts.next().and_then(|v| v.into_array()).unwrap_or_default(),
+        parts.next().and_then(|v| v.into_array()).unwrap_or_default(),
+        parts.next().unwrap_or(upstash_rest::Value::Null),
+    );
+    let reserved_now = crate::rows::fields_of(reserved_hash).unwrap_or_default();
     let mut problems = Vec::new();
     // Per product: units taken, units reserved by orders.
     let mut taken: HashMap<String, u64> = HashMap::new();
     let mut reserved: HashMap<String, u64> = HashMap::new();
-    for (id, entry) in ids.iter().zip(orders) {
-        let o = fields(entry.expect("an order"));
+    for pair in orders.chunks(2) {
+        let id = pair.first().and_then(|v| v.as_str()).unwrap_or_default();
+        let o = crate::rows::fields_of(pair.get(1).cloned().unwrap_or(upstash_rest::Value::Null))
+            .unwrap_or_default();
         let get = |name: &str| o.get(name).map(String::as_str).unwrap_or_default();
-        let quantity: u64 = get(order::QUANTITY).parse().unwrap_or(0);
-        let product = get(order::PRODUCT_ID).to_owned();
         let status = OrderStatus::parse(get(order::STATUS));
-        match get(order::STOCK) {
-            stock::TAKEN => *taken.entry(product).or_default() += quantity,
+        let lines: u64 = get(order::LINES).parse().unwrap_or(0);
+        if lines == 0 {
+            problems.push(format!("order {id} has no lines"));
+        }
+        let held = match get(order::STOCK) {
+            stock::TAKEN => Some(&mut taken),
             stock::RESERVED => {
                 if matches!(status, Some(OrderStatus::Refunded | OrderStatus::Cancelled)) {
                     problems.push(format!(
@@ -79,48 +81,28 @@ pub async fn books(
                         get(order::STATUS)
                     ));
                 }
-                *reserved.entry(product).or_default() += quantity;
+                Some(&mut reserved)
             }
-            _ => {}
+            _ => None,
+        };
+        if let Some(counts) = held {
+            for n in 1..=lines as usize {
+                let line = |field: &str| get(&order::line_field(n, field)).to_owned();
+                let units: u64 = line(order::LINE_QUANTITY).parse().unwrap_or(0);
+                *counts.entry(line(order::LINE_PRODUCT_ID)).or_default() += units;
+            }
         }
         let created: u64 = get(order::CREATED_AT).parse().unwrap_or(0);
         if status == Some(OrderStatus::Pending) && now_ms.saturating_sub(created) > max_pending_ms {
             problems.push(format!("order {id} has been pending {} ms", now_ms - created));
         }
     }
-    let holds = client
-        .send(&Command::new("ZRANGE").arg(keys.holds()).arg(0).arg(-1))
-        .await
-        .expect("the holds");
-    for member in holds
-        .into_array()
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|v| v.as_str())
-    {
-        let mut parts = member.rsplitn(3, hold::SEPARATOR);
-        let (Some(quantity), Some(product)) = (parts.next(), parts.next()) else {
-            problems.push(format!("hold {member} does not read"));
-            continue;
-        };
-        *reserved.entry(product.to_owned()).or_default() += quantity.parse::<u64>().unwrap_or(0);
-    }
-    for (id, supply) in supplied {
-        let p = fields(
-            client
-                .send(&Command::new("HGETALL").arg(keys.product(id.as_str())))
-                .await
-                .expect("a product"),
-        );
-        let on_hand = p
-            .get(product::QUANTITY)
-            .and_then(|v| v.parse::<u64>().ok())
+    for ((id, supply), on_hand) in supplied.iter().zip(&on_hand) {
+        let on_hand: u64 = on_hand.as_str().and_then(|v| v.parse().ok()).unwrap_or(0);
+        let held: u64 = reserved_now
+            .get(id.as_str())
+            .and_then(|v| v.parse().ok())
             .unwrap_or(0);
-        let held = client
-            .send(&Command::new("HGET").arg(keys.reserved()).arg(id.as_str()))
-            .await
-            .expect("a reserved count");
-        let held = held.as_str().and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
         let took = taken.get(id.as_str()).copied().unwrap_or(0);
         if on_hand + took != *supply {
             problems.push(format!(
@@ -130,7 +112,7 @@ pub async fn books(
         let expected = reserved.get(id.as_str()).copied().unwrap_or(0);
         if held != expected {
             problems.push(format!(
-                "product {id}: {held} reserved, but orders and holds hold {expected}"
+                "product {id}: {held} reserved, but orders hold {expected}"
             ));
         }
         if held > on_hand {

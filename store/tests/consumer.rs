@@ -1,96 +1,17 @@
 //! Orders and the stream consumer against the real gateway and redis-server: the Lua scripts'
-//! guarantees, checked where they are cheapest to set up. The same stories run end to end through
-//! wrangler dev in the workers' tests.
+//! guarantees for carts of one or several lines, checked where they are cheapest to set up
+//! (exactly once, crash after reading, dead letters, lost payments, deleted products, damaged
+//! data, only a paid order takes stock). The same stories run end to end through wrangler dev in
+//! the workers' tests.
 
-use dev_stack::Stack;
-use domain::{Cents, FeeRate, Id, NewProduct, Order, OrderStatus, Pricing, Quantity, RefundReason};
-use serde_json::json;
-use store::consumer::{Fault, Report, Settings};
-use store::schema::event;
-use store::{
-    test_support, Cancelled, Consumer, Inventory, Keys, Orders, Placed, Reservation, Reservations,
-    ReserveRequest, Stream,
-};
-use upstash_rest::{Client, Command, ReqwestTransport};
+mod common;
 
-struct World {
-    stack: Stack,
-    client: Client<ReqwestTransport>,
-    keys: Keys,
-}
-
-impl World {
-    fn new() -> Self {
-        let stack = Stack::start().unwrap();
-        let client = test_support::client(&stack.gateway);
-        Self {
-            stack,
-            client,
-            keys: Keys::new("t:"),
-        }
-    }
-
-    fn consumer(&self, settings: Settings) -> Consumer<'_, ReqwestTransport> {
-        Consumer::new(&self.client, &self.keys, settings)
-    }
-
-    async fn product(&self, n: u8, quantity: u64) -> Id {
-        let id = Id::generate(1_000 + u64::from(n), [n; 10]);
-        let new = NewProduct::from_json(&json!({"name": format!("p{n}"), "price": 20, "quantity": quantity}))
-            .unwrap();
-        assert!(Inventory::new(&self.client, &self.keys)
-            .create(&id, &new, 1)
-            .await
-            .unwrap());
-        id
-    }
-
-    async fn stock(&self, id: &Id) -> Option<u64> {
-        Inventory::new(&self.client, &self.keys)
-            .get(id)
-            .await
-            .unwrap()
-            .map(|p| p.quantity.0)
-    }
-
-    /// A paid order: placed, then completed (its event added).
-    async fn paid_order(&self, n: u32, product: &Id, quantity: u64) -> Id {
-        let id = Id::generate(
-            2_000 + u64::from(n),
-            (n as u128).to_be_bytes()[6..].try_into().unwrap(),
-        );
-        let pricing = Pricing::new(Cents(2000), Quantity(quantity), FeeRate::TUTORIAL);
-        let order = Order::place(id.clone(), product.clone(), Quantity(quantity), pricing, 10);
-        let orders = Orders::new(&self.client, &self.keys);
-        orders.create(&order, None, None).await.unwrap();
-        assert_eq!(orders.complete(std::slice::from_ref(&id), 20).await.unwrap(), 1);
-        id
-    }
-
-    async fn order(&self, id: &Id) -> Order {
-        Orders::new(&self.client, &self.keys)
-            .get(id)
-            .await
-            .unwrap()
-            .unwrap()
-    }
-
-    /// One run of the consumer with `settings`: 5 s of budget, no fault.
-    async fn drain(&self, settings: Settings) -> Report {
-        self.consumer(settings).drain(clock, 5_000, None).await.unwrap()
-    }
-
-    async fn xadd(&self, stream: Stream, fields: &[(&str, &str)]) {
-        test_support::xadd(&self.client, &self.keys, stream, fields).await;
-    }
-}
-
-fn clock() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as u64
-}
+use common::{clock, World};
+use domain::{Id, OrderStatus, RefundReason};
+use store::consumer::{Fault, Settings};
+use store::schema::{event, order};
+use store::{Cancelled, Placed, Stream};
+use upstash_rest::Command;
 
 fn fast() -> Settings {
     Settings {
@@ -100,42 +21,42 @@ fn fast() -> Settings {
 }
 
 #[tokio::test]
-async fn completing_twice_adds_one_event_and_the_stock_is_taken_once() {
+async fn completing_twice_adds_one_event_and_every_line_is_taken_once() {
     let w = World::new();
-    let product = w.product(1, 100).await;
-    let order = w.paid_order(1, &product, 3).await;
+    let (a, b) = (w.product(1, 100).await, w.product(2, 10).await);
+    let order = w.paid_order(1, &[(&a, 3), (&b, 2)]).await;
     assert_eq!(
-        Orders::new(&w.client, &w.keys)
+        w.orders()
             .complete(std::slice::from_ref(&order), 30)
             .await
             .unwrap(),
         0
     );
-    assert_eq!(w.order(&order).await.status, OrderStatus::Completed);
+    assert_eq!(w.order(&order).await.status(), OrderStatus::Completed);
 
     let report = w.drain(Settings::default()).await;
     assert_eq!((report.read, report.applied), (1, 1));
-    assert_eq!(w.stock(&product).await, Some(97));
+    assert_eq!((w.stock(&a).await, w.stock(&b).await), (Some(97), Some(8)));
+    assert_eq!((w.available(&a).await, w.available(&b).await), (97, 8));
     // Run again: nothing new.
     let again = w.drain(Settings::default()).await;
     assert_eq!(again.read, 0);
-    assert_eq!(w.stock(&product).await, Some(97));
+    assert_eq!(w.stock(&a).await, Some(97));
+    w.assert_books_balance(&[(&a, 100), (&b, 10)]).await;
 }
 
 #[tokio::test]
 async fn a_replayed_event_changes_the_stock_once() {
     let w = World::new();
     let product = w.product(1, 10).await;
-    let order = w.paid_order(1, &product, 2).await;
+    let order = w.paid_order(1, &[(&product, 2)]).await;
     w.drain(Settings::default()).await;
     assert_eq!(w.stock(&product).await, Some(8));
-    let (o, p) = (order.to_string(), product.to_string());
+    let o = order.to_string();
     w.xadd(
         Stream::OrderCompleted,
         &[
             (event::ORDER_ID, &o),
-            (event::PRODUCT_ID, &p),
-            (event::QUANTITY, "2"),
             (event::STATUS, OrderStatus::Completed.as_str()),
         ],
     )
@@ -146,67 +67,64 @@ async fn a_replayed_event_changes_the_stock_once() {
 }
 
 #[tokio::test]
-async fn deleted_product_and_short_stock_are_refunded_with_their_reason() {
+async fn a_deleted_product_refunds_the_whole_cart_and_releases_every_line() {
     let w = World::new();
-    let gone = w.product(1, 10).await;
-    let short = w.product(2, 1).await;
-    let a = w.paid_order(1, &gone, 1).await;
-    let b = w.paid_order(2, &short, 2).await;
-    assert!(Inventory::new(&w.client, &w.keys).delete(&gone).await.unwrap());
+    let (gone, kept) = (w.product(1, 10).await, w.product(2, 5).await);
+    let cart = w.paid_order(1, &[(&gone, 1), (&kept, 4)]).await;
+    assert_eq!(w.available(&kept).await, 1, "reserved when placed");
+    assert!(w.inventory().delete(&gone).await.unwrap());
     let report = w.drain(Settings::default()).await;
     assert_eq!(
         (report.refund_requests, report.refunded, report.applied),
-        (2, 2, 0)
+        (1, 1, 0)
     );
-    let (a, b) = (w.order(&a).await, w.order(&b).await);
+    let refunded = w.order(&cart).await;
     assert_eq!(
-        (a.status, a.refund_reason),
+        (refunded.status(), refunded.refund_reason()),
         (OrderStatus::Refunded, Some(RefundReason::ProductDeleted))
     );
     assert_eq!(
-        (b.status, b.refund_reason),
-        (OrderStatus::Refunded, Some(RefundReason::InsufficientStock))
+        (w.stock(&kept).await, w.available(&kept).await),
+        (Some(5), 5),
+        "nothing taken, its reservation released"
     );
-    assert_eq!(w.stock(&short).await, Some(1), "stock untouched");
+    w.assert_books_balance(&[(&kept, 5)]).await;
 }
 
 #[tokio::test]
 async fn a_crash_after_reading_loses_nothing_and_doubles_nothing() {
     let w = World::new();
-    let product = w.product(1, 50).await;
+    let (a, b) = (w.product(1, 50).await, w.product(2, 50).await);
     for n in 0..5 {
-        w.paid_order(n, &product, 1).await;
+        w.paid_order(n, &[(&a, 1), (&b, 2)]).await;
     }
     let crashed = w
         .consumer(fast())
         .drain(clock, 5_000, Some(Fault::CrashAfterRead))
         .await;
     assert!(crashed.is_err());
-    assert_eq!(w.stock(&product).await, Some(50), "nothing applied");
+    assert_eq!(w.stock(&a).await, Some(50), "nothing applied");
     let (stats, _) = w.consumer(fast()).stats(0).await.unwrap();
     assert_eq!(stats[0].1.pending, 5, "read but not acknowledged");
 
     let report = w.drain(fast()).await;
     assert_eq!(report.applied, 5, "reclaimed and applied");
-    assert_eq!(w.stock(&product).await, Some(45));
+    assert_eq!((w.stock(&a).await, w.stock(&b).await), (Some(45), Some(40)));
     let (stats, _) = w.consumer(fast()).stats(0).await.unwrap();
     assert_eq!(
         (stats[0].1.pending, stats[0].1.length),
         (0, 0),
         "acknowledged and trimmed"
     );
+    w.assert_books_balance(&[(&a, 50), (&b, 50)]).await;
 }
 
 #[tokio::test]
 async fn a_malformed_event_is_dead_lettered_after_five_deliveries_without_blocking_others() {
     let w = World::new();
     let product = w.product(1, 10).await;
-    w.xadd(
-        Stream::OrderCompleted,
-        &[(event::ORDER_ID, "garbage"), (event::QUANTITY, "many")],
-    )
-    .await;
-    w.paid_order(1, &product, 1).await;
+    w.xadd(Stream::OrderCompleted, &[(event::QUANTITY, "many")]).await;
+    w.paid_order(1, &[(&product, 1)]).await;
     let consumer = w.consumer(fast());
     let first = consumer.drain(clock, 5_000, None).await.unwrap();
     assert_eq!(
@@ -234,7 +152,7 @@ async fn a_run_of_100_events_is_one_round_trip_and_an_idle_run_one_command() {
     let w = World::new();
     let product = w.product(1, 1_000).await;
     for n in 0..100 {
-        w.paid_order(n, &product, 1).await;
+        w.paid_order(n, &[(&product, 1)]).await;
     }
     w.consumer(Settings::default()).ensure_groups().await.unwrap();
     let consumer = w.consumer(Settings::default());
@@ -260,7 +178,7 @@ async fn more_than_a_batch_takes_one_round_trip_per_batch() {
     let w = World::new();
     let product = w.product(1, 1_000).await;
     for n in 0..25 {
-        w.paid_order(n, &product, 1).await;
+        w.paid_order(n, &[(&product, 1)]).await;
     }
     let consumer = w.consumer(Settings {
         batch_size: 10,
@@ -279,56 +197,44 @@ async fn more_than_a_batch_takes_one_round_trip_per_batch() {
 #[tokio::test]
 async fn malformed_events_are_held_whatever_is_wrong_with_them() {
     let w = World::new();
-    let id = Id::generate(1, [1; 10]).to_string();
-    let bad: [&[(&str, &str)]; 4] = [
-        &[
-            (event::ORDER_ID, &id),
-            (event::PRODUCT_ID, &id),
-            (event::QUANTITY, "abc"),
-        ],
-        &[
-            (event::ORDER_ID, &id),
-            (event::PRODUCT_ID, &id),
-            (event::QUANTITY, "0"),
-        ],
-        &[
-            (event::ORDER_ID, &id),
-            (event::PRODUCT_ID, &id),
-            (event::QUANTITY, "1.5"),
-        ],
-        &[(event::PRODUCT_ID, &id), (event::QUANTITY, "1")],
+    let unknown = Id::generate(1, [1; 10]).to_string();
+    let bad: [&[(&str, &str)]; 3] = [
+        &[(event::PRODUCT_ID, &unknown), (event::QUANTITY, "1")],
+        &[(event::ORDER_ID, "")],
+        &[(event::ORDER_ID, &unknown)],
     ];
     for fields in bad {
         w.xadd(Stream::OrderCompleted, fields).await;
     }
     w.xadd(
         Stream::RefundOrder,
-        &[(event::ORDER_ID, &id), (event::REFUND_REASON, "bored")],
+        &[(event::ORDER_ID, &unknown), (event::REFUND_REASON, "bored")],
     )
     .await;
     let report = w.consumer(fast()).drain(clock, 5_000, None).await.unwrap();
     assert_eq!(
         (report.read, report.held, report.applied),
-        (5, 5, 0),
+        (4, 4, 0),
         "{report:?}"
     );
 }
 
 #[tokio::test]
-async fn the_sweep_completes_lost_payments() {
+async fn the_sweep_completes_payments_long_past_their_due_time() {
     let w = World::new();
     let product = w.product(1, 10).await;
-    let id = Id::generate(5_000, [9; 10]);
-    let pricing = Pricing::new(Cents(2000), Quantity(1), FeeRate::TUTORIAL);
-    let placed_at = clock() - 60_000;
-    let order = Order::place(id.clone(), product.clone(), Quantity(1), pricing, placed_at);
-    Orders::new(&w.client, &w.keys)
-        .create(&order, None, None)
-        .await
-        .unwrap();
+    // Placed a minute ago: due 55 s ago, past the 30 s grace.
+    let Placed::Created(lost) = w.place_at(1, &[(&product, 1)], clock() - 60_000).await else {
+        panic!("placed")
+    };
+    // Due a moment ago: within its grace, its own task may still complete it.
+    let Placed::Created(recent) = w.place_at(2, &[(&product, 1)], clock() - 6_000).await else {
+        panic!("placed")
+    };
     let report = w.drain(Settings::default()).await;
     assert_eq!((report.payments_recovered, report.applied), (1, 1));
-    assert_eq!(w.order(&id).await.status, OrderStatus::Completed);
+    assert_eq!(w.order(lost.id()).await.status(), OrderStatus::Completed);
+    assert_eq!(w.order(recent.id()).await.status(), OrderStatus::Pending);
     assert_eq!(w.stock(&product).await, Some(9));
 }
 
@@ -337,21 +243,15 @@ async fn damaged_data_and_forged_refunds_do_not_stop_the_batch() {
     let w = World::new();
     let product = w.product(1, 10).await;
     let broken = w.product(2, 10).await;
+    let taken = w.paid_order(1, &[(&product, 1)]).await;
+    w.paid_order(2, &[(&broken, 1)]).await;
     // Someone overwrote a product's hash with a string: taking its stock would raise in Lua.
+    let key = w.keys.product(broken.as_str());
+    w.client.send(&Command::new("DEL").arg(&key)).await.unwrap();
     w.client
-        .send(&Command::new("DEL").arg(w.keys.product(broken.as_str())))
+        .send(&Command::new("SET").arg(&key).arg("oops"))
         .await
         .unwrap();
-    w.client
-        .send(
-            &Command::new("SET")
-                .arg(w.keys.product(broken.as_str()))
-                .arg("oops"),
-        )
-        .await
-        .unwrap();
-    let taken = w.paid_order(1, &product, 1).await;
-    w.paid_order(2, &broken, 1).await;
     let report = w.drain(fast()).await;
     assert_eq!((report.applied, report.held), (1, 1), "{report:?}");
 
@@ -367,92 +267,48 @@ async fn damaged_data_and_forged_refunds_do_not_stop_the_batch() {
     .await;
     let report = w.drain(fast()).await;
     assert_eq!(report.refunded, 0, "{report:?}");
-    assert_eq!(w.order(&taken).await.status, OrderStatus::Completed);
+    assert_eq!(w.order(&taken).await.status(), OrderStatus::Completed);
     assert_eq!(w.stock(&product).await, Some(9));
 }
 
-impl World {
-    /// An order placed as the payment worker places it: stock reserved, then the order stored.
-    async fn reserved_order(&self, n: u32, product: &Id, quantity: u64) -> Id {
-        let id = Id::generate(3_000 + u64::from(n), [n as u8; 10]);
-        let request = ReserveRequest::new((&id, product, Quantity(quantity)), None);
-        let reserve = request.parse().unwrap();
-        // Now: an order placed long ago would be completed by the lost-payment sweep.
-        let now = clock();
-        let reserved = Reservations::new(&self.client, &self.keys)
-            .reserve(&reserve, now)
-            .await
-            .unwrap();
-        assert!(matches!(reserved, Reservation::Reserved { .. }), "{reserved:?}");
-        let pricing = Pricing::new(Cents(2000), Quantity(quantity), FeeRate::TUTORIAL);
-        let order = Order::place(id.clone(), product.clone(), Quantity(quantity), pricing, now);
-        let placed = Orders::new(&self.client, &self.keys)
-            .create(&order, Some(&reserve.hold), None)
-            .await
-            .unwrap();
-        assert_eq!(placed, Placed::Created);
-        id
-    }
-
-    async fn available(&self, id: &Id) -> u64 {
-        Inventory::new(&self.client, &self.keys)
-            .get(id)
-            .await
-            .unwrap()
-            .unwrap()
-            .available
-            .0
-    }
-}
-
 #[tokio::test]
-async fn an_order_without_a_reservation_cannot_take_units_reserved_for_another() {
+async fn an_order_with_a_damaged_line_is_held_and_takes_nothing() {
     let w = World::new();
-    let product = w.product(1, 5).await;
-    // Placed before reservations existed (no hold), paid, not yet applied.
-    let old = w.paid_order(1, &product, 5).await;
-    let new = w.reserved_order(2, &product, 5).await;
-    Orders::new(&w.client, &w.keys)
-        .complete(std::slice::from_ref(&new), 20)
+    let (a, b) = (w.product(1, 10).await, w.product(2, 10).await);
+    let cart = w.paid_order(1, &[(&a, 1), (&b, 1)]).await;
+    let line = order::line_field(2, order::LINE_QUANTITY);
+    w.client
+        .send(&Command::new("HDEL").arg(w.keys.order(cart.as_str())).arg(line))
         .await
         .unwrap();
-    let report = w.consumer(fast()).drain(clock, 5_000, None).await.unwrap();
-    assert_eq!((report.applied, report.refunded), (1, 1), "{report:?}");
-    let old = w.order(&old).await;
-    assert_eq!(
-        (old.status, old.refund_reason),
-        (OrderStatus::Refunded, Some(RefundReason::InsufficientStock))
-    );
-    assert_eq!(w.order(&new).await.status, OrderStatus::Completed);
-    assert_eq!(
-        (w.stock(&product).await, w.available(&product).await),
-        (Some(0), 0)
-    );
+    let report = w.drain(fast()).await;
+    assert_eq!((report.held, report.applied), (1, 0), "{report:?}");
+    assert_eq!((w.stock(&a).await, w.stock(&b).await), (Some(10), Some(10)));
 }
 
 #[tokio::test]
 async fn only_a_paid_order_takes_stock_and_a_cancelled_one_never() {
     let w = World::new();
-    let product = w.product(1, 10).await;
-    let id = w.reserved_order(1, &product, 2).await;
-    let (o, p) = (id.to_string(), product.to_string());
+    let (a, b) = (w.product(1, 10).await, w.product(2, 10).await);
+    let id = w.placed(1, &[(&a, 2), (&b, 3)]).await.id().clone();
+    let o = id.to_string();
     let replayed = [
         (event::ORDER_ID, o.as_str()),
-        (event::PRODUCT_ID, p.as_str()),
-        (event::QUANTITY, "2"),
         (event::STATUS, OrderStatus::Completed.as_str()),
     ];
     w.xadd(Stream::OrderCompleted, &replayed).await;
-    let report = w.consumer(fast()).drain(clock, 5_000, None).await.unwrap();
+    let report = w.drain(fast()).await;
     assert_eq!((report.held, report.applied), (1, 0), "still pending: it waits");
-    assert_eq!(w.stock(&product).await, Some(10));
+    assert_eq!(w.stock(&a).await, Some(10));
 
-    let cancelled = Orders::new(&w.client, &w.keys).cancel(&id, 30).await.unwrap();
+    let cancelled = w.orders().cancel(&id, 30).await.unwrap();
     assert!(matches!(cancelled, Cancelled::Done(_)), "{cancelled:?}");
-    let report = w.consumer(fast()).drain(clock, 5_000, None).await.unwrap();
+    let report = w.drain(fast()).await;
     assert_eq!((report.duplicates, report.applied), (1, 0), "{report:?}");
     assert_eq!(
-        (w.stock(&product).await, w.available(&product).await),
-        (Some(10), 10)
+        (w.stock(&a).await, w.available(&a).await, w.available(&b).await),
+        (Some(10), 10, 10),
+        "every line released"
     );
+    w.assert_books_balance(&[(&a, 10), (&b, 10)]).await;
 }

@@ -47,7 +47,7 @@ async fn a_product_lives_and_dies_in_one_round_trip_per_step() {
     let read = read.unwrap().expect("created product is readable");
     assert_eq!(
         (read.name.as_str(), read.price, read.quantity),
-        ("Widget", Cents(2000), Quantity(100))
+        ("Widget", Cents::new(2000), Quantity::new(100).unwrap())
     );
     assert_eq!(trips, 1);
 
@@ -58,7 +58,7 @@ async fn a_product_lives_and_dies_in_one_round_trip_per_step() {
     };
     assert_eq!(
         (patched.price, patched.quantity, patched.name.as_str()),
-        (Cents(1999), Quantity(97), "Widget")
+        (Cents::new(1999), Quantity::new(97).unwrap(), "Widget")
     );
     assert_eq!(trips, 1);
 
@@ -98,7 +98,7 @@ async fn the_list_is_oldest_first_and_costs_one_round_trip_per_page_whatever_its
     let names: Vec<&str> = list.items.iter().map(|p| p.name.as_str()).collect();
     let expected: Vec<String> = (1..=25).map(|n| format!("p{n}")).collect();
     assert_eq!(names, expected);
-    assert!(list.items.iter().all(|p| p.price == Cents(150)));
+    assert!(list.items.iter().all(|p| p.price == Cents::new(150)));
 
     assert_pages_add_up_to(&list.items, &stack, 4, |page| {
         let inventory = &inventory;

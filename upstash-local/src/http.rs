@@ -30,10 +30,17 @@ pub struct App {
     started: u64,
     /// Scripts flagged `allow-key-locking`, rewritten so that Redis runs them as Upstash would.
     scripts: Scripts,
+    /// Waited before each request is served (`Config::round_trip_delay`).
+    round_trip_delay: Duration,
 }
 
 impl App {
-    pub fn new(client: redis::Client, token: String, response_timeout: Duration) -> Self {
+    pub fn new(
+        client: redis::Client,
+        token: String,
+        response_timeout: Duration,
+        round_trip_delay: Duration,
+    ) -> Self {
         let started = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_millis() as u64)
@@ -46,6 +53,7 @@ impl App {
             sync_tokens: AtomicU64::new(0),
             started,
             scripts: Scripts::default(),
+            round_trip_delay,
         }
     }
 
@@ -89,6 +97,10 @@ pub fn router(app: Arc<App>) -> Router {
 }
 
 async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
+    // The distance to a hosted Upstash, if one is simulated; the counters are a local tool.
+    if !app.round_trip_delay.is_zero() && req.uri().path() != "/__stats" {
+        tokio::time::sleep(app.round_trip_delay).await;
+    }
     let mut response = route(&app, req).await;
     let headers = response.headers_mut();
     if let Ok(token) = HeaderValue::from_str(&app.next_sync_token()) {

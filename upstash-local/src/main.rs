@@ -21,6 +21,10 @@ struct Cli {
     /// Seconds one Redis reply may take before the request answers 502.
     #[arg(long, env = "UPSTASH_LOCAL_RESPONSE_TIMEOUT", default_value_t = 10)]
     response_timeout: u64,
+    /// Milliseconds added to every request before it is served: the distance to a hosted Upstash
+    /// (e.g. 5 within one cloud region), so that a benchmark shows each sequential round trip.
+    #[arg(long, env = "UPSTASH_LOCAL_ROUND_TRIP_DELAY_MS", default_value_t = 0)]
+    round_trip_delay_ms: u64,
 }
 
 #[tokio::main]
@@ -31,6 +35,7 @@ async fn main() -> ExitCode {
         redis_url: cli.redis,
         token: cli.token,
         response_timeout: Duration::from_secs(cli.response_timeout),
+        round_trip_delay: Duration::from_millis(cli.round_trip_delay_ms),
     };
     let redis_shown = upstash_local::redact_url(&config.redis_url);
     let gateway = match upstash_local::Gateway::bind(config).await {
@@ -46,7 +51,11 @@ async fn main() -> ExitCode {
             "upstash-local: warning: {redis_shown} is not reachable yet; requests answer 502 until it is"
         );
     }
-    println!("upstash-local ready on http://{addr} -> {redis_shown}");
+    let delay = match cli.round_trip_delay_ms {
+        0 => String::new(),
+        ms => format!(" (every request delayed {ms} ms)"),
+    };
+    println!("upstash-local ready on http://{addr} -> {redis_shown}{delay}");
     match gateway.serve(shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

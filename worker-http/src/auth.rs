@@ -1,4 +1,4 @@
-//! Who may change products and cancel orders (`settings::Admin`): with `ADMIN_TOKEN` set, only
+//! Who may change products and list every order (`settings::Admin`): with `ADMIN_TOKEN` set, only
 //! `Authorization: Bearer <ADMIN_TOKEN>`; without it nobody, unless the open mode was asked for
 //! (`ADMIN_AUTH=open`, what `make dev` does without a token). Reads stay public.
 

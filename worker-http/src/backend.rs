@@ -2,7 +2,7 @@
 //! from the environment per request (a few strings, no connection to set up).
 
 use store::consumer::Settings;
-use store::{Consumer, Inventory, Keys, Orders, Reservations};
+use store::{Consumer, Inventory, Keys, Orders};
 use upstash_rest::{Client, Command, Config, FetchTransport};
 use worker::Env;
 
@@ -45,10 +45,6 @@ impl Backend {
 
     pub fn inventory(&self) -> Inventory<'_, FetchTransport> {
         Inventory::new(&self.client, &self.keys)
-    }
-
-    pub fn reservations(&self) -> Reservations<'_, FetchTransport> {
-        Reservations::new(&self.client, &self.keys)
     }
 
     pub fn orders(&self) -> Orders<'_, FetchTransport> {

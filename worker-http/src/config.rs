@@ -11,19 +11,19 @@ pub mod runtime {
         worker::Date::now().as_millis()
     }
 
-    /// Bytes from `crypto.getRandomValues`. Without it (never on Workers) the clock alone is used.
-    pub fn random<const N: usize>() -> [u8; N] {
+    /// Bytes from `crypto.getRandomValues` (a CSPRNG on Workers). An id made from them is a
+    /// customer's credential for their order, so there is no fallback: if the random source
+    /// fails, the request fails (a 500 logged with the cause), never an id of zeros.
+    pub fn random<const N: usize>() -> Result<[u8; N], crate::ApiError> {
         let mut out = [0u8; N];
         let array = Uint8Array::new_with_length(N as u32);
-        let filled = Reflect::get(&js_sys::global(), &"crypto".into())
+        Reflect::get(&js_sys::global(), &"crypto".into())
             .and_then(|crypto| {
                 let get = Reflect::get(&crypto, &"getRandomValues".into())?.dyn_into::<js_sys::Function>()?;
                 get.call1(&crypto, &array)
             })
-            .is_ok();
-        if filled {
-            array.copy_to(&mut out);
-        }
-        out
+            .map_err(|e| crate::ApiError::Internal(format!("crypto.getRandomValues failed: {e:?}")))?;
+        array.copy_to(&mut out);
+        Ok(out)
     }
 }

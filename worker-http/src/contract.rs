@@ -185,16 +185,19 @@ pub struct Limits {
     pub name_max_chars: usize,
     /// The highest unit price (two decimals at most).
     pub price_max: u64,
-    /// The highest stock, and the most units of one order.
+    /// The highest stock, and the most units of one line of an order.
     pub quantity_max: u64,
+    /// The most lines of one order (after merging lines of the same product).
+    pub order_lines_max: usize,
 }
 
 impl Limits {
     pub fn of_the_domain() -> Self {
         Self {
             name_max_chars: ProductName::MAX_CHARS,
-            price_max: MAX_PRICE.0 / 100,
+            price_max: MAX_PRICE.cents() / 100,
             quantity_max: Quantity::MAX,
+            order_lines_max: domain::order::MAX_LINES,
         }
     }
 }
@@ -238,9 +241,9 @@ error_responses! {
         "payload_too_large", "the body is larger than 64 KiB";
     UnsupportedMediaType: "`unsupported_media_type`: the body must be sent as `Content-Type: application/json` (UTF-8).",
         "unsupported_media_type", "send the body as Content-Type: application/json";
-    Unavailable: "`redis_unavailable` (Redis, or the inventory behind an order, cannot be reached) or `quota_exceeded` (the database is over its plan): nothing was changed that a retry would repeat; try again shortly.",
+    Unavailable: "`redis_unavailable` (Redis cannot be reached) or `quota_exceeded` (the database is over its plan): nothing was changed that a retry would repeat; try again shortly.",
         "redis_unavailable", "Redis is unreachable right now; try again shortly";
-    AdminUnavailable: "`admin_not_configured` (this deployment has no `ADMIN_TOKEN`: admin operations are refused until its operator sets one; no retry helps), or as any change: `redis_unavailable`, `quota_exceeded`. Nothing was changed.",
+    AdminUnavailable: "`admin_not_configured` (this deployment has no `ADMIN_TOKEN`: admin operations are refused until its operator sets one; no retry helps), or `redis_unavailable`, `quota_exceeded` (retry shortly). Nothing was changed.",
         "admin_not_configured", "admin operations are off: this deployment has no ADMIN_TOKEN (its operator sets one with `make deploy`)";
 }
 
@@ -303,10 +306,10 @@ impl Modify for Common {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some(
-                        "The worker's `ADMIN_TOKEN` secret, for product changes and cancellations \
-                         (without it they are refused, 503 `admin_not_configured`, unless the \
-                         local stack runs them open: then the served document marks them \
-                         optional); reads are public.",
+                        "The worker's `ADMIN_TOKEN` secret, for product changes and the back \
+                         office's list of all orders (without it they are refused, 503 \
+                         `admin_not_configured`, unless the local stack runs them open: then the \
+                         served document marks them optional); every other read is public.",
                     ))
                     .build(),
             ),

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 pub enum ErrorCode {
     /// 400: the body is not JSON.
     BadJson,
-    /// 401: an admin operation (a product change, a cancellation) without the admin token.
+    /// 401: an admin operation (a product change, the list of all orders) without the admin token.
     Unauthorized,
     /// 404: no such product, order or route.
     NotFound,
@@ -19,7 +19,7 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// 409: a generated id collided (never seen in practice): send the request again.
     IdTaken,
-    /// 409: the product has fewer units available than ordered.
+    /// 409: some lines of the order ask for more units than are available (`details` lists them).
     InsufficientStock,
     /// 409: a product's `quantity` set below what placed orders have reserved.
     QuantityBelowReserved,
@@ -61,6 +61,20 @@ pub struct ErrorDetail {
     /// The invalid field of a 422 (`body` for the body as a whole).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// The lines of an order at fault: each product that is short (409 `insufficient_stock`,
+    /// with what is `available` of it) or unknown (404 `not_found`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<Vec<LineProblem>>,
+}
+
+/// One line of an order that could not be placed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct LineProblem {
+    /// The product as the line named it.
+    pub product_id: String,
+    /// What is available of it right now (409 only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub available: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +89,10 @@ pub enum ApiError {
     MethodNotAllowed,
     /// 409: the request is valid but the state does not allow it (e.g. not enough stock).
     Conflict { code: ErrorCode, message: String },
+    /// 409 `insufficient_stock`: these lines ask for more than is available; nothing was placed.
+    InsufficientStock(Vec<LineProblem>),
+    /// 404: an order names products that do not exist; nothing was placed.
+    UnknownProducts(Vec<String>),
     /// 413: body over `body::MAX_BODY`.
     PayloadTooLarge,
     /// 415: a body that is not `application/json`.
@@ -102,9 +120,9 @@ impl ApiError {
         match self {
             Self::BadJson(_) => 400,
             Self::Unauthorized => 401,
-            Self::NotFound(_) => 404,
+            Self::NotFound(_) | Self::UnknownProducts(_) => 404,
             Self::MethodNotAllowed => 405,
-            Self::Conflict { .. } => 409,
+            Self::Conflict { .. } | Self::InsufficientStock(_) => 409,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
             Self::Invalid(_) | Self::IdempotencyKeyReused => 422,
@@ -118,9 +136,10 @@ impl ApiError {
         match self {
             Self::BadJson(_) => ErrorCode::BadJson,
             Self::Unauthorized => ErrorCode::Unauthorized,
-            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::NotFound(_) | Self::UnknownProducts(_) => ErrorCode::NotFound,
             Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             Self::Conflict { code, .. } => *code,
+            Self::InsufficientStock(_) => ErrorCode::InsufficientStock,
             Self::PayloadTooLarge => ErrorCode::PayloadTooLarge,
             Self::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
             Self::Invalid(_) => ErrorCode::ValidationFailed,
@@ -140,6 +159,23 @@ impl ApiError {
             Self::NotFound(what) => what.clone(),
             Self::MethodNotAllowed => "this method is not allowed on this path".into(),
             Self::Conflict { message, .. } => message.clone(),
+            Self::InsufficientStock(lines) => {
+                let each: Vec<String> = lines
+                    .iter()
+                    .map(|l| format!("{} ({} available)", l.product_id, l.available.unwrap_or(0)))
+                    .collect();
+                format!(
+                    "not enough available of: {}; nothing was ordered",
+                    each.join(", ")
+                )
+            }
+            Self::UnknownProducts(ids) => match ids.as_slice() {
+                [one] => format!("no product with the id {one}; nothing was ordered"),
+                many => format!(
+                    "no products with the ids {}; nothing was ordered",
+                    many.join(", ")
+                ),
+            },
             Self::PayloadTooLarge => format!("the body is larger than {} KiB", crate::body::MAX_BODY / 1024),
             Self::UnsupportedMediaType => "send the body as Content-Type: application/json".into(),
             Self::Invalid(e) => e.message.clone(),
@@ -181,11 +217,24 @@ impl ApiError {
             Self::IdempotencyKeyReused => Some(domain::idempotency::HEADER.to_owned()),
             _ => None,
         };
+        let details = match self {
+            Self::InsufficientStock(lines) => Some(lines.clone()),
+            Self::UnknownProducts(ids) => Some(
+                ids.iter()
+                    .map(|id| LineProblem {
+                        product_id: id.clone(),
+                        available: None,
+                    })
+                    .collect(),
+            ),
+            _ => None,
+        };
         ErrorBody {
             error: ErrorDetail {
                 code: self.code(),
                 message: self.message(),
                 field,
+                details,
             },
         }
     }
@@ -219,6 +268,26 @@ impl From<upstash_rest::Error> for ApiError {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn an_order_that_cannot_be_placed_lists_each_line_at_fault() {
+        let short = ApiError::InsufficientStock(vec![LineProblem {
+            product_id: "01A".into(),
+            available: Some(2),
+        }]);
+        assert_eq!(
+            serde_json::to_value(short.body()).unwrap(),
+            json!({"error": {"code": "insufficient_stock",
+                "message": "not enough available of: 01A (2 available); nothing was ordered",
+                "details": [{"product_id": "01A", "available": 2}]}})
+        );
+        let unknown = ApiError::UnknownProducts(vec!["x".into(), "y".into()]);
+        assert_eq!(unknown.status(), 404);
+        assert_eq!(
+            serde_json::to_value(unknown.body()).unwrap()["error"]["details"],
+            json!([{"product_id": "x"}, {"product_id": "y"}])
+        );
+    }
 
     #[test]
     fn validation_errors_name_the_field() {

@@ -41,7 +41,9 @@ pub async fn serve<'a, S: Settings, D: 'a>(
     let id = request_id(
         header("X-Request-Id").as_deref(),
         header("cf-ray").as_deref(),
-        runtime::random(),
+        // A request id is no credential: without randomness (never seen) it is still unique
+        // enough for logs, made of the clock.
+        runtime::random().unwrap_or_else(|_| started.to_be_bytes()),
     );
     let settings = Common::of(&env).and_then(|common| S::of(&env).map(|_| common));
     // Settings that cannot be read: no origin is known to be allowed, every line is logged.

@@ -220,7 +220,7 @@ pub fn specs_of<S: Settings>() -> Vec<Spec> {
     Common::SPECS.iter().chain(S::SPECS).copied().collect()
 }
 
-/// Who may change products and cancel orders: `ADMIN_TOKEN` when it is set; else nobody (every
+/// Who may change products and list every order: `ADMIN_TOKEN` when it is set; else nobody (every
 /// admin operation answers 503 `admin_not_configured`), unless `ADMIN_AUTH=open` asks for the
 /// tutorial's open shop (`make dev` without a token; never in wrangler.toml).
 #[derive(Clone, PartialEq, Eq)]
@@ -373,8 +373,8 @@ impl FromVars for Common {
 }
 
 impl Common {
-    /// The proof that a request to an internal route (consumer-cron's `/run`, the inventory's
-    /// reservations) comes from our own workers: derived, for each `purpose`, from the Redis
+    /// The proof that a request to an internal route (consumer-cron's `/run`) comes from our own
+    /// workers: derived, for each `purpose`, from the Redis
     /// token the workers share (whoever knows that token can change the data anyway), so it
     /// needs no secret of its own and the token itself never travels in a header.
     pub fn internal_token(&self, purpose: &str) -> Option<String> {
@@ -389,11 +389,6 @@ impl Common {
     /// The token of consumer-cron's `POST /run`.
     pub fn nudge_token(&self) -> Option<String> {
         self.internal_token("consumer-nudge")
-    }
-
-    /// The token of the inventory's `POST /internal/reservations`.
-    pub fn reservation_token(&self) -> Option<String> {
-        self.internal_token("inventory-reservation")
     }
 }
 
@@ -459,9 +454,9 @@ pub struct Consumer {
     pub batch_size: u64,
     /// An event pending this long was left by a run that died: reclaim and retry it.
     pub reclaim_idle_ms: u64,
-    /// The lost-payment sweep completes an order still pending this long after it was placed
-    /// (`PAYMENT_DELAY_MS` + `PAYMENT_GRACE_MS`).
-    pub stale_payment_ms: u64,
+    /// The lost-payment sweep completes an order still pending this long after its due time (each
+    /// pending order carries its own, so the payment's delay is the payment worker's alone).
+    pub payment_grace_ms: u64,
     /// `/health` says `degraded` when the last run is older than this...
     pub stale_ms: u64,
     /// ... or when an event has waited longer than this.
@@ -471,7 +466,6 @@ pub struct Consumer {
 impl Settings for Consumer {
     const ENV: &'static str = "consumer-cron";
     const SPECS: &'static [Spec] = &[
-        PAYMENT_DELAY_MS,
         PAYMENT_GRACE_MS,
         RECLAIM_IDLE_MS,
         BATCH_SIZE,
@@ -485,7 +479,7 @@ impl FromVars for Consumer {
         Ok(Self {
             batch_size: BATCH_SIZE.whole_number(vars)?,
             reclaim_idle_ms: RECLAIM_IDLE_MS.whole_number(vars)?,
-            stale_payment_ms: PAYMENT_DELAY_MS.whole_number(vars)? + PAYMENT_GRACE_MS.whole_number(vars)?,
+            payment_grace_ms: PAYMENT_GRACE_MS.whole_number(vars)?,
             stale_ms: CONSUMER_STALE_MS.whole_number(vars)?,
             lag_alert_ms: CONSUMER_LAG_ALERT_MS.whole_number(vars)?,
         })
@@ -498,7 +492,7 @@ impl Consumer {
         store::consumer::Settings {
             batch_size: self.batch_size,
             reclaim_idle_ms: self.reclaim_idle_ms,
-            stale_payment_ms: self.stale_payment_ms,
+            payment_grace_ms: self.payment_grace_ms,
             ..store::consumer::Settings::default()
         }
     }
@@ -551,10 +545,7 @@ mod tests {
         assert_eq!(payment.fee_rate, FeeRate::TUTORIAL);
         assert_eq!(payment.payment_delay_ms, domain::order::DEFAULT_PAYMENT_DELAY_MS);
         let consumer = Consumer::parse(none).unwrap();
-        assert_eq!(
-            consumer.stale_payment_ms,
-            domain::order::DEFAULT_PAYMENT_DELAY_MS + domain::order::DEFAULT_PAYMENT_GRACE_MS
-        );
+        assert_eq!(consumer.payment_grace_ms, domain::order::DEFAULT_PAYMENT_GRACE_MS);
         for spec in all_specs() {
             if spec.kind == Kind::Var {
                 assert!(!spec.default.is_empty(), "{} has a default", spec.name);
@@ -624,7 +615,7 @@ mod tests {
         let nudge = common.nudge_token().unwrap();
         assert_ne!(
             nudge,
-            common.reservation_token().unwrap(),
+            common.internal_token("another purpose").unwrap(),
             "one token per purpose"
         );
         assert!(!nudge.contains("t0k") && !format!("{common:?}").contains("t0k"));

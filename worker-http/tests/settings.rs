@@ -122,8 +122,8 @@ fn make_deploy_sets_each_worker_the_secrets_it_reads() {
 }
 
 /// A value two workers must agree on is a value kept equal by hand: each worker's own settings
-/// are its own. (`PAYMENT_DELAY_MS` is still read by consumer-cron's sweep until each pending
-/// order carries its own due time.)
+/// are its own (`PAYMENT_DELAY_MS` is the payment worker's alone: each pending order carries its
+/// own due time for the consumer's sweep).
 #[test]
 fn no_setting_of_one_worker_is_read_by_another() {
     let common: BTreeSet<&str> = Common::SPECS.iter().map(|s| s.name).collect();
@@ -136,8 +136,7 @@ fn no_setting_of_one_worker_is_read_by_another() {
     for (name, envs) in readers {
         // The same guard on both workers that have admin operations, set by the same deploy step.
         let one_guard = ["ADMIN_TOKEN", "ADMIN_AUTH"].contains(&name);
-        let until_due_times = name == "PAYMENT_DELAY_MS";
-        if !one_guard && !until_due_times {
+        if !one_guard {
             assert_eq!(envs.len(), 1, "{name} is read by {envs:?}");
         }
     }

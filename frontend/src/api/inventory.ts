@@ -1,7 +1,7 @@
-// The inventory-worker: products. Types from its contract, docs/openapi/inventory.json.
+// The inventory-worker: products. Types and paths from its contract, docs/openapi/inventory.json.
 import { INVENTORY_URL } from './config';
-import type { components } from './generated/inventory';
-import { request, requestPage, type Client, type Page } from './http';
+import type { components, paths } from './generated/inventory';
+import { apiClient, atUrl, ok, page, type Page } from './client';
 
 type Schemas = components['schemas'];
 /** Its `price` is a decimal number (20, 19.99): use `toCents` before any arithmetic. `quantity` is
@@ -11,18 +11,22 @@ export type NewProduct = Schemas['NewProduct'];
 export type ProductPatch = Schemas['ProductPatch'];
 export type InventoryConfig = Schemas['InventoryConfig'];
 
-const inventory: Client = { service: 'Inventory', baseUrl: INVENTORY_URL, admin: true };
-const path = (id: string) => `/products/${encodeURIComponent(id)}`;
+/** Reads: never the admin token. */
+const inventory = apiClient<paths>('Inventory', INVENTORY_URL);
+/** Changes are the shop's: the admin token when one is set. */
+const inventoryAdmin = apiClient<paths>('Inventory', INVENTORY_URL, 'send');
+const byId = (id: string) => ({ params: { path: { id } } });
 
 /** The catalogue's first page (oldest first), at most `limit` products (1 to 500). */
-export const listProducts = (limit: number) => requestPage<Product>(inventory, `/products?limit=${limit}`);
+export const listProducts = (limit: number): Promise<Page<Product>> =>
+  page(inventory.GET('/products', { params: { query: { limit } } }), INVENTORY_URL);
 /** The page a `Link` names, followed as given (the cursor in it is opaque). */
-export const productsPage = (url: string): Promise<Page<Product>> => requestPage<Product>(inventory, url);
-export const getProduct = (id: string) => request<Product>(inventory, 'GET', path(id));
-export const createProduct = (product: NewProduct) => request<Product>(inventory, 'POST', '/products', product);
+export const productsPage = (url: string): Promise<Page<Product>> => page(inventory.GET('/products', atUrl(url)), INVENTORY_URL);
+export const getProduct = (id: string) => ok(inventory.GET('/products/{id}', byId(id)));
+export const createProduct = (product: NewProduct) => ok(inventoryAdmin.POST('/products', { body: product }));
 export const updateProduct = (id: string, patch: ProductPatch) =>
-  request<Product>(inventory, 'PATCH', path(id), patch);
-export const deleteProduct = (id: string) => request<void>(inventory, 'DELETE', path(id));
-export const inventoryHealth = () => request<Schemas['Health']>(inventory, 'GET', '/health');
+  ok(inventoryAdmin.PATCH('/products/{id}', { ...byId(id), body: patch }));
+export const deleteProduct = (id: string) => ok(inventoryAdmin.DELETE('/products/{id}', byId(id)));
+export const inventoryHealth = () => ok(inventory.GET('/health'));
 /** The limits it checks products against. */
-export const getInventoryConfig = () => request<InventoryConfig>(inventory, 'GET', '/config');
+export const getInventoryConfig = () => ok(inventory.GET('/config'));

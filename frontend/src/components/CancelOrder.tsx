@@ -1,49 +1,47 @@
 // Cancel for a pending order: the payment worker cancels it and its reserved stock is available
 // again. When the payment went through meanwhile it answers 409 `not_cancellable`: its message is
 // shown and the order read again, so that the status shown is the one it has now.
-import { useState } from 'react';
-import { ApiError, describeError } from '../api/http';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { ApiError, describeError } from '../api/client';
 import { cancelOrder, getOrder, type Order } from '../api/payments';
+import { keys, orderChanged } from '../queries';
 import { isCancellable } from '../status';
 import { Spinner } from './Spinner';
 
 export function CancelOrder({
   order,
-  onChange,
+  asAdmin = false,
   className,
 }: {
   order: Order;
-  onChange: (order: Order) => void;
+  /** The back office's cancel (All orders): with the admin token. Otherwise the customer's, by id. */
+  asAdmin?: boolean;
   className?: string;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const cancel = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      onChange(await cancelOrder(order.id));
-    } catch (e) {
-      setError(describeError(e));
-      if (e instanceof ApiError && e.status === 409) {
-        try {
-          onChange(await getOrder(order.id));
-        } catch {
-          // Shown as it was; the screen's own refresh catches up.
-        }
+  const queryClient = useQueryClient();
+  const cancel = useMutation({
+    mutationFn: () => cancelOrder(order.id, asAdmin),
+    onSuccess: async (cancelled) => {
+      await orderChanged(queryClient, cancelled);
+      void queryClient.invalidateQueries({ queryKey: keys.products }); // its stock is available again
+    },
+    onError: async (error) => {
+      if (!(error instanceof ApiError && error.status === 409)) return;
+      try {
+        await orderChanged(queryClient, await getOrder(order.id));
+      } catch {
+        // Shown as it was; the screen's own refresh catches up.
       }
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
+  const error = cancel.error ? describeError(cancel.error) : null;
 
   if (!isCancellable(order) && !error) return null;
   return (
     <div className={className}>
       {isCancellable(order) && (
-        <button type="button" className="btn btn-sm btn-outline-danger" onClick={() => void cancel()} disabled={busy}>
-          {busy ? <Spinner label="Cancelling…" muted={false} /> : 'Cancel'}
+        <button type="button" className="btn btn-sm btn-outline-danger" onClick={() => cancel.mutate()} disabled={cancel.isPending}>
+          {cancel.isPending ? <Spinner label="Cancelling…" muted={false} /> : 'Cancel'}
         </button>
       )}
       {error && (

@@ -1,4 +1,4 @@
-import { describeError, Unreachable } from '../api/http';
+import { describeError, Unreachable } from '../api/client';
 import { Spinner } from './Spinner';
 
 /** Why something could not be loaded. An unreachable API is already named by the banner: here it

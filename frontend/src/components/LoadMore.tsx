@@ -1,5 +1,5 @@
 // Under a paged list: how many rows are shown and, while a next page exists, *Load more*.
-import { describeError } from '../api/http';
+import { describeError } from '../api/client';
 import { Spinner } from './Spinner';
 
 export function LoadMore({

@@ -1,10 +1,11 @@
 // One order, followed live: polled every second while pending, then a while longer in case the
 // consumer refunds it (product deleted, stock short). While pending it can be cancelled.
+import { useQuery } from '@tanstack/react-query';
+import { describeError } from '../api/client';
 import { getOrder, type Order } from '../api/payments';
-import { describeError } from '../api/http';
 import { formatMoney, toCents } from '../pricing';
+import { keys } from '../queries';
 import { mayStillChange, statusMessage, statusTitle, statusVariant } from '../status';
-import { useLoad } from '../useLoad';
 import { CancelOrder } from './CancelOrder';
 import { Spinner } from './Spinner';
 import { StatusBadge } from './StatusBadge';
@@ -12,14 +13,21 @@ import { StatusBadge } from './StatusBadge';
 export const PENDING_POLL_MS = 1000;
 export const SETTLING_POLL_MS = 2000;
 
-export function orderRefreshMs(order: Order): number | null {
-  if (order.status === 'pending') return PENDING_POLL_MS;
-  return mayStillChange(order) ? SETTLING_POLL_MS : null;
+export function orderRefreshMs(order: Order | undefined): number | false {
+  if (order?.status === 'pending') return PENDING_POLL_MS;
+  return order && mayStillChange(order) ? SETTLING_POLL_MS : false;
 }
 
 export function OrderStatus({ initial, productName }: { initial: Order; productName: string }) {
-  const polled = useLoad(`order:${initial.id}`, () => getOrder(initial.id), orderRefreshMs);
-  const order = polled.data ?? initial;
+  const polled = useQuery({
+    queryKey: keys.order(initial.id),
+    queryFn: () => getOrder(initial.id),
+    initialData: initial,
+    refetchInterval: (query) => orderRefreshMs(query.state.data),
+  });
+  const order = polled.data;
+  // An unreachable API is retried without an `error`: its `failureReason` says why.
+  const failure = polled.error ?? polled.failureReason;
 
   return (
     <section className={`card border-${statusVariant(order.status)}`} aria-label="Your order" data-testid="order">
@@ -48,10 +56,10 @@ export function OrderStatus({ initial, productName }: { initial: Order; productN
             {formatMoney(toCents(order.total))}
           </dd>
         </dl>
-        <CancelOrder order={order} onChange={polled.setData} className="mt-2" />
-        {polled.error !== undefined && (
+        <CancelOrder order={order} className="mt-2" />
+        {failure && (
           <div className="small text-body-secondary mt-2">
-            <Spinner label={`Status not updated: ${describeError(polled.error)} Retrying…`} />
+            <Spinner label={`Status not updated: ${describeError(failure)} Retrying…`} />
           </div>
         )}
       </div>

@@ -1,8 +1,8 @@
-// A list read in pages (Products, Order history), shown the same way: its heading with Refresh,
-// a spinner until the first page, the load error (the last rows stay shown), a line when the list
-// is empty, the table, and under it how many rows are shown with *Load more*.
+// A list read in pages (Products, My orders, All orders), shown the same way: its heading with
+// Refresh, a spinner until the first page, the load error (the last rows stay shown), a line when
+// the list is empty, the table, and under it how many rows are shown with *Load more*.
 import type { ReactNode } from 'react';
-import type { PagedLoad } from '../usePaged';
+import type { ListView } from '../paging';
 import { LoadError } from './LoadError';
 import { LoadMore } from './LoadMore';
 import { Spinner } from './Spinner';
@@ -30,7 +30,7 @@ export function PagedTable<T extends { id: string }>({
   empty,
   row,
 }: {
-  list: PagedLoad<T>;
+  list: ListView<T>;
   /** What a row is, one and several: ['order', 'orders']. */
   nouns: [string, string];
   /** The header cells' contents. */
@@ -41,7 +41,7 @@ export function PagedTable<T extends { id: string }>({
   empty: ReactNode;
   row: (item: T) => ReactNode;
 }) {
-  const items = list.data?.items;
+  const items = list.items;
   return (
     <>
       {list.loading && <Spinner label={`Loading ${nouns[1]}…`} />}
@@ -67,10 +67,10 @@ export function PagedTable<T extends { id: string }>({
           <LoadMore
             shown={items.length}
             noun={items.length === 1 ? nouns[0] : nouns[1]}
-            more={list.data?.next != null}
+            more={list.more}
             busy={list.loadingMore}
             error={list.loadMoreError}
-            onClick={() => void list.loadMore()}
+            onClick={list.loadMore}
           />
         </>
       )}

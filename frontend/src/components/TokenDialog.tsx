@@ -1,7 +1,8 @@
-// Asks for the admin token when a change answers 401. The api/ module keeps the token in
-// sessionStorage (this tab only) and retries the change with it.
+// Asks for the admin token when the back office's request (a product change, the list of all
+// orders) answers 401. The api/ client keeps the token in sessionStorage (this tab only) and
+// retries the request with it.
 import { useEffect, useState, type FormEvent } from 'react';
-import { setTokenPrompt } from '../api/http';
+import { setTokenPrompt } from '../api/client';
 import { Modal } from './Modal';
 
 interface Prompt {
@@ -45,7 +46,10 @@ export function TokenDialog() {
       }
     >
       <form id="admin-token-form" onSubmit={submit}>
-        <p>Changing products needs the shop's admin token. It is kept for this browser tab only.</p>
+        <p>
+          The shop's back office (changing products, the list of all orders) needs its admin token. It is kept for this
+          browser tab only.
+        </p>
         {prompt.wrongToken && (
           <div className="alert alert-warning" role="alert">
             That token was not accepted. Check it and try again.

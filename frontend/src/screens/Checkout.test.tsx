@@ -1,12 +1,17 @@
 // @vitest-environment jsdom
+// The checkout: no quote and no Buy before the payment-worker's fee rate is known; what is
+// available is the limit (the API's 409 too); one Idempotency-Key per purchase, kept for a retry;
+// an order placed is remembered as one of My orders.
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { apiError, json, ORDER, PAYMENT_CONFIG, renderScreen, stubFetch, WIDGET } from '../testing';
+import { myOrderIds } from '../myOrders';
+import { apiError, json, ORDER, PAYMENT_CONFIG, renderScreen, stubFetch, WIDGET, type Sent } from '../testing';
 import { attemptFor, Checkout } from './Checkout';
 
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
+  localStorage.clear();
 });
 
 const buyButton = () => screen.getByRole('button', { name: 'Buy' }) as HTMLButtonElement;
@@ -21,11 +26,11 @@ async function choose(quantity: string, product = WIDGET) {
 }
 
 /** The workers: the payment config, `products` for the picker, and `other` for the rest. */
-function stubApis(products: unknown[], other: (url: string, init: RequestInit) => Promise<Response> | undefined = () => undefined) {
-  return stubFetch((url, init) => {
-    if (url.endsWith('/config')) return json(PAYMENT_CONFIG);
-    if (url.includes('/products?')) return json(products);
-    return other(url, init);
+function stubApis(products: unknown[], other: (request: Sent) => Promise<Response> | undefined = () => undefined) {
+  return stubFetch((request) => {
+    if (request.url.endsWith('/config')) return json(PAYMENT_CONFIG);
+    if (request.url.includes('/products?')) return json(products);
+    return other(request);
   });
 }
 
@@ -33,7 +38,7 @@ describe('the checkout quote', () => {
   it("waits for the payment-worker's fee rate, then uses it", async () => {
     let answerConfig: (r: Response) => void = () => {};
     const config = new Promise<Response>((r) => (answerConfig = r));
-    stubFetch((url) => (url.endsWith('/config') ? config : json([WIDGET])));
+    stubFetch(({ url }) => (url.endsWith('/config') ? config : json([WIDGET])));
     await choose('3');
 
     expect(screen.getByText('Loading the fee…')).toBeTruthy();
@@ -53,7 +58,7 @@ describe('what can be ordered', () => {
   const SOLD_OUT = { ...WIDGET, id: '01JDQ3T0X6M6V1W3C6W7N5K8ZQ', name: 'Gadget', quantity: 4, available: 0 };
 
   it('is what is available, not what is on hand: the picker says so and more is refused before sending', async () => {
-    const fetch = stubApis([RESERVED, SOLD_OUT]);
+    const { sent } = stubApis([RESERVED, SOLD_OUT]);
     await choose('3', RESERVED);
     await screen.findByTestId('stock-problem');
     expect(screen.getByTestId('stock-problem').textContent).toBe('Only 2 available right now.');
@@ -70,11 +75,11 @@ describe('what can be ordered', () => {
     fireEvent.change(screen.getByLabelText('Quantity'), { target: { value: '2' } });
     await screen.findByTestId('quote');
     expect(screen.queryByTestId('stock-problem')).toBeNull();
-    expect(fetch.mock.calls.some(([, init]) => init?.method === 'POST')).toBe(false);
+    expect(sent.some((r) => r.method === 'POST')).toBe(false);
   });
 
   it('says a product is sold out when a pasted id names one', async () => {
-    stubApis([], (url) => (url.endsWith(`/products/${SOLD_OUT.id}`) ? Promise.resolve(json(SOLD_OUT)) : undefined));
+    stubApis([], ({ url }) => (url.endsWith(`/products/${SOLD_OUT.id}`) ? Promise.resolve(json(SOLD_OUT)) : undefined));
     renderScreen(<Checkout />);
     fireEvent.change(await screen.findByLabelText('…or paste a product id'), { target: { value: SOLD_OUT.id } });
     expect((await screen.findByTestId('stock-problem')).textContent).toBe('Sold out right now.');
@@ -83,9 +88,9 @@ describe('what can be ordered', () => {
 
   it("shows the API's 409 insufficient_stock at the quantity and reads the catalogue again", async () => {
     let reads = 0;
-    stubFetch((url, init) => {
+    stubFetch(({ url, method }) => {
       if (url.endsWith('/config')) return json(PAYMENT_CONFIG);
-      if (init.method === 'POST') return apiError(409, 'insufficient_stock', 'only 1 available');
+      if (method === 'POST') return apiError(409, 'insufficient_stock', 'only 1 available');
       // Another customer reserved 9 between the list and the Buy.
       if (url.includes('/products?')) return json([++reads === 1 ? WIDGET : { ...WIDGET, available: 1 }]);
       return undefined;
@@ -117,9 +122,9 @@ describe('the Idempotency-Key of a checkout', () => {
       () => Promise.resolve(json({ ...ORDER, id: '01JDQ3T0X6M6V1W3C6W7N5K8Z1' }, 201)),
       () => Promise.resolve(json({ ...ORDER, id: '01JDQ3T0X6M6V1W3C6W7N5K8Z2', quantity: 2 }, 201)),
     ];
-    stubApis([WIDGET], (url, init) => {
-      if (init.method === 'POST') {
-        posts.push({ key: (init.headers as Record<string, string>)['Idempotency-Key'], body: String(init.body) });
+    stubApis([WIDGET], ({ url, method, headers, body }) => {
+      if (method === 'POST') {
+        posts.push({ key: headers.get('Idempotency-Key')!, body: body! });
         return answers[posts.length - 1]();
       }
       if (url.includes('/orders/')) return Promise.resolve(json(ORDER));
@@ -149,5 +154,9 @@ describe('the Idempotency-Key of a checkout', () => {
     expect(again).not.toBe(first);
     expect(changed).not.toBe(again);
     expect(new Set([first, again, changed]).size).toBe(3);
+    expect(JSON.parse(posts[0].body)).toEqual({ id: WIDGET.id, quantity: 3 });
+
+    // Every order placed is one of My orders, newest first; the lost try placed nothing of its own.
+    expect(myOrderIds()).toEqual(['01JDQ3T0X6M6V1W3C6W7N5K8Z2', '01JDQ3T0X6M6V1W3C6W7N5K8Z1', ORDER.id]);
   });
 });

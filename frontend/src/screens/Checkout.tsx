@@ -1,18 +1,20 @@
 // Checkout (`/orders`): pick a product (or paste its id, as in the tutorial), see the price with
 // the fee and the total at once, buy, then follow the order's status live. The fee rate and the
 // quantity limit are the payment-worker's own, from its GET /config.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { ApiError, describeError } from '../api/http';
-import { getProduct, listProducts, type Product } from '../api/inventory';
-import { getPaymentConfig, placeOrder, type Order } from '../api/payments';
+import { ApiError, describeError } from '../api/client';
+import { getProduct, type Product } from '../api/inventory';
+import { placeOrder, type Order } from '../api/payments';
 import { LoadError } from '../components/LoadError';
 import { OrderStatus } from '../components/OrderStatus';
 import { Spinner } from '../components/Spinner';
 import { TextField } from '../components/TextField';
+import { rememberOrder } from '../myOrders';
 import { formatMoney, formatRate, quote, toCents, type Quote } from '../pricing';
+import { keys, productsFirstQuery, usePaymentConfig } from '../queries';
 import { isSoldOut, pickerLabel, stockProblem } from '../stock';
-import { useLoad } from '../useLoad';
 import { fieldErrorsFromApi, parseQuantity, sentence, type FieldErrors } from '../validation';
 
 const PRODUCT_ID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/i;
@@ -20,7 +22,6 @@ const CHECKOUT_REFRESH_MS = 5000;
 /** The picker lists the catalogue's first page of this many (the API's largest); any other
  * product is found by pasting its id. */
 export const PICKER_LIMIT = 500;
-const pickerProducts = () => listProducts(PICKER_LIMIT);
 
 /** One checkout attempt: its Idempotency-Key, kept while the same product and quantity are
  * bought again (a retry after a network error or a 503), so that a retry never orders twice. */
@@ -40,33 +41,63 @@ export function attemptFor(current: Attempt | null, productId: string, quantity:
 type CheckoutField = 'id' | 'quantity';
 
 export function Checkout() {
-  const pickerPage = useLoad('picker-products', pickerProducts, () => CHECKOUT_REFRESH_MS);
-  const products = { ...pickerPage, data: pickerPage.data?.items };
-  const moreProducts = pickerPage.data?.next != null;
-  const config = useLoad('payment-config', getPaymentConfig);
+  const queryClient = useQueryClient();
+  const picker = useQuery({ ...productsFirstQuery(PICKER_LIMIT), refetchInterval: CHECKOUT_REFRESH_MS });
+  const products = picker.data?.items;
+  const moreProducts = picker.data?.next != null;
+  const config = usePaymentConfig();
   const [productId, setProductId] = useState('');
   const [quantityText, setQuantityText] = useState('1');
   const [errors, setErrors] = useState<FieldErrors<CheckoutField>>({});
-  const [busy, setBusy] = useState(false);
   const [order, setOrder] = useState<{ order: Order; productName: string; replayed: boolean } | null>(null);
   // The key of the attempt not yet known to have placed its order; cleared once it has.
   const [attempt, setAttempt] = useState<Attempt | null>(null);
 
   const id = productId.trim().toUpperCase();
-  const listed = products.data?.find((p) => p.id === id);
-  // A pasted id that is not in the list (yet): ask the inventory for it.
-  const lookupKey = id && !listed && PRODUCT_ID.test(id) && !products.loading ? `product:${id}` : null;
-  // Refreshed like the list, so that what is available stays current.
-  const lookup = useLoad(lookupKey, () => getProduct(id), () => CHECKOUT_REFRESH_MS);
-  const product: Product | undefined = listed ?? lookup.data;
+  const listed = products?.find((p) => p.id === id);
+  // A pasted id that is not in the list (yet): ask the inventory for it, refreshed like the list
+  // so that what is available stays current.
+  const lookup = useQuery({
+    queryKey: keys.product(id),
+    queryFn: () => getProduct(id),
+    enabled: id !== '' && !listed && PRODUCT_ID.test(id) && !picker.isPending,
+    // Not again for an id the inventory does not know (404).
+    refetchInterval: (query) => (query.state.status === 'error' ? false : CHECKOUT_REFRESH_MS),
+  });
+  const product: Product | undefined = listed ?? (lookup.isEnabled ? lookup.data : undefined);
+  /** What was bought changed what is available: the picker and the lookup read again. */
+  const stockChanged = () => void queryClient.invalidateQueries({ queryKey: keys.products });
+
+  const place = useMutation({
+    mutationFn: ({ attempt, product }: { attempt: Attempt; product: Product }) =>
+      placeOrder(attempt.productId, attempt.quantity, attempt.key).then((placed) => ({ ...placed, product })),
+    onMutate: () => setErrors({}),
+    onSuccess: (placed) => {
+      // Placed (or replayed: the same order, placed by an earlier try): the next Buy is a new purchase.
+      setAttempt(null);
+      rememberOrder(placed.order.id);
+      setOrder({ order: placed.order, productName: placed.product.name, replayed: placed.replayed });
+      stockChanged();
+    },
+    onError: (error) => {
+      if (error instanceof ApiError && error.status === 404) setErrors({ id: 'No product with this id (it may have just been deleted).' });
+      else if (error instanceof ApiError && error.body.code === 'insufficient_stock') {
+        // Reserved by others since the list was read: say so at the quantity and read it again.
+        setErrors({ quantity: sentence(error.body.message) });
+        stockChanged();
+      } else if (error instanceof ApiError) setErrors(fieldErrorsFromApi(error.body, ['id', 'quantity'], { product_id: 'id' }));
+      else setErrors({ form: describeError(error) });
+    },
+  });
+  const busy = place.isPending;
   const quantity = parseQuantity(quantityText, config.data?.limits, 1);
   // What the payment worker would refuse at once (409): more than is available, or none left.
   const stock = product && quantity.ok ? stockProblem(product, quantity.value) : undefined;
 
   let idProblem: string | undefined;
   if (id && !PRODUCT_ID.test(id)) idProblem = 'A product id is 26 letters and digits, like 01J9Z3K4M5N6P7Q8R9S0T1V2W3.';
-  else if (lookup.error instanceof ApiError && lookup.error.status === 404) idProblem = 'No product with this id.';
-  else if (lookup.error) idProblem = describeError(lookup.error);
+  else if (lookup.isEnabled && lookup.error instanceof ApiError && lookup.error.status === 404) idProblem = 'No product with this id.';
+  else if (lookup.isEnabled && (lookup.error ?? lookup.failureReason)) idProblem = describeError(lookup.error ?? lookup.failureReason);
 
   const change = (field: CheckoutField, value: string) => {
     if (field === 'id') setProductId(value);
@@ -74,7 +105,7 @@ export function Checkout() {
     setErrors((e) => ({ ...e, [field]: undefined, form: undefined }));
   };
 
-  const buy = async (e: FormEvent) => {
+  const buy = (e: FormEvent) => {
     e.preventDefault();
     if (!product || !quantity.ok || stock) {
       setErrors({
@@ -83,29 +114,9 @@ export function Checkout() {
       });
       return;
     }
-    setBusy(true);
-    setErrors({});
     const thisAttempt = attemptFor(attempt, product.id, quantity.value, () => crypto.randomUUID());
     setAttempt(thisAttempt);
-    try {
-      const placed = await placeOrder(product.id, quantity.value, thisAttempt.key);
-      // Placed (or replayed: the same order, placed by an earlier try): the next Buy is a new purchase.
-      setAttempt(null);
-      setOrder({ order: placed.order, productName: product.name, replayed: placed.replayed });
-      pickerPage.reload();
-      lookup.reload();
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) setErrors({ id: 'No product with this id (it may have just been deleted).' });
-      else if (error instanceof ApiError && error.body.code === 'insufficient_stock') {
-        // Reserved by others since the list was read: say so at the quantity and read it again.
-        setErrors({ quantity: sentence(error.body.message) });
-        pickerPage.reload();
-        lookup.reload();
-      } else if (error instanceof ApiError) setErrors(fieldErrorsFromApi(error.body, ['id', 'quantity'], { product_id: 'id' }));
-      else setErrors({ form: describeError(error) });
-    } finally {
-      setBusy(false);
-    }
+    place.mutate({ attempt: thisAttempt, product });
   };
 
   const idError = errors.id ?? idProblem;
@@ -113,11 +124,12 @@ export function Checkout() {
   // No quote, and so no Buy, before the fee rate is known: nobody pays a total they were not shown.
   const feeRate = config.data?.fee_rate_basis_points;
   const q = chosen && feeRate !== undefined ? quote(toCents(chosen.product.price), chosen.quantity, feeRate) : null;
+  const configFailure = config.error ?? config.failureReason;
 
   return (
     <>
       <div className="pb-2 mb-3 border-bottom">
-        <h1 className="h2">Orders</h1>
+        <h1 className="h2">Checkout</h1>
       </div>
       <div className="row g-4">
         <form className="col-lg-6" onSubmit={buy} noValidate aria-label="Checkout">
@@ -127,9 +139,9 @@ export function Checkout() {
             </div>
           )}
           <ProductSelect
-            products={products.data}
-            loading={products.loading}
-            error={products.error}
+            products={products}
+            loading={picker.isPending}
+            error={picker.error ?? picker.failureReason ?? undefined}
             more={moreProducts}
             chosen={listed?.id ?? ''}
             onChange={(value) => change('id', value)}
@@ -145,7 +157,7 @@ export function Checkout() {
             autoComplete="off"
             spellCheck={false}
           >
-            {lookup.loading && <Spinner label="Looking up the product…" />}
+            {lookup.isLoading && <Spinner label="Looking up the product…" />}
           </TextField>
           <TextField
             id="checkout-quantity"
@@ -163,7 +175,7 @@ export function Checkout() {
           {chosen && feeRate !== undefined && q && <QuoteBox q={q} feeRate={feeRate} quantity={chosen.quantity} />}
           {chosen && !q && (
             <div className="mb-3" data-testid="quote-pending">
-              {config.error === undefined ? <Spinner label="Loading the fee…" /> : <LoadError error={config.error} />}
+              {configFailure ? <LoadError error={configFailure} /> : <Spinner label="Loading the fee…" />}
             </div>
           )}
           <button type="submit" className="btn btn-primary" disabled={busy || !q}>
@@ -182,8 +194,8 @@ export function Checkout() {
             </>
           ) : (
             <p className="text-body-secondary">
-              Your order and its status appear here. Past orders are in the{' '}
-              <Link to="/orders/history">order history</Link>.
+              Your order and its status appear here. The orders placed in this browser are in{' '}
+              <Link to="/orders/mine">My orders</Link>.
             </p>
           )}
         </div>

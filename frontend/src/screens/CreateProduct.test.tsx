@@ -1,9 +1,12 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { MemoryRouter, Route, Routes } from 'react-router';
+// The create product form: checked with the API's own rules and the limits of its GET /config
+// before sending (left to the API while that cannot be read), and the API's 422 shown under the
+// field it names.
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import { Route, Routes } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { reportUp } from '../api/health';
-import { LIMITS } from '../testing';
+import { json, LIMITS, renderScreen, stubFetch } from '../testing';
 import { CreateProduct } from './CreateProduct';
 
 afterEach(() => {
@@ -12,16 +15,13 @@ afterEach(() => {
   reportUp('Inventory');
 });
 
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status });
 const CONFIG = { limits: LIMITS };
 
 /** A stand-in for the inventory: GET /config answers `config` (or fails, for an API down), any
- * other request answers `answer`. Returns the stub, to look at what was sent. */
-function stubInventory(answer: () => Response, config: () => Promise<Response> = () => Promise.resolve(json(200, CONFIG))) {
-  const fetch = vi.fn((url: string) => (url.endsWith('/config') ? config() : Promise.resolve(answer())));
-  vi.stubGlobal('fetch', fetch);
-  const sent = () => fetch.mock.calls.filter(([url]) => !url.endsWith('/config')) as unknown as [string, RequestInit][];
-  return { fetch, sent };
+ * other request answers `answer`. `sent()`: what was sent besides the config. */
+function stubInventory(answer: () => Response, config: () => Promise<Response> = () => Promise.resolve(json(CONFIG))) {
+  const stub = stubFetch(({ url }) => (url.endsWith('/config') ? config() : answer()));
+  return { sent: () => stub.sent.filter((r) => !r.url.endsWith('/config')) };
 }
 
 function fill(label: string, value: string) {
@@ -29,20 +29,19 @@ function fill(label: string, value: string) {
 }
 
 function renderForm() {
-  render(
-    <MemoryRouter initialEntries={['/products/create']}>
-      <Routes>
-        <Route path="/products/create" element={<CreateProduct />} />
-        <Route path="/products" element={<p>products table</p>} />
-      </Routes>
-    </MemoryRouter>,
+  renderScreen(
+    <Routes>
+      <Route path="/products/create" element={<CreateProduct />} />
+      <Route path="/products" element={<p>products table</p>} />
+    </Routes>,
+    '/products/create',
   );
 }
 
 describe('the create product form', () => {
   it("shows the API's 422 message under the field it names", async () => {
     const body = { error: { code: 'validation_failed', message: 'quantity must be at most 1000000000', field: 'quantity' } };
-    stubInventory(() => json(422, body));
+    stubInventory(() => json(body, 422));
     renderForm();
     fill('Name', 'Widget');
     fill('Price ($)', '20');
@@ -58,18 +57,18 @@ describe('the create product form', () => {
   });
 
   it('sends the checked values as numbers, then goes back to the table', async () => {
-    const { sent } = stubInventory(() => json(201, { id: 'p1', name: 'Widget', price: 19.99, quantity: 5 }));
+    const { sent } = stubInventory(() => json({ id: 'p1', name: 'Widget', price: 19.99, quantity: 5 }, 201));
     renderForm();
     fill('Name', '  Widget ');
     fill('Price ($)', '19.99');
     fill('Quantity', '5');
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await screen.findByText('products table');
-    expect(JSON.parse(String(sent()[0][1].body))).toEqual({ name: 'Widget', price: 19.99, quantity: 5 });
+    expect(JSON.parse(sent()[0].body!)).toEqual({ name: 'Widget', price: 19.99, quantity: 5 });
   });
 
   it('sends nothing while a field is invalid', () => {
-    const { sent } = stubInventory(() => json(201, {}));
+    const { sent } = stubInventory(() => json({}, 201));
     renderForm();
     fill('Price ($)', '0');
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
@@ -81,7 +80,7 @@ describe('the create product form', () => {
 
   it("checks the limits of the API's GET /config before sending", async () => {
     const tight = { limits: { ...CONFIG.limits, name_max_chars: 5 } };
-    const { sent } = stubInventory(() => json(201, {}), () => Promise.resolve(json(200, tight)));
+    const { sent } = stubInventory(() => json({}, 201), () => Promise.resolve(json(tight)));
     renderForm();
     expect(await screen.findByText('At most 5 characters.')).toBeTruthy();
     expect(screen.getByText('At most $1,000,000.00, to the cent.')).toBeTruthy();
@@ -95,7 +94,7 @@ describe('the create product form', () => {
 
   it('leaves the limits to the API while its /config cannot be reached', async () => {
     const body = { error: { code: 'validation_failed', message: 'name must be at most 200 characters', field: 'name' } };
-    stubInventory(() => json(422, body), () => Promise.reject(new TypeError('Failed to fetch')));
+    stubInventory(() => json(body, 422), () => Promise.reject(new TypeError('Failed to fetch')));
     renderForm();
     fill('Name', 'x'.repeat(201));
     fill('Price ($)', '20');

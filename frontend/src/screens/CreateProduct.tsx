@@ -1,31 +1,44 @@
 // Create a product: checked here first with the API's own rules and limits (its GET /config), and
 // any 422 the API still answers is shown under the field it names.
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { ApiError, describeError } from '../api/http';
-import { createProduct, getInventoryConfig } from '../api/inventory';
+import { ApiError, describeError } from '../api/client';
+import { createProduct, type NewProduct } from '../api/inventory';
 import { Spinner } from '../components/Spinner';
 import { TextField } from '../components/TextField';
 import { formatMoney } from '../pricing';
-import { useLoad } from '../useLoad';
+import { keys, useInventoryLimits } from '../queries';
 import { fieldErrorsFromApi, validateProduct, type FieldErrors, type ProductField, type ProductInput } from '../validation';
 
 const FIELDS: readonly ProductField[] = ['name', 'price', 'quantity'];
 
 export function CreateProduct() {
   const navigate = useNavigate();
-  // Until it answers, the API alone checks the limits.
-  const limits = useLoad('inventory-config', getInventoryConfig).data?.limits;
+  const queryClient = useQueryClient();
+  const limits = useInventoryLimits();
   const [input, setInput] = useState<ProductInput>({ name: '', price: '', quantity: '' });
   const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
+  const create = useMutation({
+    mutationFn: (product: NewProduct) => createProduct(product),
+    onMutate: () => setErrors({}),
+    onSuccess: (product) => {
+      void queryClient.invalidateQueries({ queryKey: keys.products });
+      navigate('/products', { state: { created: product.name } });
+    },
+    onError: (error) =>
+      setErrors(
+        error instanceof ApiError && error.status !== 401 ? fieldErrorsFromApi(error.body, FIELDS) : { form: describeError(error) },
+      ),
+  });
+  const busy = create.isPending;
 
   const change = (field: ProductField, value: string) => {
     setInput((i) => ({ ...i, [field]: value }));
     setErrors((e) => ({ ...e, [field]: undefined, form: undefined }));
   };
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     const checked = validateProduct(input, limits);
     if ('errors' in checked) {
@@ -33,19 +46,7 @@ export function CreateProduct() {
       return;
     }
     const { name, priceCents, quantity } = checked.values;
-    setBusy(true);
-    setErrors({});
-    try {
-      const product = await createProduct({ name, price: priceCents / 100, quantity });
-      navigate('/products', { state: { created: product.name } });
-    } catch (error) {
-      setErrors(
-        error instanceof ApiError && error.status !== 401
-          ? fieldErrorsFromApi(error.body, FIELDS)
-          : { form: describeError(error) },
-      );
-      setBusy(false);
-    }
+    create.mutate({ name, price: priceCents / 100, quantity });
   };
 
   // The API's limits, once known, said before anyone runs into them.

@@ -1,17 +1,18 @@
 // The products table: delete with a confirmation dialog, inline edit of price and quantity
 // (restock, reprice). It refreshes every few seconds, so stock taken or reserved by orders shows up:
 // `quantity` is on hand, `available` what can still be ordered (on hand − reserved by pending orders).
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState, type ChangeEvent, type FormEvent } from 'react';
 import { Link, useLocation } from 'react-router';
-import { ApiError, describeError } from '../api/http';
-import { deleteProduct, getInventoryConfig, listProducts, productsPage, updateProduct, type Product } from '../api/inventory';
+import { ApiError, describeError } from '../api/client';
+import { deleteProduct, listProducts, productsPage, updateProduct, type Product } from '../api/inventory';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ListHeader, PagedTable } from '../components/PagedTable';
 import { Spinner } from '../components/Spinner';
+import { removeItem, replaceItem, useLinkPages } from '../paging';
 import { formatMoney, toCents } from '../pricing';
+import { keys, useInventoryLimits } from '../queries';
 import { AVAILABLE_EXPLAINED } from '../stock';
-import { useLoad } from '../useLoad';
-import { usePaged } from '../usePaged';
 import { fieldErrorsFromApi, parsePrice, parseQuantity, sentence, type FieldErrors, type Limits } from '../validation';
 
 export const PRODUCTS_REFRESH_MS = 3000;
@@ -20,6 +21,20 @@ export const PRODUCTS_PAGE = 100;
 
 const firstPage = () => listProducts(PRODUCTS_PAGE);
 const refresh = () => PRODUCTS_REFRESH_MS;
+
+/** What a change to a product means for the cache: the list shows the row as the API answered it
+ * (or drops it), and every product query (the checkout's picker too) is read again. */
+function useProductChanged() {
+  const queryClient = useQueryClient();
+  return useCallback(
+    async (change: { saved: Product } | { deleted: string }) => {
+      if ('saved' in change) await replaceItem(queryClient, keys.productPages, change.saved);
+      else await removeItem<Product>(queryClient, keys.productPages, change.deleted);
+      void queryClient.invalidateQueries({ queryKey: keys.products });
+    },
+    [queryClient],
+  );
+}
 const COLUMNS = [
   'ID',
   'Name',
@@ -32,51 +47,40 @@ const COLUMNS = [
 ];
 
 export function Products() {
-  const products = usePaged('products', firstPage, productsPage, refresh);
-  // For the edit row's checks; until it answers, the API alone checks the limits.
-  const limits = useLoad('inventory-config', getInventoryConfig).data?.limits;
+  const products = useLinkPages({ queryKey: keys.productPages, first: firstPage, next: productsPage, refetchMs: refresh });
+  const limits = useInventoryLimits();
   const [editing, setEditing] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<Product | null>(null);
-  const [deleteBusy, setDeleteBusy] = useState(false);
-  const [deleteError, setDeleteError] = useState<string | null>(null);
   const created = (useLocation().state as { created?: string } | null)?.created;
-  const { replaceItem, removeItem } = products;
+  const changed = useProductChanged();
 
-  const saved = useCallback(
-    (product: Product) => {
-      replaceItem(product);
-      setEditing(null);
+  const stopEditing = useCallback(() => setEditing(null), []);
+
+  const remove = useMutation({
+    mutationFn: async (id: string) => {
+      try {
+        await deleteProduct(id);
+      } catch (error) {
+        // Already gone (deleted elsewhere): what the person wanted.
+        if (!(error instanceof ApiError && error.status === 404)) throw error;
+      }
+      return id;
     },
-    [replaceItem],
-  );
+    onSuccess: async (id) => {
+      await changed({ deleted: id });
+      setDeleting(null);
+    },
+  });
+  const { reset: resetDelete } = remove;
 
   const cancelDelete = useCallback(() => {
     setDeleting(null);
-    setDeleteError(null);
-  }, []);
-
-  const confirmDelete = async () => {
-    if (!deleting) return;
-    setDeleteBusy(true);
-    setDeleteError(null);
-    try {
-      await deleteProduct(deleting.id);
-    } catch (error) {
-      // Already gone (deleted elsewhere): what the person wanted.
-      if (!(error instanceof ApiError && error.status === 404)) {
-        setDeleteError(describeError(error));
-        setDeleteBusy(false);
-        return;
-      }
-    }
-    removeItem(deleting.id);
-    setDeleteBusy(false);
-    setDeleting(null);
-  };
+    resetDelete();
+  }, [resetDelete]);
 
   return (
     <>
-      <ListHeader title="Products" onRefresh={products.reload}>
+      <ListHeader title="Products" onRefresh={products.refresh}>
         <Link to="/products/create" className="btn btn-sm btn-outline-secondary">
           Add product
         </Link>
@@ -98,7 +102,7 @@ export function Products() {
         }
         row={(product) =>
           editing === product.id ? (
-            <EditRow key={product.id} product={product} limits={limits} onSaved={saved} onCancel={() => setEditing(null)} />
+            <EditRow key={product.id} product={product} limits={limits} onSaved={stopEditing} onCancel={stopEditing} />
           ) : (
             <tr key={product.id} data-product-id={product.id}>
               <td className="id">{product.id}</td>
@@ -122,9 +126,9 @@ export function Products() {
         <ConfirmDialog
           title={`Delete “${deleting.name}”?`}
           confirmLabel="Delete"
-          busy={deleteBusy}
-          error={deleteError}
-          onConfirm={confirmDelete}
+          busy={remove.isPending}
+          error={remove.error ? describeError(remove.error) : null}
+          onConfirm={() => remove.mutate(deleting.id)}
           onCancel={cancelDelete}
         >
           <p className="mb-0">
@@ -146,15 +150,25 @@ function EditRow({
 }: {
   product: Product;
   limits: Limits;
-  onSaved: (p: Product) => void;
+  onSaved: () => void;
   onCancel: () => void;
 }) {
   const [price, setPrice] = useState(String(product.price));
   const [quantity, setQuantity] = useState(String(product.quantity));
   const [errors, setErrors] = useState<FieldErrors<EditField>>({});
-  const [busy, setBusy] = useState(false);
+  const changed = useProductChanged();
+  const update = useMutation({
+    mutationFn: (patch: { price: number; quantity: number }) => updateProduct(product.id, patch),
+    onMutate: () => setErrors({}),
+    onSuccess: async (saved) => {
+      await changed({ saved });
+      onSaved();
+    },
+    onError: (error) => setErrors(editErrors(error)),
+  });
+  const busy = update.isPending;
 
-  const save = async (e: FormEvent) => {
+  const save = (e: FormEvent) => {
     e.preventDefault();
     const p = parsePrice(price, limits);
     const q = parseQuantity(quantity, limits);
@@ -162,14 +176,7 @@ function EditRow({
       setErrors({ price: p.ok ? undefined : p.error, quantity: q.ok ? undefined : q.error });
       return;
     }
-    setBusy(true);
-    setErrors({});
-    try {
-      onSaved(await updateProduct(product.id, { price: p.value / 100, quantity: q.value }));
-    } catch (error) {
-      setErrors(editErrors(error));
-      setBusy(false);
-    }
+    update.mutate({ price: p.value / 100, quantity: q.value });
   };
 
   const formId = `edit-${product.id}`;

@@ -1,16 +1,16 @@
 -- One page of the hashes named by a sorted-set index, in one round trip (the tutorial's list read
--- each product separately: N+1 commands for N products). Items are ordered by (score, id); a page
+-- each product separately: one command per product, plus one). Items are ordered by (score, id); a page
 -- starts after the cursor's (score, id), so adds and deletes between pages shift nothing.
---   KEYS[1]  the index (sorted set of ids, scored by creation time); KEYS[2], when given, a hash
---            of one more value per id, added to each item's fields under the name ARGV[6]
+--   KEYS[1]  the index (sorted set of ids, scored by creation time); KEYS[2], when given, the
+--            units reserved per product (hash), added to each item's fields as N.P_RESERVED
 --   ARGV[1]  prefix of the hashes' keys: the ids are read from the index here, so their keys cannot
 --            be passed in KEYS
---   ARGV[2]  'oldest' or 'newest' first
+--   ARGV[2]  the direction: N.OLDEST_FIRST or N.NEWEST_FIRST
 --   ARGV[3]  how many items
 --   ARGV[4]  cursor score, or '' for the first page; ARGV[5] cursor id
 -- Returns { more (1 if items remain after this page), id, score, {field, value, ...}, ... }.
 -- Read-only: a crash anywhere changes nothing.
-local prefix, newest, limit = ARGV[1], ARGV[2] == 'newest', tonumber(ARGV[3])
+local prefix, newest, limit = ARGV[1], ARGV[2] == N.NEWEST_FIRST, tonumber(ARGV[3])
 local has_cursor = ARGV[4] ~= ''
 local cursor_score, cursor_id = tonumber(ARGV[4]), ARGV[5]
 local from = has_cursor and ARGV[4] or (newest and '+inf' or '-inf')
@@ -37,7 +37,7 @@ while true do
       local fields = redis.call('HGETALL', prefix .. id)
       local extra = KEYS[2] and redis.call('HGET', KEYS[2], id)
       if extra then
-        fields[#fields + 1] = ARGV[6]
+        fields[#fields + 1] = N.P_RESERVED
         fields[#fields + 1] = extra
       end
       if #fields > 0 then

@@ -1,12 +1,16 @@
-//! What the store's test binaries share: a stack to run against, and a list read page by page.
+//! What the store's test binaries share: a stack to run against, a shop's worth of helpers on it
+//! (products, carts placed and paid as the payment worker does), and a list read page by page.
 
 #![allow(dead_code)] // each test binary uses its own part
 
 use std::future::Future;
 
 use dev_stack::Stack;
-use domain::{Page, PageRequest};
+use domain::{FeeRate, Id, LineRequest, NewProduct, Order, Page, PageRequest, Quantity};
+use serde_json::json;
+use store::consumer::{Report, Settings};
 use store::test_support::client;
+use store::{test_support, Consumer, Inventory, Keys, Orders, Placed, Placement, Stream};
 use upstash_rest::{Client, ReqwestTransport};
 
 /// redis-server and the gateway, and a client of the gateway.
@@ -14,6 +18,138 @@ pub fn start() -> (Stack, Client<ReqwestTransport>) {
     let stack = Stack::start().unwrap();
     let client = client(&stack.gateway);
     (stack, client)
+}
+
+pub fn clock() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64
+}
+
+/// A test's own shop: the stack, a client, and keys under a prefix of its own.
+pub struct World {
+    pub stack: Stack,
+    pub client: Client<ReqwestTransport>,
+    pub keys: Keys,
+}
+
+impl World {
+    pub fn new() -> Self {
+        let (stack, client) = start();
+        Self {
+            stack,
+            client,
+            keys: Keys::new("t:"),
+        }
+    }
+
+    pub fn consumer(&self, settings: Settings) -> Consumer<'_, ReqwestTransport> {
+        Consumer::new(&self.client, &self.keys, settings)
+    }
+
+    pub fn orders(&self) -> Orders<'_, ReqwestTransport> {
+        Orders::new(&self.client, &self.keys)
+    }
+
+    pub fn inventory(&self) -> Inventory<'_, ReqwestTransport> {
+        Inventory::new(&self.client, &self.keys)
+    }
+
+    /// Product `n` at 20.00 with `quantity` on hand.
+    pub async fn product(&self, n: u8, quantity: u64) -> Id {
+        self.product_at(n, quantity, "20").await
+    }
+
+    pub async fn product_at(&self, n: u8, quantity: u64, price: &str) -> Id {
+        let id = Id::generate(1_000 + u64::from(n), [n; 10]);
+        let new =
+            NewProduct::from_json(&json!({"name": format!("p{n}"), "price": price, "quantity": quantity}))
+                .unwrap();
+        assert!(self.inventory().create(&id, &new, 1).await.unwrap());
+        id
+    }
+
+    pub async fn stock(&self, id: &Id) -> Option<u64> {
+        self.inventory().get(id).await.unwrap().map(|p| p.quantity.get())
+    }
+
+    pub async fn available(&self, id: &Id) -> u64 {
+        self.inventory().get(id).await.unwrap().unwrap().available.get()
+    }
+
+    /// Places order `n` of `lines` (product, units) at `now`, due 5 s later, at the tutorial's fee.
+    pub async fn place_at(&self, n: u32, lines: &[(&Id, u64)], now: u64) -> Placed {
+        let id = order_id(n);
+        let lines: Vec<LineRequest> = lines
+            .iter()
+            .map(|(product, units)| LineRequest {
+                product_id: (*product).clone(),
+                quantity: Quantity::new(*units).unwrap(),
+            })
+            .collect();
+        let placement = Placement {
+            id: &id,
+            lines: &lines,
+            fee_rate: FeeRate::TUTORIAL,
+            now_ms: now,
+            due_ms: now + 5_000,
+            retry: None,
+        };
+        self.orders().place(&placement).await.unwrap()
+    }
+
+    /// Places order `n` now and expects it placed.
+    pub async fn placed(&self, n: u32, lines: &[(&Id, u64)]) -> Order {
+        match self.place_at(n, lines, clock()).await {
+            Placed::Created(order) => order,
+            other => panic!("order {n}: {other:?}"),
+        }
+    }
+
+    /// A paid order: placed, then completed (its event added).
+    pub async fn paid_order(&self, n: u32, lines: &[(&Id, u64)]) -> Id {
+        let id = self.placed(n, lines).await.id().clone();
+        assert_eq!(
+            self.orders()
+                .complete(std::slice::from_ref(&id), clock())
+                .await
+                .unwrap(),
+            1
+        );
+        id
+    }
+
+    pub async fn order(&self, id: &Id) -> Order {
+        self.orders().get(id).await.unwrap().unwrap()
+    }
+
+    /// One run of the consumer with `settings`: 5 s of budget, no fault.
+    pub async fn drain(&self, settings: Settings) -> Report {
+        self.consumer(settings).drain(clock, 5_000, None).await.unwrap()
+    }
+
+    pub async fn xadd(&self, stream: Stream, fields: &[(&str, &str)]) {
+        test_support::xadd(&self.client, &self.keys, stream, fields).await;
+    }
+
+    /// Panics unless the books balance (`test_support::books`) for these products and what was
+    /// supplied of each.
+    pub async fn assert_books_balance(&self, supplied: &[(&Id, u64)]) {
+        let problems = test_support::books(&self.client, &self.keys, supplied, clock(), 60_000).await;
+        assert!(
+            problems.is_empty(),
+            "the books do not balance:\n{}",
+            problems.join("\n")
+        );
+    }
+}
+
+/// Order `n`'s id: time-ordered by `n`.
+pub fn order_id(n: u32) -> Id {
+    let mut random = [0u8; 10];
+    random[6..].copy_from_slice(&n.to_be_bytes());
+    Id::generate(2_000 + u64::from(n), random)
 }
 
 /// Reads a list `limit` items at a time from the first page on, each page after the cursor of the

@@ -18,11 +18,14 @@ use utoipa::{PartialSchema, ToSchema};
 
 use crate::chars::{CONTROL, INVISIBLE, JOINERS, WHITESPACE};
 use crate::money::{Cents, MAX_PRICE};
+use crate::order::MAX_LINES;
 use crate::product::{NewProduct, ProductName, ProductPatch, Quantity};
 use crate::{Id, OrderRequest};
 
 /// An id the API made: a ULID, the example of the tutorial's Widget.
 pub const EXAMPLE_ID: &str = "01JDQ3T0X6M6V1W3C6W7N5K8ZP";
+/// A second product's id, for examples of carts.
+pub const EXAMPLE_OTHER_ID: &str = "01JDQ3T9QW4B6Y8C1E3G5J7M9P";
 /// An order id, for examples.
 pub const EXAMPLE_ORDER_ID: &str = "01JDQ3V4R2B7C9D1E3F5G7H9JK";
 
@@ -84,7 +87,7 @@ fn number_or_text(number: ObjectBuilder, description: &str) -> RefOr<Schema> {
 
 /// A price in a request: `20`, `19.99` or `"19.99"`.
 pub fn price_input() -> RefOr<Schema> {
-    let max = MAX_PRICE.0 / 100;
+    let max = MAX_PRICE.cents() / 100;
     number_or_text(
         ObjectBuilder::new()
             .schema_type(Type::Number)
@@ -224,21 +227,47 @@ impl ToSchema for ProductPatch {}
 impl PartialSchema for OrderRequest {
     fn schema() -> RefOr<Schema> {
         let named = |field: &str| ObjectBuilder::new().property(field, Id::schema()).required(field);
-        let fields = closed_object()
-            .property("id", Id::schema())
-            .property("product_id", Id::schema())
-            .property("quantity", quantity_input(1, "Units ordered"))
-            .required("quantity");
-        let exactly_one_id = OneOfBuilder::new().item(named("id")).item(named("product_id"));
-        AllOfBuilder::new()
-            .item(fields)
-            .item(exactly_one_id)
+        // One product and how many: a line, and the tutorial's whole body.
+        let product_and_quantity = || {
+            let fields = closed_object()
+                .property("id", Id::schema())
+                .property("product_id", Id::schema())
+                .property("quantity", quantity_input(1, "Units ordered"))
+                .required("quantity");
+            let exactly_one_id = OneOfBuilder::new().item(named("id")).item(named("product_id"));
+            AllOfBuilder::new().item(fields).item(exactly_one_id)
+        };
+        let cart = closed_object()
+            .property(
+                "lines",
+                utoipa::openapi::schema::ArrayBuilder::new()
+                    .items(product_and_quantity().description(Some(
+                        "A product (as `product_id`, or `id`: exactly one of them) and how many.",
+                    )))
+                    .min_items(Some(1))
+                    .max_items(Some(MAX_LINES)),
+            )
+            .required("lines")
+            .description(Some(format!(
+                "A cart: 1 to {MAX_LINES} lines. Lines of the same product are merged (their \
+                 quantities added)."
+            )));
+        let tutorial = product_and_quantity().description(Some(
+            "The tutorial's body: one product and how many, a one-line order.",
+        ));
+        OneOfBuilder::new()
+            .item(cart)
+            .item(tutorial)
             .description(Some(
-                "The product (as `id`, the tutorial's name, or `product_id`: exactly one of them) \
-                 and how many. The price is read from the inventory, never from the client. An \
-                 id that names no product answers 404.",
+                "A cart of lines, or the tutorial's one-product body. Prices are read from the \
+                 inventory, never from the client. Every line is reserved or none is: an id that \
+                 names no product answers 404 naming it, a line with fewer units available than \
+                 asked 409 `insufficient_stock` listing every short line.",
             ))
-            .examples([json!({"id": EXAMPLE_ID, "quantity": 3})])
+            .examples([
+                json!({"lines": [{"product_id": EXAMPLE_ID, "quantity": 3}, {"product_id": EXAMPLE_OTHER_ID, "quantity": 1}]}),
+                json!({"id": EXAMPLE_ID, "quantity": 3}),
+            ])
             .into()
     }
 }

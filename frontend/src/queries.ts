@@ -1,0 +1,64 @@
+// Server state is TanStack Query's: one QueryClient for the app, the rules every query follows,
+// and the keys that name what is cached (so that a change can refresh or rewrite what it touched).
+import { QueryClient, queryOptions, useQuery, type QueryKey } from '@tanstack/react-query';
+import { Unreachable } from './api/client';
+import { getInventoryConfig, listProducts } from './api/inventory';
+import { getPaymentConfig, type Order } from './api/payments';
+import { replaceItem } from './paging';
+import type { Limits } from './validation';
+
+/** While an API is unreachable, a load is tried again this often, until it answers. */
+export const RETRY_MS = 2000;
+
+/** What is cached, by key: a change invalidates a prefix (`['products']`: every product list). */
+export const keys = {
+  products: ['products'] as const,
+  productPages: ['products', 'pages'] as const,
+  /** The catalogue's first page of `limit`: the checkout's picker, the orders' product names. */
+  productsFirst: (limit: number) => ['products', 'first', limit] as const,
+  product: (id: string) => ['products', 'one', id] as const,
+  inventoryConfig: ['config', 'inventory'] as const,
+  paymentConfig: ['config', 'payments'] as const,
+  orders: ['orders'] as const,
+  allOrders: ['orders', 'all'] as const,
+  order: (id: string) => ['orders', 'one', id] as const,
+} satisfies Record<string, QueryKey | ((...args: never[]) => QueryKey)>;
+
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        // An API that cannot be reached (or answers 503) is retried until it is back, so that a
+        // screen recovers by itself; any other error (404, 401, 422) is an answer, shown at once.
+        retry: (_count, error) => error instanceof Unreachable,
+        retryDelay: RETRY_MS,
+        // Screens refresh on their own timers (README: Screens); a focus brings no extra reads.
+        refetchOnWindowFocus: false,
+      },
+      // A change is never repeated behind the person's back: a retry is theirs (Buy again, with
+      // the same Idempotency-Key).
+      mutations: { retry: false },
+    },
+  });
+}
+
+/** The catalogue's first page of `limit` products (its `next` says whether there are more). */
+export const productsFirstQuery = (limit: number) =>
+  queryOptions({ queryKey: keys.productsFirst(limit), queryFn: () => listProducts(limit) });
+
+/** The limits of the inventory's GET /config, for the product forms' checks; undefined until it
+ * answers (the API alone checks them meanwhile). */
+export function useInventoryLimits(): Limits {
+  return useQuery({ queryKey: keys.inventoryConfig, queryFn: getInventoryConfig }).data?.limits;
+}
+
+/** The payment-worker's GET /config: the fee rate and the order limits. */
+export const usePaymentConfig = () => useQuery({ queryKey: keys.paymentConfig, queryFn: getPaymentConfig });
+
+/** Shows an order as the API just answered it (cancelled, or read again) wherever it is cached:
+ * its own query (the checkout's card, My orders) and the back office's list. */
+export async function orderChanged(queryClient: QueryClient, order: Order) {
+  await queryClient.cancelQueries({ queryKey: keys.order(order.id), exact: true });
+  queryClient.setQueryData(keys.order(order.id), order);
+  await replaceItem(queryClient, keys.allOrders, order);
+}
