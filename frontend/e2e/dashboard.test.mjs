@@ -1,10 +1,12 @@
-// The dashboard in headless Chromium against the real local stack (see harness.mjs).
-// Each test saves a screenshot to artifacts/e2e/<test>.png, pass or fail.
+// The dashboard's back office in headless Chromium against the real local stack (see harness.mjs):
+// products created, edited and deleted, the admin-token dialog, and both APIs' banners with the
+// screens' recovery. (The checkout and the orders' lists: cart.test.mjs.) Each test saves a
+// screenshot to artifacts/e2e/<test>.png, pass or fail.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { eventually } from './harness.mjs';
 import * as helpers from './helpers.mjs';
-import { openCheckout, openSection, stackForFile, unique } from './helpers.mjs';
+import { stackForFile, unique } from './helpers.mjs';
 
 const app = stackForFile();
 /** A fresh page for test `t`; its screenshot is `<test name>.png`. */
@@ -151,104 +153,7 @@ describe('products', () => {
   });
 });
 
-describe('checkout', () => {
-  test('a pasted product id shows the price with the fee, an unknown one says so', { timeout: 60_000 }, async (t) => {
-    const product = await createProduct(unique('Pasted'), 19.99, 4);
-    await withPage(t, async (page) => {
-      await page.goto('/orders');
-      const id = page.getByLabel('…or paste a product id');
-      await id.fill('7ZZZZZZZZZZZZZZZZZZZZZZZZZ');
-      await page.getByText('No product with this id.').waitFor();
-      assert.equal(await page.getByTestId('quote').count(), 0);
-      assert.ok(await page.getByRole('button', { name: 'Buy' }).isDisabled());
-
-      await id.fill(product.id.toLowerCase());
-      await page.getByTestId('quote').waitFor();
-      assert.equal(await page.getByLabel('Product', { exact: true }).inputValue(), product.id);
-      assert.equal(await page.getByTestId('unit-price').innerText(), '$23.99'); // 19.99 + 4.00 (399.8 rounded)
-      await page.getByLabel('Quantity').fill('2');
-      await eventually(async () => assert.equal(await page.getByTestId('total').innerText(), '$47.98'));
-      assert.match(await page.getByTestId('quote').innerText(), /\$19\.99 \+ 20% fee \$4\.00/);
-    });
-  });
-
-  test('buying 3: price with fee and total, the status turns completed, the stock drops by 3', { timeout: 90_000 }, async (t) => {
-    const product = await createProduct(unique('Widget'), 20, 10);
-    await withPage(t, async (page) => {
-      await openCheckout(page, product.id, 3);
-      const quote = page.getByTestId('quote');
-      await quote.waitFor();
-      assert.equal(await page.getByTestId('unit-price').innerText(), '$24.00');
-      assert.match(await quote.innerText(), /\$20\.00 \+ 20% fee \$4\.00/);
-      assert.equal(await page.getByTestId('total').innerText(), '$72.00');
-
-      await page.getByRole('button', { name: 'Buy' }).click();
-      const order = page.getByTestId('order');
-      await order.waitFor({ timeout: 15_000 });
-      assert.equal(await page.getByTestId('order-total').innerText(), '$72.00');
-      assert.equal(await page.getByTestId('order-status').innerText(), 'Pending');
-      assert.equal(await page.getByTestId('order-message').innerText(), 'Waiting for the payment to go through…');
-
-      // Without a reload: the payment goes through about 5 s later.
-      await eventually(async () => assert.equal(await page.getByTestId('order-status').innerText(), 'Completed'), {
-        timeout: 30_000,
-      });
-      assert.equal(await page.getByTestId('order-message').innerText(), 'Payment received: thank you for your order!');
-
-      await openSection(page, 'Products');
-      await expectCells(productRow(page, product.name), [product.name, '$20.00', '7'], 30_000);
-
-      const { body: orders } = await app.api('Payments', 'GET', '/orders?limit=50');
-      const placed = orders.find((o) => o.product_id === product.id);
-      assert.ok(placed, 'the order is in GET /orders');
-      // The customer's own list and the back office's both show it.
-      for (const section of ['My orders', 'All orders']) {
-        await openSection(page, section);
-        await page.getByRole('heading', { name: section }).waitFor();
-        const row = page.locator(`tr[data-order-id="${placed.id}"]`);
-        await eventually(async () => {
-          const text = await row.innerText();
-          assert.match(text, /Completed/);
-          assert.match(text, /\$72\.00/);
-          assert.match(text, new RegExp(product.name));
-        }, { timeout: 15_000 });
-      }
-    });
-  });
-
-  test('an order whose product is deleted before delivery is refunded, and says why', { timeout: 90_000 }, async (t) => {
-    const product = await createProduct(unique('Vanishing'), 5, 10);
-    await withPage(t, async (page) => {
-      await openCheckout(page, product.id, 2);
-      await page.getByRole('button', { name: 'Buy' }).click();
-      await page.getByTestId('order').waitFor({ timeout: 15_000 });
-      assert.equal(await page.getByTestId('order-status').innerText(), 'Pending');
-
-      // The shop deletes the product while the payment is still going through.
-      assert.equal((await app.api('Inventory', 'DELETE', `/products/${product.id}`)).status, 204);
-
-      await eventually(async () => assert.equal(await page.getByTestId('order-status').innerText(), 'Refunded'), {
-        timeout: 45_000,
-      });
-      assert.equal(
-        await page.getByTestId('order-message').innerText(),
-        'Refunded: the product was deleted before it could be delivered; you have been refunded.',
-      );
-      assert.match(await page.getByTestId('order').innerText(), /Your order was refunded/);
-
-      await openSection(page, 'My orders');
-      const { body: orders } = await app.api('Payments', 'GET', '/orders?limit=50');
-      const refunded = orders.find((o) => o.product_id === product.id);
-      assert.equal(refunded?.refund_reason, 'product_deleted');
-      const row = page.locator(`tr[data-order-id="${refunded.id}"]`);
-      await eventually(async () => {
-        const text = await row.innerText();
-        assert.match(text, /Refunded/);
-        assert.match(text, /The product was deleted before it could be delivered/);
-      }, { timeout: 15_000 });
-    });
-  });
-
+describe('orders', () => {
   test('the Payments API going down shows a banner naming it, and All orders recovers', { timeout: 60_000 }, async (t) => {
     await withPage(t, async (page) => {
       await app.relays.Payments.down();

@@ -2,7 +2,7 @@
 // whose workers run with FEE_RATE=0.25 instead of wrangler.toml's 0.2 (see harness.mjs).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createProduct, openCheckout, stackForFile, unique, withPage } from './helpers.mjs';
+import { addToCart, checkOut, chooseProduct, createProduct, stackForFile, unique, withPage } from './helpers.mjs';
 
 const app = stackForFile({ workerVars: { FEE_RATE: '0.25' } });
 
@@ -12,16 +12,19 @@ test('at FEE_RATE 0.25 the quote and the order both charge 25%: 3 at $20 cost $7
   const product = await createProduct(app, unique('Widget'), 20, 10);
 
   await withPage(app, 'fee-rate-0.25', async (page) => {
-    await openCheckout(page, product.id, 3);
+    await page.goto('/orders');
+    await chooseProduct(page, product.id, 3);
     const quote = page.getByTestId('quote');
     await quote.waitFor();
     assert.match(await quote.innerText(), /\$20\.00 \+ 25% fee \$5\.00/);
     assert.equal(await page.getByTestId('unit-price').innerText(), '$25.00');
     assert.equal(await page.getByTestId('total').innerText(), '$75.00');
 
-    // What the worker then charges is what the quote said.
-    await page.getByRole('button', { name: 'Buy' }).click();
-    await page.getByTestId('order').waitFor({ timeout: 15_000 });
+    // The cart says the same, and what the worker then charges is what the cart said.
+    await addToCart(page, product.id, 3);
+    assert.match(await page.getByTestId('cart').innerText(), /\$20\.00 \+ \$5\.00 fee/);
+    assert.equal(await page.getByTestId('cart-total').innerText(), '$75.00');
+    await checkOut(page);
     assert.equal(await page.getByTestId('order-total').innerText(), '$75.00');
   });
 });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import { ARTIFACTS, startAll } from './harness.mjs';
+import { ARTIFACTS, eventually, startAll } from './harness.mjs';
 
 /**
  * Starts the stack (harness.mjs's `startAll(options)`) before the file's tests and stops it after
@@ -51,9 +51,32 @@ export async function openSection(page, name) {
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name, exact: true }).click();
 }
 
-/** Opens the checkout with `quantity` of a product chosen in its picker. */
-export async function openCheckout(page, productId, quantity) {
-  await page.goto('/orders');
+/** In the open checkout: chooses `quantity` of a product in the picker (its quote then shows). */
+export async function chooseProduct(page, productId, quantity) {
   await page.getByLabel('Product', { exact: true }).selectOption(productId);
-  await page.getByLabel('Quantity').fill(String(quantity));
+  await page.getByLabel('Quantity', { exact: true }).fill(String(quantity));
 }
+
+/** In the open checkout: adds `quantity` of a product to the cart with the picker. */
+export async function addToCart(page, productId, quantity) {
+  await chooseProduct(page, productId, quantity);
+  await page.getByRole('button', { name: 'Add to cart' }).click();
+  await page.getByTestId('added').waitFor(); // reset by any change, so this is the new one
+}
+
+/** Opens the checkout with a cart of `lines` ([productId, quantity] pairs), added in that order. */
+export async function openCart(page, lines) {
+  await page.goto('/orders');
+  for (const [productId, quantity] of lines) await addToCart(page, productId, quantity);
+}
+
+/** Presses Check out once the cart can be checked out; `placed`: then waits for the order's card. */
+export async function checkOut(page, { placed = true } = {}) {
+  const button = page.getByRole('button', { name: 'Check out' });
+  await eventually(async () => assert.ok(await button.isEnabled(), 'Check out is enabled'));
+  await button.click();
+  if (placed) await page.getByTestId('order').waitFor({ timeout: 15_000 });
+}
+
+/** A cart line (the checkout's table), by product id. */
+export const cartLine = (page, productId) => page.getByTestId('cart').locator(`tr[data-product-id="${productId}"]`);

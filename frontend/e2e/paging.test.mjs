@@ -1,11 +1,11 @@
 // Lists in pages and safe retries, in headless Chromium against the real local stack (see
 // harness.mjs): 120 products (more than the Products screen's first page of 100) and *Load more*;
-// a checkout whose first answer is lost and that is bought again with the same Idempotency-Key,
-// placing one order.
+// a cart whose checkout's answer is lost and that is checked out again, after a reload, with the
+// same Idempotency-Key, placing one order.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { eventually } from './harness.mjs';
-import { createProduct, openCheckout, stackForFile, withPage } from './helpers.mjs';
+import { addToCart, checkOut, createProduct, openCart, stackForFile, withPage } from './helpers.mjs';
 
 const app = stackForFile();
 const PRODUCTS = 120;
@@ -51,9 +51,11 @@ test('the products come in pages of 100; Load more shows the rest, each once', {
   });
 });
 
-test('a checkout retried after its answer was lost places one order, with the same Idempotency-Key', { timeout: 90_000 }, async () => {
+test('a cart checked out again after its answer was lost places one order, with the same Idempotency-Key', { timeout: 90_000 }, async () => {
   const product = await createProduct(app, 'Retried', 20, 50);
-  const ordersOf = async () => (await app.api('Payments', 'GET', '/orders?limit=500')).body.filter((o) => o.product_id === product.id);
+  const other = await createProduct(app, 'Also retried', 5, 50);
+  const ordersOf = async () =>
+    (await app.api('Payments', 'GET', '/orders?limit=500')).body.filter((o) => o.lines.some((l) => l.product_id === product.id));
 
   await withPage(app, 'checkout-retry', async (page) => {
     const keys = [];
@@ -72,15 +74,18 @@ test('a checkout retried after its answer was lost places one order, with the sa
       }
     });
 
-    await openCheckout(page, product.id, 2);
-    await page.getByTestId('quote').waitFor();
-    await page.getByRole('button', { name: 'Buy' }).click();
+    await openCart(page, [
+      [product.id, 2],
+      [other.id, 1],
+    ]);
+    await checkOut(page, { placed: false });
     await page.getByRole('alert').filter({ hasText: 'The Payments API cannot be reached' }).first().waitFor();
     assert.equal((await ordersOf()).length, 1, 'the lost try did place the order');
 
-    // Buy again, the same product and quantity: the same key, the same order, shown.
-    await page.getByRole('button', { name: 'Buy' }).click();
-    await page.getByTestId('order').waitFor({ timeout: 15_000 });
+    // A reload (the cart and its key are kept in this browser), then Check out again: the same
+    // key, the same order, shown.
+    await page.reload();
+    await checkOut(page);
     await page.getByTestId('order-replayed').waitFor();
     const [placed] = await ordersOf();
     assert.equal((await ordersOf()).length, 1, 'the retry placed nothing');
@@ -89,9 +94,10 @@ test('a checkout retried after its answer was lost places one order, with the sa
     assert.match(keys[0], /^[0-9a-f-]{36}$/);
     assert.equal(keys[1], keys[0]);
 
-    // Another quantity is another purchase: a new key, a second order.
-    await page.getByLabel('Quantity').fill('1');
-    await page.getByRole('button', { name: 'Buy' }).click();
+    // The cart was bought; another cart is another purchase: a new key, a second order.
+    await page.getByTestId('cart-empty').waitFor();
+    await addToCart(page, product.id, 1);
+    await checkOut(page, { placed: false });
     await eventually(async () => assert.equal((await ordersOf()).length, 2));
     assert.equal(keys.length, 3);
     assert.notEqual(keys[2], keys[0]);

@@ -1,13 +1,13 @@
-// Reservations (issue 9) in headless Chromium against the real local stack: placing an order
-// reserves its stock (available drops, on hand stays) until it is paid or cancelled; the customer
-// finds the pending order in My orders (remembered by this browser only, across a reload) and
-// cancels it there; All orders (the back office's) shows the API's 409 for an order that stopped
-// being pending. The payment is slowed to PAYMENT_DELAY_MS=45 s (dev-stack's WORKER_VARS) so that
+// Reservations (issues 9 and 16) in headless Chromium against the real local stack: checking out
+// a cart reserves the stock of every line (available drops, on hand stays) until it is paid or
+// cancelled; the customer finds the pending cart in My orders with its lines (remembered by this
+// browser only, across a reload) and cancels it there, which releases every line; All orders (the
+// back office's) shows the API's 409 for an order that stopped being pending. The payment is slowed to PAYMENT_DELAY_MS=45 s (dev-stack's WORKER_VARS) so that
 // the order stays pending while the test looks at it and cancels it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { eventually } from './harness.mjs';
-import { createProduct, openCheckout, openSection, screenshotPath, stackForFile, unique, withPage } from './helpers.mjs';
+import { checkOut, chooseProduct, createProduct, openCart, openSection, screenshotPath, stackForFile, unique, withPage } from './helpers.mjs';
 
 const app = stackForFile({ workerVars: { PAYMENT_DELAY_MS: '45000' } });
 
@@ -27,30 +27,35 @@ async function apiStock(id) {
   return { quantity: body.quantity, available: body.available };
 }
 
-test('a pending order reserves its stock, and cancelling it in My orders gives the stock back', { timeout: 150_000 }, async () => {
+test('a pending cart reserves the stock of its lines, and cancelling it in My orders gives it all back', { timeout: 150_000 }, async () => {
   const product = await createProduct(app, unique('Reserved'), 20, 10);
+  const second = await createProduct(app, unique('Also reserved'), 4, 5);
   await withPage(app, 'reservation-available-restored', async (page) => {
     await page.goto('/products');
     await page.getByText('Available = on hand − reserved by pending orders.').waitFor();
     await expectStock(page, product.id, { onHand: '10', available: '10' });
 
-    // Buy 3: the order is pending (the payment takes 45 s).
-    await openCheckout(page, product.id, 3);
+    // A cart of 3 and 2: the order is pending (the payment takes 45 s).
+    await page.goto('/orders');
+    await chooseProduct(page, product.id, 3);
     const chosen = page.getByLabel('Product', { exact: true }).locator('option:checked');
     assert.equal(await chosen.innerText(), `${product.name} — $20.00 (10 available)`);
-    await page.getByTestId('quote').waitFor();
-    await page.getByRole('button', { name: 'Buy' }).click();
-    await page.getByTestId('order').waitFor({ timeout: 15_000 });
+    await openCart(page, [
+      [product.id, 3],
+      [second.id, 2],
+    ]);
+    await checkOut(page);
     assert.equal(await page.getByTestId('order-status').innerText(), 'Pending');
 
-    // More than is now available is refused before anything is sent.
-    await page.getByLabel('Quantity').fill('8');
+    // More than is now available is refused before anything is added or sent.
+    await chooseProduct(page, product.id, 8);
     await eventually(async () => assert.equal(await page.getByTestId('stock-problem').innerText(), 'Only 7 available right now.'));
-    assert.ok(await page.getByRole('button', { name: 'Buy' }).isDisabled());
+    assert.ok(await page.getByRole('button', { name: 'Add to cart' }).isDisabled());
 
-    // Reserved, not taken: available drops by 3 at once, on hand stays 10.
+    // Reserved, not taken: available drops at once for both lines, on hand stays.
     await openSection(page, 'Products');
     await expectStock(page, product.id, { onHand: '10', available: '7' });
+    await expectStock(page, second.id, { onHand: '5', available: '3' });
     assert.deepEqual(await apiStock(product.id), { quantity: 10, available: 7 });
     await page.screenshot({ path: screenshotPath('reservation-available-reserved'), fullPage: true });
 
@@ -66,24 +71,30 @@ test('a pending order reserves its stock, and cancelling it in My orders gives t
     assert.match(await row.getByLabel(`Quantity of ${product.name}`).getAttribute('class'), /is-invalid/);
     await row.getByRole('button', { name: 'Cancel' }).click();
 
-    // The customer cancels it from My orders, which this browser remembers across a reload.
+    // The customer finds the cart in My orders, which this browser remembers across a reload, with
+    // its lines, and cancels it there.
     const { body: orders } = await app.api('Payments', 'GET', '/orders?limit=50');
-    const order = orders.find((o) => o.product_id === product.id);
+    const order = orders.find((o) => o.lines.some((l) => l.product_id === product.id));
     assert.equal(order?.status, 'pending');
     await openSection(page, 'My orders');
     await page.reload();
     const mine = orderRow(page, order.id);
     await mine.getByText('Pending', { exact: true }).waitFor();
+    assert.equal(await mine.locator('summary').innerText(), `${product.name} × 3, ${second.name} × 2`);
+    await mine.locator('summary').click();
+    assert.match(await mine.getByTestId('order-total').innerText(), /^\$81\.60$/); // 3 × $24.00 + 2 × $4.80
     await mine.getByRole('button', { name: 'Cancel' }).click();
     await mine.getByText('Cancelled', { exact: true }).waitFor();
     assert.equal(await mine.getByRole('button', { name: 'Cancel' }).count(), 0);
     assert.equal((await app.api('Payments', 'GET', `/orders/${order.id}`)).body.status, 'cancelled');
     await page.screenshot({ path: screenshotPath('reservation-cancelled'), fullPage: true });
 
-    // The reservation is released: available is back to 10, on hand never moved.
+    // Every line's reservation is released: available is back, on hand never moved.
     await openSection(page, 'Products');
     await expectStock(page, product.id, { onHand: '10', available: '10' });
+    await expectStock(page, second.id, { onHand: '5', available: '5' });
     assert.deepEqual(await apiStock(product.id), { quantity: 10, available: 10 });
+    assert.deepEqual(await apiStock(second.id), { quantity: 5, available: 5 });
   });
 
   // Another browser (a fresh context: its own localStorage) has placed nothing.

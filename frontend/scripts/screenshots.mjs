@@ -16,37 +16,54 @@ try {
   const shot = (file) => page.screenshot({ path: join(DOCS, file) });
   const status = () => page.getByTestId('order-status').innerText();
   const section = (name) => page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name, exact: true }).click();
+  const add = async (product, quantity) => {
+    await page.getByLabel('Product', { exact: true }).selectOption(product.id);
+    await page.getByLabel('Quantity', { exact: true }).fill(String(quantity));
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByTestId('added').waitFor();
+  };
+  const checkOut = async () => {
+    await page.getByRole('button', { name: 'Check out' }).click();
+    await page.getByTestId('order').waitFor();
+  };
 
-  // An order refunded because its product was deleted during the payment, for the history.
+  // A cart refunded because one of its products was deleted during the payment, for the lists.
   await page.goto('/orders');
-  await page.getByLabel('Product', { exact: true }).selectOption(gizmo.id);
-  await page.getByRole('button', { name: 'Buy' }).click();
-  await page.getByTestId('order').waitFor();
+  await add(gizmo, 1);
+  await add(widget, 1);
+  await checkOut();
   await app.api('Inventory', 'DELETE', `/products/${gizmo.id}`);
   await eventually(async () => ((await status()) === 'Refunded' ? true : Promise.reject()), { timeout: 45_000 });
 
-  // Checkout: 3 widgets, the status followed live.
+  // Checkout: a cart of 3 widgets and 2 gadgets (a gadget chosen again, its quote shown), then
+  // checked out and its status followed live.
   await page.reload();
-  await page.getByLabel('Product', { exact: true }).selectOption(widget.id);
-  await page.getByLabel('Quantity').fill('3');
-  await page.getByRole('button', { name: 'Buy' }).click();
-  await page.getByTestId('order').waitFor();
+  await add(widget, 3);
+  await add(gadget, 2);
+  await page.getByLabel('Product', { exact: true }).selectOption(gadget.id);
+  await page.getByTestId('quote').waitFor();
+  await shot('cart.png');
+  await page.getByLabel('Product', { exact: true }).selectOption('');
+  await checkOut();
   await shot('checkout-pending.png');
   await eventually(async () => ((await status()) === 'Completed' ? true : Promise.reject()), { timeout: 45_000 });
   await shot('checkout.png');
 
-  // A cancelled order and a pending one (with its Cancel) for the history, through the API.
-  const order = async (product, quantity) =>
-    (await app.api('Payments', 'POST', '/orders', { id: product.id, quantity })).body;
-  await app.api('Payments', 'POST', `/orders/${(await order(gadget, 2)).id}/cancel`);
-  await order(gadget, 1);
+  // A cancelled order and a pending one (with its Cancel) for the back office's list, through the API.
+  const order = async (...lines) =>
+    (await app.api('Payments', 'POST', '/orders', { lines: lines.map(([p, quantity]) => ({ product_id: p.id, quantity })) })).body;
+  await app.api('Payments', 'POST', `/orders/${(await order([gadget, 2])).id}/cancel`);
+  await order([gadget, 1], [widget, 2]);
 
-  // The back office's list: all four; the customer's: the two placed in this browser.
+  // The back office's list: all four, the newest (a cart) with its lines shown; the customer's:
+  // the two placed in this browser.
   await section('All orders');
-  await page.locator('tbody tr').nth(3).waitFor();
+  await page.locator('tbody tr[data-order-id]').nth(3).waitFor();
+  await page.locator('tbody tr[data-order-id]').first().locator('summary').click();
   await shot('all-orders.png');
   await section('My orders');
-  await page.locator('tbody tr').nth(1).getByText('Refunded', { exact: true }).waitFor();
+  await page.locator('tbody tr[data-order-id]').nth(1).getByText('Refunded', { exact: true }).waitFor();
+  await page.locator('tbody tr[data-order-id]').first().locator('summary').click();
   await shot('my-orders.png');
 
   await section('Products');

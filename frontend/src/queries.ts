@@ -2,7 +2,8 @@
 // and the keys that name what is cached (so that a change can refresh or rewrite what it touched).
 import { QueryClient, queryOptions, useQuery, type QueryKey } from '@tanstack/react-query';
 import { Unreachable } from './api/client';
-import { getInventoryConfig, listProducts } from './api/inventory';
+import type { Page } from './api/client';
+import { getInventoryConfig, getProduct, listProducts, type Product } from './api/inventory';
 import { getPaymentConfig, type Order } from './api/payments';
 import { replaceItem } from './paging';
 import type { Limits } from './validation';
@@ -14,8 +15,9 @@ export const RETRY_MS = 2000;
 export const keys = {
   products: ['products'] as const,
   productPages: ['products', 'pages'] as const,
-  /** The catalogue's first page of `limit`: the checkout's picker, the orders' product names. */
+  /** The catalogue's first page of `limit`: the checkout's picker. */
   productsFirst: (limit: number) => ['products', 'first', limit] as const,
+  productsFirstAny: ['products', 'first'] as const,
   product: (id: string) => ['products', 'one', id] as const,
   inventoryConfig: ['config', 'inventory'] as const,
   paymentConfig: ['config', 'payments'] as const,
@@ -45,6 +47,33 @@ export function createQueryClient(): QueryClient {
 /** The catalogue's first page of `limit` products (its `next` says whether there are more). */
 export const productsFirstQuery = (limit: number) =>
   queryOptions({ queryKey: keys.productsFirst(limit), queryFn: () => listProducts(limit) });
+
+/** While the checkout shows a product (chosen, pasted or in the cart), it is read again this often,
+ * so that what is available stays current. */
+export const PRODUCT_REFRESH_MS = 5000;
+
+/** One product by id (a pasted id, a cart line the picker does not list), read again every
+ * PRODUCT_REFRESH_MS, but not after a 404: the shop does not know it (any more). */
+export const productQuery = (id: string) =>
+  queryOptions({
+    queryKey: keys.product(id),
+    queryFn: () => getProduct(id),
+    refetchInterval: (query) => (query.state.status === 'error' ? false : PRODUCT_REFRESH_MS),
+  });
+
+/**
+ * What a 409 `insufficient_stock` said is available of each short product, shown at once where
+ * the checkout reads products (the picker's list, the products read by id), then the catalogue
+ * read again. A read in flight, from before the refusal, is dropped so that it cannot bring back
+ * the old numbers.
+ */
+export async function stockSeen(queryClient: QueryClient, available: ReadonlyMap<string, number>) {
+  const seen = (p: Product): Product => (available.has(p.id) ? { ...p, available: available.get(p.id)! } : p);
+  await queryClient.cancelQueries({ queryKey: keys.products });
+  queryClient.setQueriesData<Page<Product>>({ queryKey: keys.productsFirstAny }, (d) => d && { ...d, items: d.items.map(seen) });
+  for (const id of available.keys()) queryClient.setQueryData<Product>(keys.product(id), (p) => p && seen(p));
+  void queryClient.invalidateQueries({ queryKey: keys.products });
+}
 
 /** The limits of the inventory's GET /config, for the product forms' checks; undefined until it
  * answers (the API alone checks them meanwhile). */

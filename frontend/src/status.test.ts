@@ -26,10 +26,11 @@ describe('order status wording', () => {
     );
   });
 
-  it('explains a refund for missing stock in plain words', () => {
-    expect(statusMessage({ status: 'refunded', refund_reason: 'insufficient_stock' })).toBe(
-      'Refunded: there was not enough stock left to deliver your order; you have been refunded.',
+  it('says a cart is refunded whole when one of its products was deleted', () => {
+    expect(statusMessage({ status: 'refunded', refund_reason: 'product_deleted', lines: [{}, {}] })).toBe(
+      'Refunded: one of its products was deleted before it could be delivered, so the whole order was refunded and nothing was taken.',
     );
+    expect(statusMessage({ status: 'refunded', refund_reason: 'product_deleted', lines: [{}] })).toContain('the product was deleted');
   });
 
   it('says a cancelled order was not charged, and lets only a pending order be cancelled', () => {

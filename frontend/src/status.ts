@@ -8,7 +8,7 @@ export interface OrderState {
   updated_at: string;
 }
 
-/** After an order completes, the consumer may still refund it (product gone, stock short) within
+/** After an order completes, the consumer may still refund it (a product deleted meanwhile) within
  * about a second, or at the next cron run: watch it this long before calling it settled. */
 export const SETTLE_MS = 70_000;
 
@@ -58,20 +58,21 @@ export const statusLabel = (status: string): string => words(status).label;
 export const statusVariant = (status: string): Variant => words(status).variant;
 export const statusTitle = (status: string): string => words(status).title;
 
-export function refundReasonText(reason: string | null): string {
+/** Why an order was refunded, for its customer; `lines`: how many products it had. */
+export function refundReasonText(reason: string | null, lines = 1): string {
   switch (reason) {
     case 'product_deleted':
-      return 'the product was deleted before it could be delivered; you have been refunded.';
-    case 'insufficient_stock':
-      return 'there was not enough stock left to deliver your order; you have been refunded.';
+      return lines > 1
+        ? 'one of its products was deleted before it could be delivered, so the whole order was refunded and nothing was taken.'
+        : 'the product was deleted before it could be delivered; you have been refunded.';
     default:
       return 'your payment has been refunded.';
   }
 }
 
 /** One sentence for the customer. */
-export function statusMessage(order: Pick<OrderState, 'status' | 'refund_reason'>): string {
-  if (order.status === 'refunded') return `Refunded: ${refundReasonText(order.refund_reason)}`;
+export function statusMessage(order: Pick<OrderState, 'status' | 'refund_reason'> & { lines?: readonly unknown[] }): string {
+  if (order.status === 'refunded') return `Refunded: ${refundReasonText(order.refund_reason, order.lines?.length)}`;
   return words(order.status).message;
 }
 

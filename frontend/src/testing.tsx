@@ -17,11 +17,13 @@ export const json = (body: unknown, status = 200, headers?: HeadersInit) =>
 export const apiError = (status: number, code: string, message: string) => json({ error: { code, message } }, status);
 
 /** As both workers' GET /config give them today. */
-export const LIMITS = { name_max_chars: 200, price_max: 1_000_000, quantity_max: 1_000_000_000 };
+export const LIMITS = { name_max_chars: 200, price_max: 1_000_000, quantity_max: 1_000_000_000, order_lines_max: 50 };
 export const PAYMENT_CONFIG = { fee_rate: 0.2, fee_rate_basis_points: 2000, limits: LIMITS };
 
 export const WIDGET: Product = { id: '01JDQ3T0X6M6V1W3C6W7N5K8ZP', name: 'Widget', price: 20, quantity: 10, available: 10 };
+export const GADGET: Product = { id: '01JDQ3T0X6M6V1W3C6W7N5K8ZQ', name: 'Gadget', price: 12.5, quantity: 40, available: 40 };
 
+/** The tutorial's order: 3 widgets at $20 with the 20% fee, one line (so with its fields too). */
 export const ORDER: Order = {
   id: '01JDQ3T0X6M6V1W3C6W7N5K8Z0',
   product_id: WIDGET.id,
@@ -33,6 +35,18 @@ export const ORDER: Order = {
   refund_reason: null,
   created_at: '2026-11-28T07:00:00Z',
   updated_at: '2026-11-28T07:00:00Z',
+  lines: [{ product_id: WIDGET.id, name: 'Widget', quantity: 3, price: 20, fee: 4, total: 72 }],
+};
+
+/** A cart of two lines: 3 widgets ($72) and a gadget ($12.50 + $2.50 fee): no tutorial fields. */
+export const CART_ORDER: Order = {
+  id: '01JDQ3T0X6M6V1W3C6W7N5K8Z5',
+  total: 87,
+  status: 'pending',
+  refund_reason: null,
+  created_at: '2026-11-28T07:05:00Z',
+  updated_at: '2026-11-28T07:05:00Z',
+  lines: [...ORDER.lines, { product_id: GADGET.id, name: 'Gadget', quantity: 1, price: 12.5, fee: 2.5, total: 15 }],
 };
 
 /** A request as the stand-in `fetch` saw it. */

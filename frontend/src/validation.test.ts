@@ -54,7 +54,7 @@ describe('product form checks', () => {
   });
 
   it("follows the API's limits, whatever they are", () => {
-    const tight = { name_max_chars: 5, price_max: 10, quantity_max: 3 };
+    const tight = { ...LIMITS, name_max_chars: 5, price_max: 10, quantity_max: 3 };
     expect(parseName('Widgets', tight)).toEqual({ ok: false, error: 'Name must be at most 5 characters' });
     expect(parsePrice('10.01', tight)).toEqual({ ok: false, error: 'Price must be at most 10' });
     expect(parsePrice('10', tight)).toEqual({ ok: true, value: 1000 });

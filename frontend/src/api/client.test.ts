@@ -1,10 +1,10 @@
 // @vitest-environment jsdom
 // The API clients (openapi-fetch over our fetch): the admin token asked for on a 401 and kept for
-// the tab, sent only where the back office needs it; the customer's cancel sent without it; the
+// the tab, sent only where the back office needs it; the customer's cart and cancel never with it; the
 // API's error body handed over; an API down or answering 503 reported as unreachable; a list's
 // next page read from its `Link`, at the URL given.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { apiError, json, ORDER, stubFetch, WIDGET } from '../testing';
+import { apiError, GADGET, json, ORDER, stubFetch, WIDGET } from '../testing';
 import { ApiError, setTokenPrompt, Unreachable } from './client';
 import { reportUp } from './health';
 import { createProduct, deleteProduct, getProduct, listProducts, productsPage } from './inventory';
@@ -68,25 +68,46 @@ describe('the admin token', () => {
     setTokenPrompt(prompt);
     await failure(getProduct(WIDGET.id), ApiError);
     await failure(listProducts(100), ApiError);
-    await failure(placeOrder(WIDGET.id, 1, 'key'), ApiError);
+    await failure(placeOrder([{ productId: WIDGET.id, quantity: 1, name: 'Widget' }], 'key'), ApiError);
     expect(prompt).not.toHaveBeenCalled();
     expect(sent.map((r) => r.headers.get('Authorization'))).toEqual([null, null, null]);
   });
 
-  it("is not sent with a customer's cancel; an API that still wants it gets the tab's", async () => {
+  it("is never sent with a customer's cancel, even when the API answers 401", async () => {
     const cancelled = { ...ORDER, status: 'cancelled' };
     const { sent } = stubFetch(() => json(cancelled));
     await expect(cancelOrder(ORDER.id)).resolves.toEqual(cancelled);
     expect(sent[0].headers.get('Authorization')).toBeNull();
 
+    // An order's id is the customer's credential (issue 16): the tab's token is not the answer.
     sessionStorage.setItem('adminToken', 'secret');
     const prompt = vi.fn();
     setTokenPrompt(prompt);
-    const answers = [unauthorized(), json(cancelled)];
-    const again = stubFetch(() => answers.shift());
-    await expect(cancelOrder(ORDER.id)).resolves.toEqual(cancelled);
-    expect(again.sent.map((r) => r.headers.get('Authorization'))).toEqual([null, 'Bearer secret']);
+    const refused = stubFetch(unauthorized);
+    expect((await failure(cancelOrder(ORDER.id), ApiError)).status).toBe(401);
+    expect(refused.sent.map((r) => r.headers.get('Authorization'))).toEqual([null]);
     expect(prompt).not.toHaveBeenCalled();
+
+    // The back office's cancel (All orders) is the one that sends it.
+    const admin = stubFetch(() => json(cancelled));
+    await cancelOrder(ORDER.id, true);
+    expect(admin.sent[0].headers.get('Authorization')).toBe('Bearer secret');
+  });
+
+  it('sends a cart as its lines, with the Idempotency-Key', async () => {
+    const { sent } = stubFetch(() => json(ORDER, 201, { 'Idempotent-Replayed': 'true' }));
+    const lines = [
+      { productId: WIDGET.id, quantity: 3, name: 'Widget' },
+      { productId: GADGET.id, quantity: 1, name: 'Gadget' },
+    ];
+    await expect(placeOrder(lines, 'the-key')).resolves.toEqual({ order: ORDER, replayed: true });
+    expect(JSON.parse(sent[0].body!)).toEqual({
+      lines: [
+        { product_id: WIDGET.id, quantity: 3 },
+        { product_id: GADGET.id, quantity: 1 },
+      ],
+    });
+    expect(sent[0].headers.get('Idempotency-Key')).toBe('the-key');
   });
 });
 
@@ -110,7 +131,7 @@ describe('answers', () => {
     expect(down.message).toBe('The Inventory API cannot be reached.');
 
     stubFetch(() => apiError(503, 'redis_unavailable', 'the database cannot be reached'));
-    const degraded = await failure(placeOrder(WIDGET.id, 1, 'key'), Unreachable);
+    const degraded = await failure(placeOrder([{ productId: WIDGET.id, quantity: 1, name: 'Widget' }], 'key'), Unreachable);
     expect(degraded.message).toBe('The Payments API is unavailable: the database cannot be reached');
   });
 });

@@ -64,13 +64,13 @@ export const TIMEOUT_MS = 15_000;
 
 /**
  * How a client uses the admin token:
- * - `never`: reads and the customer's own requests; a 401 is handed over as it is;
- * - `send`: the back office's (product changes, the list of all orders): the token is sent when
- *   this tab has one, and a 401 asks for it (again, when the one sent was refused) and retries;
- * - `whenAsked`: what the customer may do without it (cancelling an order by its id), sent
- *   without the token; only if the API still answers 401 is the tab's token used, or asked for.
+ * - `never`: reads and the customer's own requests (an order's id is the customer's credential);
+ *   a 401 is handed over as it is;
+ * - `send`: the back office's (product changes, the list of all orders, cancelling anyone's
+ *   order): the token is sent when this tab has one, and a 401 asks for it (again, when the one
+ *   sent was refused) and retries.
  */
-export type TokenUse = 'never' | 'send' | 'whenAsked';
+export type TokenUse = 'never' | 'send';
 
 interface Api {
   service: Service;
@@ -126,11 +126,6 @@ async function send(api: Api, request: Request): Promise<Response> {
     if (sent !== null) attempt.headers.set('Authorization', `Bearer ${sent}`);
     const response = await sendOnce(api, attempt);
     if (response.status !== 401 || api.token === 'never') return response;
-    const kept = adminToken();
-    if (kept !== null && kept !== sent) {
-      sent = kept; // `whenAsked`: the token this tab already has, before asking for one
-      continue;
-    }
     const typed = await askToken(sent !== null);
     if (typed === null) return response;
     sessionStorage.setItem(TOKEN_KEY, typed);

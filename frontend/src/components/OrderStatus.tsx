@@ -1,12 +1,13 @@
 // One order, followed live: polled every second while pending, then a while longer in case the
-// consumer refunds it (product deleted, stock short). While pending it can be cancelled.
+// consumer refunds it (a product deleted meanwhile). Its lines as the order keeps them. While
+// pending it can be cancelled.
 import { useQuery } from '@tanstack/react-query';
 import { describeError } from '../api/client';
 import { getOrder, type Order } from '../api/payments';
-import { formatMoney, toCents } from '../pricing';
 import { keys } from '../queries';
 import { mayStillChange, statusMessage, statusTitle, statusVariant } from '../status';
 import { CancelOrder } from './CancelOrder';
+import { OrderLines } from './OrderLines';
 import { Spinner } from './Spinner';
 import { StatusBadge } from './StatusBadge';
 
@@ -18,7 +19,7 @@ export function orderRefreshMs(order: Order | undefined): number | false {
   return order && mayStillChange(order) ? SETTLING_POLL_MS : false;
 }
 
-export function OrderStatus({ initial, productName }: { initial: Order; productName: string }) {
+export function OrderStatus({ initial }: { initial: Order }) {
   const polled = useQuery({
     queryKey: keys.order(initial.id),
     queryFn: () => getOrder(initial.id),
@@ -40,22 +41,11 @@ export function OrderStatus({ initial, productName }: { initial: Order; productN
           {order.status === 'pending' && <span className="spinner-border spinner-border-sm me-2" aria-hidden="true" />}
           {statusMessage(order)}
         </p>
-        <dl className="row mb-0 small">
-          <dt className="col-4">Order</dt>
-          <dd className="col-8 id">{order.id}</dd>
-          <dt className="col-4">Product</dt>
-          <dd className="col-8">{productName}</dd>
-          <dt className="col-4">Quantity</dt>
-          <dd className="col-8">{order.quantity}</dd>
-          <dt className="col-4">Unit price</dt>
-          <dd className="col-8">
-            {formatMoney(toCents(order.price))} + fee {formatMoney(toCents(order.fee))}
-          </dd>
-          <dt className="col-4">Total</dt>
-          <dd className="col-8 fw-bold" data-testid="order-total">
-            {formatMoney(toCents(order.total))}
-          </dd>
+        <dl className="row mb-2 small">
+          <dt className="col-3">Order</dt>
+          <dd className="col-9 id">{order.id}</dd>
         </dl>
+        <OrderLines order={order} />
         <CancelOrder order={order} className="mt-2" />
         {failure && (
           <div className="small text-body-secondary mt-2">

@@ -6,7 +6,7 @@ import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/re
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Order } from '../api/payments';
 import { TokenDialog } from '../components/TokenDialog';
-import { apiError, json, ORDER, renderScreen, stubFetch, WIDGET } from '../testing';
+import { apiError, CART_ORDER, json, ORDER, renderScreen, stubFetch } from '../testing';
 import { AllOrders } from './AllOrders';
 
 afterEach(() => {
@@ -24,13 +24,14 @@ function stubOrders(cancel: () => Response, current: () => Order) {
     if (url.endsWith(CANCEL_URL) && method === 'POST') return cancel();
     if (url.endsWith(`/orders/${ORDER.id}`)) return json(current());
     if (url.includes('/orders?')) return json([current()]);
-    if (url.includes('/products?')) return json([WIDGET]);
     return undefined;
   });
 }
 
+/** The order's row, once the list shows it. */
 async function orderRow() {
-  return within(await screen.findByRole('row', { name: /Widget/ }));
+  await screen.findByText('Widget × 3');
+  return within(document.querySelector<HTMLElement>(`tr[data-order-id="${ORDER.id}"]`)!);
 }
 
 describe('cancelling an order in All orders', () => {
@@ -75,9 +76,8 @@ describe('cancelling an order in All orders', () => {
 describe('the admin token', () => {
   it('is asked for when the list answers 401, and the list is read with it', async () => {
     const { sent } = stubFetch(({ url, headers }) => {
-      if (url.includes('/products?')) return json([WIDGET]);
       if (!url.includes('/orders?')) return undefined;
-      return headers.get('Authorization') === 'Bearer the-token' ? json([ORDER]) : apiError(401, 'unauthorized', 'this needs the admin token');
+      return headers.get('Authorization') === 'Bearer the-token' ? json([CART_ORDER]) : apiError(401, 'unauthorized', 'this needs the admin token');
     });
     renderScreen(
       <>
@@ -90,7 +90,7 @@ describe('the admin token', () => {
     fireEvent.change(dialog.getByLabelText('Admin token'), { target: { value: 'the-token' } });
     fireEvent.click(dialog.getByRole('button', { name: 'Continue' }));
 
-    await orderRow();
+    await screen.findByText('Widget × 3, Gadget × 1');
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(sessionStorage.getItem('adminToken')).toBe('the-token');
     const lists = sent.filter((r) => r.url.includes('/orders?'));
@@ -98,7 +98,7 @@ describe('the admin token', () => {
   });
 
   it('says the list needs it when the dialog is cancelled, and asks again on request', async () => {
-    stubFetch(({ url }) => (url.includes('/orders?') ? apiError(401, 'unauthorized', 'this needs the admin token') : json([WIDGET])));
+    stubFetch(({ url }) => (url.includes('/orders?') ? apiError(401, 'unauthorized', 'this needs the admin token') : undefined));
     renderScreen(
       <>
         <AllOrders />

@@ -4,7 +4,7 @@
 import { Link } from 'react-router';
 import { ApiError } from '../api/client';
 import { listOrders, ordersPage, type Order } from '../api/payments';
-import { ORDER_COLUMNS, OrderRow, useProductNames } from '../components/OrderRow';
+import { ORDER_COLUMNS, OrderRow } from '../components/OrderRow';
 import { ListHeader, PagedTable } from '../components/PagedTable';
 import { Spinner } from '../components/Spinner';
 import { useLinkPages } from '../paging';
@@ -19,7 +19,6 @@ const firstPage = () => listOrders(ORDERS_LIMIT);
 
 export function AllOrders() {
   const orders = useLinkPages({ queryKey: keys.allOrders, first: firstPage, next: ordersPage, refetchMs: refreshWhileChanging });
-  const names = useProductNames();
   const live = orders.items?.some((o) => mayStillChange(o));
   const needsToken = orders.error instanceof ApiError && orders.error.status === 401;
 
@@ -47,7 +46,7 @@ export function AllOrders() {
             No orders yet. <Link to="/orders">Place one.</Link>
           </>
         }
-        row={(order) => <OrderRow key={order.id} order={order} names={names} asAdmin />}
+        row={(order) => <OrderRow key={order.id} order={order} asAdmin />}
       />
     </>
   );

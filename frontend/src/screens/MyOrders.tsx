@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { ApiError, describeError } from '../api/client';
 import { getOrder } from '../api/payments';
-import { ORDER_COLUMNS, OrderRow, useProductNames, type ProductNames } from '../components/OrderRow';
+import { ORDER_COLUMNS, OrderRow } from '../components/OrderRow';
 import { ListHeader, PagedTable } from '../components/PagedTable';
 import { Spinner } from '../components/Spinner';
 import { forgetOrder, MY_ORDERS_MAX, useMyOrderIds } from '../myOrders';
@@ -23,7 +23,6 @@ export const MY_ORDERS_PAGE = 20;
 export function MyOrders() {
   const ids = useMyOrderIds();
   const [shown, setShown] = useState(MY_ORDERS_PAGE);
-  const names = useProductNames();
   const queryClient = useQueryClient();
   const list: ListView<{ id: string }> = {
     items: ids.slice(0, shown).map((id) => ({ id })),
@@ -56,26 +55,26 @@ export function MyOrders() {
             No orders placed in this browser yet. <Link to="/orders">Place one.</Link>
           </>
         }
-        row={({ id }) => <MyOrderRow key={id} id={id} names={names} />}
+        row={({ id }) => <MyOrderRow key={id} id={id} />}
       />
     </>
   );
 }
 
-function MyOrderRow({ id, names }: { id: string; names: ProductNames }) {
+function MyOrderRow({ id }: { id: string }) {
   const order = useQuery({
     queryKey: keys.order(id),
     queryFn: () => getOrder(id),
     refetchInterval: (query) => (query.state.data && mayStillChange(query.state.data) ? ORDERS_REFRESH_MS : false),
   });
-  if (order.data) return <OrderRow order={order.data} names={names} />;
+  if (order.data) return <OrderRow order={order.data} />;
 
   const failure = order.error ?? order.failureReason;
   const unknown = failure instanceof ApiError && failure.status === 404;
   return (
     <tr data-order-id={id}>
       <td className="id">{id}</td>
-      <td colSpan={5}>
+      <td colSpan={ORDER_COLUMNS.length - 2}>
         {unknown ? (
           <span className="text-body-secondary">The shop does not know this order (any more).</span>
         ) : failure ? (
