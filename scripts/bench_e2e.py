@@ -176,7 +176,7 @@ def cost_rows(table, gw, urls, product, nudge):
             ("idle consumer run (`POST /run`, the nudge)", "POST", f"{con}/run", None), place]:
         before = gw.stats()
         for _ in range(20):
-            call(method, url, body, {"X-Consumer-Nudge": nudge} if url.endswith("/run") else None)
+            call(method, url, body, {"X-Internal-Token": nudge} if url.endswith("/run") else None)
         per[what] = [n / 20 for n in gw.spent(before)]
         table.add(f"cost of {what}", "wrangler dev", 1, trips=per[what][0], cmds=per[what][1],
                   note="placing only" if "orders" in url else "")
@@ -260,7 +260,7 @@ def main():
                 ids = list(pool.map(lambda n: call("POST", f"{urls['inventory']}/products",
                                                    {"name": f"bench {n}", "price": 1, "quantity": BIG_STOCK})[1]["id"],
                                     range(100)))
-            call("POST", f"{urls['consumer-cron']}/run", headers={"X-Consumer-Nudge": nudge})  # makes the groups
+            call("POST", f"{urls['consumer-cron']}/run", headers={"X-Internal-Token": nudge})  # makes the groups
             workerd, workerd_urls = start_workerd(Path(tmp) / "workerd", gw.url, token)
             load_rows(table, gw, [("wrangler dev", urls), ("workerd", workerd_urls)], ids[0], ports["REDIS_PORT"])
             cost_rows(table, gw, urls, ids[1], nudge)

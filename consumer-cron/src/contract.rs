@@ -1,7 +1,6 @@
 //! consumer-cron's HTTP contract, as OpenAPI 3.1: served at `/openapi.json` and checked in at
 //! `docs/openapi/consumer-cron.json`. Publicly it answers only `/health`, `/stats` and this
 //! document; `POST /run` is an internal route for the payment worker's service binding.
-#![allow(dead_code)] // the functions are documentation markers, never called
 
 use std::collections::BTreeMap;
 
@@ -64,6 +63,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         (status = 200, description = "The streams and the last run.", body = ConsumerStats),
         (status = 503, response = c::Unavailable),
     ))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 fn stats() {}
 
 worker_http::contract_tests!("docs/openapi/consumer-cron.json", crate::ROUTES);

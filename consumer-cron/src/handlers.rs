@@ -1,8 +1,9 @@
 //! The fetch handlers: the nudge from the payment worker and the public stats.
 
 use worker::{Request, Response, RouteContext};
+use worker_http::config::InternalRoute;
 use worker_http::respond::json;
-use worker_http::settings::{Common, Consumer, FromVars};
+use worker_http::settings::{Consumer, FromVars};
 use worker_http::{auth, ApiError, Backend, Scoped};
 
 use crate::contract::ConsumerStats;
@@ -18,8 +19,7 @@ const NUDGE_BUDGET_MS: u64 = 10_000;
 pub type Ctx = RouteContext<Scoped<()>>;
 
 pub async fn nudged(req: &Request, rc: &Ctx) -> std::result::Result<Response, ApiError> {
-    let given = req.headers().get("X-Consumer-Nudge").ok().flatten();
-    auth::check_internal(given.as_deref(), Common::of(&rc.env)?.nudge_token().as_deref())?;
+    auth::check_internal_request(req, &rc.env, InternalRoute::ConsumerRun)?;
     match run::drain_or_join(&rc.env, &rc.data.scope, NUDGE_BUDGET_MS, "nudge", true).await? {
         Some(report) => json(200, &report),
         // A run is under way: it goes once more for this nudge.

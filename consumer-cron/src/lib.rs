@@ -17,9 +17,7 @@ use worker_http::{contract as shared, serve, settings::Consumer, Scoped};
 worker_http::routes! {
     data: ();
     get "/health" => |_, rc| async move { handlers::health(&rc).await },
-    get "/openapi.json" => |req, _| async move {
-        shared::serve_document(&req, contract::openapi(), false)
-    },
+    get "/openapi.json" => |_, _| async move { shared::serve_document(contract::openapi(), false) },
     get "/stats" => |_, rc| async move { handlers::stats(&rc).await };
     // The payment worker's nudge (service binding and token): not in the OpenAPI document.
     internal:

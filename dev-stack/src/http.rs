@@ -9,6 +9,8 @@ use serde_json::Value;
 /// An answer: status, JSON body (Null when empty or not JSON), and the headers tests look at.
 #[derive(Debug)]
 pub struct Answer {
+    /// The URL the request was sent to: what a relative `Link` resolves against.
+    pub url: String,
     pub status: u16,
     pub body: Value,
     pub raw: String,
@@ -64,11 +66,14 @@ impl Answer {
             .collect()
     }
 
-    /// The URL of the next page, from a `Link: <url>; rel="next"` header (`None` without one).
+    /// The URL of the next page, from a `Link: <url>; rel="next"` header (`None` without one),
+    /// resolved against the request's URL as RFC 8288 says (the workers send a relative one).
     pub fn next_page(&self) -> Option<String> {
         let link = self.link.as_deref()?;
         assert!(link.ends_with("; rel=\"next\""), "{link}");
-        Some(link.split_once('<')?.1.split_once('>')?.0.to_owned())
+        let target = link.split_once('<')?.1.split_once('>')?.0;
+        let base = reqwest::Url::parse(&self.url).expect("the request's URL");
+        Some(base.join(target).expect("a URL reference").to_string())
     }
 }
 
@@ -148,6 +153,7 @@ impl Request {
             assert_ne!(status, 500, "never a 500: {raw}");
         }
         Answer {
+            url: self.url,
             status,
             body,
             raw,

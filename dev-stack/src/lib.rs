@@ -7,6 +7,7 @@ pub mod checks;
 mod frontend;
 mod gateway;
 pub mod http;
+mod json_log;
 mod process;
 mod redis;
 mod worker;

@@ -4,9 +4,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use crate::json_log::JsonLog;
 use crate::process::{
-    ensure_port_free, free_port, http_get, open_log, remove_at_exit, spawn_owned, stop_child,
-    wait_for_port_within, wait_until_port_free, workspace_root,
+    ensure_port_free, free_port, http_get, remove_at_exit, spawn_owned, stop_child, wait_for_port_within,
+    wait_until_port_free, workspace_root,
 };
 use crate::Service;
 
@@ -194,6 +195,9 @@ impl Launch {
         if let Some(config) = &self.config {
             cmd.arg("--config").arg(config.path());
         }
+        // wrangler's local state (the rate limiters' counters) in a folder only we can open: what
+        // miniflare writes there is readable by anyone (0644) otherwise.
+        private_dir(&self.persist_to)?;
         cmd.arg("--persist-to").arg(&self.persist_to);
         // The Node 22 from npm (`node@22`) first: wrangler needs it, the machine has Node 20.
         let path = std::env::var("PATH").unwrap_or_default();
@@ -203,18 +207,27 @@ impl Launch {
             .env("WRANGLER_SEND_ERROR_REPORTS", "false")
             .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
             .env("CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV", "true")
+            // No local trace store: miniflare would keep every request (URL and query string, a
+            // token sent there included) on disk under the state folder, growing without end.
+            // Workers Logs is the production one; our JSON lines are in the log file.
+            .env("X_LOCAL_OBSERVABILITY", "false")
             .env("CI", "true")
             .stdin(Stdio::null());
-        match &self.log {
-            Some(log) => {
-                let file = open_log(log, &format!("the {} worker", self.env))?;
-                cmd.stdout(file.try_clone()?).stderr(file);
+        // A log file gets one JSON object a line (`json_log`): wrangler's output is piped through.
+        let log = match &self.log {
+            Some(path) => {
+                cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+                Some(JsonLog::open(path, &format!("the {} worker", self.env))?)
             }
             None => {
                 cmd.stdout(Stdio::inherit()).stderr(Stdio::inherit());
+                None
             }
-        }
+        };
         let mut child = spawn_owned(&mut cmd)?;
+        if let Some(log) = &log {
+            log.follow(&mut child);
+        }
         // A cold build of the worker can take minutes; `make test` builds first, so this is quick.
         if let Err(e) = wait_for_port_within(&mut child, self.port, "wrangler dev", Duration::from_secs(300))
         {
@@ -228,6 +241,17 @@ impl Launch {
         }
         Ok(child)
     }
+}
+
+/// Creates `dir` (and its missing parents) readable by its owner only (0700), and narrows it to
+/// that when it already existed with a wider mode.
+fn private_dir(dir: &Path) -> io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
 }
 
 /// Runs the scheduled handler of the worker on `port`; see [`Worker::run_scheduled`].

@@ -1,10 +1,14 @@
 //! No secret on a command line: `ps` shows every process's arguments to every user of the
 //! machine. The workers of `make dev` read theirs from a file only their user can read; `make
 //! deploy` hands them to `wrangler secret bulk` on stdin (its dry run is watched here, dashboard
-//! build included).
+//! build included). And none on disk where another user can read it: a token sent in a query
+//! string (wrongly, but people do) is kept in no file, and wrangler's local state is in a folder
+//! only its owner can open.
 
 mod common;
 
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,6 +30,30 @@ fn command_lines() -> Vec<(i32, String)> {
         }
     }
     lines
+}
+
+/// Every file under `dir`, at any depth.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().map_while(Result::ok) {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(files_under(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+/// `text` as a query string value: every byte but letters and digits percent-encoded.
+fn query_escaped(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 fn assert_no_command_line_holds(secrets: &[&str], stack: &DevStack) {
@@ -74,6 +102,11 @@ async fn no_secret_on_a_command_line_and_the_workers_still_get_them() {
         .send()
         .await;
     assert_eq!(answer.status, 201, "{}", answer.raw);
+    // Tokens where they do not belong: in the query string, which wrangler's local tracing stores.
+    for secret in &secrets {
+        let url = format!("{inventory}/products?token={}", query_escaped(secret));
+        assert_eq!(request("GET", url).send().await.status, 200);
+    }
 
     // Nor after a restart.
     kill(stack.pid("payment-worker"), libc::SIGKILL);
@@ -93,6 +126,20 @@ async fn no_secret_on_a_command_line_and_the_workers_still_get_them() {
     for (what, text) in texts {
         for secret in secrets {
             assert!(!text.contains(secret), "a secret in {what}:\n{text}");
+        }
+    }
+
+    // Nor in any file of the stack's folder, wrangler's local state included, which only its
+    // owner may open.
+    let state = dir.path().join("wrangler-state");
+    let mode = std::fs::metadata(&state).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "{} is {mode:o}", state.display());
+    let escaped: Vec<String> = secrets.iter().map(|s| query_escaped(s)).collect();
+    for file in files_under(dir.path()) {
+        let bytes = std::fs::read(&file).unwrap();
+        for secret in secrets.iter().copied().chain(escaped.iter().map(String::as_str)) {
+            let found = bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
+            assert!(!found, "a secret in {}", file.display());
         }
     }
 }

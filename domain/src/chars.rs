@@ -43,6 +43,31 @@ pub const INVISIBLE: &[(char, char)] = &[
 /// words, so allowed, but only between two visible characters.
 pub const JOINERS: &[(char, char)] = &[('\u{200c}', '\u{200d}')];
 
+/// Whether `c` shows something by itself: a letter, digit, punctuation mark or symbol (emoji are
+/// symbols) by its Unicode general category; not a separator (Z*), a mark (M*: a combining
+/// accent shows only on a base), nor a control, format, private-use or unassigned code point (C*).
+/// Two exceptions the categories do not make: the default-ignorable code points (the Hangul
+/// fillers are letters that render as nothing) and U+2800 BRAILLE PATTERN BLANK, a symbol whose
+/// glyph is an empty cell.
+///
+/// The categories come from ICU4X's `icu_properties` (the Unicode Consortium's, compiled data),
+/// already in the dependency tree through `url`'s IDNA: no new crate. Its general-category table
+/// is what it costs: measured +19 KB of wasm (+6 KB gzip) on the inventory's 1 MB bundle.
+pub fn shows_itself(c: char) -> bool {
+    use icu_properties::props::{DefaultIgnorableCodePoint, GeneralCategory, GeneralCategoryGroup};
+    use icu_properties::{CodePointMapData, CodePointSetData};
+    let category = CodePointMapData::<GeneralCategory>::new().get(c);
+    let graphic = [
+        GeneralCategoryGroup::Letter,
+        GeneralCategoryGroup::Number,
+        GeneralCategoryGroup::Punctuation,
+        GeneralCategoryGroup::Symbol,
+    ]
+    .iter()
+    .any(|group| group.contains(category));
+    graphic && c != '\u{2800}' && !CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c)
+}
+
 pub fn is_in(c: char, ranges: &[(char, char)]) -> bool {
     ranges.iter().any(|&(from, to)| (from..=to).contains(&c))
 }
@@ -57,6 +82,45 @@ pub fn is_visible(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn letters_digits_symbols_and_emoji_show_blanks_and_marks_do_not() {
+        for c in [
+            'a',
+            'Ω',
+            '名',
+            'ㄱ',
+            '7',
+            '٣',
+            '_',
+            '€',
+            '🚀',
+            '\u{1f1eb}',
+            '\u{2801}',
+        ] {
+            assert!(shows_itself(c), "{c:?}");
+        }
+        for c in [
+            ' ',
+            '\u{a0}',
+            '\u{3000}',
+            '\u{2800}',
+            '\u{301}',
+            '\u{20dd}',
+            '\u{200b}',
+            '\u{200d}',
+            '\u{ad}',
+            '\u{3164}',
+            '\u{115f}',
+            '\u{ffa0}',
+            '\u{e000}',
+            '\u{e0041}',
+            '\u{0}',
+            '\u{10ffff}',
+        ] {
+            assert!(!shows_itself(c), "{c:?}");
+        }
+    }
 
     /// The classes are exactly the standard library's, which the parser used before.
     #[test]

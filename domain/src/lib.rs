@@ -20,6 +20,6 @@ pub use money::{Cents, FeeRate};
 pub use order::{
     LineRequest, Order, OrderLine, OrderRequest, OrderRequestError, OrderState, OrderStatus, RefundReason,
 };
-pub use page::{Cursor, Page, PageRequest};
+pub use page::{Cursor, Listing, Page, PageRequest};
 pub use product::{NewProduct, Product, ProductName, ProductPatch, Quantity};
 pub use validation::FieldError;

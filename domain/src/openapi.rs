@@ -112,9 +112,12 @@ fn name_input() -> RefOr<Schema> {
     string()
         .pattern(Some(name_pattern()))
         .description(Some(format!(
-            "Trimmed, then 1 to {} characters; no control characters, no bidirectional controls \
-             (U+202E…) or zero-width spaces; zero-width joiners only between two visible \
-             characters (emoji sequences, Persian and Indic words).",
+            "Trimmed, then 1 to {} characters, at least one of them visible (a letter, digit, \
+             punctuation mark, symbol or emoji by its Unicode general category; not only blanks \
+             such as U+2800 or combining marks); no control characters, no bidirectional \
+             controls (U+202E…) or zero-width spaces; zero-width joiners only between two \
+             visible characters (emoji sequences, Persian and Indic words). The pattern checks \
+             the characters it can; the API checks the rest (422).",
             ProductName::MAX_CHARS
         )))
         .examples([json!("Widget")])
@@ -185,7 +188,9 @@ impl PartialSchema for ProductName {
         string()
             .min_length(Some(1))
             .max_length(Some(ProductName::MAX_CHARS))
-            .description(Some("1 to 200 characters, trimmed, no control characters."))
+            .description(Some(
+                "1 to 200 characters, trimmed, at least one of them visible; no control characters.",
+            ))
             .examples([json!("Widget")])
             .into()
     }
@@ -296,6 +301,7 @@ mod tests {
         let alphabet = [
             'a', 'Z', ' ', '\t', '\u{a0}', '\u{3000}', '\u{0}', '\u{1f}', '\u{85}', '\u{9f}', '\u{200b}',
             '\u{200c}', '\u{200d}', '\u{202e}', '\u{2066}', '\u{feff}', 'é', '名', '🚀', '\u{301}',
+            '\u{2800}', '\u{3164}',
         ];
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         for _ in 0..20_000 {

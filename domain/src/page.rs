@@ -1,12 +1,43 @@
 //! Pages of a list: at most `limit` items after an opaque `cursor` (where the previous page
 //! ended). A cursor names the last item seen by its place in the index (creation time and id), not
 //! by its rank, so pages stay stable while items are added or deleted between them: nothing that
-//! existed throughout is skipped or repeated.
+//! existed throughout is skipped or repeated. Its text also names the list it belongs to, so that a
+//! cursor of one list is never read as a place in another.
 
 use std::fmt;
 
 use crate::validation::FieldError;
 use crate::Id;
+
+/// The lists that come in pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    Products,
+    Orders,
+}
+
+impl Listing {
+    /// The tag its cursors start with: the list's path, `products` or `orders`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Products => "products",
+            Self::Orders => "orders",
+        }
+    }
+
+    /// The pattern of its cursors, as the OpenAPI documents publish it: `<list>.<score>-<id>`, at
+    /// least as wide as what `Cursor::parse` takes (which also checks the id), so that a client
+    /// that validates never refuses a cursor a `Link` gave.
+    pub fn cursor_pattern(self) -> String {
+        format!("^{}\\.[0-9]{{1,16}}-[0-9A-Za-z]{{26}}$", self.name())
+    }
+
+    fn of_name(name: &str) -> Option<Self> {
+        [Self::Products, Self::Orders]
+            .into_iter()
+            .find(|l| l.name() == name)
+    }
+}
 
 /// Where a page ended: the index score (creation time, ms) and id of its last item.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,8 +47,35 @@ pub struct Cursor {
 }
 
 impl Cursor {
+    /// The cursor's text in `list`'s links: `<list>.<score>-<id>`.
+    pub fn text(&self, list: Listing) -> String {
+        format!("{}.{self}", list.name())
+    }
+
+    /// A cursor of `list` from its text (`text` writes it); the error says whether it belongs to
+    /// another list or is no cursor at all.
+    pub fn parse(list: Listing, text: &str) -> Result<Self, FieldError> {
+        let (tag, place) = text.split_once('.').unwrap_or(("", text));
+        let of_list = Listing::of_name(tag);
+        match (of_list, Self::parse_place(place)) {
+            (Some(tagged), Some(cursor)) if tagged == list => Ok(cursor),
+            (Some(other), Some(_)) => Err(FieldError::new(
+                "cursor",
+                format!(
+                    "cursor is one of the {} list, not of {}: take it from this list's Link header",
+                    other.name(),
+                    list.name()
+                ),
+            )),
+            _ => Err(FieldError::new(
+                "cursor",
+                "cursor must be one that a previous page's Link header gave",
+            )),
+        }
+    }
+
     /// `<score>-<id>` as `Display` writes it; anything else is `None`.
-    pub fn parse(text: &str) -> Option<Self> {
+    fn parse_place(text: &str) -> Option<Self> {
         let (score, id) = text.split_once('-')?;
         let score_ok = !score.is_empty() && score.len() <= 16 && score.bytes().all(|b| b.is_ascii_digit());
         Some(Self {
@@ -28,6 +86,7 @@ impl Cursor {
     }
 }
 
+/// The place only (`<score>-<id>`): `text` adds the list.
 impl fmt::Display for Cursor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}-{}", self.score, self.id)
@@ -45,8 +104,13 @@ impl PageRequest {
     /// The most items one page holds (one Redis round trip reads them all).
     pub const MAX_LIMIT: u32 = 500;
 
-    /// From the query's `limit` (1 to `MAX_LIMIT`, `default` when absent) and `cursor`.
-    pub fn parse(limit: Option<&str>, cursor: Option<&str>, default: u32) -> Result<Self, FieldError> {
+    /// From the query's `limit` (1 to `MAX_LIMIT`, `default` when absent) and `cursor`: its text
+    /// and the list it must be a cursor of.
+    pub fn parse(
+        limit: Option<&str>,
+        cursor: Option<(Listing, &str)>,
+        default: u32,
+    ) -> Result<Self, FieldError> {
         let limit = match limit {
             None => default,
             Some(text) => text
@@ -61,16 +125,7 @@ impl PageRequest {
                     )
                 })?,
         };
-        let after = cursor
-            .map(|text| {
-                Cursor::parse(text).ok_or_else(|| {
-                    FieldError::new(
-                        "cursor",
-                        "cursor must be one that a previous page's Link header gave",
-                    )
-                })
-            })
-            .transpose()?;
+        let after = cursor.map(|(list, text)| Cursor::parse(list, text)).transpose()?;
         Ok(Self { limit, after })
     }
 }
@@ -98,22 +153,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cursors_read_back() {
+    fn cursors_read_back_in_their_own_list_only() {
         let cursor = Cursor {
             score: 1_795_623_553_161,
             id: Id::generate(1_795_623_553_161, [7; 10]),
         };
-        assert_eq!(Cursor::parse(&cursor.to_string()), Some(cursor));
+        let text = cursor.text(Listing::Orders);
+        assert_eq!(text, format!("orders.1795623553161-{}", cursor.id));
+        assert_eq!(Cursor::parse(Listing::Orders, &text), Ok(cursor.clone()));
+        let elsewhere = Cursor::parse(Listing::Products, &text).unwrap_err();
+        assert_eq!(elsewhere.field, "cursor");
+        assert!(elsewhere.message.contains("orders list"), "{}", elsewhere.message);
+        let pattern = regex::Regex::new(&Listing::Products.cursor_pattern()).unwrap();
+        assert!(pattern.is_match(&cursor.text(Listing::Products)) && !pattern.is_match(&text));
         for bad in [
             "",
             "-",
             "12-",
-            "-01JDQ3T0X6M6V1W3C6W7N5K8ZP",
-            "x-01JDQ3T0X6M6V1W3C6W7N5K8ZP",
-            "1-nope",
-            "1- 01JDQ3T0X6M6V1W3C6W7N5K8Z",
+            "products.",
+            "products.-01JDQ3T0X6M6V1W3C6W7N5K8ZP",
+            "products.x-01JDQ3T0X6M6V1W3C6W7N5K8ZP",
+            "products.1-nope",
+            "products.1- 01JDQ3T0X6M6V1W3C6W7N5K8Z",
+            "1-01JDQ3T0X6M6V1W3C6W7N5K8ZP",
+            "shelves.1-01JDQ3T0X6M6V1W3C6W7N5K8ZP",
         ] {
-            assert_eq!(Cursor::parse(bad), None, "{bad}");
+            let e = Cursor::parse(Listing::Products, bad).unwrap_err();
+            assert!(e.message.contains("Link header gave"), "{bad}: {}", e.message);
+            assert!(!pattern.is_match(bad), "{bad}");
         }
     }
 
@@ -129,7 +196,9 @@ mod tests {
             );
         }
         assert_eq!(
-            PageRequest::parse(None, Some("junk"), 50).unwrap_err().field,
+            PageRequest::parse(None, Some((Listing::Orders, "junk")), 50)
+                .unwrap_err()
+                .field,
             "cursor"
         );
     }

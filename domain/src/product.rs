@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::chars::{is_in, is_visible, INVISIBLE, JOINERS};
+use crate::chars::{is_in, is_visible, shows_itself, INVISIBLE, JOINERS};
 use crate::decimal::{Decimal, DecimalError};
 use crate::money::Cents;
 use crate::validation::{object, only_fields, FieldError};
@@ -11,7 +11,8 @@ use crate::Id;
 
 const FIELDS: [&str; 3] = ["name", "price", "quantity"];
 
-/// 1 to 200 characters after trimming; no control or invisible characters (bidirectional
+/// 1 to 200 characters after trimming, at least one of them one that shows (a letter, digit,
+/// symbol or emoji: `chars::shows_itself`); no control or invisible characters (bidirectional
 /// controls, zero-width spaces); zero-width joiners only between two visible characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
@@ -43,6 +44,11 @@ impl ProductName {
         if hidden {
             return Err(bad(
                 "must not contain invisible or direction-changing characters (such as U+202E or U+200B)",
+            ));
+        }
+        if !chars.iter().copied().any(shows_itself) {
+            return Err(bad(
+                "must contain a visible character (a letter, digit, symbol or emoji), not only blanks or combining marks",
             ));
         }
         Ok(Self(text.to_owned()))
@@ -288,6 +294,30 @@ mod tests {
         ] {
             let e = ProductName::parse(&json!(bad)).unwrap_err();
             assert!(e.message.contains("invisible"), "{bad:?}: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn a_name_shows_something() {
+        for bad in [
+            "\u{2800}",
+            "\u{301}\u{301}",
+            " \u{301} ",
+            "\u{3000}\u{2800}",
+            "\u{e000}",
+        ] {
+            let e = ProductName::parse(&json!(bad)).unwrap_err();
+            assert!(e.message.contains("visible character"), "{bad:?}: {}", e.message);
+        }
+        for ok in [
+            "e\u{301}",
+            "\u{2801}",
+            "_",
+            "🇫🇷",
+            "\u{2800}a",
+            "1\u{fe0f}\u{20e3}",
+        ] {
+            assert!(ProductName::parse(&json!(ok)).is_ok(), "{ok:?}");
         }
     }
 

@@ -2,7 +2,6 @@
 //! answer with (`domain`, `worker_http::contract`), served at `/openapi.json` and checked in at
 //! `docs/openapi/inventory.json`. The functions below only carry the documentation of each route
 //! (`utoipa::path`); the tests hold them to the router's `ROUTES`.
-#![allow(dead_code)] // the functions are documentation markers, never called
 
 use domain::{Id, NewProduct, Product, ProductPatch};
 use serde::Serialize;
@@ -45,6 +44,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// Input limits
 #[utoipa::path(get, path = "/config", tag = "service", operation_id = "inventoryConfig",
     responses((status = 200, description = "The limits this worker checks.", body = InventoryConfig)))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 fn config() {}
 
 /// List products
@@ -56,15 +56,16 @@ fn config() {}
     params(
         ("limit" = Option<u32>, Query, minimum = 1, maximum = 500,
             description = "Products per page: 1 to 500, 500 when absent."),
-        ("cursor" = Option<String>, Query, pattern = r"^[0-9]{1,16}-[0-9A-Za-z]{26}$",
-            description = "Where the previous page ended: take it from its `Link` header."),
+        ("cursor" = Option<String>, Query, pattern = r"^products\.[0-9]{1,16}-[0-9A-Za-z]{26}$",
+            description = "Where the previous page ended: take it from its `Link` header. A cursor names its list: one of `/orders` is refused here (422)."),
     ),
     responses(
         (status = 200, description = "A page of products, oldest first.", body = Vec<Product>,
-            headers(("Link" = String, description = "`<…?limit=N&cursor=…>; rel=\"next\"` (RFC 8288) when more remain."))),
+            headers(("Link" = String, description = "`</products?limit=N&cursor=…>; rel=\"next\"` (RFC 8288; a relative reference, resolved against this request's URL) when more remain."))),
         (status = 422, response = c::ValidationFailed),
         (status = 503, response = c::Unavailable),
     ))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 fn list() {}
 
 /// Create a product
@@ -83,6 +84,7 @@ fn list() {}
         (status = 429, response = c::RateLimited),
         (status = 503, response = c::AdminUnavailable),
     ))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 fn create() {}
 
 /// Read a product
@@ -93,6 +95,7 @@ fn create() {}
         (status = 404, response = c::NotFound),
         (status = 503, response = c::Unavailable),
     ))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 fn read() {}
 
 /// Change a product
@@ -118,6 +121,7 @@ fn read() {}
         (status = 429, response = c::RateLimited),
         (status = 503, response = c::AdminUnavailable),
     ))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 fn update() {}
 
 /// Delete a product
@@ -134,6 +138,20 @@ fn update() {}
         (status = 429, response = c::RateLimited),
         (status = 503, response = c::AdminUnavailable),
     ))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 fn delete() {}
 
 worker_http::contract_tests!("docs/openapi/inventory.json", crate::ROUTES);
+
+#[cfg(test)]
+mod tests {
+    /// The cursor the document publishes is this list's (see `domain::Listing`).
+    #[test]
+    fn the_cursor_pattern_is_this_lists() {
+        worker_http::contract::assert_cursor_pattern(
+            &super::openapi(),
+            "/products",
+            domain::Listing::Products,
+        );
+    }
+}

@@ -1,4 +1,4 @@
-use domain::{Id, NewProduct, PageRequest, Product, ProductPatch};
+use domain::{Id, Listing, NewProduct, PageRequest, Product, ProductPatch};
 use store::Patched;
 use worker::{Env, Request, Response, RouteContext};
 use worker_http::config::runtime;
@@ -29,11 +29,10 @@ fn not_found() -> ApiError {
     ApiError::NotFound("no product with this id".into())
 }
 
-/// `GET /openapi.json`: the contract, with this worker's origin and whether the admin token is
-/// needed.
-pub fn openapi(req: &Request, env: &Env) -> Answer {
+/// `GET /openapi.json`: the contract, saying whether the admin token is needed.
+pub fn openapi(env: &Env) -> Answer {
     let admin = Inventory::of(env)?.admin.required();
-    contract::serve_document(req, crate::contract::openapi(), admin)
+    contract::serve_document(crate::contract::openapi(), admin)
 }
 
 pub fn config() -> Answer {
@@ -48,9 +47,9 @@ pub fn config() -> Answer {
 /// `GET /products?limit=N&cursor=C`: oldest first, at most 500 per page (all of them as the
 /// tutorial had it, up to 500), `Link` to the next page.
 pub async fn list(req: &Request, rc: &Ctx) -> Answer {
-    let page = paging::request_of(&paging::query_of(req), PageRequest::MAX_LIMIT)?;
+    let page = paging::request_of(&paging::query_of(req), PageRequest::MAX_LIMIT, Listing::Products)?;
     let products = Backend::of(rc)?.inventory().list(&page).await?;
-    paging::json_page(req, &products, page.limit)
+    paging::json_page(req, &products, page.limit, Listing::Products)
 }
 
 pub async fn create(mut req: Request, rc: &Ctx) -> Answer {

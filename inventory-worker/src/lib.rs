@@ -15,7 +15,7 @@ use worker_http::{health, serve, settings::Inventory, Scoped};
 worker_http::routes! {
     data: ();
     get "/health" => |_, rc| async move { health::check(&rc, "inventory").await },
-    get "/openapi.json" => |req, rc| async move { handlers::openapi(&req, &rc.env) },
+    get "/openapi.json" => |_, rc| async move { handlers::openapi(&rc.env) },
     get "/config" => |_, _| async move { handlers::config() },
     get "/products" => |req, rc| async move { handlers::list(&req, &rc).await },
     post "/products" => |req, rc| async move { handlers::create(req, &rc).await },

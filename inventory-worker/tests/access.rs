@@ -102,3 +102,78 @@ async fn cors_answers_allowed_origins_only() {
         "errors are readable too"
     );
 }
+
+/// A request may name any `Host`: nothing the worker answers points there. Behind a cache or a
+/// custom domain a reflected host would be handed to every client (a poisoned `Link` or
+/// `servers`), so links are relative and resolve against the URL the client itself asked for.
+#[tokio::test]
+async fn a_foreign_host_is_never_reflected() {
+    let base = api().inventory.url();
+    for n in 0..3 {
+        let body = json!({"name": format!("hosted {n}"), "price": 1, "quantity": 1});
+        assert_eq!(create_as_admin(&base, &body).await.status, 201);
+    }
+    let foreign = |path: &str| {
+        request("GET", format!("{base}{path}"))
+            .header("Host", "evil.example")
+            .header("X-Forwarded-Host", "evil.example")
+    };
+    for path in [
+        "/products?limit=2",
+        "/openapi.json",
+        "/docs",
+        "/health",
+        "/config",
+        "/nope",
+    ] {
+        let answer = foreign(path).send().await;
+        for (name, value) in &answer.headers {
+            assert!(!value.contains("evil.example"), "{path}: {name}: {value}");
+        }
+        assert!(!answer.raw.contains("evil.example"), "{path}: {}", answer.raw);
+    }
+    let page = foreign("/products?limit=2").send().await;
+    let next = page.next_page().expect("a Link to the next page");
+    assert!(
+        next.starts_with(&format!("{base}/products?limit=2&cursor=")),
+        "{next}"
+    );
+    assert_eq!(request("GET", next).send().await.status, 200);
+    let document = foreign("/openapi.json").send().await;
+    assert_eq!(document.body["servers"], json!([{"url": "/"}]));
+}
+
+/// `OPTIONS` is a CORS preflight only from an allowed origin that asks for a method; anything else
+/// is answered as any method the path lacks (405 with `Allow`, or 404 for no such path), without
+/// CORS permissions.
+#[tokio::test]
+async fn options_that_is_no_allowed_preflight_is_an_unknown_method() {
+    let base = api().inventory.url();
+    for origin in [None, Some("https://evil.example")] {
+        let mut options =
+            request("OPTIONS", format!("{base}/products")).header("Access-Control-Request-Method", "POST");
+        if let Some(origin) = origin {
+            options = options.header("Origin", origin);
+        }
+        let answer = options.send().await;
+        assert_eq!(
+            (answer.status, answer.error_code()),
+            (405, "method_not_allowed"),
+            "{origin:?}: {}",
+            answer.raw
+        );
+        assert_eq!(answer.allow.as_deref(), Some("GET, HEAD, POST"), "{origin:?}");
+        assert_eq!(answer.allow_origin, None, "{origin:?}");
+        assert_eq!(answer.header("access-control-allow-methods"), None, "{origin:?}");
+    }
+    let nowhere = request("OPTIONS", format!("{base}/nope")).send().await;
+    assert_eq!((nowhere.status, nowhere.error_code()), (404, "not_found"));
+    // From an allowed origin but no preflight (no Access-Control-Request-Method): the 405 is
+    // readable by that origin, as every answer is.
+    let plain = from_origin("OPTIONS", &base, "https://shop.example").send().await;
+    assert_eq!(
+        (plain.status, plain.allow.as_deref()),
+        (405, Some("GET, HEAD, POST"))
+    );
+    assert_eq!(plain.allow_origin.as_deref(), Some("https://shop.example"));
+}

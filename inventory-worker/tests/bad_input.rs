@@ -209,3 +209,71 @@ async fn head_answers_wherever_get_does_without_a_body() {
         .await;
     assert_eq!((missing.status, missing.raw.as_str()), (404, ""));
 }
+
+/// A name shows something: one made only of blanks that are not spaces (the braille blank),
+/// combining marks with nothing to sit on, or format characters is refused, naming `name`; a mark
+/// on a letter and a braille pattern with dots are fine.
+#[tokio::test]
+async fn names_need_a_visible_character() {
+    let base = api().inventory.url();
+    for name in [
+        "\u{2800}",
+        "\u{301}\u{301}",
+        " \u{301} ",
+        "\u{3000}\u{2800}\u{3000}",
+        "\u{2800}\u{301}",
+    ] {
+        let answer = create(&base, &json!({"name": name, "price": 1, "quantity": 1})).await;
+        assert_error(&answer, 422, "validation_failed");
+        assert_eq!(answer.body["error"]["field"], "name", "{name:?}");
+        assert!(
+            answer.body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("visible"),
+            "{}",
+            answer.raw
+        );
+    }
+    for name in ["e\u{301}", "\u{2801}", "_", "🇫🇷"] {
+        let answer = create(&base, &json!({"name": name, "price": 1, "quantity": 1})).await;
+        assert_eq!(answer.status, 201, "{name:?}: {}", answer.raw);
+    }
+}
+
+/// A body with a `Content-Encoding` other than `identity` is refused with 415 naming the encoding
+/// (and `Accept-Encoding: identity`, RFC 9110 §15.5.16), never read as if it were plain JSON; the
+/// request stores nothing.
+#[tokio::test]
+async fn compressed_bodies_are_refused_naming_the_encoding() {
+    let base = api().inventory.url();
+    let body = json!({"name": "compressed", "price": 1, "quantity": 1}).to_string();
+    for (encoding, named) in [
+        ("gzip", "gzip"),
+        ("br", "br"),
+        ("deflate, gzip", "deflate"),
+        ("x-custom", "x-custom"),
+    ] {
+        let answer = request("POST", format!("{base}/products"))
+            .header("Content-Encoding", encoding)
+            .raw_body(JSON, body.clone())
+            .send()
+            .await;
+        assert_error(&answer, 415, "unsupported_media_type");
+        let message = answer.body["error"]["message"].as_str().unwrap();
+        assert!(message.contains(named), "{encoding}: {message}");
+        assert_eq!(answer.header("accept-encoding"), Some("identity"), "{encoding}");
+    }
+    let listed = request("GET", format!("{base}/products")).send().await;
+    assert!(
+        !listed.raw.contains("compressed"),
+        "nothing stored: {}",
+        listed.raw
+    );
+    let identity = request("POST", format!("{base}/products"))
+        .header("Content-Encoding", "identity")
+        .raw_body(JSON, body)
+        .send()
+        .await;
+    assert_eq!(identity.status, 201, "identity is no encoding: {}", identity.raw);
+}

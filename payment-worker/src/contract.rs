@@ -1,7 +1,6 @@
 //! The payment worker's HTTP contract, as OpenAPI 3.1: generated from the types its handlers parse
 //! and answer with, served at `/openapi.json` and checked in at `docs/openapi/payment.json`. The
 //! functions below only carry each route's documentation; the tests hold them to `ROUTES`.
-#![allow(dead_code)] // the functions are documentation markers, never called
 
 use domain::{FeeRate, Id, Order, OrderRequest};
 use serde::Serialize;
@@ -64,6 +63,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 #[utoipa::path(get, path = "/config", tag = "service", operation_id = "paymentConfig",
     responses((status = 200, description = "The fee rate and the limits this worker checks.",
         body = PaymentConfig)))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 fn config() {}
 
 /// Place an order
@@ -118,6 +118,7 @@ fn config() {}
         (status = 429, response = c::RateLimited),
         (status = 503, response = c::Unavailable),
     ))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 fn place() {}
 
 /// All orders (back office)
@@ -130,17 +131,18 @@ fn place() {}
     params(
         ("limit" = Option<u32>, Query, minimum = 1, maximum = 500,
             description = "Orders per page: 1 to 500, 50 when absent."),
-        ("cursor" = Option<String>, Query, pattern = r"^[0-9]{1,16}-[0-9A-Za-z]{26}$",
-            description = "Where the previous page ended: take it from its `Link` header."),
+        ("cursor" = Option<String>, Query, pattern = r"^orders\.[0-9]{1,16}-[0-9A-Za-z]{26}$",
+            description = "Where the previous page ended: take it from its `Link` header. A cursor names its list: one of `/products` is refused here (422)."),
     ),
     security(("adminToken" = [])),
     responses(
         (status = 200, description = "A page of orders, newest first.", body = Vec<Order>,
-            headers(("Link" = String, description = "`<…?limit=N&cursor=…>; rel=\"next\"` (RFC 8288) when more remain."))),
+            headers(("Link" = String, description = "`</orders?limit=N&cursor=…>; rel=\"next\"` (RFC 8288; a relative reference, resolved against this request's URL) when more remain."))),
         (status = 401, response = c::Unauthorized),
         (status = 422, response = c::ValidationFailed),
         (status = 503, response = c::AdminUnavailable),
     ))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 fn recent() {}
 
 /// Read an order
@@ -153,6 +155,7 @@ fn recent() {}
         (status = 404, response = c::NotFound),
         (status = 503, response = c::Unavailable),
     ))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 fn read() {}
 
 /// Cancel a pending order
@@ -172,6 +175,16 @@ fn read() {}
         (status = 429, response = c::RateLimited),
         (status = 503, response = c::Unavailable),
     ))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 fn cancel() {}
 
 worker_http::contract_tests!("docs/openapi/payment.json", crate::ROUTES);
+
+#[cfg(test)]
+mod tests {
+    /// The cursor the document publishes is this list's (see `domain::Listing`).
+    #[test]
+    fn the_cursor_pattern_is_this_lists() {
+        worker_http::contract::assert_cursor_pattern(&super::openapi(), "/orders", domain::Listing::Orders);
+    }
+}

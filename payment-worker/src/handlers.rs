@@ -1,5 +1,5 @@
 use domain::idempotency::{self, IdempotencyKey};
-use domain::{FeeRate, Id, OrderRequest, OrderRequestError, OrderStatus};
+use domain::{FeeRate, Id, Listing, OrderRequest, OrderRequestError, OrderStatus};
 use store::{Cancelled, Placed, Placement};
 use worker::{Context, Env, Request, Response, RouteContext};
 use worker_http::config::runtime;
@@ -112,11 +112,10 @@ fn replayed(first: &domain::Order) -> Answer {
     Ok(response)
 }
 
-/// `GET /openapi.json`: the contract, with this worker's origin and whether the admin token is
-/// needed.
-pub fn openapi(req: &Request, env: &Env) -> Answer {
+/// `GET /openapi.json`: the contract, saying whether the admin token is needed.
+pub fn openapi(env: &Env) -> Answer {
     let admin = Payment::of(env)?.admin.required();
-    contract::serve_document(req, crate::contract::openapi(), admin)
+    contract::serve_document(crate::contract::openapi(), admin)
 }
 
 /// `GET /config`: the fee rate and limits, so that the dashboard quotes what the order will say.
@@ -153,7 +152,7 @@ pub async fn read(rc: &Ctx) -> Answer {
 pub async fn recent(req: &Request, rc: &Ctx) -> Answer {
     let header = req.headers().get("Authorization").ok().flatten();
     auth::check_admin(header.as_deref(), &Payment::of(&rc.env)?.admin)?;
-    let page = paging::request_of(&paging::query_of(req), 50)?;
+    let page = paging::request_of(&paging::query_of(req), 50, Listing::Orders)?;
     let orders = Backend::of(rc)?.orders().recent(&page).await?;
-    paging::json_page(req, &orders, page.limit)
+    paging::json_page(req, &orders, page.limit, Listing::Orders)
 }

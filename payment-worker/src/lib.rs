@@ -17,7 +17,7 @@ use worker_http::{health, serve, settings::Payment, Scoped};
 worker_http::routes! {
     data: Context;
     get "/health" => |_, rc| async move { health::check(&rc, "payment").await },
-    get "/openapi.json" => |req, rc| async move { handlers::openapi(&req, &rc.env) },
+    get "/openapi.json" => |_, rc| async move { handlers::openapi(&rc.env) },
     get "/config" => |_, rc| async move { handlers::config(&rc.env) },
     post "/orders" => |req, rc| async move { handlers::place(req, &rc).await },
     get "/orders" => |req, rc| async move { handlers::recent(&req, &rc).await },

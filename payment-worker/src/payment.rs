@@ -10,7 +10,8 @@ use std::time::Duration;
 use domain::Id;
 use serde_json::json;
 use worker::{Env, Method, Request, RequestInit};
-use worker_http::config::runtime;
+use worker_http::auth;
+use worker_http::config::{runtime, InternalRoute};
 use worker_http::log::{Level, Scope};
 use worker_http::settings::{Common, Fault, FromVars};
 use worker_http::Backend;
@@ -51,7 +52,9 @@ pub async fn process(env: Env, scope: Scope, order: Id, delay_ms: u64) {
 /// Asks consumer-cron (service binding `CONSUMER`) to process the streams now, with the order's
 /// request id. Best effort: the cron is the safety net. Says how it went, for the log line.
 async fn nudge_consumer(env: &Env, scope: &Scope) -> String {
-    let token = Common::of(env).ok().and_then(|c| c.nudge_token());
+    let token = Common::of(env)
+        .ok()
+        .and_then(|c| c.internal_token(InternalRoute::ConsumerRun));
     let (Ok(consumer), Some(token)) = (env.service("CONSUMER"), token) else {
         return "no CONSUMER service binding: the stock follows at the next cron run".into();
     };
@@ -61,7 +64,7 @@ async fn nudge_consumer(env: &Env, scope: &Scope) -> String {
         return "could not build the request".into();
     };
     let headers_set = request.headers_mut().and_then(|h| {
-        h.set("X-Consumer-Nudge", &token)?;
+        h.set(auth::INTERNAL_TOKEN_HEADER, &token)?;
         h.set("X-Request-Id", &scope.request_id)
     });
     if let Err(e) = headers_set {

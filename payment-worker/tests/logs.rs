@@ -26,12 +26,10 @@ fn shop() -> &'static Shop {
     })
 }
 
-/// The JSON lines of a worker's log so far. `wrangler dev` prints a `console.error` line (a 5xx)
-/// behind an "✘ [ERROR]" mark in colour: the JSON is what lies between the braces.
+/// The lines of a worker's log so far, each one JSON object (see the last test).
 fn lines(worker: &Worker) -> Vec<Value> {
     let text = std::fs::read_to_string(worker.log_path().expect("a log file")).unwrap_or_default();
     text.lines()
-        .filter_map(|l| l.get(l.find('{')?..=l.rfind('}')?))
         .filter_map(|l| serde_json::from_str(l).ok())
         .collect()
 }
@@ -88,27 +86,38 @@ async fn one_request_id_follows_an_order_through_its_payment_and_the_consumer() 
     .await;
 }
 
-#[tokio::test]
-async fn a_500_logs_its_cause_and_answers_only_internal_error() {
-    let shop = shop();
-    let product = create(shop, 1).await;
-    // A product key of the wrong type: Redis answers WRONGTYPE, which no request can cause.
-    let key = keys().product(&product);
+/// A product whose key has the wrong type: reading it makes Redis answer WRONGTYPE, which no
+/// request can cause, so the read is a 500. Returns the product's key (to delete afterwards).
+async fn break_product(shop: &Shop, product: &str) -> String {
+    let key = keys().product(product);
     redis(shop).send(&Command::new("DEL").arg(&key)).await.unwrap();
     redis(shop)
         .send(&Command::new("SET").arg(&key).arg("not a hash"))
         .await
         .unwrap();
+    key
+}
 
-    // Sent by hand: the tests' client refuses to see a 500.
+/// `GET /products/{product}` with `request_id`, sent by hand: the tests' client refuses to see a
+/// 500. Returns the status and the body.
+async fn read_by_hand(shop: &Shop, product: &str, request_id: &str) -> (u16, Value) {
     let res = reqwest::Client::new()
         .get(format!("{}/products/{product}", shop.inventory.url()))
-        .header("X-Request-Id", "forced-500")
+        .header("X-Request-Id", request_id)
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status().as_u16(), 500);
-    let body: Value = serde_json::from_str(&res.text().await.unwrap()).unwrap();
+    let status = res.status().as_u16();
+    (status, serde_json::from_str(&res.text().await.unwrap()).unwrap())
+}
+
+#[tokio::test]
+async fn a_500_logs_its_cause_and_answers_only_internal_error() {
+    let shop = shop();
+    let product = create(shop, 1).await;
+    let key = break_product(shop, &product).await;
+    let (status, body) = read_by_hand(shop, &product, "forced-500").await;
+    assert_eq!(status, 500);
     assert_eq!(body["error"]["code"], "internal_error");
     assert!(!body.to_string().contains("WRONGTYPE"), "{body}");
 
@@ -148,11 +157,50 @@ async fn no_token_ever_reaches_a_log() {
     for worker in [&shop.inventory, &shop.payment, &shop.consumer] {
         let text = std::fs::read_to_string(worker.log_path().unwrap()).unwrap();
         for secret in [ADMIN_TOKEN, redis_token.as_str()] {
-            let leaked = text
-                .lines()
-                .filter(|l| l.starts_with('{'))
-                .any(|l| l.contains(secret));
-            assert!(!leaked, "a JSON line of {} holds a token", worker.url());
+            assert!(
+                !text.contains(secret),
+                "a line of {}'s log holds a token",
+                worker.url()
+            );
+        }
+    }
+}
+
+/// Every line of every worker's log is one JSON object, so that `jq` (or any log tool) reads a log
+/// whole: the workers' lines after a 2xx, a 4xx and a 5xx (the 5xx's above all: the line an
+/// operator needs most), and wrangler's own lines, wrapped.
+#[tokio::test]
+async fn every_line_of_every_log_is_one_json_object() {
+    let shop = shop();
+    let product = create(shop, 1).await;
+    let missing = request(
+        "GET",
+        format!("{}/products/01ARZ3NDEKTSV4RRFFQ69G5FAV", shop.inventory.url()),
+    )
+    .header("X-Request-Id", "every-line-404")
+    .send()
+    .await;
+    assert_eq!(missing.status, 404);
+    let key = break_product(shop, &product).await;
+    assert_eq!(read_by_hand(shop, &product, "every-line-500").await.0, 500);
+    redis(shop).send(&Command::new("DEL").arg(&key)).await.unwrap();
+    for (id, status) in [("every-line-404", 404), ("every-line-500", 500)] {
+        let line = logged(&shop.inventory, id, |l| l["request_id"] == id).await;
+        assert_eq!(line["status"], status, "{line}");
+    }
+    for worker in [&shop.inventory, &shop.payment, &shop.consumer] {
+        let path = worker.log_path().expect("a log file");
+        let text = std::fs::read_to_string(path).unwrap();
+        // Up to the last line break: a line being written right now is not finished yet.
+        let done = &text[..text.rfind('\n').map_or(0, |i| i + 1)];
+        for (n, line) in done.lines().enumerate() {
+            let parsed: Result<Value, _> = serde_json::from_str(line);
+            assert!(
+                parsed.is_ok_and(|v| v.is_object()),
+                "{}:{}: not one JSON object: {line:?}",
+                path.display(),
+                n + 1
+            );
         }
     }
 }

@@ -240,7 +240,7 @@ async fn the_consumer_is_not_publicly_triggerable() {
     let base = shop.consumer.url();
     for req in [
         request("POST", format!("{base}/run")),
-        request("POST", format!("{base}/run")).header("X-Consumer-Nudge", "guess"),
+        request("POST", format!("{base}/run")).header("X-Internal-Token", "guess"),
     ] {
         let answer = req.send().await;
         assert_eq!(
@@ -258,4 +258,40 @@ async fn the_consumer_is_not_publicly_triggerable() {
         "{}",
         answer.raw
     );
+}
+
+/// A cursor names the list it came from: an order history's cursor does not page the catalogue,
+/// nor the reverse (422 naming `cursor`), while each pages its own list.
+#[tokio::test]
+async fn a_cursor_pages_only_its_own_list() {
+    let shop = shop();
+    let product = create_product(shop, "Cursors", 1.0, 10).await;
+    create_product(shop, "Cursors 2", 1.0, 10).await;
+    for _ in 0..2 {
+        assert_eq!(order(shop, &product, 1).await.status, 201);
+    }
+    let cursor_of = |next: String| next.split_once("cursor=").expect("a cursor").1.to_owned();
+    let products = format!("{}/products", shop.inventory.url());
+    let orders = format!("{}/orders", shop.payment.url());
+    let first_products = request("GET", format!("{products}?limit=1")).send().await;
+    let first_orders = request("GET", format!("{orders}?limit=1")).send().await;
+    let product_cursor = cursor_of(first_products.next_page().expect("more products"));
+    let order_cursor = cursor_of(first_orders.next_page().expect("more orders"));
+    for (list, cursor) in [(&products, &order_cursor), (&orders, &product_cursor)] {
+        let answer = request("GET", format!("{list}?limit=1&cursor={cursor}"))
+            .send()
+            .await;
+        assert_eq!(
+            (answer.status, answer.error_code(), &answer.body["error"]["field"]),
+            (422, "validation_failed", &json!("cursor")),
+            "{list} with {cursor}: {}",
+            answer.raw
+        );
+    }
+    for (list, cursor) in [(&products, &product_cursor), (&orders, &order_cursor)] {
+        let answer = request("GET", format!("{list}?limit=1&cursor={cursor}"))
+            .send()
+            .await;
+        assert_eq!(answer.status, 200, "{list} with {cursor}: {}", answer.raw);
+    }
 }

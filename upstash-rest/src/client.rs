@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::transport::{HttpRequest, HttpResponse, Transport};
-use crate::{response, Command, Config, Error, ResponseEncoding, TypedCommand, Value};
+use crate::{response, Command, Config, Error, TypedCommand, Value};
 
 /// Results of a pipeline or transaction: one per command, in order.
 pub type Entries = Vec<Result<Value, Error>>;
@@ -65,20 +65,9 @@ impl<T: Transport> Client<T> {
         self.round_trips.load(Ordering::Relaxed)
     }
 
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
-
     /// The latest `upstash-sync-token` received (read-your-writes), if any.
     pub fn sync_token(&self) -> Option<String> {
         self.sync_token.lock().map(|t| t.clone()).unwrap_or_default()
-    }
-
-    /// Sets the token to send next, e.g. one handed over from another client.
-    pub fn set_sync_token(&self, token: Option<String>) {
-        if let Ok(mut t) = self.sync_token.lock() {
-            *t = token;
-        }
     }
 
     /// Runs one command (`POST /`).
@@ -86,7 +75,7 @@ impl<T: Transport> Client<T> {
         let run = async {
             let body = command.to_json()?.to_string();
             let resp = self.post("", body, command.is_idempotent()).await?;
-            response::single(&resp, self.config.encoding)
+            response::single(&resp)
         };
         run.await.map_err(|e| e.redact(&self.config.token))
     }
@@ -131,7 +120,7 @@ impl<T: Transport> Client<T> {
             let resp = self
                 .post(path, serde_json::Value::Array(body).to_string(), idempotent)
                 .await?;
-            response::entries(&resp, self.config.encoding, commands.len())
+            response::entries(&resp, commands.len())
         };
         let entries = run.await.map_err(|e| e.redact(token))?;
         Ok(entries
@@ -141,8 +130,8 @@ impl<T: Transport> Client<T> {
     }
 
     /// POSTs with retries: a failure that certainly did not reach the server is always retried;
-    /// one that may have (or a 502/503/504, if enabled) only for idempotent requests. With a
-    /// budget, each attempt gets what is left of it and no retry starts that could not finish.
+    /// one that may have only for idempotent requests; an HTTP answer never. With a budget, each
+    /// attempt gets what is left of it and no retry starts that could not finish.
     async fn post(&self, path: &str, body: String, idempotent: bool) -> Result<HttpResponse, Error> {
         let policy = self.config.retry;
         let deadline = self
@@ -162,10 +151,7 @@ impl<T: Transport> Client<T> {
             request.timeout_ms = left().map(|ms| ms.max(1));
             self.round_trips.fetch_add(1, Ordering::Relaxed);
             let outcome = self.transport.post(&request).await;
-            let retryable = match &outcome {
-                Ok(resp) => policy.retry_unavailable && idempotent && matches!(resp.status, 502..=504),
-                Err(e) => !e.maybe_sent || idempotent,
-            };
+            let retryable = outcome.as_ref().is_err_and(|e| !e.maybe_sent || idempotent);
             let in_time = left().is_none_or(|ms| ms > policy.backoff_ms(attempt) + MIN_ATTEMPT_MS);
             if retryable && attempt < policy.retries && in_time {
                 self.transport.sleep(policy.backoff_ms(attempt)).await;
@@ -185,21 +171,19 @@ impl<T: Transport> Client<T> {
         let mut headers = vec![
             ("Authorization", format!("Bearer {}", self.config.token)),
             ("Content-Type", "application/json".to_owned()),
+            ("Upstash-Encoding", "base64".to_owned()),
         ];
-        if self.config.encoding == ResponseEncoding::Base64 {
-            headers.push(("Upstash-Encoding", "base64".to_owned()));
-        }
-        if self.config.read_your_writes {
-            if let Some(token) = self.sync_token() {
-                headers.push(("upstash-sync-token", token));
-            }
+        if let Some(token) = self.sync_token() {
+            headers.push(("upstash-sync-token", token));
         }
         headers
     }
 
     fn remember_sync_token(&self, resp: &HttpResponse) {
         if let Some(token) = resp.header("upstash-sync-token").filter(|t| !t.is_empty()) {
-            self.set_sync_token(Some(token.to_owned()));
+            if let Ok(mut kept) = self.sync_token.lock() {
+                *kept = Some(token.to_owned());
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use super::*;
 use crate::test_support::http;
 use crate::transport::TransportError;
-use crate::{scripts::Script, RetryPolicy};
+use crate::{scripts, RetryPolicy};
 
 type Outcome = Result<HttpResponse, TransportError>;
 
@@ -162,13 +162,13 @@ async fn retries_an_idempotent_command_that_may_have_run() {
 
 #[tokio::test]
 async fn caller_can_declare_a_script_idempotent() {
-    let script = Script::new("return redis.call('SET', KEYS[1], ARGV[1])");
+    let script = "return redis.call('SET', KEYS[1], ARGV[1])";
     let c = client(vec![maybe_sent(), Ok(http(200, r#"{"result":"OK"}"#))]);
-    assert!(c.run(script.eval(["k"], ["v"])).await.is_err());
+    assert!(c.run(scripts::eval(script, ["k"], ["v"])).await.is_err());
     assert_eq!(c.transport.attempts(), 1);
     let c = client(vec![maybe_sent(), Ok(http(200, r#"{"result":"OK"}"#))]);
     assert_eq!(
-        c.run(script.clone().idempotent().eval(["k"], ["v"])).await,
+        c.run(scripts::eval(script, ["k"], ["v"]).idempotent(true)).await,
         Ok(Value::from("OK"))
     );
     assert_eq!(c.transport.attempts(), 2);
@@ -189,27 +189,6 @@ async fn no_retry_on_http_errors() {
         assert!(c.send(&get()).await.is_err(), "{status}");
         assert_eq!(c.transport.attempts(), 1, "{status} {body}");
     }
-}
-
-#[tokio::test]
-async fn retry_unavailable_only_for_idempotent_requests() {
-    let unavailable = || Ok(http(503, r#"{"error":"no connection"}"#));
-    let mut c = client(vec![
-        unavailable(),
-        unavailable(),
-        Ok(http(200, r#"{"result":"YQ=="}"#)),
-    ]);
-    c.config.retry = RetryPolicy::default().retrying_unavailable(true);
-    assert_eq!(c.send(&get()).await, Ok(Value::from("a")));
-    assert_eq!(c.transport.attempts(), 3);
-
-    let mut c = client(vec![unavailable(), Ok(http(200, r#"{"result":1}"#))]);
-    c.config.retry = RetryPolicy::default().retrying_unavailable(true);
-    assert!(matches!(
-        c.send(&incr()).await,
-        Err(Error::Unavailable { status: 503, .. })
-    ));
-    assert_eq!(c.transport.attempts(), 1);
 }
 
 #[tokio::test]
@@ -267,24 +246,41 @@ async fn requests_carry_the_protocol_headers_and_bodies() {
 }
 
 #[tokio::test]
-async fn sync_token_get_set_and_options() {
-    let mut c = client(vec![]);
+async fn the_latest_sync_token_goes_with_the_next_request() {
+    let c = client(vec![
+        Ok(http(200, r#"{"result":"OK"}"#)),
+        Ok(HttpResponse {
+            headers: vec![("upstash-sync-token".into(), "tok-2".into())],
+            ..http(200, r#"{"result":"OK"}"#)
+        }),
+        Ok(HttpResponse {
+            headers: vec![],
+            ..http(200, r#"{"result":"OK"}"#)
+        }),
+    ]);
     assert_eq!(c.sync_token(), None);
     c.send(&get()).await.unwrap();
     assert_eq!(c.sync_token().as_deref(), Some("tok-1"));
-    c.set_sync_token(Some("handed-over".into()));
     c.send(&get()).await.unwrap();
-    assert!(c.transport.requests.borrow()[1]
-        .headers
-        .contains(&("upstash-sync-token", "handed-over".into())));
-
-    c.config.read_your_writes = false;
-    c.config.encoding = ResponseEncoding::Plain;
     c.send(&get()).await.unwrap();
-    let last = c.transport.requests.borrow()[2].headers.clone();
-    assert!(!last
+    assert_eq!(
+        c.sync_token().as_deref(),
+        Some("tok-2"),
+        "an answer without one keeps the last"
+    );
+    let sent: Vec<Option<String>> = c
+        .transport
+        .requests
+        .borrow()
         .iter()
-        .any(|(n, _)| *n == "upstash-sync-token" || *n == "Upstash-Encoding"));
+        .map(|r| {
+            r.headers
+                .iter()
+                .find(|(n, _)| *n == "upstash-sync-token")
+                .map(|(_, v)| v.clone())
+        })
+        .collect();
+    assert_eq!(sent, [None, Some("tok-1".into()), Some("tok-2".into())]);
 }
 
 #[tokio::test]
@@ -333,27 +329,4 @@ async fn non_utf8_argument_is_rejected_before_sending() {
         .unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(_)));
     assert_eq!(c.transport.attempts(), 0);
-}
-
-#[tokio::test]
-async fn run_script_falls_back_to_eval_on_noscript() {
-    let script = Script::new("return ARGV[1]");
-    let c = client(vec![
-        Ok(http(
-            400,
-            r#"{"error":"NOSCRIPT No matching script. Please use EVAL."}"#,
-        )),
-        Ok(http(200, r#"{"result":"aGVsbG8="}"#)),
-    ]);
-    assert_eq!(
-        c.run_script(&script, [] as [&str; 0], ["hello"]).await,
-        Ok(Value::from("hello"))
-    );
-    let reqs = c.transport.requests.borrow();
-    assert!(
-        reqs[0].body.starts_with(r#"["EVALSHA","098e0f0d"#),
-        "{}",
-        reqs[0].body
-    );
-    assert_eq!(reqs[1].body, r#"["EVAL","return ARGV[1]","0","hello"]"#);
 }

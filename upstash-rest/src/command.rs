@@ -29,17 +29,8 @@ impl Command {
         self
     }
 
-    /// Adds `arg` only when `on` (for flags like NX, MKSTREAM).
-    pub fn flag(self, on: bool, arg: &str) -> Self {
-        if on {
-            self.arg(arg)
-        } else {
-            self
-        }
-    }
-
     /// Declares whether re-running this command is harmless, overriding the built-in table
-    /// (use it for EVAL/EVALSHA of a script you know to be idempotent).
+    /// (use it for the EVAL of a script you know to be idempotent).
     pub fn idempotent(mut self, idempotent: bool) -> Self {
         self.idempotent = Some(idempotent);
         self
@@ -54,10 +45,6 @@ impl Command {
     /// The upper-cased command name.
     pub fn name(&self) -> String {
         String::from_utf8_lossy(&self.args[0]).to_ascii_uppercase()
-    }
-
-    pub fn raw_args(&self) -> &[Vec<u8>] {
-        &self.args
     }
 
     /// The JSON array of strings for the request body. JSON carries text, so every argument
@@ -143,8 +130,7 @@ mod tests {
             .arg(b"v")
             .arg("EX")
             .arg(10u64)
-            .flag(true, "NX")
-            .flag(false, "XX");
+            .args(["NX"]);
         assert_eq!(
             c.to_json().unwrap().to_string(),
             r#"["SET","k","v","EX","10","NX"]"#

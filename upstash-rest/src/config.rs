@@ -2,25 +2,14 @@
 
 use crate::{Error, RetryPolicy};
 
-/// How the server should encode strings in responses (`Upstash-Encoding`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ResponseEncoding {
-    /// `Upstash-Encoding: base64`: exact bytes, binary-safe (the default, as in the official clients).
-    #[default]
-    Base64,
-    /// Plain JSON strings: the server replaces invalid UTF-8 with U+FFFD.
-    Plain,
-}
-
-/// Client settings. `Debug` never prints the token.
+/// Client settings. `Debug` never prints the token. Responses always come base64-encoded (exact
+/// bytes) and every request carries the latest `upstash-sync-token` (read-your-writes), as in the
+/// official clients.
 #[derive(Clone)]
 pub struct Config {
     pub(crate) url: String,
     pub(crate) token: String,
-    pub encoding: ResponseEncoding,
     pub retry: RetryPolicy,
-    /// Send the latest `upstash-sync-token` with each request (read-your-writes).
-    pub read_your_writes: bool,
     /// The most time one call may take, retries included; a call out of time fails as
     /// `Transport` (possibly sent). `None`: no budget beyond each attempt's transport limit.
     pub budget_ms: Option<u64>,
@@ -41,32 +30,13 @@ impl Config {
         Ok(Self {
             url,
             token: token.into(),
-            encoding: ResponseEncoding::default(),
             retry: RetryPolicy::default(),
-            read_your_writes: true,
             budget_ms: None,
         })
     }
 
-    /// Reads `UPSTASH_REDIS_REST_URL` and `UPSTASH_REDIS_REST_TOKEN`.
-    #[cfg(not(target_arch = "wasm32"))]
-    pub fn from_env() -> Result<Self, Error> {
-        let var = |name: &str| std::env::var(name).map_err(|_| Error::Config(format!("{name} is not set")));
-        Self::new(var("UPSTASH_REDIS_REST_URL")?, var("UPSTASH_REDIS_REST_TOKEN")?)
-    }
-
-    pub fn with_encoding(mut self, encoding: ResponseEncoding) -> Self {
-        self.encoding = encoding;
-        self
-    }
-
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
-        self
-    }
-
-    pub fn with_read_your_writes(mut self, on: bool) -> Self {
-        self.read_your_writes = on;
         self
     }
 
@@ -86,9 +56,7 @@ impl std::fmt::Debug for Config {
         f.debug_struct("Config")
             .field("url", &self.url)
             .field("token", &"<redacted>")
-            .field("encoding", &self.encoding)
             .field("retry", &self.retry)
-            .field("read_your_writes", &self.read_your_writes)
             .field("budget_ms", &self.budget_ms)
             .finish()
     }

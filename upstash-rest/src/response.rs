@@ -6,7 +6,7 @@ use base64::Engine as _;
 use serde_json::Value as Json;
 
 use crate::transport::HttpResponse;
-use crate::{Error, ResponseEncoding, Value};
+use crate::{Error, Value};
 
 /// Standard alphabet; padding optional, to be lenient with other gateways.
 const BASE64: GeneralPurpose = GeneralPurpose::new(
@@ -18,19 +18,14 @@ const BASE64: GeneralPurpose = GeneralPurpose::new(
 const SNIPPET_CHARS: usize = 200;
 
 /// The response to `POST /`: one value or one error.
-pub(crate) fn single(resp: &HttpResponse, encoding: ResponseEncoding) -> Result<Value, Error> {
+pub(crate) fn single(resp: &HttpResponse) -> Result<Value, Error> {
     let json = checked_json(resp)?;
-    entry(&json, encoding)
-        .unwrap_or_else(|| Err(Error::decode(format!("no result in {}", snippet(&resp.body)))))
+    entry(&json).unwrap_or_else(|| Err(Error::decode(format!("no result in {}", snippet(&resp.body)))))
 }
 
 /// The response to `/pipeline` or `/multi-exec`: one result per command, or one error for all
 /// (e.g. EXECABORT on a 400).
-pub(crate) fn entries(
-    resp: &HttpResponse,
-    encoding: ResponseEncoding,
-    expected: usize,
-) -> Result<Vec<Result<Value, Error>>, Error> {
+pub(crate) fn entries(resp: &HttpResponse, expected: usize) -> Result<Vec<Result<Value, Error>>, Error> {
     let json = checked_json(resp)?;
     let Json::Array(items) = json else {
         return Err(Error::decode(format!(
@@ -44,9 +39,7 @@ pub(crate) fn entries(
             items.len()
         )));
     }
-    let decode = |item: &Json| {
-        entry(item, encoding).unwrap_or_else(|| Err(Error::decode(format!("bad entry {item}"))))
-    };
+    let decode = |item: &Json| entry(item).unwrap_or_else(|| Err(Error::decode(format!("bad entry {item}"))));
     Ok(items.iter().map(decode).collect())
 }
 
@@ -90,32 +83,31 @@ fn checked_json(resp: &HttpResponse) -> Result<Json, Error> {
 }
 
 /// `{"result": v}` or `{"error": msg}`; None for any other shape.
-fn entry(json: &Json, encoding: ResponseEncoding) -> Option<Result<Value, Error>> {
+fn entry(json: &Json) -> Option<Result<Value, Error>> {
     if let Some(err) = json.get("error") {
         let msg = err.as_str().map_or_else(|| err.to_string(), str::to_owned);
         return Some(Err(Error::from_redis_message(msg)));
     }
-    json.get("result").map(|r| decode_value(r, true, encoding))
+    json.get("result").map(|r| decode_value(r, true))
 }
 
-/// Per §4.2: with base64 on, every string is decoded except a top-level "OK" status reply.
-pub(crate) fn decode_value(json: &Json, top: bool, encoding: ResponseEncoding) -> Result<Value, Error> {
+/// Per §4.2: every string is base64 (the client always asks for it: exact bytes, binary-safe,
+/// as in the official clients) except a top-level "OK" status reply.
+pub(crate) fn decode_value(json: &Json, top: bool) -> Result<Value, Error> {
     match json {
         Json::Null => Ok(Value::Null),
         Json::Number(n) => n
             .as_i64()
             .map(Value::Int)
             .ok_or_else(|| Error::decode(format!("not an i64: {n}"))),
-        Json::String(s) if encoding == ResponseEncoding::Plain || (top && s == "OK") => {
-            Ok(Value::Bytes(s.as_bytes().to_vec()))
-        }
+        Json::String(s) if top && s == "OK" => Ok(Value::Bytes(s.as_bytes().to_vec())),
         Json::String(s) => BASE64
             .decode(s)
             .map(Value::Bytes)
             .map_err(|e| Error::decode(format!("bad base64 {:?}: {e}", truncate(s)))),
         Json::Array(items) => items
             .iter()
-            .map(|i| decode_value(i, false, encoding))
+            .map(|i| decode_value(i, false))
             .collect::<Result<_, _>>()
             .map(Value::Array),
         other => Err(Error::decode(format!(

@@ -50,12 +50,6 @@ fn nested_arrays() {
 }
 
 #[test]
-fn plain_encoding_keeps_strings() {
-    let r = single(&http(200, r#"{"result":["OK","bar"]}"#), ResponseEncoding::Plain);
-    assert_eq!(r, Ok(Value::Array(vec![bytes("OK"), bytes("bar")])));
-}
-
-#[test]
 fn redis_error_on_400() {
     let r = b64(
         400,
@@ -147,7 +141,7 @@ fn missing_result_bad_base64_and_odd_json() {
 #[test]
 fn pipeline_entries_with_an_error_entry() {
     let body = r#"[{"result":"OK"},{"result":"YmFy"},{"error":"ERR value is not an integer or out of range"},{"result":["T0s=",null]}]"#;
-    let got = entries(&http(200, body), ResponseEncoding::Base64, 4).unwrap();
+    let got = entries(&http(200, body), 4).unwrap();
     assert_eq!(got[0], Ok(bytes("OK")));
     assert_eq!(got[1], Ok(bytes("bar")));
     assert_eq!(
@@ -160,7 +154,7 @@ fn pipeline_entries_with_an_error_entry() {
 #[test]
 fn pipeline_quota_entry() {
     let body = r#"[{"error":"ERR max requests limit exceeded. Limit: 500000, Usage: 500000"}]"#;
-    let got = entries(&http(200, body), ResponseEncoding::Base64, 1).unwrap();
+    let got = entries(&http(200, body), 1).unwrap();
     assert!(matches!(
         got[0],
         Err(Error::Quota {
@@ -173,21 +167,21 @@ fn pipeline_quota_entry() {
 #[test]
 fn pipeline_shape_errors() {
     assert!(matches!(
-        entries(&http(200, r#"[{"result":1}]"#), ResponseEncoding::Base64, 2),
+        entries(&http(200, r#"[{"result":1}]"#), 2),
         Err(Error::Decode(_))
     ));
     assert!(matches!(
-        entries(&http(200, r#"{"result":1}"#), ResponseEncoding::Base64, 1),
+        entries(&http(200, r#"{"result":1}"#), 1),
         Err(Error::Decode(_))
     ));
-    let got = entries(&http(200, r#"[{"nothing":1}]"#), ResponseEncoding::Base64, 1).unwrap();
+    let got = entries(&http(200, r#"[{"nothing":1}]"#), 1).unwrap();
     assert!(matches!(got[0], Err(Error::Decode(_))));
 }
 
 #[test]
 fn multi_exec_execabort_is_one_error() {
     let body = r#"{"error":"EXECABORT Transaction discarded because of previous errors."}"#;
-    let r = entries(&http(400, body), ResponseEncoding::Base64, 2);
+    let r = entries(&http(400, body), 2);
     assert_eq!(
         r,
         Err(Error::Redis(
@@ -200,17 +194,9 @@ fn multi_exec_execabort_is_one_error() {
 #[test]
 fn batch_401_and_502() {
     assert!(matches!(
-        entries(
-            &http(401, r#"{"error":"Unauthorized"}"#),
-            ResponseEncoding::Base64,
-            1
-        ),
+        entries(&http(401, r#"{"error":"Unauthorized"}"#), 1),
         Err(Error::Auth(_))
     ));
-    let r = entries(
-        &http(502, r#"{"error":"Redis unavailable"}"#),
-        ResponseEncoding::Base64,
-        1,
-    );
+    let r = entries(&http(502, r#"{"error":"Redis unavailable"}"#), 1);
     assert!(matches!(r, Err(Error::Unavailable { status: 502, .. })));
 }

@@ -2,16 +2,13 @@
 
 /// Retries transport failures with exponential backoff `base_ms · e^i` (50, 136, 369, 1004,
 /// 2730 ms by default, as @upstash/redis). Requests whose effect is unknown are retried only when
-/// idempotent; HTTP 4xx, Redis and quota errors are never retried.
+/// idempotent; HTTP answers (4xx, and 5xx too, so that a worker whose Redis is down fails fast and
+/// answers 503 itself), Redis and quota errors are never retried.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt.
     pub retries: u32,
     pub base_ms: f64,
-    /// Also retry 502/503/504 answers (only idempotent requests: the gateway may have run the
-    /// command before failing). Off by default, like the official clients, so a worker whose
-    /// Redis is down fails fast and can answer 503 itself.
-    pub retry_unavailable: bool,
 }
 
 impl Default for RetryPolicy {
@@ -19,7 +16,6 @@ impl Default for RetryPolicy {
         Self {
             retries: 5,
             base_ms: 50.0,
-            retry_unavailable: false,
         }
     }
 }
@@ -38,11 +34,6 @@ impl RetryPolicy {
             retries,
             ..Self::default()
         }
-    }
-
-    pub fn retrying_unavailable(mut self, on: bool) -> Self {
-        self.retry_unavailable = on;
-        self
     }
 
     /// Milliseconds to wait before retry number `attempt` (0-based).

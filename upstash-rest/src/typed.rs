@@ -21,10 +21,6 @@ impl<O> TypedCommand<O> {
         &self.command
     }
 
-    pub fn into_command(self) -> Command {
-        self.command
-    }
-
     /// Decodes the reply to this command (from `Client::send` or a pipeline entry).
     pub fn decode(&self, reply: Result<Value, Error>) -> Result<O, Error> {
         (self.decoder)(reply)

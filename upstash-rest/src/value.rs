@@ -50,10 +50,6 @@ impl Value {
         }
     }
 
-    pub fn into_string(self) -> Option<String> {
-        self.into_bytes().and_then(|b| String::from_utf8(b).ok())
-    }
-
     pub fn into_array(self) -> Option<Vec<Value>> {
         match self {
             Value::Array(a) => Some(a),
@@ -61,19 +57,10 @@ impl Value {
         }
     }
 
-    /// An integer, also when Redis sent it as a string (XPENDING counts, INCRBYFLOAT...).
+    /// An integer, also when Redis sent it as a string.
     pub fn to_i64(&self) -> Option<i64> {
         match self {
             Value::Int(i) => Some(*i),
-            Value::Bytes(_) => self.as_str()?.parse().ok(),
-            _ => None,
-        }
-    }
-
-    /// A float (scores come back as strings like "1.5", "inf").
-    pub fn to_f64(&self) -> Option<f64> {
-        match self {
-            Value::Int(i) => Some(*i as f64),
             Value::Bytes(_) => self.as_str()?.parse().ok(),
             _ => None,
         }
@@ -175,8 +162,6 @@ mod tests {
         assert_eq!(v.as_str(), Some("héllo"));
         assert_eq!(v.as_int(), None);
         assert_eq!(Value::from("42").to_i64(), Some(42));
-        assert_eq!(Value::from("1.5").to_f64(), Some(1.5));
-        assert_eq!(Value::from("inf").to_f64(), Some(f64::INFINITY));
         assert_eq!(Value::Bytes(vec![0xff]).as_str(), None);
         assert!(Value::from("OK").is_ok());
         assert!(Value::from(None::<i64>).is_null());

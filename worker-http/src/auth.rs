@@ -24,6 +24,10 @@ pub fn check_admin(authorization: Option<&str>, admin: &Admin) -> Result<(), Api
     }
 }
 
+/// The header an internal call carries its route's token in (`settings::Common::internal_token`): one name
+/// for every internal route, the token itself saying which route it opens.
+pub const INTERNAL_TOKEN_HEADER: &str = "X-Internal-Token";
+
 /// The caller of an internal route: one of our workers with the route's token (`expected`, from
 /// `settings::Common::internal_token`). Anyone else gets the 404 of an unknown route.
 pub fn check_internal(given: Option<&str>, expected: Option<&str>) -> Result<(), ApiError> {
@@ -31,6 +35,21 @@ pub fn check_internal(given: Option<&str>, expected: Option<&str>) -> Result<(),
         (Some(given), Some(expected)) if constant_time_eq(given.as_bytes(), expected.as_bytes()) => Ok(()),
         _ => Err(ApiError::NotFound("no such route".into())),
     }
+}
+
+/// `check_internal` for a worker request to `route`.
+#[cfg(target_arch = "wasm32")]
+pub fn check_internal_request(
+    req: &worker::Request,
+    env: &worker::Env,
+    route: crate::config::InternalRoute,
+) -> Result<(), ApiError> {
+    use crate::settings::{Common, FromVars};
+    let given = req.headers().get(INTERNAL_TOKEN_HEADER).ok().flatten();
+    check_internal(
+        given.as_deref(),
+        Common::of(env)?.internal_token(route).as_deref(),
+    )
 }
 
 /// The token of `Bearer <token>` (the scheme is case-insensitive, as in RFC 7235).

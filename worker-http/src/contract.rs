@@ -131,14 +131,14 @@ macro_rules! routes {
         (status = 503, description = "Redis does not answer (`status` `degraded`).", body = Health,
             example = json!({"status": "degraded", "service": "inventory", "redis": "unreachable"})),
     ))]
-#[allow(dead_code)] // a documentation marker, never called
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 pub fn health() {}
 
 /// This document
 #[utoipa::path(get, path = "/openapi.json", tag = "service", operation_id = "openApi",
-    responses((status = 200, description = "OpenAPI 3.1, `servers` set to this worker's origin.",
-        body = Object)))]
-#[allow(dead_code)] // a documentation marker, never called
+    responses((status = 200, description = "OpenAPI 3.1. `servers` is `/`, relative: the origin \
+        this document was fetched from (never one a request's `Host` names).", body = Object)))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
 pub fn openapi_json() {}
 
 /// The tests every worker's contract has: its router and its document agree, and the checked-in
@@ -239,12 +239,55 @@ error_responses! {
         "not_found", "no product with this id";
     PayloadTooLarge: "`payload_too_large`: the body is over 64 KiB.",
         "payload_too_large", "the body is larger than 64 KiB";
-    UnsupportedMediaType: "`unsupported_media_type`: the body must be sent as `Content-Type: application/json` (UTF-8).",
-        "unsupported_media_type", "send the body as Content-Type: application/json";
     Unavailable: "`redis_unavailable` (Redis cannot be reached) or `quota_exceeded` (the database is over its plan): nothing was changed that a retry would repeat; try again shortly.",
         "redis_unavailable", "Redis is unreachable right now; try again shortly";
     AdminUnavailable: "`admin_not_configured` (this deployment has no `ADMIN_TOKEN`: admin operations are refused until its operator sets one; no retry helps), or `redis_unavailable`, `quota_exceeded` (retry shortly). Nothing was changed.",
         "admin_not_configured", "admin operations are off: this deployment has no ADMIN_TOKEN (its operator sets one with `make deploy`)";
+}
+
+/// An error response with one header it may carry.
+fn error_response_with_header(
+    description: &str,
+    example: Value,
+    header: &str,
+    schema: utoipa::openapi::schema::ObjectBuilder,
+    header_description: &str,
+) -> RefOr<Response> {
+    let mut response = match error_response(description, example) {
+        RefOr::T(response) => response,
+        RefOr::Ref(_) => unreachable!("an inline response"),
+    };
+    response.headers.insert(
+        header.into(),
+        utoipa::openapi::HeaderBuilder::new()
+            .schema(Some(schema))
+            .description(Some(header_description))
+            .build()
+            .into(),
+    );
+    response.into()
+}
+
+/// 415 `unsupported_media_type`, with `Accept-Encoding` when the body was compressed.
+pub struct UnsupportedMediaType;
+
+impl<'r> utoipa::ToResponse<'r> for UnsupportedMediaType {
+    fn response() -> (&'r str, RefOr<Response>) {
+        let example = json!({"error": {"code": "unsupported_media_type", "message": "send the body as Content-Type: application/json"}});
+        let identity = utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(["identity"]));
+        let response = error_response_with_header(
+            "`unsupported_media_type`: the body must be sent as `Content-Type: application/json` \
+             (UTF-8), uncompressed: a `Content-Encoding` other than `identity` (gzip, br…) is \
+             refused, the message naming it.",
+            example,
+            "Accept-Encoding",
+            identity,
+            "`identity` when the body was refused for its `Content-Encoding`: the only coding read.",
+        );
+        ("UnsupportedMediaType", response)
+    }
 }
 
 /// 429 `rate_limited`, with `Retry-After`.
@@ -253,27 +296,19 @@ pub struct RateLimited;
 impl<'r> utoipa::ToResponse<'r> for RateLimited {
     fn response() -> (&'r str, RefOr<Response>) {
         let example = json!({"error": {"code": "rate_limited", "message": "too many changes from this client; try again in 42 s"}});
-        let mut response = match error_response(
+        let seconds = utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Integer)
+            .minimum(Some(1));
+        let response = error_response_with_header(
             "`rate_limited`: this client (IP) made more changes this minute than the worker allows \
              (`[[ratelimits]]` in wrangler.toml; 1,000 a minute by default). Nothing was done; \
              retry after `Retry-After` seconds.",
             example,
-        ) {
-            RefOr::T(response) => response,
-            RefOr::Ref(_) => unreachable!("an inline response"),
-        };
-        let seconds = utoipa::openapi::schema::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::Integer)
-            .minimum(Some(1));
-        response.headers.insert(
-            "Retry-After".into(),
-            utoipa::openapi::HeaderBuilder::new()
-                .schema(Some(seconds))
-                .description(Some("Seconds to wait before the next try."))
-                .build()
-                .into(),
+            "Retry-After",
+            seconds,
+            "Seconds to wait before the next try.",
         );
-        ("RateLimited", response.into())
+        ("RateLimited", response)
     }
 }
 
@@ -294,7 +329,9 @@ impl<'r> utoipa::ToResponse<'r> for ValidationFailed {
 }
 
 /// What every worker's document has: the admin token's scheme, and `servers` relative to where
-/// the document is served (a worker rewrites it to its own origin when it serves it).
+/// the document is served (`/`, which OpenAPI 3.1 resolves against the document's own URL). Never
+/// the origin of the request: its `Host` is the client's to choose, and a cache or a custom domain
+/// in front would hand a reflected one to every client.
 pub struct Common;
 
 impl Modify for Common {
@@ -335,11 +372,10 @@ impl Modify for Common {
     }
 }
 
-/// The document as a worker serves it: `servers` is the worker's own origin, and its admin
-/// operations (those with a `security` requirement) need the token, as the checked-in document
-/// says, unless the worker runs them open (`settings::Admin::required`): then it is optional.
-pub fn for_origin(mut openapi: OpenApi, origin: &str, admin_required: bool) -> OpenApi {
-    openapi.servers = Some(vec![Server::new(origin)]);
+/// The document as a worker serves it: its admin operations (those with a `security`
+/// requirement) need the token, as the checked-in document says, unless the worker runs them open
+/// (`settings::Admin::required`): then it is optional.
+pub fn as_served(mut openapi: OpenApi, admin_required: bool) -> OpenApi {
     if !admin_required {
         for item in openapi.paths.paths.values_mut() {
             for operation in operations_mut(item) {
@@ -372,18 +408,9 @@ fn operations_mut(
     .flatten()
 }
 
-/// Answers `GET /openapi.json` with `openapi` for the origin the request came to.
-#[cfg(target_arch = "wasm32")]
-pub fn serve_document(
-    req: &worker::Request,
-    openapi: OpenApi,
-    admin_required: bool,
-) -> Result<worker::Response, crate::ApiError> {
-    let url = req
-        .url()
-        .map_err(|e| crate::ApiError::Internal(format!("url: {e}")))?;
-    let origin = url.origin().ascii_serialization();
-    crate::respond::json(200, &for_origin(openapi, &origin, admin_required))
+/// Answers `GET /openapi.json` with `openapi` as served (`as_served`).
+pub fn serve_document(openapi: OpenApi, admin_required: bool) -> Result<worker::Response, crate::ApiError> {
+    crate::respond::json(200, &as_served(openapi, admin_required))
 }
 
 /// The (method, path) of every operation of a document, methods in lower case.
@@ -425,6 +452,25 @@ pub fn assert_routes_documented(openapi: &OpenApi, routes: &[Route]) {
             .any(|r| r.openapi_path() == *path && r.methods().contains(&method.as_str()));
         assert!(routed, "{method} {path} is documented but not routed");
     }
+}
+
+/// Panics (for a test) unless the `cursor` parameter of `GET path` publishes the pattern of
+/// `list`'s cursors (`utoipa::path` takes only a literal, so the two are held together here).
+pub fn assert_cursor_pattern(openapi: &OpenApi, path: &str, list: domain::Listing) {
+    let value = serde_json::to_value(openapi).expect("the document serializes");
+    let parameters = value["paths"][path]["get"]["parameters"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let cursor = parameters
+        .iter()
+        .find(|p| p["name"] == "cursor")
+        .expect("a cursor parameter");
+    assert_eq!(
+        cursor["schema"]["pattern"].as_str(),
+        Some(list.cursor_pattern().as_str()),
+        "GET {path}'s cursor"
+    );
 }
 
 /// Panics (for a test) unless `file` (from the workspace root) holds exactly this document, so

@@ -38,8 +38,16 @@ impl Cors {
         }
     }
 
-    /// Headers for a preflight (`OPTIONS`) from an allowed origin; `None` if it is not allowed.
-    pub fn preflight(&self, origin: Option<&str>) -> Option<Vec<(&'static str, String)>> {
+    /// Headers for an `OPTIONS` that is a CORS preflight from an allowed origin: it names the
+    /// method it asks for (`Access-Control-Request-Method`, which every browser sends). `None`
+    /// for any other `OPTIONS` (no origin, another origin, no method asked for): that is answered
+    /// as any method the path lacks, without CORS permissions.
+    pub fn preflight(
+        &self,
+        origin: Option<&str>,
+        request_method: Option<&str>,
+    ) -> Option<Vec<(&'static str, String)>> {
+        request_method.filter(|m| !m.trim().is_empty())?;
         let origin = origin.filter(|o| self.allows(o))?;
         Some(vec![
             ("Access-Control-Allow-Origin", origin.to_owned()),
@@ -65,8 +73,14 @@ mod tests {
             "http://localhost:3000"
         );
         assert_eq!(cors.headers(Some("https://evil.example")).len(), 1);
-        assert!(cors.preflight(Some("https://evil.example")).is_none());
-        assert!(cors.preflight(None).is_none());
+        assert!(cors
+            .preflight(Some("https://evil.example"), Some("POST"))
+            .is_none());
+        assert!(cors.preflight(None, Some("POST")).is_none());
+        assert!(cors.preflight(Some("https://shop.pages.dev"), None).is_none());
+        assert!(cors
+            .preflight(Some("https://shop.pages.dev"), Some("POST"))
+            .is_some());
         assert!(Cors::parse("*").allows("https://anything.example"));
     }
 }

@@ -27,7 +27,7 @@ pub enum ErrorCode {
     NotCancellable,
     /// 413: a body over 64 KiB.
     PayloadTooLarge,
-    /// 415: a body that is not `application/json`.
+    /// 415: a body that is not `application/json`, or that is compressed (`Content-Encoding`).
     UnsupportedMediaType,
     /// 422: a field is invalid; `field` names it.
     ValidationFailed,
@@ -97,6 +97,8 @@ pub enum ApiError {
     PayloadTooLarge,
     /// 415: a body that is not `application/json`.
     UnsupportedMediaType,
+    /// 415: a body sent with this `Content-Encoding` (compressed): only `identity` is read.
+    UnsupportedEncoding(String),
     /// 422: a well-formed request with an invalid field.
     Invalid(FieldError),
     /// 422: the `Idempotency-Key` of this request was used for a different one.
@@ -124,7 +126,7 @@ impl ApiError {
             Self::MethodNotAllowed => 405,
             Self::Conflict { .. } | Self::InsufficientStock(_) => 409,
             Self::PayloadTooLarge => 413,
-            Self::UnsupportedMediaType => 415,
+            Self::UnsupportedMediaType | Self::UnsupportedEncoding(_) => 415,
             Self::Invalid(_) | Self::IdempotencyKeyReused => 422,
             Self::RateLimited { .. } => 429,
             Self::Unavailable { .. } | Self::QuotaExceeded | Self::AdminNotConfigured => 503,
@@ -141,7 +143,7 @@ impl ApiError {
             Self::Conflict { code, .. } => *code,
             Self::InsufficientStock(_) => ErrorCode::InsufficientStock,
             Self::PayloadTooLarge => ErrorCode::PayloadTooLarge,
-            Self::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
+            Self::UnsupportedMediaType | Self::UnsupportedEncoding(_) => ErrorCode::UnsupportedMediaType,
             Self::Invalid(_) => ErrorCode::ValidationFailed,
             Self::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
@@ -178,6 +180,9 @@ impl ApiError {
             },
             Self::PayloadTooLarge => format!("the body is larger than {} KiB", crate::body::MAX_BODY / 1024),
             Self::UnsupportedMediaType => "send the body as Content-Type: application/json".into(),
+            Self::UnsupportedEncoding(coding) => {
+                format!("the body is sent with Content-Encoding: {coding}; send it uncompressed (identity)")
+            }
             Self::Invalid(e) => e.message.clone(),
             Self::IdempotencyKeyReused => {
                 "this Idempotency-Key was used for a different request; use a new key".into()

@@ -170,13 +170,18 @@ pub struct RequestFacts<'a> {
     pub error_code: Option<ErrorCode>,
 }
 
-/// Writes a line where `wrangler tail` and the Workers logs see it.
+/// Writes a line where `wrangler tail` and Workers Logs see it, through the console method of its
+/// level: Workers Logs keeps that method as the event's own level (`$metadata.level`, what its
+/// level filter and Workers Issues' error logs go by) and indexes the line's JSON fields, our
+/// `level` among them, so the two agree. Locally `wrangler dev` prints `console.error` and
+/// `console.warn` behind a coloured mark; `make dev` writes the line without it (dev-stack's
+/// `json_log`), so the log files hold the same JSON.
 #[cfg(target_arch = "wasm32")]
 pub fn emit(level: Level, line: &str) {
-    if level >= Level::Error {
-        worker::console_error!("{line}");
-    } else {
-        worker::console_log!("{line}");
+    match level {
+        Level::Error => worker::console_error!("{line}"),
+        Level::Warn => worker::console_warn!("{line}"),
+        Level::Debug | Level::Info => worker::console_log!("{line}"),
     }
 }
 

@@ -1,35 +1,39 @@
 //! Lists in pages: `?limit=N&cursor=C` in, a JSON array out (as the tutorial's clients expect),
-//! and, when more remain, an RFC 8288 `Link: <…?limit=N&cursor=…>; rel="next"` header.
+//! and, when more remain, an RFC 8288 `Link: </path?limit=N&cursor=…>; rel="next"` header. The
+//! link is a relative reference (resolved against the URL the client asked for), never built from
+//! the request's `Host`: that is the client's to choose, and a cache or a custom domain in front
+//! would hand a reflected host to every client.
 
-use domain::{Cursor, FieldError, PageRequest};
+use domain::{Cursor, FieldError, Listing, PageRequest};
 
-/// The page a request asks for (`limit` defaults to `default`).
-pub fn request_of(query: &[(String, String)], default: u32) -> Result<PageRequest, FieldError> {
+/// The page of `list` a request asks for (`limit` defaults to `default`).
+pub fn request_of(
+    query: &[(String, String)],
+    default: u32,
+    list: Listing,
+) -> Result<PageRequest, FieldError> {
     let get = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
-    PageRequest::parse(get("limit"), get("cursor"), default)
+    PageRequest::parse(get("limit"), get("cursor").map(|c| (list, c)), default)
 }
 
-/// The `Link` value pointing at the page after `next`, on the same origin and path.
-pub fn next_link(origin_and_path: &str, limit: u32, next: &Cursor) -> String {
-    format!("<{origin_and_path}?limit={limit}&cursor={next}>; rel=\"next\"")
+/// The `Link` value pointing at the page of `list` after `next`, on the same `path`.
+pub fn next_link(path: &str, limit: u32, list: Listing, next: &Cursor) -> String {
+    format!("<{path}?limit={limit}&cursor={}>; rel=\"next\"", next.text(list))
 }
 
-/// Answers a page: the items as a JSON array, with `Link` when there is a next page.
+/// Answers a page of `list`: the items as a JSON array, with `Link` when there is a next page.
 #[cfg(target_arch = "wasm32")]
 pub fn json_page<T: serde::Serialize>(
     req: &worker::Request,
     page: &domain::Page<T>,
     limit: u32,
+    list: Listing,
 ) -> Result<worker::Response, crate::ApiError> {
     let mut response = crate::respond::json(200, &page.items)?;
     if let Some(next) = &page.next {
-        let url = req
-            .url()
-            .map_err(|e| crate::ApiError::Internal(format!("url: {e}")))?;
-        let base = format!("{}{}", url.origin().ascii_serialization(), url.path());
         response
             .headers_mut()
-            .set("Link", &next_link(&base, limit, next))
+            .set("Link", &next_link(&req.path(), limit, list, next))
             .map_err(|e| crate::ApiError::Internal(format!("Link header: {e}")))?;
     }
     Ok(response)
@@ -53,20 +57,29 @@ mod tests {
     use domain::Id;
 
     #[test]
-    fn the_next_link_repeats_the_limit() {
+    fn the_next_link_is_relative_repeats_the_limit_and_names_its_list() {
         let cursor = Cursor {
             score: 5,
             id: Id::generate(5, [1; 10]),
         };
         assert_eq!(
-            next_link("http://127.0.0.1:8000/products", 100, &cursor),
+            next_link("/products", 100, Listing::Products, &cursor),
             format!(
-                "<http://127.0.0.1:8000/products?limit=100&cursor=5-{}>; rel=\"next\"",
+                "</products?limit=100&cursor=products.5-{}>; rel=\"next\"",
                 cursor.id
             )
         );
         let query = vec![("limit".to_owned(), "7".to_owned())];
-        assert_eq!(request_of(&query, 50).unwrap().limit, 7);
-        assert_eq!(request_of(&[], 50).unwrap().limit, 50);
+        assert_eq!(request_of(&query, 50, Listing::Products).unwrap().limit, 7);
+        assert_eq!(request_of(&[], 50, Listing::Products).unwrap().limit, 50);
+        let of_orders = vec![("cursor".to_owned(), cursor.text(Listing::Orders))];
+        assert_eq!(
+            request_of(&of_orders, 50, Listing::Orders).unwrap().after,
+            Some(cursor)
+        );
+        assert_eq!(
+            request_of(&of_orders, 50, Listing::Products).unwrap_err().field,
+            "cursor"
+        );
     }
 }

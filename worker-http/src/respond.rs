@@ -22,10 +22,15 @@ pub fn error(e: &ApiError) -> Result<Response> {
         Response::from_bytes(serde_json::to_vec(&e.body()).unwrap_or_default()),
         e.status(),
     )?;
-    if let ApiError::RateLimited { retry_after_s } = e {
-        response
-            .headers_mut()
-            .set("Retry-After", &retry_after_s.to_string())?;
+    match e {
+        ApiError::RateLimited { retry_after_s } => {
+            response
+                .headers_mut()
+                .set("Retry-After", &retry_after_s.to_string())?;
+        }
+        // The codings a body may come in (RFC 9110 §15.5.16): none but identity.
+        ApiError::UnsupportedEncoding(_) => response.headers_mut().set("Accept-Encoding", "identity")?,
+        _ => {}
     }
     Ok(response)
 }

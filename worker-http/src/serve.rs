@@ -91,13 +91,15 @@ async fn answer<'a, D: 'a>(
     origin: &Option<String>,
 ) -> Result<(Response, Option<ErrorCode>)> {
     let refuse = |e: ApiError| -> Result<(Response, Option<ErrorCode>)> { Ok((error(&e)?, Some(e.code()))) };
+    let path = req.path();
     if req.method() == Method::Options {
-        return match cors.preflight(origin.as_deref()) {
+        let requested = req.headers().get("Access-Control-Request-Method").ok().flatten();
+        return match cors.preflight(origin.as_deref(), requested.as_deref()) {
             Some(headers) => Ok((with_headers(Response::empty()?.with_status(204), &headers)?, None)),
-            None => refuse(ApiError::NotFound("no CORS access for this origin".into())),
+            // Not a preflight we allow: no route answers OPTIONS, as for any unknown method.
+            None => not_routed(routes, &path),
         };
     }
-    let path = req.path();
     // workers-rs reads any method it does not know (QUERY, PROPFIND, …) as GET: refuse those here.
     if !KNOWN_METHODS.contains(&req.inner().method().to_ascii_uppercase().as_str()) {
         return not_routed(routes, &path);

@@ -10,6 +10,7 @@ use std::fmt;
 
 use domain::FeeRate;
 
+use crate::config::InternalRoute;
 use crate::cors::Cors;
 use crate::log::Level;
 use crate::ApiError;
@@ -373,22 +374,12 @@ impl FromVars for Common {
 }
 
 impl Common {
-    /// The proof that a request to an internal route (consumer-cron's `/run`) comes from our own
-    /// workers: derived, for each `purpose`, from the Redis
-    /// token the workers share (whoever knows that token can change the data anyway), so it
-    /// needs no secret of its own and the token itself never travels in a header.
-    pub fn internal_token(&self, purpose: &str) -> Option<String> {
-        let token = &self.redis.as_ref()?.token;
-        Some(
-            sha1_smol::Sha1::from(format!("{purpose}:{token}"))
-                .digest()
-                .to_string(),
-        )
-    }
-
-    /// The token of consumer-cron's `POST /run`.
-    pub fn nudge_token(&self) -> Option<String> {
-        self.internal_token("consumer-nudge")
+    /// The proof that a request to an internal `route` comes from our own workers (sent in
+    /// `auth::INTERNAL_TOKEN_HEADER`): derived for that route from the Redis token the workers
+    /// share (whoever knows that token can change the data anyway), so it needs no secret of its
+    /// own and the Redis token itself never travels in a header. `None` without the token.
+    pub fn internal_token(&self, route: InternalRoute) -> Option<String> {
+        Some(route.token_from(&self.redis.as_ref()?.token))
     }
 }
 
@@ -606,17 +597,18 @@ mod tests {
         let common = Common::parse(&[("FAULTS", " panic , crash_after_read")]).unwrap();
         assert!(common.faults.has(Fault::Panic) && common.faults.has(Fault::CrashAfterRead));
         assert!(!common.faults.has(Fault::CrashAfterReserve));
-        assert!(common.redis.is_none() && common.nudge_token().is_none());
+        let run = InternalRoute::ConsumerRun;
+        assert!(common.redis.is_none() && common.internal_token(run).is_none());
         let vars = [
             ("UPSTASH_REDIS_REST_URL", "http://x"),
             ("UPSTASH_REDIS_REST_TOKEN", "t0k"),
         ];
         let common = Common::parse(&vars).unwrap();
-        let nudge = common.nudge_token().unwrap();
-        assert_ne!(
+        let nudge = common.internal_token(run).unwrap();
+        assert_eq!(
             nudge,
-            common.internal_token("another purpose").unwrap(),
-            "one token per purpose"
+            run.token_from("t0k"),
+            "the route's token, from the Redis token"
         );
         assert!(!nudge.contains("t0k") && !format!("{common:?}").contains("t0k"));
     }

@@ -1,43 +1,63 @@
-//! XADD, XGROUP CREATE, XREADGROUP, XACK, XAUTOCLAIM, XPENDING, XLEN, XTRIM, XRANGE, XDEL,
-//! XINFO GROUPS. Never BLOCK (Upstash REST does not block): poll and sleep between empty reads.
+//! XGROUP CREATE (the consumer's groups), XREADGROUP and XRANGE (what the tests read of the
+//! streams); the consumer itself reads, acknowledges and claims inside its Lua script. Never
+//! BLOCK: Upstash REST does not block.
 
-use crate::commands::stream_types::{
-    self as types, AutoClaim, GroupInfo, PendingEntry, PendingSummary, StreamEntry, StreamId,
-};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
 use crate::replies;
-use crate::{Command, ToArg, TypedCommand};
+use crate::{Command, Error, ToArg, TypedCommand, Value};
 
-/// The XREADGROUP ID meaning "entries never delivered to any consumer of the group".
-pub const NEW_ENTRIES: &str = ">";
-
-/// Stream trimming for XADD and XTRIM. `approx` adds `~` (cheaper; Redis may keep a few more).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Trim {
-    MaxLen { len: u64, approx: bool },
-    MinId { id: StreamId, approx: bool },
+/// A stream entry ID `<ms>-<seq>`, ordered as Redis orders them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct StreamId {
+    pub ms: u64,
+    pub seq: u64,
 }
 
-impl Trim {
-    fn push(self, c: Command) -> Command {
-        match self {
-            Trim::MaxLen { len, approx } => c.arg("MAXLEN").flag(approx, "~").arg(len),
-            Trim::MinId { id, approx } => c.arg("MINID").flag(approx, "~").arg(id),
-        }
+impl StreamId {
+    pub const fn new(ms: u64, seq: u64) -> Self {
+        Self { ms, seq }
     }
 }
 
-/// Decodes to the new entry's ID (`*`: Redis picks it).
-pub fn xadd<F: ToArg, V: ToArg>(
-    key: impl ToArg,
-    fields: impl IntoIterator<Item = (F, V)>,
-    trim: Option<Trim>,
-) -> TypedCommand<StreamId> {
-    let mut c = Command::new("XADD").arg(key);
-    if let Some(t) = trim {
-        c = t.push(c);
+impl fmt::Display for StreamId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.ms, self.seq)
     }
-    let c = fields.into_iter().fold(c.arg("*"), |c, (f, v)| c.arg(f).arg(v));
-    TypedCommand::new(c, |reply| types::id(reply?))
+}
+
+/// Parses `ms-seq`, or `ms` alone (sequence 0).
+impl FromStr for StreamId {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let bad = || Error::decode(format!("invalid stream id {s:?}"));
+        let (ms, seq) = s.split_once('-').unwrap_or((s, "0"));
+        Ok(Self {
+            ms: ms.parse().map_err(|_| bad())?,
+            seq: seq.parse().map_err(|_| bad())?,
+        })
+    }
+}
+
+/// One entry. `deleted` marks an ID still pending whose entry was trimmed or XDEL'ed (Redis sends
+/// its fields as null): such an entry has no fields.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StreamEntry {
+    pub id: StreamId,
+    pub fields: BTreeMap<String, Vec<u8>>,
+    pub deleted: bool,
+}
+
+impl StreamEntry {
+    pub fn get(&self, field: &str) -> Option<&[u8]> {
+        self.fields.get(field).map(Vec::as_slice)
+    }
+
+    pub fn get_str(&self, field: &str) -> Option<&str> {
+        self.get(field).and_then(|b| std::str::from_utf8(b).ok())
+    }
 }
 
 /// `XGROUP CREATE key group start MKSTREAM`. Decodes to true if created, false if the group
@@ -55,8 +75,8 @@ pub fn xgroup_create(key: impl ToArg, group: impl ToArg, start: impl ToArg) -> T
     })
 }
 
-/// `XREADGROUP GROUP g c COUNT n STREAMS key id`: `id` is [`NEW_ENTRIES`] for new entries, or an
-/// ID to re-read this consumer's pending entries after it. Nothing to read decodes to empty.
+/// `XREADGROUP GROUP g c COUNT n STREAMS key id`: `id` is `">"` for entries never delivered, or
+/// an ID to re-read this consumer's pending entries after it. Nothing to read decodes to empty.
 pub fn xreadgroup(
     group: impl ToArg,
     consumer: impl ToArg,
@@ -70,106 +90,7 @@ pub fn xreadgroup(
         .arg(consumer)
         .arg("COUNT")
         .arg(count);
-    TypedCommand::new(c.arg("STREAMS").arg(key).arg(id), types::read_reply)
-}
-
-/// Decodes to the number of entries acknowledged.
-pub fn xack(
-    key: impl ToArg,
-    group: impl ToArg,
-    ids: impl IntoIterator<Item = impl ToArg>,
-) -> TypedCommand<u64> {
-    TypedCommand::new(Command::new("XACK").arg(key).arg(group).args(ids), replies::count)
-}
-
-/// Claims up to `count` entries pending longer than `min_idle_ms`, scanning from `start`.
-pub fn xautoclaim(
-    key: impl ToArg,
-    group: impl ToArg,
-    consumer: impl ToArg,
-    min_idle_ms: u64,
-    start: StreamId,
-    count: u64,
-) -> TypedCommand<AutoClaim> {
-    let c = Command::new("XAUTOCLAIM")
-        .arg(key)
-        .arg(group)
-        .arg(consumer)
-        .arg(min_idle_ms)
-        .arg(start);
-    TypedCommand::new(c.arg("COUNT").arg(count), types::auto_claim)
-}
-
-/// The summary form: `XPENDING key group`.
-pub fn xpending(key: impl ToArg, group: impl ToArg) -> TypedCommand<PendingSummary> {
-    TypedCommand::new(
-        Command::new("XPENDING").arg(key).arg(group),
-        types::pending_summary,
-    )
-}
-
-/// Which pending entries to list with [`xpending_range`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PendingQuery {
-    pub start: String,
-    pub end: String,
-    pub count: u64,
-    pub min_idle_ms: Option<u64>,
-    pub consumer: Option<String>,
-}
-
-impl PendingQuery {
-    /// The first `count` pending entries of the group (`- + count`).
-    pub fn first(count: u64) -> Self {
-        Self {
-            start: "-".into(),
-            end: "+".into(),
-            count,
-            min_idle_ms: None,
-            consumer: None,
-        }
-    }
-
-    pub fn after(mut self, id: StreamId) -> Self {
-        self.start = format!("({id}");
-        self
-    }
-
-    pub fn min_idle(mut self, ms: u64) -> Self {
-        self.min_idle_ms = Some(ms);
-        self
-    }
-
-    pub fn consumer(mut self, consumer: impl Into<String>) -> Self {
-        self.consumer = Some(consumer.into());
-        self
-    }
-}
-
-/// The extended form: `XPENDING key group [IDLE ms] start end count [consumer]`.
-pub fn xpending_range(
-    key: impl ToArg,
-    group: impl ToArg,
-    query: &PendingQuery,
-) -> TypedCommand<Vec<PendingEntry>> {
-    let mut c = Command::new("XPENDING").arg(key).arg(group);
-    if let Some(ms) = query.min_idle_ms {
-        c = c.arg("IDLE").arg(ms);
-    }
-    c = c.arg(&query.start).arg(&query.end).arg(query.count);
-    if let Some(consumer) = &query.consumer {
-        c = c.arg(consumer);
-    }
-    TypedCommand::new(c, types::pending_entries)
-}
-
-pub fn xlen(key: impl ToArg) -> TypedCommand<u64> {
-    TypedCommand::new(Command::new("XLEN").arg(key), replies::count)
-}
-
-/// Decodes to the number of entries removed.
-pub fn xtrim(key: impl ToArg, trim: Trim) -> TypedCommand<u64> {
-    TypedCommand::new(trim.push(Command::new("XTRIM").arg(key)), replies::count)
+    TypedCommand::new(c.arg("STREAMS").arg(key).arg(id), read_reply)
 }
 
 /// Entries from `start` to `end` inclusive (`"-"`/`"+"` for the ends), at most `count`.
@@ -184,73 +105,70 @@ pub fn xrange(
         Some(n) => c.arg("COUNT").arg(n),
         None => c,
     };
-    TypedCommand::new(c, types::entries)
+    TypedCommand::new(c, entries)
 }
 
-/// Decodes to the number of entries deleted.
-pub fn xdel(key: impl ToArg, ids: impl IntoIterator<Item = impl ToArg>) -> TypedCommand<u64> {
-    TypedCommand::new(Command::new("XDEL").arg(key).args(ids), replies::count)
+fn fixed<const N: usize>(v: Value, what: &str) -> Result<[Value; N], Error> {
+    let items = Vec::<Value>::try_from(v)?;
+    <[Value; N]>::try_from(items)
+        .map_err(|items| Error::decode(format!("{what}: expected {N} items, got {}", items.len())))
 }
 
-pub fn xinfo_groups(key: impl ToArg) -> TypedCommand<Vec<GroupInfo>> {
-    TypedCommand::new(Command::new("XINFO").arg("GROUPS").arg(key), types::groups)
+/// `["id", ["f1","v1",...]]`, or `["id", null]` for a deleted entry.
+fn entry(v: Value) -> Result<StreamEntry, Error> {
+    let [raw_id, raw_fields] = fixed(v, "stream entry")?;
+    let id = String::try_from(raw_id)?.parse()?;
+    if raw_fields.is_null() {
+        return Ok(StreamEntry {
+            id,
+            fields: BTreeMap::new(),
+            deleted: true,
+        });
+    }
+    let fields = replies::pairs(Vec::<Value>::try_from(raw_fields)?)?
+        .into_iter()
+        .map(|(k, v)| Ok((String::try_from(k)?, Vec::<u8>::try_from(v)?)))
+        .collect::<Result<_, Error>>()?;
+    Ok(StreamEntry {
+        id,
+        fields,
+        deleted: false,
+    })
 }
 
-client_methods! {
-    xadd<F: ToArg, V: ToArg>(
-        key: impl ToArg,
-        fields: impl IntoIterator<Item = (F, V)>,
-        trim: Option<Trim>,
-    ) -> StreamId;
-    xgroup_create(key: impl ToArg, group: impl ToArg, start: impl ToArg) -> bool;
-    xreadgroup(
-        group: impl ToArg,
-        consumer: impl ToArg,
-        key: impl ToArg,
-        id: impl ToArg,
-        count: u64,
-    ) -> Vec<StreamEntry>;
-    xack(key: impl ToArg, group: impl ToArg, ids: impl IntoIterator<Item = impl ToArg>) -> u64;
-    xautoclaim(
-        key: impl ToArg,
-        group: impl ToArg,
-        consumer: impl ToArg,
-        min_idle_ms: u64,
-        start: StreamId,
-        count: u64,
-    ) -> AutoClaim;
-    xpending(key: impl ToArg, group: impl ToArg) -> PendingSummary;
-    xpending_range(key: impl ToArg, group: impl ToArg, query: &PendingQuery) -> Vec<PendingEntry>;
-    xlen(key: impl ToArg) -> u64;
-    xtrim(key: impl ToArg, trim: Trim) -> u64;
-    xrange(key: impl ToArg, start: impl ToArg, end: impl ToArg, count: Option<u64>) -> Vec<StreamEntry>;
-    xdel(key: impl ToArg, ids: impl IntoIterator<Item = impl ToArg>) -> u64;
-    xinfo_groups(key: impl ToArg) -> Vec<GroupInfo>;
+/// A list of entries (XRANGE); null reads as empty.
+fn entries(reply: Result<Value, Error>) -> Result<Vec<StreamEntry>, Error> {
+    match reply? {
+        Value::Null => Ok(Vec::new()),
+        v => Vec::<Value>::try_from(v)?.into_iter().map(entry).collect(),
+    }
+}
+
+/// XREADGROUP: `[["key", [entries]], ...]`, or null when nothing is new. Entries of all streams
+/// are concatenated (the helper reads one stream).
+fn read_reply(reply: Result<Value, Error>) -> Result<Vec<StreamEntry>, Error> {
+    let streams = match reply? {
+        Value::Null => return Ok(Vec::new()),
+        v => Vec::<Value>::try_from(v)?,
+    };
+    let mut out = Vec::new();
+    for stream in streams {
+        let [_key, stream_entries] = fixed(stream, "XREADGROUP stream")?;
+        out.extend(entries(Ok(stream_entries))?);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::commands::wire;
-    use crate::{Error, Value};
+    use crate::test_support::{b64, wire_b64};
 
     #[test]
-    fn wire_format() {
-        let trim = Some(Trim::MaxLen {
-            len: 1000,
-            approx: true,
-        });
+    fn wire_format_and_idempotency() {
         assert_eq!(
-            wire(xadd("s", [("f", "v")], trim).command()),
-            r#"["XADD","s","MAXLEN","~","1000","*","f","v"]"#
-        );
-        let trim = Trim::MinId {
-            id: StreamId::new(5, 1),
-            approx: false,
-        };
-        assert_eq!(wire(xtrim("s", trim).command()), r#"["XTRIM","s","MINID","5-1"]"#);
-        assert_eq!(
-            wire(xreadgroup("g", "c", "s", NEW_ENTRIES, 10).command()),
+            wire(xreadgroup("g", "c", "s", ">", 10).command()),
             r#"["XREADGROUP","GROUP","g","c","COUNT","10","STREAMS","s",">"]"#
         );
         assert_eq!(
@@ -258,36 +176,12 @@ mod tests {
             r#"["XGROUP","CREATE","s","g","$","MKSTREAM"]"#
         );
         assert_eq!(
-            wire(xautoclaim("s", "g", "c", 60000, StreamId::ZERO, 5).command()),
-            r#"["XAUTOCLAIM","s","g","c","60000","0-0","COUNT","5"]"#
-        );
-        let q = PendingQuery::first(10).min_idle(500).consumer("c");
-        assert_eq!(
-            wire(xpending_range("s", "g", &q).command()),
-            r#"["XPENDING","s","g","IDLE","500","-","+","10","c"]"#
-        );
-        assert_eq!(
-            wire(xack("s", "g", [StreamId::new(1, 0)]).command()),
-            r#"["XACK","s","g","1-0"]"#
-        );
-        assert_eq!(
             wire(xrange("s", "-", "+", Some(2)).command()),
             r#"["XRANGE","s","-","+","COUNT","2"]"#
         );
-    }
-
-    #[test]
-    fn idempotency_of_stream_commands() {
-        assert!(!xadd("s", [("f", "v")], None).command().is_idempotent());
-        assert!(!xreadgroup("g", "c", "s", NEW_ENTRIES, 1)
-            .command()
-            .is_idempotent());
-        assert!(!xautoclaim("s", "g", "c", 0, StreamId::ZERO, 1)
-            .command()
-            .is_idempotent());
-        assert!(xack("s", "g", ["1-0"]).command().is_idempotent());
+        assert!(!xreadgroup("g", "c", "s", ">", 1).command().is_idempotent());
         assert!(xgroup_create("s", "g", "$").command().is_idempotent());
-        assert!(xinfo_groups("s").command().is_idempotent());
+        assert!(xrange("s", "-", "+", None).command().is_idempotent());
     }
 
     #[test]
@@ -303,13 +197,46 @@ mod tests {
     }
 
     #[test]
-    fn xadd_reply() {
-        assert_eq!(
-            xadd("s", [("f", "v")], None).decode(Ok("1717000000000-3".into())),
-            Ok(StreamId::new(1717000000000, 3))
+    fn stream_ids_parse_display_and_order() {
+        let id: StreamId = "1717000000000-5".parse().unwrap();
+        assert_eq!(id, StreamId::new(1717000000000, 5));
+        assert_eq!(id.to_string(), "1717000000000-5");
+        assert_eq!("42".parse::<StreamId>(), Ok(StreamId::new(42, 0)));
+        assert!("x-1".parse::<StreamId>().is_err());
+        assert!("1-".parse::<StreamId>().is_err());
+        assert!(StreamId::new(1, 9) < StreamId::new(2, 0));
+    }
+
+    #[test]
+    fn xreadgroup_replies() {
+        // [["s",[["1717000000000-0",["field","value"]]]]], base64 everywhere inside arrays.
+        let v = b64(
+            200,
+            r#"{"result":[["cw==",[["MTcxNzAwMDAwMDAwMC0w",["ZmllbGQ=","dmFsdWU="]]]]]}"#,
         );
+        let got = read_reply(v).unwrap();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].id, StreamId::new(1717000000000, 0));
+        assert_eq!(got[0].get_str("field"), Some("value"));
+        assert_eq!(got[0].get("missing"), None);
+        assert!(!got[0].deleted);
+        assert_eq!(read_reply(b64(200, r#"{"result":null}"#)), Ok(vec![]));
+        // A pending entry deleted since.
+        let got = read_reply(wire_b64(r#"{"result":[["s",[["1-0",["f","v"]],["2-0",null]]]]}"#)).unwrap();
+        assert_eq!((got.len(), got[0].deleted, got[1].deleted), (2, false, true));
+        assert_eq!(got[1].id, StreamId::new(2, 0));
+        assert!(got[1].fields.is_empty());
+    }
+
+    #[test]
+    fn xrange_entries_including_a_deleted_one() {
+        let got = entries(wire_b64(r#"{"result":[["1-0",["a","1","b","2"]],["1-1",null]]}"#)).unwrap();
+        assert_eq!(got[0].fields.len(), 2);
+        assert_eq!(got[0].get_str("b"), Some("2"));
+        assert!(got[1].deleted);
+        assert_eq!(entries(wire_b64(r#"{"result":[]}"#)), Ok(vec![]));
         assert!(matches!(
-            xadd("s", [("f", "v")], None).decode(Ok(Value::Null)),
+            entries(wire_b64(r#"{"result":[["1-0",["odd"]]]}"#)),
             Err(Error::Decode(_))
         ));
     }

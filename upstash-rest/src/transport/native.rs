@@ -23,11 +23,6 @@ impl ReqwestTransport {
             })?;
         Ok(Self { client })
     }
-
-    /// Uses a reqwest client you configured yourself.
-    pub fn with_client(client: reqwest::Client) -> Self {
-        Self { client }
-    }
 }
 
 fn transport_error(e: reqwest::Error) -> TransportError {

@@ -1,16 +1,16 @@
 //! Integration tests: the native client against the real `upstash-local` gateway in front of a
-//! real redis-server, one fresh stack per test (`cargo build -p upstash-local` first).
+//! real redis-server, one fresh stack per test (`cargo build -p upstash-local` first). One file per
+//! part of the client: batches, failures, values, and each command family (scripts, streams).
 #![cfg(feature = "native")]
 
 mod batches;
 mod failures;
-mod hashes_and_sorted_sets;
 mod scripts;
 mod streams;
-mod strings;
+mod values;
 
 use dev_stack::Stack;
-use upstash_rest::{Client, Config, ReqwestTransport};
+use upstash_rest::{Client, Command, Config, ReqwestTransport, Value};
 
 type NativeClient = Client<ReqwestTransport>;
 
@@ -26,12 +26,17 @@ fn client_for(stack: &Stack, token: &str) -> NativeClient {
     Client::native(config).expect("reqwest client")
 }
 
+/// Sends a command built from its words.
+async fn send(c: &NativeClient, words: &[&str]) -> Result<Value, upstash_rest::Error> {
+    c.send(&Command::new(words[0]).args(&words[1..])).await
+}
+
 /// Native futures stay `Send`, so a client can be shared across `tokio::spawn`ed tasks.
 #[allow(dead_code)]
 fn native_futures_are_send(c: &NativeClient) {
     fn assert_send<T: Send>(_: T) {}
-    assert_send(c.get("k"));
-    assert_send(c.pipeline([upstash_rest::strings::get("k")]));
-    assert_send(c.run_script(&upstash_rest::Script::new("return 1"), ["k"], ["a"]));
-    assert_send(c.xreadgroup("g", "c", "s", ">", 1));
+    assert_send(c.send(&Command::new("GET").arg("k")));
+    assert_send(c.pipeline([Command::new("GET").arg("k")]));
+    assert_send(c.run(upstash_rest::scripts::eval("return 1", ["k"], ["a"])));
+    assert_send(c.run(upstash_rest::streams::xreadgroup("g", "c", "s", ">", 1)));
 }
