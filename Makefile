@@ -10,13 +10,16 @@ export CARGO_TERM_COLOR ?= never
 
 WORKERS := $(shell sed -nE 's/^build = \{ command = "scripts\/build-worker.sh ([a-z-]+)".*/\1/p' wrangler.toml)
 
-.PHONY: help setup build dev test lint test-rust test-contract test-gateway test-frontend test-deploy bench fuzz openapi
+.PHONY: help setup build dev deploy test lint test-rust test-contract test-gateway test-frontend test-deploy bench fuzz openapi
 
 help:
 	@echo "make dev    the whole stack locally: redis-server, the Upstash-compatible gateway, the workers"
 	@echo "            under wrangler dev and the dashboard (Ctrl-C stops everything)"
+	@echo "make deploy everything to your Cloudflare account (after wrangler login; see docs/deploy.md);"
+	@echo "            make deploy DRY_RUN=1 runs what works offline and prints the rest"
 	@echo "make test   lint, then every test of the project"
-	@echo "make bench  measure the whole system end to end (wrangler dev and bare workerd, Upstash cost,"
+	@echo "make bench  each worker's size and startup CPU beside a hello-world, then the whole system end"
+	@echo "            to end (wrangler dev and bare workerd, Upstash cost,"
 	@echo "            sustained orders), the gateway under @upstash/redis, pages at 10,000 products"
 	@echo "make fuzz   contract fuzzing of every worker with a random seed, longer than make test's"
 	@echo "make openapi  regenerate docs/openapi/*.json after an API change (and the frontend's git-ignored types)"
@@ -64,8 +67,14 @@ test-frontend: build
 	npm --prefix frontend test
 	npm --prefix frontend run -s test:e2e
 
+# One command: secrets (from the environment, or asked without echo), workers in binding order,
+# the dashboard on Pages (scripts/deploy.py). DRY_RUN=1: bundles, sizes, the dashboard's build.
+deploy: build
+	.venv/bin/python scripts/deploy.py $(if $(DRY_RUN),--dry-run)
+
+# The deploy's dry run, as a user runs it (no secret needed): every worker bundles and fits.
 test-deploy: build
-	scripts/check-deploy.sh
+	.venv/bin/python scripts/deploy.py --dry-run --out target/deploy-dry-run
 
 test: lint test-rust test-contract test-gateway test-frontend test-deploy
 
@@ -73,6 +82,7 @@ test: lint test-rust test-contract test-gateway test-frontend test-deploy
 bench: build
 	@scripts/setup.sh bench
 	cargo build -q --release -p upstash-local
+	.venv/bin/python scripts/bench_startup.py
 	export UPSTASH_LOCAL_BIN=$(CURDIR)/target/release/upstash-local && \
 	.venv/bin/python scripts/bench_e2e.py && \
 	BENCH_OPS=3000 node upstash-local/bench/throughput.mjs && \

@@ -55,7 +55,8 @@ def start_workerd(tmp, gateway_url, token):
     config = tomllib.loads((ROOT / "wrangler.toml").read_text())
     env = dict(os.environ, **QUIET, PATH=f"{ROOT / 'node_modules/.bin'}:{os.environ['PATH']}")
     services, sockets, urls = [], [], {}
-    secrets = {"UPSTASH_REDIS_REST_URL": gateway_url, "UPSTASH_REDIS_REST_TOKEN": token}
+    # ADMIN_AUTH=open: the bench's shop is the tutorial's open one, as make dev runs it without a token.
+    secrets = {"UPSTASH_REDIS_REST_URL": gateway_url, "UPSTASH_REDIS_REST_TOKEN": token, "ADMIN_AUTH": "open"}
     for name in ENVS:
         section = config["env"][name]
         out = tmp / name

@@ -66,7 +66,7 @@ pub struct Discarded {
         discard_all, discard_one),
     components(
         schemas(ErrorBody, ErrorCode, Checked, Observed, Problem, ProblemKind, ReservedChange),
-        responses(c::NotFound, c::Unavailable, c::Unauthorized, c::ValidationFailed),
+        responses(c::NotFound, c::Unavailable, c::Unauthorized, c::ValidationFailed, c::AdminUnavailable),
     ),
     tags(
         (name = "consumer", description = "The stream consumers' state."),
@@ -110,12 +110,12 @@ fn stats() {}
 #[utoipa::path(get, path = "/audit", tag = "operations", operation_id = "audit",
     params(("cursor" = Option<String>, Query, pattern = r"^audit\.[po]_[0-9A-Za-z_-]*$",
         description = "Where an earlier answer stopped: its `next`.")),
-    security((), ("adminToken" = [])),
+    security(("adminToken" = [])),
     responses(
         (status = 200, description = "What was checked and every problem found.", body = AuditReport),
         (status = 401, response = c::Unauthorized),
         (status = 422, response = c::ValidationFailed),
-        (status = 503, response = c::Unavailable),
+        (status = 503, response = c::AdminUnavailable),
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn audit() {}
@@ -127,11 +127,11 @@ fn audit() {}
 /// product that no longer exists holds nothing. Idempotent: a second run changes nothing. What
 /// it changed is in the answer and in the log line (`audit_repair`).
 #[utoipa::path(post, path = "/audit/repair", tag = "operations", operation_id = "auditRepair",
-    security((), ("adminToken" = [])),
+    security(("adminToken" = [])),
     responses(
         (status = 200, description = "What it changed (empty: `reserved` was right).", body = Repair),
         (status = 401, response = c::Unauthorized),
-        (status = 503, response = c::Unavailable),
+        (status = 503, response = c::AdminUnavailable),
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn repair() {}
@@ -149,14 +149,14 @@ fn repair() {}
         ("cursor" = Option<String>, Query, pattern = r"^dead_(order_completed|refund_order)\.[0-9]{1,20}-[0-9]{1,20}$",
             description = "Where the previous page ended: take it from its `Link` header (this stream's only)."),
     ),
-    security((), ("adminToken" = [])),
+    security(("adminToken" = [])),
     responses(
         (status = 200, description = "A page of dead letters, oldest first.", body = Vec<DeadLetter>,
             headers(("Link" = String, description = "`<…?limit=N&cursor=…>; rel=\"next\"` (RFC 8288) when more remain."))),
         (status = 401, response = c::Unauthorized),
         (status = 404, response = c::NotFound),
         (status = 422, response = c::ValidationFailed),
-        (status = 503, response = c::Unavailable),
+        (status = 503, response = c::AdminUnavailable),
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn dead_letters() {}
@@ -170,12 +170,12 @@ fn dead_letters() {}
 /// again after its deliveries.
 #[utoipa::path(post, path = "/dead-letters/{stream}/replay", tag = "operations", operation_id = "replayDeadLetters",
     params(("stream" = String, Path, description = "`order_completed` or `refund_order`.")),
-    security((), ("adminToken" = [])),
+    security(("adminToken" = [])),
     responses(
         (status = 200, description = "What was replayed, and the consumer run after it.", body = ReplayAnswer),
         (status = 401, response = c::Unauthorized),
         (status = 404, response = c::NotFound),
-        (status = 503, response = c::Unavailable),
+        (status = 503, response = c::AdminUnavailable),
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn replay_all() {}
@@ -188,12 +188,12 @@ fn replay_all() {}
         ("stream" = String, Path, description = "`order_completed` or `refund_order`."),
         ("id" = String, Path, description = "The dead letter's `id`."),
     ),
-    security((), ("adminToken" = [])),
+    security(("adminToken" = [])),
     responses(
         (status = 200, description = "Replayed, and the consumer run after it.", body = ReplayAnswer),
         (status = 401, response = c::Unauthorized),
         (status = 404, response = c::NotFound),
-        (status = 503, response = c::Unavailable),
+        (status = 503, response = c::AdminUnavailable),
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn replay_one() {}
@@ -205,12 +205,12 @@ fn replay_one() {}
 /// repair releases the units.
 #[utoipa::path(delete, path = "/dead-letters/{stream}", tag = "operations", operation_id = "discardDeadLetters",
     params(("stream" = String, Path, description = "`order_completed` or `refund_order`.")),
-    security((), ("adminToken" = [])),
+    security(("adminToken" = [])),
     responses(
         (status = 200, description = "How many were removed.", body = Discarded),
         (status = 401, response = c::Unauthorized),
         (status = 404, response = c::NotFound),
-        (status = 503, response = c::Unavailable),
+        (status = 503, response = c::AdminUnavailable),
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn discard_all() {}
@@ -221,12 +221,12 @@ fn discard_all() {}
         ("stream" = String, Path, description = "`order_completed` or `refund_order`."),
         ("id" = String, Path, description = "The dead letter's `id`."),
     ),
-    security((), ("adminToken" = [])),
+    security(("adminToken" = [])),
     responses(
         (status = 204, description = "Removed."),
         (status = 401, response = c::Unauthorized),
         (status = 404, response = c::NotFound),
-        (status = 503, response = c::Unavailable),
+        (status = 503, response = c::AdminUnavailable),
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn discard_one() {}

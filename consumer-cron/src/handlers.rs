@@ -9,7 +9,8 @@ use worker::{Request, Response, RouteContext};
 use worker_http::config::InternalRoute;
 use worker_http::log::Level;
 use worker_http::respond::{json, no_content};
-use worker_http::{auth, config, paging, ApiError, Backend, Scoped};
+use worker_http::settings::{Consumer, FromVars};
+use worker_http::{auth, paging, ApiError, Backend, Scoped};
 
 use crate::contract::{ConsumerStats, Discarded, ReplayAnswer};
 use crate::{run, watch};
@@ -40,8 +41,9 @@ pub async fn nudged(req: &Request, rc: &Ctx) -> std::result::Result<Response, Ap
 /// when the consumer falls behind (`CONSUMER_STALE_MS`, `CONSUMER_LAG_ALERT_MS`). One round trip.
 pub async fn health(rc: &Ctx) -> std::result::Result<Response, ApiError> {
     let now = runtime::now_ms();
+    let settings = Consumer::of(&rc.env)?;
     let stats = match Backend::of(rc) {
-        Ok(backend) => backend.consumer(run::settings(&rc.env)).stats(now).await.ok(),
+        Ok(backend) => backend.consumer(settings.store_settings()).stats(now).await.ok(),
         Err(_) => None,
     };
     let Some((streams, last_run)) = stats else {
@@ -55,8 +57,8 @@ pub async fn health(rc: &Ctx) -> std::result::Result<Response, ApiError> {
         now,
         last_run.map(|run| run.at_ms),
         oldest_waiting,
-        config::number(&rc.env, "CONSUMER_STALE_MS", watch::DEFAULT_STALE_MS),
-        config::number(&rc.env, "CONSUMER_LAG_ALERT_MS", watch::DEFAULT_LAG_ALERT_MS),
+        settings.stale_ms,
+        settings.lag_alert_ms,
     );
     let health = Health {
         status: if reason.is_some() { "degraded" } else { "ok" },
@@ -70,7 +72,7 @@ pub async fn health(rc: &Ctx) -> std::result::Result<Response, ApiError> {
 /// `GET /stats`: per stream its length, pending events, dead letters and lag; the last run.
 pub async fn stats(rc: &Ctx) -> std::result::Result<Response, ApiError> {
     let (streams, last_run) = Backend::of(rc)?
-        .consumer(run::settings(&rc.env))
+        .consumer(Consumer::of(&rc.env)?.store_settings())
         .stats(runtime::now_ms())
         .await?;
     let streams = streams
@@ -91,16 +93,17 @@ pub async fn stats(rc: &Ctx) -> std::result::Result<Response, ApiError> {
 /// The operator's routes (the audit, the dead letters): the admin token when it is set.
 fn admin(req: &Request, rc: &Ctx) -> Result<(), ApiError> {
     let header = req.headers().get("Authorization").ok().flatten();
-    auth::check_admin(header.as_deref(), config::var(&rc.env, "ADMIN_TOKEN").as_deref())
+    auth::check_admin(header.as_deref(), &Consumer::of(&rc.env)?.admin)
 }
 
 /// The audit's clock and thresholds: the consumer's `PAYMENT_GRACE_MS`, `CONSUMER_LAG_ALERT_MS`.
-fn audit_settings(rc: &Ctx) -> AuditSettings {
-    AuditSettings::new(
+fn audit_settings(rc: &Ctx) -> Result<AuditSettings, ApiError> {
+    let settings = Consumer::of(&rc.env)?;
+    Ok(AuditSettings::new(
         runtime::now_ms(),
-        run::settings(&rc.env).payment_grace_ms,
-        config::number(&rc.env, "CONSUMER_LAG_ALERT_MS", watch::DEFAULT_LAG_ALERT_MS),
-    )
+        settings.payment_grace_ms,
+        settings.lag_alert_ms,
+    ))
 }
 
 /// `GET /audit?cursor=C`: the books checked on the live data, in bounded read-only pages; a big
@@ -119,7 +122,7 @@ pub async fn audit(req: &Request, rc: &Ctx) -> Answer {
     };
     let report = Backend::of(rc)?
         .audit()
-        .run(from.as_ref(), &audit_settings(rc))
+        .run(from.as_ref(), &audit_settings(rc)?)
         .await?;
     let kinds: Vec<&str> = report.problems.iter().map(|p| p.kind.as_str()).collect();
     let level = if report.ok { Level::Info } else { Level::Warn };
@@ -133,7 +136,7 @@ pub async fn audit(req: &Request, rc: &Ctx) -> Answer {
 /// what it changed is in the answer and the log line.
 pub async fn repair(req: &Request, rc: &Ctx) -> Answer {
     admin(req, rc)?;
-    let repair = Backend::of(rc)?.audit().repair(&audit_settings(rc)).await?;
+    let repair = Backend::of(rc)?.audit().repair(&audit_settings(rc)?).await?;
     let level = if repair.changed.is_empty() {
         Level::Info
     } else {

@@ -13,14 +13,14 @@ pub mod watch;
 #[cfg(target_arch = "wasm32")]
 use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
 #[cfg(target_arch = "wasm32")]
-use worker_http::{contract as shared, serve, Scoped};
+use worker_http::{contract as shared, serve, settings::Consumer, Scoped};
 
 worker_http::routes! {
     data: ();
     get "/health" => |_, rc| async move { handlers::health(&rc).await },
     get "/openapi.json" => |_, rc| async move {
-        // With the admin token set, the operator's routes are marked as requiring it.
-        let admin = worker_http::config::var(&rc.env, "ADMIN_TOKEN").is_some();
+        // The operator's routes need the token, unless the worker runs them open.
+        let admin = <Consumer as worker_http::settings::FromVars>::of(&rc.env)?.admin.required();
         shared::serve_document(contract::openapi(), admin)
     },
     get "/stats" => |_, rc| async move { handlers::stats(&rc).await },
@@ -37,27 +37,38 @@ worker_http::routes! {
 }
 
 #[cfg(target_arch = "wasm32")]
-#[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    serve(req, env, "consumer-cron", ROUTES, |scope| {
+    serve::<Consumer, _>(req, env, "consumer-cron", ROUTES, |scope| {
         router(Scoped { scope, data: () })
     })
     .await
 }
 
+// The `fetch` export: a panic in a handler is answered with our JSON 500 (worker_http::panic).
+worker_http::fetch_entry!(fetch);
+
 /// Cron budget: stop draining well before a scheduled invocation's time limit.
 #[cfg(target_arch = "wasm32")]
 const CRON_BUDGET_MS: u64 = 25_000;
 
-/// A scheduled run: its own request id, one log line of what it did.
+/// A scheduled run: its own request id, one log line of what it did (or why it could not run).
 #[cfg(target_arch = "wasm32")]
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    use worker_http::config::{runtime, var};
+    use worker_http::config::runtime;
     use worker_http::log::{request_id, Level, Scope};
-    let level = Level::parse(var(&env, "LOG_LEVEL").as_deref());
+    use worker_http::settings::{Common, FromVars};
     // A request id is no credential: the clock stands in if randomness ever failed.
     let random = runtime::random().unwrap_or_else(|_| runtime::now_ms().to_be_bytes());
-    let scope = Scope::new("consumer-cron", request_id(None, None, random), level);
-    let _ = run::drain_or_join(&env, &scope, CRON_BUDGET_MS, "cron", false).await;
+    let id = request_id(None, None, random);
+    let settings = Common::of(&env).and_then(|common| Consumer::of(&env).map(|_| common));
+    let level = settings.as_ref().map_or(Level::Info, |s| s.log_level);
+    let scope = Scope::new("consumer-cron", id, level);
+    match settings {
+        Ok(_) => drop(run::drain_or_join(&env, &scope, CRON_BUDGET_MS, "cron", false).await),
+        Err(e) => {
+            let cause = serde_json::json!({"cause": e.cause().unwrap_or_default()});
+            scope.event("consumer_run_failed", Level::Error, &cause);
+        }
+    }
 }

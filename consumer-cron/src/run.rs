@@ -1,27 +1,12 @@
 use std::cell::Cell;
 
-use domain::order::DEFAULT_PAYMENT_GRACE_MS;
 use serde_json::json;
-use store::consumer::{Fault, Report, Settings};
+use store::consumer::{Fault, Report};
 use worker::Env;
-use worker_http::config::{self, runtime};
+use worker_http::config::runtime;
 use worker_http::log::{Level, Scope};
+use worker_http::settings::{self, Common, Consumer, FromVars};
 use worker_http::{ApiError, Backend};
-
-/// The consumer's settings from vars: `RECLAIM_IDLE_MS` (60000), `PAYMENT_GRACE_MS` (30000: a
-/// payment still pending this long after its due time lost its task), `BATCH_SIZE` (100). Each
-/// pending order carries its own due time, so the payment's delay is the payment worker's alone.
-pub fn settings(env: &Env) -> Settings {
-    let defaults = Settings::default();
-    Settings {
-        // A run that dies leaves up to two batches pending per stream; Upstash refuses reads past
-        // 1000 pending entries per consumer, so batches stay well below.
-        batch_size: config::number(env, "BATCH_SIZE", defaults.batch_size).clamp(1, 200),
-        reclaim_idle_ms: config::number(env, "RECLAIM_IDLE_MS", defaults.reclaim_idle_ms),
-        payment_grace_ms: config::number(env, "PAYMENT_GRACE_MS", DEFAULT_PAYMENT_GRACE_MS),
-        ..defaults
-    }
-}
 
 /// Drains both streams within `budget_ms` and logs one JSON line of the run: its report, its
 /// duration and Redis round trips, with the request id of whoever asked (`nudge`) or a new one
@@ -29,9 +14,12 @@ pub fn settings(env: &Env) -> Settings {
 async fn drain(env: &Env, scope: &Scope, budget_ms: u64, trigger: &str) -> Result<Report, ApiError> {
     let started = runtime::now_ms();
     let backend = Backend::for_scope(env, scope)?;
-    let fault = config::fault(env, "crash_after_read").then_some(Fault::CrashAfterRead);
+    let fault = Common::of(env)?
+        .faults
+        .has(settings::Fault::CrashAfterRead)
+        .then_some(Fault::CrashAfterRead);
     let result = backend
-        .consumer(settings(env))
+        .consumer(Consumer::of(env)?.store_settings())
         .drain(runtime::now_ms, budget_ms, fault)
         .await;
     let duration_ms = runtime::now_ms().saturating_sub(started);

@@ -1,11 +1,6 @@
 //! When consumer-cron's `/health` says `degraded` although Redis answers: the consumer has not run
 //! for too long (its cron stopped, or every run fails), or an event has waited too long for it.
 
-/// `CONSUMER_STALE_MS` when unset: three cron periods of a minute.
-pub const DEFAULT_STALE_MS: u64 = 3 * 60_000;
-/// `CONSUMER_LAG_ALERT_MS` when unset: a minute behind.
-pub const DEFAULT_LAG_ALERT_MS: u64 = 60_000;
-
 /// Why the consumer is behind, if it is: `last_run` (ms) and the oldest waiting event's age (ms).
 pub fn behind(
     now_ms: u64,

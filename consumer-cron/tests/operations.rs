@@ -11,7 +11,7 @@
 use std::time::Duration;
 
 use dev_stack::http::{eventually, request, Answer};
-use dev_stack::{Shop, ShopVars, Worker};
+use dev_stack::{Admin, Shop, ShopVars, Worker};
 use domain::{FeeRate, Id, LineRequest, Quantity};
 use futures_util::future::join_all;
 use serde_json::{json, Value};
@@ -23,12 +23,12 @@ const ADMIN: &str = "operations-admin-token";
 const BEARER: &str = "Bearer operations-admin-token";
 
 fn shop() -> Shop {
-    let admin = ("ADMIN_TOKEN", ADMIN);
     Shop::start(ShopVars {
-        inventory: &[admin],
-        payment: &[admin, ("PAYMENT_DELAY_MS", "300")],
+        admin: Admin::Token(ADMIN),
+        inventory: &[],
+        payment: &[("PAYMENT_DELAY_MS", "300")],
         // A held event is reclaimed at once, so that five runs deliver it five times.
-        consumer: &[admin, ("RECLAIM_IDLE_MS", "0")],
+        consumer: &[("RECLAIM_IDLE_MS", "0")],
     })
     .expect("the shop starts")
 }

@@ -82,6 +82,8 @@ pub struct Request {
     url: String,
     headers: Vec<(String, String)>,
     body: Option<Vec<u8>>,
+    /// A test of what a bug or a bad setting answers (`expecting_500`).
+    expect_500: bool,
 }
 
 pub fn request(method: &str, url: impl Into<String>) -> Request {
@@ -90,6 +92,7 @@ pub fn request(method: &str, url: impl Into<String>) -> Request {
         url: url.into(),
         headers: vec![],
         body: None,
+        expect_500: false,
     }
 }
 
@@ -101,6 +104,13 @@ impl Request {
 
     pub fn json(self, body: &Value) -> Self {
         self.raw_body("application/json", body.to_string())
+    }
+
+    /// For a test whose request must end in a 500 (a panic, an invalid setting): `send` then
+    /// asserts that it does.
+    pub fn expecting_500(mut self) -> Self {
+        self.expect_500 = true;
+        self
     }
 
     pub fn raw_body(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
@@ -137,7 +147,11 @@ impl Request {
         let status = res.status().as_u16();
         let raw = res.text().await.unwrap_or_default();
         let body = serde_json::from_str(&raw).unwrap_or(Value::Null);
-        assert_ne!(status, 500, "never a 500: {raw}");
+        if self.expect_500 {
+            assert_eq!(status, 500, "a 500 expected: {raw}");
+        } else {
+            assert_ne!(status, 500, "never a 500: {raw}");
+        }
         Answer {
             url: self.url,
             status,

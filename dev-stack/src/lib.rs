@@ -3,6 +3,7 @@
 //! is dropped (so also when a test panics) and, for handles kept in statics, when the test binary
 //! exits (`atexit`).
 
+pub mod checks;
 mod frontend;
 mod gateway;
 pub mod http;
@@ -10,6 +11,7 @@ mod json_log;
 mod process;
 mod redis;
 mod worker;
+mod workerd;
 
 use std::sync::OnceLock;
 
@@ -20,6 +22,7 @@ pub use process::{
 };
 pub use redis::RedisServer;
 pub use worker::{run_scheduled_at, Worker, WorkerOptions};
+pub use workerd::{deploy_dry_run, WorkerdShop};
 
 /// A part of the stack that `make dev` keeps alive: when it dies, it is started again with the
 /// same port, token and data.
@@ -72,13 +75,10 @@ impl Stack {
         vars: &[(&str, &str)],
         config_edits: &[(&str, &str)],
     ) -> std::io::Result<Worker> {
-        let mut all: Vec<(String, String)> = vec![
-            ("UPSTASH_REDIS_REST_URL".into(), self.gateway.url()),
-            ("UPSTASH_REDIS_REST_TOKEN".into(), self.gateway.token().into()),
-            // Tests share two cores with builds and other stacks: a Redis call that waits its turn
-            // for seconds is the machine, not a fault. The tests of the time budget set their own.
-            ("REDIS_TIMEOUT_MS".into(), "30000".into()),
-        ];
+        let mut all: Vec<(String, String)> = self.secrets().map(|(k, v)| (k.to_owned(), v)).to_vec();
+        // Tests share two cores with builds and other stacks: a Redis call that waits its turn
+        // for seconds is the machine, not a fault. The tests of the time budget set their own.
+        all.push(("REDIS_TIMEOUT_MS".into(), "30000".into()));
         all.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let logs = workspace_root().join("target/test-logs");
         std::fs::create_dir_all(&logs)?;
@@ -97,6 +97,33 @@ impl Stack {
     }
 }
 
+/// The var that opens the admin operations of a worker without `ADMIN_TOKEN` (what `make dev`
+/// does when no token is given): a deployment never sets it, so it is closed unless configured.
+pub const OPEN_ADMIN: (&str, &str) = ("ADMIN_AUTH", "open");
+
+/// How the admin operations (product changes, the list of all orders, the operator's audit and dead
+/// letters) of a [`Shop`] are guarded, on every worker (each checks its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admin<'a> {
+    /// The tutorial's open shop, asked for explicitly ([`OPEN_ADMIN`]), as `make dev` runs it.
+    Open,
+    /// `ADMIN_TOKEN` set to this.
+    Token(&'a str),
+    /// Neither, as a deployment without its token: every admin operation is refused.
+    Closed,
+}
+
+impl<'a> Admin<'a> {
+    /// The vars of a worker that checks the admin token.
+    pub fn vars(self) -> Vec<(&'static str, &'a str)> {
+        match self {
+            Self::Open => vec![OPEN_ADMIN],
+            Self::Token(token) => vec![("ADMIN_TOKEN", token)],
+            Self::Closed => Vec::new(),
+        }
+    }
+}
+
 /// The three workers on one stack, as they run in production: service bindings between them
 /// through this stack's dev registry.
 pub struct Shop {
@@ -106,20 +133,50 @@ pub struct Shop {
     pub consumer: Worker,
 }
 
-/// Vars for each worker of a [`Shop`], on top of wrangler.toml's.
-#[derive(Debug, Default, Clone, Copy)]
+/// Vars for each worker of a [`Shop`], on top of wrangler.toml's (and of `admin`'s, which they
+/// may override). No `Default`: a test says how its admin operations are guarded
+/// (`..ShopVars::open()` for the tutorial's open shop).
+#[derive(Debug, Clone, Copy)]
 pub struct ShopVars<'a> {
+    pub admin: Admin<'a>,
     pub inventory: &'a [(&'a str, &'a str)],
     pub payment: &'a [(&'a str, &'a str)],
     pub consumer: &'a [(&'a str, &'a str)],
 }
 
+impl<'a> ShopVars<'a> {
+    /// The tutorial's open shop and no other var.
+    pub fn open() -> Self {
+        Self::guarded(Admin::Open)
+    }
+
+    /// Admin operations guarded as `admin` says, and no other var.
+    pub fn guarded(admin: Admin<'a>) -> Self {
+        Self {
+            admin,
+            inventory: &[],
+            payment: &[],
+            consumer: &[],
+        }
+    }
+
+    /// The vars of the worker of `[env.<env>]`: the admin ones first (where it checks them).
+    pub fn of(&self, env: &str) -> Vec<(&'a str, &'a str)> {
+        let (admin, own) = match env {
+            "inventory" => (self.admin.vars(), self.inventory),
+            "payment" => (self.admin.vars(), self.payment),
+            _ => (self.admin.vars(), self.consumer),
+        };
+        admin.into_iter().chain(own.iter().copied()).collect()
+    }
+}
+
 impl Shop {
     pub fn start(vars: ShopVars<'_>) -> std::io::Result<Self> {
         let stack = Stack::start()?;
-        let inventory = stack.worker("inventory", vars.inventory)?;
-        let consumer = stack.worker("consumer-cron", vars.consumer)?;
-        let payment = stack.worker("payment", vars.payment)?;
+        let inventory = stack.worker("inventory", &vars.of("inventory"))?;
+        let consumer = stack.worker("consumer-cron", &vars.of("consumer-cron"))?;
+        let payment = stack.worker("payment", &vars.of("payment"))?;
         Ok(Self {
             stack,
             inventory,

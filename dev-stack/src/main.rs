@@ -9,7 +9,9 @@
 //! - `SERVE_FRONTEND=0`: do not start the Vite dev server (e2e tests serve the built site themselves
 //!   on `FRONTEND_PORT`);
 //! - `UPSTASH_REDIS_REST_TOKEN`: the local token (default: made once, kept in `<DEV_DIR>/token`);
-//! - `ADMIN_TOKEN`: passed to the workers when set;
+//! - `ADMIN_TOKEN`: passed to the workers when set (or kept in `.dev.vars`); without one, the
+//!   workers run the tutorial's open shop (`ADMIN_AUTH=open`, which no deployment sets: deployed,
+//!   a worker without `ADMIN_TOKEN` refuses every admin operation), and the ready line says so;
 //! - `RATE_LIMIT`: every rate limit of wrangler.toml set to this many writes per period, for
 //!   benchmarks and fuzzing from one address (the defaults allow 1,000 a minute);
 //! - `WORKER_VARS`: more vars for every worker on top of wrangler.toml's, `NAME=value` separated
@@ -139,8 +141,23 @@ fn run() -> Result<(), String> {
         let origins = format!("http://localhost:{frontend_port},http://127.0.0.1:{frontend_port}");
         vars.push(("ALLOWED_ORIGINS".into(), origins));
     }
-    if let Ok(admin) = std::env::var("ADMIN_TOKEN") {
-        vars.push(("ADMIN_TOKEN".into(), admin));
+    let admin_token = std::env::var("ADMIN_TOKEN").ok().filter(|t| !t.trim().is_empty());
+    let token_in_dev_vars = base_env_file
+        .and_then(|f| std::fs::read_to_string(f).ok())
+        .is_some_and(|text| {
+            text.lines().any(|line| {
+                let value = line.trim_start().strip_prefix("ADMIN_TOKEN=");
+                value.is_some_and(|v| !v.trim().trim_matches(['"', '\'']).is_empty())
+            })
+        });
+    let admin_open = admin_token.is_none() && !token_in_dev_vars;
+    match admin_token {
+        Some(admin) => vars.push(("ADMIN_TOKEN".into(), admin)),
+        None if admin_open => {
+            let (name, value) = dev_stack::OPEN_ADMIN;
+            vars.push((name.into(), value.into()));
+        }
+        None => {}
     }
     for pair in std::env::var("WORKER_VARS").unwrap_or_default().split(',') {
         if let Some((name, value)) = pair.split_once('=') {
@@ -194,7 +211,12 @@ fn run() -> Result<(), String> {
     for part in &parts {
         part.write_pid(&pids);
     }
-    say!("all services ready; Ctrl-C stops everything.");
+    let admin = if admin_open {
+        "admin routes open (no ADMIN_TOKEN)"
+    } else {
+        "admin routes need the ADMIN_TOKEN"
+    };
+    say!("all services ready; {admin}; Ctrl-C stops everything.");
 
     let every = Duration::from_secs(port_from_env("CONSUMER_EVERY_SECONDS", 5)?.max(1).into());
     let mut next_run = Instant::now() + every;

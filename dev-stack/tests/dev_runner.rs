@@ -1,5 +1,6 @@
-//! `make dev`'s runner as a user meets it: one line per ready service, a busy port as a clear
-//! error, and Ctrl-C stopping everything it started.
+//! `make dev`'s runner as a user meets it: one line per ready service (the last one saying that
+//! without an ADMIN_TOKEN the admin routes are open), a busy port as a clear error, and Ctrl-C
+//! stopping everything it started.
 
 mod common;
 
@@ -41,6 +42,10 @@ fn ctrl_c_stops_every_service_it_started() {
             "payment-worker",
             "consumer-cron-worker"
         ],
+        "{output}"
+    );
+    assert!(
+        output.contains("all services ready; admin routes open (no ADMIN_TOKEN); Ctrl-C stops everything."),
         "{output}"
     );
     for (name, port) in &stack.ports[..5] {

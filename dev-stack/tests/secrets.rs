@@ -1,12 +1,16 @@
 //! No secret on a command line: `ps` shows every process's arguments to every user of the
-//! machine. The workers read theirs from a file only their user can read. And none on disk where
-//! another user can read it: a token sent in a query string (wrongly, but people do) is kept in no
-//! file, and wrangler's local state is in a folder only its owner can open.
+//! machine. The workers of `make dev` read theirs from a file only their user can read; `make
+//! deploy` hands them to `wrangler secret bulk` on stdin (its dry run is watched here, dashboard
+//! build included). And none on disk where another user can read it: a token sent in a query
+//! string (wrongly, but people do) is kept in no file, and wrangler's local state is in a folder
+//! only its owner can open.
 
 mod common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use common::{kill, DevStack};
@@ -81,6 +85,8 @@ async fn no_secret_on_a_command_line_and_the_workers_still_get_them() {
     );
     let secrets = [token.as_str(), admin.as_str()];
     assert_no_command_line_holds(&secrets, &stack);
+    let output = stack.output();
+    assert!(output.contains("admin routes need the ADMIN_TOKEN"), "{output}");
 
     // The workers have them: the gateway accepts their token, and the admin token guards changes.
     let inventory = stack.url("INVENTORY_PORT");
@@ -136,4 +142,63 @@ async fn no_secret_on_a_command_line_and_the_workers_still_get_them() {
             assert!(!found, "a secret in {}", file.display());
         }
     }
+}
+
+#[test]
+fn the_deploy_puts_no_secret_on_a_command_line_nor_in_what_it_prints() {
+    let secrets = [
+        (
+            "UPSTASH_REDIS_REST_URL",
+            format!("https://{}.upstash.io", dev_stack::random_token()),
+        ),
+        ("UPSTASH_REDIS_REST_TOKEN", dev_stack::random_token()),
+        (
+            "ADMIN_TOKEN",
+            format!("admin's $HOME #{}", dev_stack::random_token()),
+        ),
+    ];
+    let values: Vec<String> = secrets.iter().map(|(_, v)| v.clone()).collect();
+    // Every process's arguments, sampled while the dry run runs.
+    let done = Arc::new(AtomicBool::new(false));
+    let sampler = std::thread::spawn({
+        let (done, values) = (Arc::clone(&done), values.clone());
+        move || {
+            let (mut seen_deploy, mut holders) = (false, Vec::new());
+            while !done.load(Ordering::Relaxed) {
+                for (pid, args) in command_lines() {
+                    seen_deploy |= args.contains("wrangler deploy -e ") && args.contains("--dry-run");
+                    if values.iter().any(|v| args.contains(v.as_str())) {
+                        holders.push((pid, args));
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            (seen_deploy, holders)
+        }
+    });
+    let out = tempfile::tempdir().unwrap();
+    let env: Vec<(&str, &str)> = secrets.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let printed = dev_stack::deploy_dry_run(out.path(), &env, true);
+    done.store(true, Ordering::Relaxed);
+    let (seen_deploy, holders) = sampler.join().unwrap();
+    let printed = printed.expect("the dry run succeeds");
+    assert!(seen_deploy, "the scan saw the deploy's wrangler processes");
+    assert!(holders.is_empty(), "a secret on a command line: {holders:?}");
+    for value in &values {
+        assert!(
+            !printed.contains(value.as_str()),
+            "a secret in what the deploy printed"
+        );
+        let plan = std::fs::read_to_string(out.path().join("plan.json")).unwrap();
+        assert!(!plan.contains(value.as_str()), "a secret in plan.json");
+    }
+    // It says what a real run would do with them, and built the dashboard.
+    let bulk = "would run `wrangler secret bulk -e inventory` with \
+                UPSTASH_REDIS_REST_URL, UPSTASH_REDIS_REST_TOKEN, ADMIN_TOKEN on stdin";
+    assert!(printed.contains(bulk), "{printed}");
+    assert!(printed.contains("would run `wrangler pages deploy"), "{printed}");
+    assert!(
+        out.path().join("dashboard/index.html").exists(),
+        "the dashboard was built"
+    );
 }

@@ -6,7 +6,8 @@
 #   frontend/scripts/deploy-pages.sh <pages-project-name>
 #
 # Needs a Cloudflare login (`wrangler login`, or CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID).
-# Afterwards set each worker's ALLOWED_ORIGINS var to the Pages URL it prints (see README.md).
+# `make deploy` does this with the workers, and sets their ALLOWED_ORIGINS to the Pages URL
+# (docs/deploy.md); this script publishes the dashboard alone.
 set -euo pipefail
 
 project="${1:-${PAGES_PROJECT:-}}"

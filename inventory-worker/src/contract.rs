@@ -28,7 +28,7 @@ pub struct InventoryConfig {
     components(
         schemas(ErrorBody, ErrorCode, AdjustmentReason, LedgerReason),
         responses(c::BadJson, c::Unauthorized, c::NotFound, c::PayloadTooLarge,
-            c::UnsupportedMediaType, c::ValidationFailed, c::RateLimited, c::Unavailable,
+            c::UnsupportedMediaType, c::ValidationFailed, c::RateLimited, c::Unavailable, c::AdminUnavailable,
             c::PreconditionFailed, c::NotModified, c::QuantityBelowReserved),
     ),
     tags(
@@ -74,7 +74,7 @@ fn list() {}
 /// Create a product
 #[utoipa::path(post, path = "/products", tag = "products", operation_id = "createProduct",
     request_body(content = NewProduct, content_type = "application/json"),
-    security((), ("adminToken" = [])),
+    security(("adminToken" = [])),
     responses(
         (status = 201, description = "Created; the product with its new id.", body = Product,
             headers(("ETag" = String, description = "The product's entity tag (`\"<version>.<reserved>\"`, opaque): send it as `If-Match` to change the product only if nobody changed it since, or as `If-None-Match` to read it only if it changed."))),
@@ -86,7 +86,7 @@ fn list() {}
         (status = 415, response = c::UnsupportedMediaType),
         (status = 422, response = c::ValidationFailed),
         (status = 429, response = c::RateLimited),
-        (status = 503, response = c::Unavailable),
+        (status = 503, response = c::AdminUnavailable),
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn create() {}
@@ -128,7 +128,7 @@ fn read() {}
             description = "ETags the client holds (`\"4.3\"`, a list, or `*`): change it only if one is current, else 412. Strong comparison: a weak tag never matches. A value that is no list of entity tags is 422."),
     ),
     request_body(content = ProductPatch, content_type = "application/json"),
-    security((), ("adminToken" = [])),
+    security(("adminToken" = [])),
     responses(
         (status = 200, description = "The product as it is now.", body = Product,
             headers(("ETag" = String, description = "The product's entity tag (`\"<version>.<reserved>\"`, opaque): send it as `If-Match` to change the product only if nobody changed it since, or as `If-None-Match` to read it only if it changed."))),
@@ -141,7 +141,7 @@ fn read() {}
         (status = 415, response = c::UnsupportedMediaType),
         (status = 422, response = c::ValidationFailed),
         (status = 429, response = c::RateLimited),
-        (status = 503, response = c::Unavailable),
+        (status = 503, response = c::AdminUnavailable),
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn update() {}
@@ -164,7 +164,7 @@ fn update() {}
             description = "ETags the client holds: adjust only if one is current, else 412. Strong comparison."),
     ),
     request_body(content = Adjustment, content_type = "application/json"),
-    security((), ("adminToken" = [])),
+    security(("adminToken" = [])),
     responses(
         (status = 200, description = "The product after the adjustment.", body = Product,
             headers(("ETag" = String, description = "The product's entity tag (`\"<version>.<reserved>\"`, opaque): send it as `If-Match` to change the product only if nobody changed it since, or as `If-None-Match` to read it only if it changed."))),
@@ -177,7 +177,7 @@ fn update() {}
         (status = 415, response = c::UnsupportedMediaType),
         (status = 422, response = c::ValidationFailed),
         (status = 429, response = c::RateLimited),
-        (status = 503, response = c::Unavailable),
+        (status = 503, response = c::AdminUnavailable),
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn adjust() {}
@@ -199,7 +199,7 @@ fn adjust() {}
         ("cursor" = Option<String>, Query, pattern = r"^ledger\.[0-9]{1,20}-[0-9]{1,20}$",
             description = "Where the previous page ended: take it from its `Link` header (a ledger's cursor only)."),
     ),
-    security((), ("adminToken" = [])),
+    security(("adminToken" = [])),
     responses(
         (status = 200, description = "A page of the ledger, newest first.", body = Vec<LedgerEntry>,
             headers(("Link" = String, description = "`<…?limit=N&cursor=…>; rel=\"next\"` (RFC 8288) when more remain."))),
@@ -207,7 +207,7 @@ fn adjust() {}
         (status = 404, description = "`not_found`: no such product, and no ledger left of one deleted.",
             body = ErrorBody, example = json!({"error": {"code": "not_found", "message": "no ledger for this product id"}})),
         (status = 422, response = c::ValidationFailed),
-        (status = 503, response = c::Unavailable),
+        (status = 503, response = c::AdminUnavailable),
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn ledger() {}
@@ -224,7 +224,7 @@ fn ledger() {}
         ("If-Match" = Option<String>, Header,
             description = "ETags the client holds: delete only if one is current, else 412. Strong comparison."),
     ),
-    security((), ("adminToken" = [])),
+    security(("adminToken" = [])),
     responses(
         (status = 204, description = "Deleted."),
         (status = 401, response = c::Unauthorized),
@@ -232,7 +232,7 @@ fn ledger() {}
         (status = 412, response = c::PreconditionFailed),
         (status = 422, response = c::ValidationFailed),
         (status = 429, response = c::RateLimited),
-        (status = 503, response = c::Unavailable),
+        (status = 503, response = c::AdminUnavailable),
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn delete() {}

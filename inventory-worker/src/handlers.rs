@@ -4,9 +4,10 @@ use domain::{
 };
 use store::{Changed, Deleted, LEDGER_LIST};
 use worker::{Env, Request, Response, RouteContext};
-use worker_http::config::{self, runtime};
+use worker_http::config::runtime;
 use worker_http::error::ErrorCode;
 use worker_http::respond::{json, json_tagged, no_content, not_modified};
+use worker_http::settings::{FromVars, Inventory};
 use worker_http::{auth, body, contract, paging, ratelimit, ApiError, Backend, Scoped};
 
 use crate::contract::InventoryConfig;
@@ -16,17 +17,17 @@ type Answer = Result<Response, ApiError>;
 pub type Ctx = RouteContext<Scoped<()>>;
 
 /// A product change: within the client's rate limit (checked first: a refused one costs no Redis
-/// command, and guessing the admin token is limited too), then the admin token when it is set.
+/// command, and guessing the admin token is limited too), then the admin token.
 async fn change_allowed(req: &Request, rc: &Ctx) -> Result<(), ApiError> {
     ratelimit::check(req, &rc.env, &rc.data.scope, "PRODUCT_WRITES").await?;
     let header = req.headers().get("Authorization").ok().flatten();
-    auth::check_admin(header.as_deref(), config::var(&rc.env, "ADMIN_TOKEN").as_deref())
+    auth::check_admin(header.as_deref(), &Inventory::of(&rc.env)?.admin)
 }
 
 /// The back office's reads (a product's ledger): the admin token when it is set, no rate limit.
 fn admin(req: &Request, rc: &Ctx) -> Result<(), ApiError> {
     let header = req.headers().get("Authorization").ok().flatten();
-    auth::check_admin(header.as_deref(), config::var(&rc.env, "ADMIN_TOKEN").as_deref())
+    auth::check_admin(header.as_deref(), &Inventory::of(&rc.env)?.admin)
 }
 
 /// A conditional header of the request (`If-Match`, `If-None-Match`), parsed: 422 naming it when
@@ -87,9 +88,9 @@ fn not_found() -> ApiError {
     ApiError::NotFound("no product with this id".into())
 }
 
-/// `GET /openapi.json`: the contract, saying whether the admin token is on.
+/// `GET /openapi.json`: the contract, saying whether the admin token is needed.
 pub fn openapi(env: &Env) -> Answer {
-    let admin = config::var(env, "ADMIN_TOKEN").is_some();
+    let admin = Inventory::of(env)?.admin.required();
     contract::serve_document(crate::contract::openapi(), admin)
 }
 

@@ -8,9 +8,9 @@ pub mod contract;
 mod handlers;
 
 #[cfg(target_arch = "wasm32")]
-use worker::{event, Context, Env, Request, Response, Result};
+use worker::{Context, Env, Request, Response, Result};
 #[cfg(target_arch = "wasm32")]
-use worker_http::{health, serve, Scoped};
+use worker_http::{health, serve, settings::Inventory, Scoped};
 
 worker_http::routes! {
     data: ();
@@ -27,10 +27,12 @@ worker_http::routes! {
 }
 
 #[cfg(target_arch = "wasm32")]
-#[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    serve(req, env, "inventory", ROUTES, |scope| {
+    serve::<Inventory, _>(req, env, "inventory", ROUTES, |scope| {
         router(Scoped { scope, data: () })
     })
     .await
 }
+
+// The `fetch` export: a panic in a handler is answered with our JSON 500 (worker_http::panic).
+worker_http::fetch_entry!(fetch);

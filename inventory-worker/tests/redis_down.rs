@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use common::request;
 use dev_stack::http::eventually;
-use dev_stack::Stack;
+use dev_stack::{Stack, OPEN_ADMIN};
 use serde_json::json;
 
 /// Waits for the worker at `base` to answer its health check with 200 again; panics after `limit`.
@@ -22,7 +22,7 @@ async fn healthy_again(base: &str, limit: Duration, what: &str) {
 async fn redis_down_is_503_and_the_worker_recovers() {
     // A stack of its own: this test stops redis-server.
     let mut stack = Stack::start().unwrap();
-    let inventory = stack.worker("inventory", &[]).unwrap();
+    let inventory = stack.worker("inventory", &[OPEN_ADMIN]).unwrap();
     let base = inventory.url();
     assert_eq!(request("GET", format!("{base}/health")).send().await.status, 200);
 
@@ -53,7 +53,7 @@ async fn redis_down_is_503_and_the_worker_recovers() {
 #[tokio::test]
 async fn gateway_gone_is_503_not_500() {
     let stack = Stack::start().unwrap();
-    let inventory = stack.worker("inventory", &[]).unwrap();
+    let inventory = stack.worker("inventory", &[OPEN_ADMIN]).unwrap();
     let base = inventory.url();
     let dev_stack::Stack { gateway, .. } = stack;
     drop(gateway);
@@ -67,7 +67,7 @@ async fn frozen_is_a_503_within_the_budget(freeze_gateway: bool) {
     // A stack of its own: this test freezes a part of it.
     let stack = Stack::start().unwrap();
     let inventory = stack
-        .worker("inventory", &[("REDIS_TIMEOUT_MS", "1000")])
+        .worker("inventory", &[OPEN_ADMIN, ("REDIS_TIMEOUT_MS", "1000")])
         .unwrap();
     let base = inventory.url();
     assert_eq!(request("GET", format!("{base}/health")).send().await.status, 200);

@@ -44,7 +44,7 @@ impl PaymentConfig {
     components(
         schemas(ErrorBody, ErrorCode),
         responses(c::BadJson, c::NotFound, c::PayloadTooLarge, c::UnsupportedMediaType,
-            c::ValidationFailed, c::RateLimited, c::Unauthorized, c::Unavailable),
+            c::ValidationFailed, c::RateLimited, c::Unauthorized, c::Unavailable, c::AdminUnavailable),
     ),
     tags(
         (name = "orders", description = "Orders and their simulated payment."),
@@ -124,7 +124,8 @@ fn place() {}
 /// All orders (back office)
 ///
 /// Every order, newest first, in pages; when more remain, `Link` names the next page. One Redis
-/// round trip per page. The back office's list: it needs the admin token (401 without it). A
+/// round trip per page. The back office's list: it needs the admin token (401 without it; 503
+/// `admin_not_configured` from a deployment without `ADMIN_TOKEN`). A
 /// customer reads their own orders by id (`GET /orders/{id}`).
 #[utoipa::path(get, path = "/orders", tag = "orders", operation_id = "listOrders",
     params(
@@ -139,7 +140,7 @@ fn place() {}
             headers(("Link" = String, description = "`</orders?limit=N&cursor=…>; rel=\"next\"` (RFC 8288; a relative reference, resolved against this request's URL) when more remain."))),
         (status = 401, response = c::Unauthorized),
         (status = 422, response = c::ValidationFailed),
-        (status = 503, response = c::Unavailable),
+        (status = 503, response = c::AdminUnavailable),
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn recent() {}

@@ -1,11 +1,11 @@
 use domain::idempotency::{self, IdempotencyKey};
-use domain::order::DEFAULT_PAYMENT_DELAY_MS;
 use domain::{FeeRate, Id, Listing, OrderRequest, OrderRequestError, OrderStatus};
 use store::{Cancelled, Placed, Placement};
 use worker::{Context, Env, Request, Response, RouteContext};
-use worker_http::config::{self, runtime};
+use worker_http::config::runtime;
 use worker_http::error::{ErrorCode, LineProblem};
 use worker_http::respond::json;
+use worker_http::settings::{FromVars, Payment};
 use worker_http::{auth, body, contract, paging, ratelimit, ApiError, Backend, Scoped};
 
 use crate::contract::PaymentConfig;
@@ -35,7 +35,7 @@ pub async fn place(mut req: Request, rc: &Ctx) -> Answer {
     })?;
     let fee_rate = fee_rate(&rc.env)?;
     let now = runtime::now_ms();
-    let delay = config::number(&rc.env, "PAYMENT_DELAY_MS", DEFAULT_PAYMENT_DELAY_MS);
+    let delay = Payment::of(&rc.env)?.payment_delay_ms;
     // The order's id is its customer's credential (`GET /orders/{id}`, cancel): 80 random bits.
     let order_id = Id::generate(now, runtime::random()?);
     let fingerprint = request.fingerprint();
@@ -112,9 +112,9 @@ fn replayed(first: &domain::Order) -> Answer {
     Ok(response)
 }
 
-/// `GET /openapi.json`: the contract, saying whether the admin token is on.
+/// `GET /openapi.json`: the contract, saying whether the admin token is needed.
 pub fn openapi(env: &Env) -> Answer {
-    let admin = config::var(env, "ADMIN_TOKEN").is_some();
+    let admin = Payment::of(env)?.admin.required();
     contract::serve_document(crate::contract::openapi(), admin)
 }
 
@@ -124,10 +124,7 @@ pub fn config(env: &Env) -> Answer {
 }
 
 fn fee_rate(env: &Env) -> Result<FeeRate, ApiError> {
-    match config::var(env, "FEE_RATE") {
-        None => Ok(FeeRate::TUTORIAL),
-        Some(text) => FeeRate::parse(&text).map_err(ApiError::Internal),
-    }
+    Ok(Payment::of(env)?.fee_rate)
 }
 
 fn order_not_found() -> ApiError {
@@ -154,7 +151,7 @@ pub async fn read(rc: &Ctx) -> Answer {
 /// their own orders by id).
 pub async fn recent(req: &Request, rc: &Ctx) -> Answer {
     let header = req.headers().get("Authorization").ok().flatten();
-    auth::check_admin(header.as_deref(), config::var(&rc.env, "ADMIN_TOKEN").as_deref())?;
+    auth::check_admin(header.as_deref(), &Payment::of(&rc.env)?.admin)?;
     let page = paging::request_of(&paging::query_of(req), 50, Listing::Orders)?;
     let orders = Backend::of(rc)?.orders().recent(&page).await?;
     paging::json_page(req, &orders, page.limit, Listing::Orders)

@@ -10,9 +10,9 @@ mod handlers;
 mod payment;
 
 #[cfg(target_arch = "wasm32")]
-use worker::{event, Context, Env, Request, Response, Result};
+use worker::{Context, Env, Request, Response, Result};
 #[cfg(target_arch = "wasm32")]
-use worker_http::{health, serve, Scoped};
+use worker_http::{health, serve, settings::Payment, Scoped};
 
 worker_http::routes! {
     data: Context;
@@ -26,10 +26,12 @@ worker_http::routes! {
 }
 
 #[cfg(target_arch = "wasm32")]
-#[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
-    serve(req, env, "payment", ROUTES, |scope| {
+    serve::<Payment, _>(req, env, "payment", ROUTES, |scope| {
         router(Scoped { scope, data: ctx })
     })
     .await
 }
+
+// The `fetch` export: a panic in a handler is answered with our JSON 500 (worker_http::panic).
+worker_http::fetch_entry!(fetch);

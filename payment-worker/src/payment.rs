@@ -11,13 +11,14 @@ use domain::Id;
 use serde_json::json;
 use worker::{Env, Method, Request, RequestInit};
 use worker_http::auth;
-use worker_http::config::{self, runtime, InternalRoute};
+use worker_http::config::{runtime, InternalRoute};
 use worker_http::log::{Level, Scope};
+use worker_http::settings::{Common, Fault, FromVars};
 use worker_http::Backend;
 
 pub async fn process(env: Env, scope: Scope, order: Id, delay_ms: u64) {
     worker::Delay::from(Duration::from_millis(delay_ms)).await;
-    if config::fault(&env, "skip_payment_completion") {
+    if Common::of(&env).is_ok_and(|c| c.faults.has(Fault::SkipPaymentCompletion)) {
         return;
     }
     let backend = match Backend::for_scope(&env, &scope) {
@@ -51,10 +52,10 @@ pub async fn process(env: Env, scope: Scope, order: Id, delay_ms: u64) {
 /// Asks consumer-cron (service binding `CONSUMER`) to process the streams now, with the order's
 /// request id. Best effort: the cron is the safety net. Says how it went, for the log line.
 async fn nudge_consumer(env: &Env, scope: &Scope) -> String {
-    let (Ok(consumer), Some(token)) = (
-        env.service("CONSUMER"),
-        config::internal_token(env, InternalRoute::ConsumerRun),
-    ) else {
+    let token = Common::of(env)
+        .ok()
+        .and_then(|c| c.internal_token(InternalRoute::ConsumerRun));
+    let (Ok(consumer), Some(token)) = (env.service("CONSUMER"), token) else {
         return "no CONSUMER service binding: the stock follows at the next cron run".into();
     };
     let mut init = RequestInit::new();

@@ -23,7 +23,7 @@ fn shop() -> &'static Shop {
         let delay = DELAY_MS.to_string();
         Shop::start(ShopVars {
             payment: &[("PAYMENT_DELAY_MS", &delay)],
-            ..ShopVars::default()
+            ..ShopVars::open()
         })
         .expect("the shop starts")
     })

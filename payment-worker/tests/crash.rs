@@ -13,7 +13,7 @@ async fn a_consumer_that_dies_mid_batch_loses_and_doubles_nothing() {
     let mut shop = Shop::start(ShopVars {
         payment: &[FAST_PAYMENT],
         consumer: &[("FAULTS", "crash_after_read"), ("RECLAIM_IDLE_MS", "0")],
-        ..ShopVars::default()
+        ..ShopVars::open()
     })
     .expect("the shop starts");
     let product = create_product(&shop, "Crashy", 20.0, 50).await;

@@ -10,7 +10,7 @@ use upstash_rest::Command;
 fn shop() -> &'static Shop {
     Shop::shared(ShopVars {
         payment: &[FAST_PAYMENT],
-        ..ShopVars::default()
+        ..ShopVars::open()
     })
 }
 

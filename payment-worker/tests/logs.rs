@@ -20,7 +20,7 @@ fn shop() -> &'static Shop {
         Shop::start(ShopVars {
             inventory: &[("ADMIN_TOKEN", ADMIN_TOKEN)],
             payment: &[FAST_PAYMENT],
-            ..ShopVars::default()
+            ..ShopVars::open()
         })
         .expect("the shop starts")
     })

@@ -13,7 +13,7 @@ async fn the_scheduled_run_completes_a_lost_payment() {
     let shop = Shop::start(ShopVars {
         payment: &[("PAYMENT_DELAY_MS", "200"), ("FAULTS", "skip_payment_completion")],
         consumer: &timing,
-        ..ShopVars::default()
+        ..ShopVars::open()
     })
     .expect("the shop starts");
     let product = create_product(&shop, "Lost", 20.0, 10).await;

@@ -30,7 +30,7 @@ async fn stock_reaches(shop: &Shop, product: &str, expected: u64) -> u64 {
 async fn an_order_costs_three_commands_alone_and_fewer_in_a_burst() {
     let shop = Shop::start(ShopVars {
         payment: &[FAST_PAYMENT],
-        ..ShopVars::default()
+        ..ShopVars::open()
     })
     .expect("the shop starts");
     let gateway = &shop.stack.gateway;

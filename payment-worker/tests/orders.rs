@@ -11,7 +11,7 @@ use serde_json::json;
 fn shop() -> &'static Shop {
     Shop::shared(ShopVars {
         payment: &[FAST_PAYMENT],
-        ..ShopVars::default()
+        ..ShopVars::open()
     })
 }
 

@@ -7,13 +7,13 @@ mod common;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use common::*;
-use dev_stack::Stack;
+use dev_stack::{Stack, OPEN_ADMIN};
 use serde_json::json;
 
 #[tokio::test]
 async fn a_burst_past_the_order_limit_is_429_and_costs_no_redis_command() {
     let stack = Stack::start().unwrap();
-    let inventory = stack.worker("inventory", &[]).unwrap();
+    let inventory = stack.worker("inventory", &[OPEN_ADMIN]).unwrap();
     let low_limit = [(
         "limit = 1000, period = 60 } # orders",
         "limit = 5, period = 60 } # orders",

@@ -17,7 +17,7 @@ async fn an_order_of_one_or_50_lines_costs_one_round_trip_a_cancel_one_and_a_con
             ("FAULTS", "skip_payment_completion"),
             ("PAYMENT_DELAY_MS", "60000"),
         ],
-        ..ShopVars::default()
+        ..ShopVars::open()
     })
     .expect("the shop starts");
     let gateway = &shop.stack.gateway;

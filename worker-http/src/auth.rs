@@ -1,26 +1,35 @@
-//! `ADMIN_TOKEN`: when set, mutations need `Authorization: Bearer <ADMIN_TOKEN>`; reads stay public.
+//! Who may change products and list every order (`settings::Admin`): with `ADMIN_TOKEN` set, only
+//! `Authorization: Bearer <ADMIN_TOKEN>`; without it nobody, unless the open mode was asked for
+//! (`ADMIN_AUTH=open`, what `make dev` does without a token). Reads stay public.
 
+use crate::settings::Admin;
 use crate::ApiError;
 
-pub fn check_admin(authorization: Option<&str>, admin_token: Option<&str>) -> Result<(), ApiError> {
-    // A secret pasted with a trailing newline still works; a blank one means "not set".
-    let Some(expected) = admin_token.map(str::trim).filter(|t| !t.is_empty()) else {
-        return Ok(());
-    };
-    let given = authorization.and_then(bearer).unwrap_or("");
-    if constant_time_eq(given.as_bytes(), expected.as_bytes()) {
-        Ok(())
-    } else {
-        Err(ApiError::Unauthorized)
+/// Refuses an admin operation unless `admin` lets this `Authorization` header through. Without a
+/// token the answer is 503 `admin_not_configured`, not 401: no credential could succeed, so a
+/// client must not ask its user for one; the deployment lacks its secret (as a missing Redis
+/// secret is a 503 too), and a 5xx is what an operator's alerts see.
+pub fn check_admin(authorization: Option<&str>, admin: &Admin) -> Result<(), ApiError> {
+    match admin {
+        Admin::Open => Ok(()),
+        Admin::Closed => Err(ApiError::AdminNotConfigured),
+        Admin::Token(expected) => {
+            let given = authorization.and_then(bearer).unwrap_or("");
+            if constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+                Ok(())
+            } else {
+                Err(ApiError::Unauthorized)
+            }
+        }
     }
 }
 
-/// The header an internal call carries its route's token in (`config::internal_token`): one name
+/// The header an internal call carries its route's token in (`settings::Common::internal_token`): one name
 /// for every internal route, the token itself saying which route it opens.
 pub const INTERNAL_TOKEN_HEADER: &str = "X-Internal-Token";
 
 /// The caller of an internal route: one of our workers with the route's token (`expected`, from
-/// `config::internal_token`). Anyone else gets the 404 of an unknown route.
+/// `settings::Common::internal_token`). Anyone else gets the 404 of an unknown route.
 pub fn check_internal(given: Option<&str>, expected: Option<&str>) -> Result<(), ApiError> {
     match (given, expected) {
         (Some(given), Some(expected)) if constant_time_eq(given.as_bytes(), expected.as_bytes()) => Ok(()),
@@ -35,10 +44,11 @@ pub fn check_internal_request(
     env: &worker::Env,
     route: crate::config::InternalRoute,
 ) -> Result<(), ApiError> {
+    use crate::settings::{Common, FromVars};
     let given = req.headers().get(INTERNAL_TOKEN_HEADER).ok().flatten();
     check_internal(
         given.as_deref(),
-        crate::config::internal_token(env, route).as_deref(),
+        Common::of(env)?.internal_token(route).as_deref(),
     )
 }
 
@@ -71,11 +81,19 @@ mod tests {
     }
 
     #[test]
-    fn open_without_a_token_closed_with_one() {
-        assert!(check_admin(None, None).is_ok());
-        assert!(check_admin(None, Some("")).is_ok());
-        assert!(check_admin(Some("Bearer s3cret"), Some("s3cret")).is_ok());
-        assert!(check_admin(Some("bearer s3cret"), Some("s3cret\n")).is_ok());
+    fn closed_without_a_token_open_only_when_asked() {
+        assert_eq!(
+            check_admin(None, &Admin::Closed),
+            Err(ApiError::AdminNotConfigured)
+        );
+        assert_eq!(
+            check_admin(Some("Bearer anything"), &Admin::Closed),
+            Err(ApiError::AdminNotConfigured)
+        );
+        assert!(check_admin(None, &Admin::Open).is_ok());
+        let token = Admin::Token("s3cret".into());
+        assert!(check_admin(Some("Bearer s3cret"), &token).is_ok());
+        assert!(check_admin(Some("bearer  s3cret "), &token).is_ok());
         for bad in [
             None,
             Some("Bearer wrong"),
@@ -83,11 +101,7 @@ mod tests {
             Some("Bearer "),
             Some("Basic s3cret"),
         ] {
-            assert_eq!(
-                check_admin(bad, Some("s3cret")),
-                Err(ApiError::Unauthorized),
-                "{bad:?}"
-            );
+            assert_eq!(check_admin(bad, &token), Err(ApiError::Unauthorized), "{bad:?}");
         }
     }
 }

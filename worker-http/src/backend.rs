@@ -6,12 +6,9 @@ use store::{Audit, Consumer, DeadLetters, Inventory, Keys, Orders};
 use upstash_rest::{Client, Command, Config, FetchTransport};
 use worker::Env;
 
-use crate::config::var;
 use crate::log::Scope;
+use crate::settings::{Common, FromVars};
 use crate::ApiError;
-
-/// `REDIS_TIMEOUT_MS` when unset.
-pub const DEFAULT_REDIS_TIMEOUT_MS: u64 = 3_000;
 
 pub struct Backend {
     pub client: Client<FetchTransport>,
@@ -24,29 +21,25 @@ impl Backend {
         Self::for_scope(&rc.env, &rc.data.scope)
     }
 
-    /// From `UPSTASH_REDIS_REST_URL`, `UPSTASH_REDIS_REST_TOKEN` and `KEY_PREFIX` (default
-    /// `shop:`), counting round trips into `scope`. Missing settings are a 503 (the service is
-    /// not usable yet), logged without their values.
+    /// From the worker's settings (the Upstash secrets, `REDIS_TIMEOUT_MS`, `KEY_PREFIX`),
+    /// counting round trips into `scope`. Missing secrets are a 503 (the service is not usable
+    /// yet), logged without their values.
     pub fn for_scope(env: &Env, scope: &Scope) -> Result<Self, ApiError> {
+        let settings = Common::of(env)?;
         let not_configured =
             |why: &str| ApiError::unavailable("Redis is not configured for this service", why);
-        let (Some(url), Some(token)) = (
-            var(env, "UPSTASH_REDIS_REST_URL"),
-            var(env, "UPSTASH_REDIS_REST_TOKEN"),
-        ) else {
+        let Some(redis) = &settings.redis else {
             return Err(not_configured(
                 "UPSTASH_REDIS_REST_URL or UPSTASH_REDIS_REST_TOKEN is not set",
             ));
         };
         // One time budget per Redis call, retries included: a frozen Redis is a 503 within it.
-        let budget = crate::config::number(env, "REDIS_TIMEOUT_MS", DEFAULT_REDIS_TIMEOUT_MS).max(1);
-        let config = Config::new(url, token)
+        let config = Config::new(redis.url.clone(), redis.token.clone())
             .map_err(|_| not_configured("UPSTASH_REDIS_REST_URL is not an http(s) URL"))?
-            .with_budget_ms(budget);
-        let keys = Keys::new(var(env, "KEY_PREFIX").unwrap_or_else(|| store::schema::DEFAULT_PREFIX.into()));
+            .with_budget_ms(settings.redis_timeout_ms);
         Ok(Self {
             client: Client::fetch(config).with_round_trip_counter(scope.round_trips.clone()),
-            keys,
+            keys: Keys::new(settings.key_prefix.clone()),
         })
     }
 

@@ -1,33 +1,5 @@
-//! Configuration from `[vars]` and secrets, never from source code.
-
-use worker::Env;
-
-/// A var or a secret, if set and not blank.
-pub fn var(env: &Env, name: &str) -> Option<String> {
-    env.secret(name)
-        .map(|s| s.to_string())
-        .or_else(|_| env.var(name).map(|v| v.to_string()))
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-}
-
-/// A whole number from a var, or `default` when it is unset; a malformed value is logged and
-/// ignored rather than taking the service down.
-pub fn number(env: &Env, name: &str, default: u64) -> u64 {
-    match var(env, name).map(|v| v.trim().parse::<u64>()) {
-        None => default,
-        Some(Ok(n)) => n,
-        Some(Err(_)) => {
-            worker::console_error!("{name} is not a whole number; using {default}");
-            default
-        }
-    }
-}
-
-/// Test-only fault switches (`FAULTS`, comma-separated; empty in every real deployment).
-pub fn fault(env: &Env, name: &str) -> bool {
-    var(env, "FAULTS").is_some_and(|faults| faults.split(',').any(|f| f.trim() == name))
-}
+//! What the workers take from the runtime and share besides their settings (those are
+//! `settings`): the internal routes' tokens, the clock and randomness.
 
 /// The routes only our own workers call, each with a token of its own (its purpose is part of
 /// the derived token), so that a token for one could never open another. Today there is one.
@@ -45,20 +17,12 @@ impl InternalRoute {
         }
     }
 
-    /// Its token, from the Redis token the workers share: see `internal_token`.
+    /// Its token, from the Redis token the workers share: see `settings::Common::internal_token`.
     pub fn token_from(self, redis_token: &str) -> String {
         sha1_smol::Sha1::from(format!("{}:{redis_token}", self.purpose()))
             .digest()
             .to_string()
     }
-}
-
-/// The proof that a request to an internal `route` comes from our own workers (sent in
-/// `auth::INTERNAL_TOKEN_HEADER`): derived for that route from the Redis token the workers share
-/// (whoever knows that token can change the data anyway), so it needs no secret of its own and the
-/// Redis token itself never travels in a header.
-pub fn internal_token(env: &Env, route: InternalRoute) -> Option<String> {
-    var(env, "UPSTASH_REDIS_REST_TOKEN").map(|token| route.token_from(&token))
 }
 
 /// The clock and randomness of the Workers runtime, for ids and timestamps.

@@ -12,7 +12,7 @@ use utoipa::{Modify, ToSchema};
 use domain::money::MAX_PRICE;
 use domain::{ProductName, Quantity};
 
-/// The name of the bearer scheme that guards product changes when `ADMIN_TOKEN` is set.
+/// The name of the bearer scheme that guards admin operations (product changes, cancellations).
 pub const ADMIN_SCHEME: &str = "adminToken";
 
 /// One route of a worker's router (`method` as written in `routes!`, `path` in the router's
@@ -233,7 +233,7 @@ macro_rules! error_responses {
 error_responses! {
     BadJson: "`bad_json`: the body is not valid JSON.",
         "bad_json", "the body is not valid JSON: EOF while parsing an object at line 1 column 9";
-    Unauthorized: "`unauthorized`: `ADMIN_TOKEN` is set and the request lacks `Authorization: Bearer <ADMIN_TOKEN>`.",
+    Unauthorized: "`unauthorized`: the request lacks `Authorization: Bearer <ADMIN_TOKEN>` (or sends another token).",
         "unauthorized", "this change needs the header Authorization: Bearer <ADMIN_TOKEN>";
     NotFound: "`not_found`: no such resource (an id that is not a ULID names nothing either).",
         "not_found", "no product with this id";
@@ -243,6 +243,8 @@ error_responses! {
         "redis_unavailable", "Redis is unreachable right now; try again shortly";
     QuantityBelowReserved: "`quantity_below_reserved`: on hand would go below what placed orders have reserved (every order accepted stays deliverable); nothing changed.",
         "quantity_below_reserved", "5 units are reserved by placed orders; quantity cannot go below that";
+    AdminUnavailable: "`admin_not_configured` (this deployment has no `ADMIN_TOKEN`: admin operations are refused until its operator sets one; no retry helps), or `redis_unavailable`, `quota_exceeded` (retry shortly). Nothing was changed.",
+        "admin_not_configured", "admin operations are off: this deployment has no ADMIN_TOKEN (its operator sets one with `make deploy`)";
 }
 
 /// An inline response with one more header (`name`: `schema`, `description`).
@@ -408,9 +410,10 @@ impl Modify for Common {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some(
-                        "The worker's `ADMIN_TOKEN` secret. Needed only when it is set (then the \
-                         served document marks the operations as requiring it); reads are public, \
-                         but for the back office's list of all orders.",
+                        "The worker's `ADMIN_TOKEN` secret, for product changes and the back \
+                         office's list of all orders (without it they are refused, 503 \
+                         `admin_not_configured`, unless the local stack runs them open: then the \
+                         served document marks them optional); every other read is public.",
                     ))
                     .build(),
             ),
@@ -436,14 +439,18 @@ impl Modify for Common {
     }
 }
 
-/// The document as a worker serves it: when the admin token is set its operations require it
-/// (without it they are open).
-pub fn as_served(mut openapi: OpenApi, admin_token_set: bool) -> OpenApi {
-    if admin_token_set {
+/// The document as a worker serves it: its admin operations (those with a `security`
+/// requirement) need the token, as the checked-in document says, unless the worker runs them open
+/// (`settings::Admin::required`): then it is optional.
+pub fn as_served(mut openapi: OpenApi, admin_required: bool) -> OpenApi {
+    if !admin_required {
         for item in openapi.paths.paths.values_mut() {
             for operation in operations_mut(item) {
                 if let Some(security) = operation.security.as_mut() {
-                    *security = vec![SecurityRequirement::new(ADMIN_SCHEME, Vec::<String>::new())];
+                    *security = vec![
+                        SecurityRequirement::default(),
+                        SecurityRequirement::new(ADMIN_SCHEME, Vec::<String>::new()),
+                    ];
                 }
             }
         }
@@ -469,8 +476,8 @@ fn operations_mut(
 }
 
 /// Answers `GET /openapi.json` with `openapi` as served (`as_served`).
-pub fn serve_document(openapi: OpenApi, admin_token_set: bool) -> Result<worker::Response, crate::ApiError> {
-    crate::respond::json(200, &as_served(openapi, admin_token_set))
+pub fn serve_document(openapi: OpenApi, admin_required: bool) -> Result<worker::Response, crate::ApiError> {
+    crate::respond::json(200, &as_served(openapi, admin_required))
 }
 
 /// The (method, path) of every operation of a document, methods in lower case.

@@ -1,6 +1,5 @@
 //! CORS for the origins in `ALLOWED_ORIGINS` (comma-separated; `*` allows any origin).
 
-pub const DEFAULT_ORIGINS: &str = "http://localhost:3000";
 const METHODS: &str = "GET, POST, PATCH, DELETE, OPTIONS";
 const HEADERS: &str = "Content-Type, Authorization, Idempotency-Key, X-Request-Id, If-Match, If-None-Match";
 /// Response headers a page may read besides the simple ones: `Link` (the next page),

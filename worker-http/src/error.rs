@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 pub enum ErrorCode {
     /// 400: the body is not JSON.
     BadJson,
-    /// 401: a product change without the admin token (only when `ADMIN_TOKEN` is set).
+    /// 401: an admin operation (a product change, the list of all orders) without the admin token.
     Unauthorized,
     /// 404: no such product, order or route.
     NotFound,
@@ -42,6 +42,9 @@ pub enum ErrorCode {
     RedisUnavailable,
     /// 503: the database is over its plan's quota.
     QuotaExceeded,
+    /// 503: an admin operation on a deployment without `ADMIN_TOKEN`: refused until the operator
+    /// sets it (no token the caller could send would do).
+    AdminNotConfigured,
     /// 500: a bug on our side; the details are in the worker's log.
     InternalError,
 }
@@ -113,6 +116,9 @@ pub enum ApiError {
     Unavailable { message: String, cause: String },
     /// 503: an Upstash plan limit was hit.
     QuotaExceeded,
+    /// 503: an admin operation, and this deployment has no `ADMIN_TOKEN` (closed unless
+    /// configured; see `auth::check_admin`).
+    AdminNotConfigured,
     /// 500: a bug or an impossible reply. Never caused by bad input; the cause goes to the log only.
     Internal(String),
 }
@@ -130,7 +136,7 @@ impl ApiError {
             Self::UnsupportedMediaType | Self::UnsupportedEncoding(_) => 415,
             Self::Invalid(_) | Self::IdempotencyKeyReused => 422,
             Self::RateLimited { .. } => 429,
-            Self::Unavailable { .. } | Self::QuotaExceeded => 503,
+            Self::Unavailable { .. } | Self::QuotaExceeded | Self::AdminNotConfigured => 503,
             Self::Internal(_) => 500,
         }
     }
@@ -151,6 +157,7 @@ impl ApiError {
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Unavailable { .. } => ErrorCode::RedisUnavailable,
             Self::QuotaExceeded => ErrorCode::QuotaExceeded,
+            Self::AdminNotConfigured => ErrorCode::AdminNotConfigured,
             Self::Internal(_) => ErrorCode::InternalError,
         }
     }
@@ -196,6 +203,9 @@ impl ApiError {
             }
             Self::Unavailable { message, .. } => message.clone(),
             Self::QuotaExceeded => "the database is over its plan's quota; try again later".into(),
+            Self::AdminNotConfigured => "admin operations are off: this deployment has no ADMIN_TOKEN \
+                                         (its operator sets one with `make deploy`)"
+                .into(),
             Self::Internal(_) => "something went wrong on our side; it has been logged".into(),
         }
     }
@@ -212,6 +222,7 @@ impl ApiError {
     pub fn cause(&self) -> Option<&str> {
         match self {
             Self::Unavailable { cause, .. } | Self::Internal(cause) => Some(cause),
+            Self::AdminNotConfigured => Some("ADMIN_TOKEN is not set and ADMIN_AUTH is not `open`"),
             _ => None,
         }
     }

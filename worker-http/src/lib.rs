@@ -14,10 +14,13 @@ pub mod health;
 pub mod log;
 pub mod paging;
 #[cfg(target_arch = "wasm32")]
+pub mod panic;
+#[cfg(target_arch = "wasm32")]
 pub mod ratelimit;
 pub mod respond;
 #[cfg(target_arch = "wasm32")]
 pub mod serve;
+pub mod settings;
 
 #[cfg(target_arch = "wasm32")]
 pub use backend::Backend;
@@ -30,3 +33,26 @@ pub use serve::{serve, Scoped};
 /// For `routes!`, so that a worker need not name `worker` itself in the macro.
 #[doc(hidden)]
 pub use worker as __worker;
+
+/// The worker's `fetch` export: `handler` (an `async fn(Request, Env, Context) ->
+/// worker::Result<Response>` of the calling module) answered through `worker_http::panic::respond`, so that a
+/// panic is a JSON 500 (what `#[event(fetch)]` would do, plus that).
+#[macro_export]
+macro_rules! fetch_entry {
+    ($handler:ident) => {
+        #[cfg(target_arch = "wasm32")]
+        mod __fetch_entry {
+            use $crate::__worker::wasm_bindgen;
+            use $crate::__worker::wasm_bindgen::prelude::wasm_bindgen;
+
+            #[wasm_bindgen]
+            pub fn fetch(
+                req: $crate::__worker::web_sys::Request,
+                env: $crate::__worker::Env,
+                ctx: $crate::__worker::worker_sys::Context,
+            ) -> $crate::__worker::js_sys::Promise {
+                $crate::panic::respond(req, env, ctx, super::$handler)
+            }
+        }
+    };
+}

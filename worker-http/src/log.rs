@@ -24,15 +24,6 @@ pub enum Level {
 }
 
 impl Level {
-    pub fn parse(text: Option<&str>) -> Self {
-        match text.map(|t| t.trim().to_ascii_lowercase()).as_deref() {
-            Some("debug") => Self::Debug,
-            Some("warn") | Some("warning") => Self::Warn,
-            Some("error") => Self::Error,
-            _ => Self::Info,
-        }
-    }
-
     /// The level of a request's line: its status says.
     pub fn of_status(status: u16) -> Self {
         match status {
@@ -245,11 +236,10 @@ mod tests {
 
     #[test]
     fn levels_filter_lines() {
-        let quiet = Scope::new("payment", "r2".into(), Level::parse(Some("warn")));
+        let quiet = Scope::new("payment", "r2".into(), Level::Warn);
         assert!(quiet.request_line(facts(200)).is_none());
         let (_, line) = quiet.request_line(facts(404)).unwrap();
         assert!(line.contains("\"level\":\"warn\""), "{line}");
         assert!(!line.contains("cause"), "4xx have no cause: {line}");
-        assert_eq!(Level::parse(None), Level::Info);
     }
 }

@@ -65,6 +65,8 @@ pub fn error(e: &ApiError) -> Result<Response> {
 }
 
 /// Runs a route's handler (`routes!` calls it; taking the closure here types its parameters).
+/// With the test-only fault `panic` (`FAULTS`), a request with `X-Test-Fault: panic` panics in
+/// it, for the tests of what a panic does (`panic.rs`).
 #[cfg(target_arch = "wasm32")]
 pub async fn handle<D, F, Fut>(
     req: worker::Request,
@@ -75,7 +77,12 @@ where
     F: FnOnce(worker::Request, worker::RouteContext<crate::Scoped<D>>) -> Fut,
     Fut: std::future::Future<Output = std::result::Result<Response, ApiError>>,
 {
+    use crate::settings::{Common, Fault, FromVars};
     let scope = rc.data.scope.clone();
+    let faults = Common::of(&rc.env).map(|c| c.faults.has(Fault::Panic));
+    if faults.unwrap_or(false) && req.headers().get("X-Test-Fault")?.as_deref() == Some("panic") {
+        panic!("fault injected: a handler panicked (FAULTS=panic)");
+    }
     reply(&scope, handler(req, rc).await)
 }
 

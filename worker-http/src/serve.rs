@@ -1,16 +1,17 @@
 //! The frame around every worker's router: the request's scope (id, round trips, log level),
 //! preflight, JSON for unknown routes and methods, CORS headers on every answer, `X-Request-Id`
 //! echoed, one JSON log line per request, and no unhandled error ever reaching the client as a
-//! bare 500.
+//! bare 500 (an invalid setting is a 500 naming it; a panic is answered by `panic`).
 
 use worker::{Env, Method, Request, RequestInit, Response, Result, Router};
 
-use crate::config::{runtime, var};
+use crate::config::runtime;
 use crate::contract::{allowed_methods, Route};
-use crate::cors::{Cors, DEFAULT_ORIGINS};
+use crate::cors::Cors;
 use crate::error::ErrorCode;
 use crate::log::{emit, request_id, Level, RequestFacts, Scope};
 use crate::respond::error;
+use crate::settings::{Common, FromVars, Settings};
 use crate::ApiError;
 
 /// The data every route gets: the request's scope, and the worker's own data (`Context` for the
@@ -26,8 +27,9 @@ const KNOWN_METHODS: [&str; 10] = [
 ];
 
 /// Serves `req` with the router `make_router` builds for its scope; `routes` is that router's
-/// table (`ROUTES` of `routes!`), for `Allow` headers and the route of the log line.
-pub async fn serve<'a, D: 'a>(
+/// table (`ROUTES` of `routes!`), for `Allow` headers and the route of the log line. `S`: the
+/// worker's settings, checked (with `Common`) before anything is routed.
+pub async fn serve<'a, S: Settings, D: 'a>(
     req: Request,
     env: Env,
     worker: &'static str,
@@ -43,16 +45,28 @@ pub async fn serve<'a, D: 'a>(
         // enough for logs, made of the clock.
         runtime::random().unwrap_or_else(|_| started.to_be_bytes()),
     );
-    let scope = Scope::new(worker, id, Level::parse(var(&env, "LOG_LEVEL").as_deref()));
-    let cors = Cors::parse(&var(&env, "ALLOWED_ORIGINS").unwrap_or_else(|| DEFAULT_ORIGINS.into()));
+    let settings = Common::of(&env).and_then(|common| S::of(&env).map(|_| common));
+    // Settings that cannot be read: no origin is known to be allowed, every line is logged.
+    let (level, cors) = settings.as_ref().map_or((Level::Info, Cors::parse("")), |s| {
+        (s.log_level, s.allowed_origins.clone())
+    });
+    let scope = Scope::new(worker, id, level);
     let origin = header("Origin");
     let method = req.inner().method().to_ascii_uppercase();
     let path = req.path();
     let route = routes.iter().find(|r| r.serves(&method, &path)).map(|r| r.path);
+    let mut answer_headers = cors.headers(origin.as_deref());
+    answer_headers.push(("X-Request-Id", scope.request_id.clone()));
+    crate::panic::serving(&scope, &method, route, started, answer_headers.clone());
 
-    let (response, error_code) = answer(req, env, routes, make_router(scope.clone()), &cors, &origin).await?;
-    let mut response = with_headers(response, &cors.headers(origin.as_deref()))?;
-    response.headers_mut().set("X-Request-Id", &scope.request_id)?;
+    let (response, error_code) = match settings {
+        Ok(_) => answer(req, env, routes, make_router(scope.clone()), &cors, &origin).await?,
+        Err(invalid) => {
+            scope.record(&invalid);
+            (error(&invalid)?, Some(invalid.code()))
+        }
+    };
+    let response = with_headers(response, &answer_headers)?;
     let facts = RequestFacts {
         ts: domain::time::rfc3339(runtime::now_ms()),
         method: &method,

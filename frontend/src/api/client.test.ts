@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
 // The API clients (openapi-fetch over our fetch): the admin token asked for on a 401 and kept for
 // the tab, sent only where the back office needs it; the customer's cart and cancel never with it; the
-// API's error body handed over; an API down or answering 503 reported as unreachable; a list's
+// API's error body handed over; an API down or answering 503 reported as unreachable (but a
+// deployment refusing admin operations, 503 admin_not_configured, which is an answer); a list's
 // next page read from its `Link`, at the URL given.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { apiError, GADGET, json, ORDER, stubFetch, WIDGET } from '../testing';
@@ -133,6 +134,13 @@ describe('answers', () => {
     stubFetch(() => apiError(503, 'redis_unavailable', 'the database cannot be reached'));
     const degraded = await failure(placeOrder([{ productId: WIDGET.id, quantity: 1, name: 'Widget' }], 'key'), Unreachable);
     expect(degraded.message).toBe('The Payments API is unavailable: the database cannot be reached');
+  });
+
+  it('hands over a 503 admin_not_configured as an answer: the API is up, the change refused', async () => {
+    const message = 'admin operations are off: this deployment has no ADMIN_TOKEN';
+    stubFetch(() => apiError(503, 'admin_not_configured', message));
+    const refused = await failure(createProduct({ name: 'a', price: 1, quantity: 1 }), ApiError);
+    expect(refused.body).toMatchObject({ code: 'admin_not_configured', message });
   });
 });
 

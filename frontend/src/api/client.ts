@@ -97,7 +97,8 @@ function toErrorBody(body: unknown, response: Response): ApiErrorBody {
   return { code: `http_${response.status}`, message: `the server answered ${response.status} ${response.statusText}` };
 }
 
-/** One try: the answer, or `Unreachable` (reported to the banner) for no answer or a 503. */
+/** One try: the answer, or `Unreachable` (reported to the banner) for no answer or a 503 (but
+ * `admin_not_configured`, which is an answer). */
 async function sendOnce(api: Api, request: Request): Promise<Response> {
   let response: Response;
   try {
@@ -109,9 +110,13 @@ async function sendOnce(api: Api, request: Request): Promise<Response> {
     throw new Unreachable(api.service, `The ${api.service} API ${reason}.`);
   }
   if (response.status === 503) {
-    const error = await errorBody(response);
-    reportDown({ service: api.service, url: api.baseUrl, reason: `is unavailable: ${error.message}` });
-    throw new Unreachable(api.service, `The ${api.service} API is unavailable: ${error.message}`);
+    const error = await errorBody(response.clone());
+    // A deployment without its ADMIN_TOKEN refuses the back office's requests: the API is up, and
+    // the refusal (with its message) belongs where the change was asked for, not in the banner.
+    if (error.code !== 'admin_not_configured') {
+      reportDown({ service: api.service, url: api.baseUrl, reason: `is unavailable: ${error.message}` });
+      throw new Unreachable(api.service, `The ${api.service} API is unavailable: ${error.message}`);
+    }
   }
   reportUp(api.service);
   return response;

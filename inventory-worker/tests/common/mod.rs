@@ -27,8 +27,9 @@ pub fn api_with(vars: &'static [(&'static str, &'static str)]) -> &'static Api {
     })
 }
 
+/// The stack of a test binary whose inventory runs the tutorial's open shop (`ADMIN_AUTH=open`).
 pub fn api() -> &'static Api {
-    api_with(&[])
+    api_with(&[dev_stack::OPEN_ADMIN])
 }
 
 pub async fn create(base: &str, body: &Value) -> Answer {

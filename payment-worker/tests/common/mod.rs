@@ -20,7 +20,7 @@ pub fn reclaiming_shop() -> Shop {
     Shop::start(ShopVars {
         payment: &[FAST_PAYMENT],
         consumer: &[("RECLAIM_IDLE_MS", "0")],
-        ..ShopVars::default()
+        ..ShopVars::open()
     })
     .expect("the shop starts")
 }
