@@ -5,8 +5,9 @@
 //! hand is named by the audit and repaired (once: the second repair changes nothing); a poison
 //! event is dead-lettered, listed, replayed after its cause is fixed and applied once, the books
 //! `ok`; a replay of an event whose effect already happened changes nothing; discards remove one
-//! or all; every operator route needs the token and logs with the request id; what the audit,
-//! its repair and the dead letters' routes cost in round trips.
+//! or all; every operator route needs the token and logs with the request id; the replay action's
+//! path answers its own methods only; what the audit, its repair and the dead letters' routes cost
+//! in round trips.
 
 use std::time::Duration;
 
@@ -435,6 +436,20 @@ async fn operator_routes_need_the_token_and_cost_their_round_trips() {
             "{method} {path}"
         );
     }
+
+    // The replay action's path is no dead letter's: it has POST alone.
+    let not_a_letter = admin(
+        "DELETE",
+        format!("{consumer}/dead-letters/order_completed/replay"),
+    )
+    .send()
+    .await;
+    assert_eq!(
+        (not_a_letter.status, not_a_letter.allow.as_deref()),
+        (405, Some("POST")),
+        "{}",
+        not_a_letter.raw
+    );
 
     let trips = |req: dev_stack::http::Request| async {
         let (answer, spent) = shop.stack.gateway.measure(req.send()).await;

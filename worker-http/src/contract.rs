@@ -73,11 +73,32 @@ impl Route {
     }
 }
 
+impl Route {
+    /// Per segment, whether it is spelled out (not a `:param`): where two patterns match a path,
+    /// the one spelled out first is the path's (`/dead-letters/:stream/replay` over
+    /// `/dead-letters/:stream/:id`), as the router's static segments win over its params.
+    fn spelled(&self) -> Vec<bool> {
+        self.path.split('/').map(|s| !s.starts_with(':')).collect()
+    }
+}
+
+/// The routes that serve `path`: of those whose pattern matches it, the ones of the most
+/// spelled-out pattern (so that a path's methods are those of one resource, not of a pattern that
+/// only happens to match it as well).
+pub fn routes_of<'r>(routes: &'r [Route], path: &str) -> Vec<&'r Route> {
+    let matching: Vec<&Route> = routes.iter().filter(|r| r.matches(path)).collect();
+    let best = matching.iter().map(|r| r.spelled()).max();
+    matching
+        .into_iter()
+        .filter(|r| Some(r.spelled()) == best)
+        .collect()
+}
+
 /// The `Allow` header of a 405 on `path`: its routed methods, upper case (HEAD wherever GET).
 pub fn allowed_methods(routes: &[Route], path: &str) -> String {
-    let methods: Vec<String> = routes
-        .iter()
-        .filter(|r| !r.internal && r.matches(path))
+    let methods: Vec<String> = routes_of(routes, path)
+        .into_iter()
+        .filter(|r| !r.internal)
         .flat_map(Route::methods)
         .map(|m| m.to_ascii_uppercase())
         .collect();
@@ -591,6 +612,33 @@ mod tests {
         assert_eq!(allowed_methods(&routes, "/products/01ABC"), "GET, HEAD, DELETE");
         assert_eq!(allowed_methods(&routes, "/products/"), "");
         assert_eq!(allowed_methods(&routes, "/products/a/b"), "");
+    }
+
+    /// A path both an action's pattern and a param's match is the action's: its `Allow` lists the
+    /// action's methods only.
+    #[test]
+    fn a_spelled_out_segment_wins_over_a_param() {
+        let route = |method, path| Route {
+            method,
+            path,
+            internal: false,
+        };
+        let routes = [
+            route("get", "/dead-letters/:stream"),
+            route("delete", "/dead-letters/:stream"),
+            route("post", "/dead-letters/:stream/replay"),
+            route("post", "/dead-letters/:stream/:id/replay"),
+            route("delete", "/dead-letters/:stream/:id"),
+        ];
+        assert_eq!(allowed_methods(&routes, "/dead-letters/x/replay"), "POST");
+        assert_eq!(allowed_methods(&routes, "/dead-letters/x/1-0"), "DELETE");
+        assert_eq!(allowed_methods(&routes, "/dead-letters/x/1-0/replay"), "POST");
+        assert_eq!(allowed_methods(&routes, "/dead-letters/x"), "GET, HEAD, DELETE");
+        let served: Vec<&str> = routes_of(&routes, "/dead-letters/x/replay")
+            .iter()
+            .map(|r| r.method)
+            .collect();
+        assert_eq!(served, ["post"]);
     }
 
     #[test]
