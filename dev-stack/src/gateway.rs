@@ -2,9 +2,9 @@ use std::io;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
+use crate::ports::retry_on_taken_port;
 use crate::process::{
-    ensure_port_free, free_port, http_get, spawn_owned, stop_child, wait_for_port, workspace_root,
-    PortProcess,
+    ensure_port_free, http_get, spawn_owned, stop_child, wait_for_port, workspace_root, PortProcess,
 };
 use crate::Service;
 
@@ -18,7 +18,7 @@ pub struct Gateway {
 impl Gateway {
     /// On a free port, quiet (tests).
     pub fn start(redis_url: &str, token: &str) -> io::Result<Self> {
-        Self::spawn(free_port(), redis_url, token)
+        retry_on_taken_port(|port| Self::spawn(port, redis_url, token))
     }
 
     /// On `port` (`make dev`). A busy port is an error.

@@ -6,6 +6,7 @@
 mod frontend;
 mod gateway;
 pub mod http;
+mod ports;
 mod process;
 mod redis;
 mod worker;
@@ -14,9 +15,8 @@ use std::sync::OnceLock;
 
 pub use frontend::start_frontend;
 pub use gateway::{Gateway, Stats};
-pub use process::{
-    die_with_parent, free_port, interrupt, interrupted, random_token, workspace_root, write_private,
-};
+pub use ports::free_port;
+pub use process::{die_with_parent, interrupt, interrupted, random_token, workspace_root, write_private};
 pub use redis::RedisServer;
 pub use worker::{run_scheduled_at, Worker, WorkerOptions};
 
@@ -78,17 +78,19 @@ impl Stack {
         all.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let logs = workspace_root().join("target/test-logs");
         std::fs::create_dir_all(&logs)?;
-        let port = free_port();
-        let log = logs.join(format!("{env}-{port}.log"));
-        Worker::start(WorkerOptions {
-            env,
-            port: Some(port),
-            vars: all,
-            base_env_file: None,
-            registry: self.registry.path(),
-            log: Some(&log),
-            config_edits,
-            persist_to: self.state.path(),
+        // The port chosen here, to name the log after it; another one if it is taken meanwhile.
+        ports::retry_on_taken_port(|port| {
+            let log = logs.join(format!("{env}-{port}.log"));
+            Worker::start(WorkerOptions {
+                env,
+                port: Some(port),
+                vars: all.clone(),
+                base_env_file: None,
+                registry: self.registry.path(),
+                log: Some(&log),
+                config_edits,
+                persist_to: self.state.path(),
+            })
         })
     }
 }

@@ -1,6 +1,6 @@
 use std::fs::File;
 use std::io;
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -9,26 +9,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, Once};
 use std::time::{Duration, Instant};
 
+use crate::ports::is_free;
 use crate::Service;
-
-/// A port that was free a moment ago (the OS picks it; the window for a race is tiny).
-pub fn free_port() -> u16 {
-    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("no free loopback port")
-}
 
 /// A clear error instead of a hang or a confusing failure later when a fixed port is taken.
 pub fn ensure_port_free(port: u16, what: &str) -> io::Result<()> {
-    TcpListener::bind((Ipv4Addr::LOCALHOST, port))
-        .map(drop)
-        .map_err(|e| {
-            io::Error::new(
-                e.kind(),
-                format!("port {port} for {what} is busy ({e}); stop what uses it or choose another port"),
-            )
-        })
+    if is_free(port) {
+        return Ok(());
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AddrInUse,
+        format!("port {port} for {what} is busy; stop what uses it or choose another port"),
+    ))
 }
 
 /// The workspace root: where `target/`, `node_modules/` and the Makefile live.
@@ -259,6 +251,13 @@ pub(crate) fn wait_for_port_within(
             return Ok(());
         }
         if let Some(status) = child.try_wait()? {
+            // Its port taken by someone else meanwhile: the caller may try another port.
+            if !is_free(port) {
+                return Err(io::Error::new(
+                    io::ErrorKind::AddrInUse,
+                    format!("{what} exited ({status}): port {port} was taken by another process"),
+                ));
+            }
             return Err(io::Error::other(format!(
                 "{what} exited before it was ready: {status}"
             )));

@@ -3,8 +3,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::ports::retry_on_taken_port;
 use crate::process::{
-    ensure_port_free, free_port, signal, spawn_owned, stop_child, wait_for_port, wait_until_port_free,
+    ensure_port_free, signal, spawn_owned, stop_child, wait_for_port, wait_until_port_free,
 };
 use crate::Service;
 
@@ -27,19 +28,15 @@ impl RedisServer {
     pub fn start() -> io::Result<Self> {
         let dir = tempfile::Builder::new().prefix("redis-").tempdir()?;
         let mut server = Self {
-            port: free_port(),
+            port: 0,
             dir: DataDir::Temporary(dir),
             child: None,
         };
-        // A free port can be taken by another process before redis-server binds it (tests start
-        // many stacks at once): then try another.
-        for _ in 0..5 {
-            match server.resume() {
-                Err(e) if e.kind() == io::ErrorKind::AddrInUse => server.port = free_port(),
-                result => return result.map(|()| server),
-            }
-        }
-        server.resume().map(|()| server)
+        retry_on_taken_port(|port| {
+            server.port = port;
+            server.resume()
+        })?;
+        Ok(server)
     }
 
     /// On `port`, with its data kept in `dir` across runs and crashes (`make dev`): every write is

@@ -4,9 +4,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use crate::ports::{free_port, retry_on_taken_port};
 use crate::process::{
-    ensure_port_free, free_port, http_get, open_log, remove_at_exit, spawn_owned, stop_child,
-    wait_for_port_within, wait_until_port_free, workspace_root,
+    ensure_port_free, http_get, open_log, remove_at_exit, spawn_owned, stop_child, wait_for_port_within,
+    wait_until_port_free, workspace_root,
 };
 use crate::Service;
 
@@ -63,14 +64,19 @@ pub struct WorkerOptions<'a> {
 }
 
 impl Worker {
+    /// Starts it on `options.port` (a busy one is an error), or on a free port, started again on
+    /// another one if its port is taken meanwhile.
     pub fn start(options: WorkerOptions<'_>) -> io::Result<Self> {
-        let port = match options.port {
+        match options.port {
             Some(port) => {
                 ensure_port_free(port, &format!("the {} worker", options.env))?;
-                port
+                Self::start_on(port, &options)
             }
-            None => free_port(),
-        };
+            None => retry_on_taken_port(|port| Self::start_on(port, &options)),
+        }
+    }
+
+    fn start_on(port: u16, options: &WorkerOptions<'_>) -> io::Result<Self> {
         let mut vars_file = tempfile::Builder::new().prefix("wrangler-vars-").tempfile()?;
         for (name, value) in &options.vars {
             writeln!(vars_file, "{}", dotenv_line(name, value)?)?;
