@@ -16,7 +16,9 @@ use std::sync::OnceLock;
 pub use frontend::start_frontend;
 pub use gateway::{Gateway, Stats};
 pub use ports::free_port;
-pub use process::{die_with_parent, interrupt, interrupted, random_token, workspace_root, write_private};
+pub use process::{
+    die_with_parent, interrupt, interrupted, log_tail, random_token, workspace_root, write_private,
+};
 pub use redis::RedisServer;
 pub use worker::{run_scheduled_at, Worker, WorkerOptions};
 

@@ -56,6 +56,15 @@ pub fn write_private(path: &Path, contents: &str) -> io::Result<()> {
     file.write_all(contents.as_bytes())
 }
 
+/// The last `lines` lines of a log, for an error message: what a service said before it failed.
+/// Empty when the file cannot be read.
+pub fn log_tail(path: &Path, lines: usize) -> String {
+    let text = std::fs::read(path).unwrap_or_default();
+    let text = String::from_utf8_lossy(&text);
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
 /// Opens a service's log for appending (a restart must not erase why it died) and writes one
 /// marker line saying when this start began.
 pub(crate) fn open_log(path: &Path, what: &str) -> io::Result<File> {

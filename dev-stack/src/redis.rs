@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::ports::retry_on_taken_port;
 use crate::process::{
-    ensure_port_free, signal, spawn_owned, stop_child, wait_for_port, wait_until_port_free,
+    ensure_port_free, log_tail, signal, spawn_owned, stop_child, wait_for_port, wait_until_port_free,
 };
 use crate::Service;
 
@@ -106,7 +106,11 @@ impl RedisServer {
         });
         if let Err(e) = ready {
             stop_child(&mut child);
-            return Err(e);
+            let log = self.dir.path().join("redis.log");
+            return Err(io::Error::new(
+                e.kind(),
+                format!("{e} (log: {}, ending:\n{})", log.display(), log_tail(&log, 20)),
+            ));
         }
         self.child = Some(child);
         Ok(())
@@ -132,6 +136,15 @@ impl Service for RedisServer {
 impl Drop for RedisServer {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+impl DataDir {
+    fn path(&self) -> &Path {
+        match self {
+            DataDir::Temporary(dir) => dir.path(),
+            DataDir::Kept(dir) => dir,
+        }
     }
 }
 

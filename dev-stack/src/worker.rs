@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use crate::ports::{free_port, retry_on_taken_port};
 use crate::process::{
-    ensure_port_free, http_get, open_log, remove_at_exit, spawn_owned, stop_child, wait_for_port_within,
-    wait_until_port_free, workspace_root,
+    ensure_port_free, http_get, log_tail, open_log, remove_at_exit, spawn_owned, stop_child,
+    wait_for_port_within, wait_until_port_free, workspace_root,
 };
 use crate::Service;
 
@@ -228,7 +228,7 @@ impl Launch {
             let hint = self
                 .log
                 .as_ref()
-                .map(|l| format!(" (log: {})", l.display()))
+                .map(|l| format!(" (log: {}, ending:\n{})", l.display(), log_tail(l, 30)))
                 .unwrap_or_default();
             return Err(io::Error::new(e.kind(), format!("{e}{hint}")));
         }

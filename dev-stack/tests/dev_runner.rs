@@ -1,5 +1,6 @@
 //! `make dev`'s runner as a user meets it: one line per ready service, a busy port as a clear
-//! error, and Ctrl-C stopping everything it started.
+//! error, and Ctrl-C stopping everything it started; and a harness waiting for it learns at once
+//! that it exited, with why.
 
 mod common;
 
@@ -71,5 +72,24 @@ fn ctrl_c_while_a_worker_starts_stops_at_once() {
         "{}",
         stack.output()
     );
+    stack.assert_ports_freed();
+}
+
+#[test]
+fn a_runner_that_exits_while_starting_is_reported_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    // Read after redis-server and the gateway are up: the runner stops them and exits.
+    let mut stack = DevStack::launch(dir.path(), &[("RATE_LIMIT", "lots")]);
+    let asked = Instant::now();
+    let why = stack
+        .try_wait_for_output("all services ready", 1, Duration::from_secs(300))
+        .unwrap_err();
+    assert!(
+        asked.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        asked.elapsed()
+    );
+    assert!(why.contains("the runner exited"), "{why}");
+    assert!(why.contains("RATE_LIMIT=lots is not a whole number"), "{why}");
     stack.assert_ports_freed();
 }

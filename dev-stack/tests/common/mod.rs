@@ -11,7 +11,10 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use dev_stack::free_port;
+use dev_stack::{free_port, log_tail};
+
+/// How many times a stack is started on new ports when one it was given is taken meanwhile.
+const PORT_ATTEMPTS: usize = 3;
 
 /// The port settings of the runner, in the order it starts the services.
 pub const PORTS: [&str; 6] = [
@@ -54,10 +57,20 @@ pub struct DevStack {
 }
 
 impl DevStack {
-    /// On free ports, with `env` on top; returns once every service is ready.
+    /// On free ports, with `env` on top; returns once every service is ready. Ports are chosen
+    /// here, so a runner that finds one taken meanwhile (it exits: "busy") is started again on new
+    /// ones.
     pub fn start(dir: &Path, env: &[(&str, &str)]) -> Self {
-        let stack = Self::launch(dir, env);
-        // A cold `wrangler dev` on this shared machine can take half a minute per worker.
+        for _ in 1..PORT_ATTEMPTS {
+            let mut stack = Self::launch(dir, env);
+            // A cold `wrangler dev` on this shared machine can take half a minute per worker.
+            match stack.try_wait_for_output("all services ready", 1, Duration::from_secs(300)) {
+                Ok(()) => return stack,
+                Err(why) if why.contains(" is busy") || why.contains("was taken") => continue,
+                Err(why) => panic!("{why}"),
+            }
+        }
+        let mut stack = Self::launch(dir, env);
         stack.wait_for_output("all services ready", Duration::from_secs(300));
         stack
     }
@@ -114,25 +127,56 @@ impl DevStack {
         self.output.lock().unwrap().clone()
     }
 
-    /// Waits until `needle` has appeared `times` times in the output; panics with the output
-    /// after `limit`, or if the runner exits first.
-    pub fn wait_for_output_times(&self, needle: &str, times: usize, limit: Duration) {
+    /// Waits until `needle` has appeared `times` times in the output; panics with the output and
+    /// the end of every log at once if the runner exits first, or after `limit` (a hang).
+    pub fn wait_for_output_times(&mut self, needle: &str, times: usize, limit: Duration) {
+        if let Err(why) = self.try_wait_for_output(needle, times, limit) {
+            panic!("{why}");
+        }
+    }
+
+    pub fn wait_for_output(&mut self, needle: &str, limit: Duration) {
+        self.wait_for_output_times(needle, 1, limit);
+    }
+
+    /// `wait_for_output_times`, with the reason as an error.
+    pub fn try_wait_for_output(&mut self, needle: &str, times: usize, limit: Duration) -> Result<(), String> {
         let deadline = Instant::now() + limit;
         loop {
             let output = self.output();
             if output.matches(needle).count() >= times {
-                return;
+                return Ok(());
             }
-            assert!(
-                Instant::now() < deadline,
-                "no {needle:?} ({times}×) after {limit:?}; output:\n{output}"
-            );
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Its last lines may still be in the pipe.
+                std::thread::sleep(Duration::from_millis(200));
+                return Err(format!(
+                    "the runner exited ({status}) before {needle:?} ({times}×); output:\n{}{}",
+                    self.output(),
+                    self.log_tails()
+                ));
+            }
+            if Instant::now() >= deadline {
+                return Err(format!(
+                    "no {needle:?} ({times}×) after {limit:?}; output:\n{output}{}",
+                    self.log_tails()
+                ));
+            }
             std::thread::sleep(Duration::from_millis(100));
         }
     }
 
-    pub fn wait_for_output(&self, needle: &str, limit: Duration) {
-        self.wait_for_output_times(needle, 1, limit);
+    /// The end of each service's log (workers, frontend, redis-server), for a failure message.
+    pub fn log_tails(&self) -> String {
+        let mut logs: Vec<PathBuf> = std::fs::read_dir(self.dir.join("logs"))
+            .map(|dir| dir.map_while(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        logs.sort();
+        logs.push(self.dir.join("redis/redis.log"));
+        logs.iter()
+            .filter(|log| log.exists())
+            .map(|log| format!("\n--- end of {} ---\n{}", log.display(), log_tail(log, 30)))
+            .collect()
     }
 
     /// The process id the runner recorded for `service` (`<DEV_DIR>/pids/<service>.pid`).
