@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Contract checks of the three workers against the real local stack.
 
-Starts `dev-stack` (redis-server, the upstash-local gateway and the workers under `wrangler dev`)
-on free ports in a temporary folder, then for each worker:
+Starts the local stack (`dev-stack up --profile shop`: redis-server, the upstash-local gateway and
+the workers under `wrangler dev`, on free ports), then for each worker:
   1. validates the document it serves at /openapi.json as OpenAPI 3.1 (openapi-spec-validator);
   2. runs Schemathesis on it (every check: no 5xx, documented statuses, bodies and headers,
      negative data rejected, the admin token enforced, 405 with Allow, stateful links).
@@ -20,14 +20,13 @@ import re
 import secrets
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 from openapi_spec_validator import validate
 
-from stack import ROOT, WORKERS, start_stack, stop_stack
+from stack import ROOT, WORKERS, start_stack
 
 VENV_BIN = Path(sys.executable).parent
 CI_SEED = 20261128
@@ -80,29 +79,27 @@ def main():
     report_dir.mkdir(parents=True, exist_ok=True)
 
     admin_token = secrets.token_hex(16)
-    with tempfile.TemporaryDirectory(prefix="contract-") as dev_dir:
-        started = time.time()
-        # Fuzzing sends thousands of writes a minute from one address: past the default limits.
-        # (The 429 itself has its own test.)
-        proc, ports = start_stack(dev_dir, admin_token, {"RATE_LIMIT": "1000000"})
-        print(f"stack ready in {time.time() - started:.0f} s", flush=True)
-        passed, total = [], 0
-        try:
-            for name, var in WORKERS:
-                # Fresh products for each worker: the inventory's fuzzing changes the ones it gets.
-                products = seed_products(f"http://127.0.0.1:{ports['INVENTORY_PORT']}", admin_token)
-                ok, count = fuzz(name, f"http://127.0.0.1:{ports[var]}", seed, max_examples, admin_token,
-                                 report_dir, products)
-                passed.append(ok)
-                total += count
-            # The fuzzed orders reached real products (schemathesis_hooks.py): say how many.
-            page = urllib.request.urlopen(f"http://127.0.0.1:{ports['PAYMENT_PORT']}/orders?limit=500", timeout=30)
-            placed = len(json.load(page))
-            print(f"payment: the fuzzing placed {placed} orders (first 500 counted)", flush=True)
-            # Fuzzing that never reaches a real product tests only the 404s.
-            passed.append(placed > 0)
-        finally:
-            stop_stack(proc)
+    started = time.time()
+    # Fuzzing sends thousands of writes a minute from one address: past the default limits.
+    # (The 429 itself has its own test.)
+    stack = start_stack(admin_token=admin_token, rate_limit=1_000_000)
+    print(f"stack ready in {time.time() - started:.0f} s", flush=True)
+    passed, total = [], 0
+    try:
+        for name, service in WORKERS.items():
+            # Fresh products for each worker: the inventory's fuzzing changes the ones it gets.
+            products = seed_products(stack.url("inventory-worker"), admin_token)
+            ok, count = fuzz(name, stack.url(service), seed, max_examples, admin_token, report_dir, products)
+            passed.append(ok)
+            total += count
+        # The fuzzed orders reached real products (schemathesis_hooks.py): say how many.
+        page = urllib.request.urlopen(f"{stack.url('payment-worker')}/orders?limit=500", timeout=30)
+        placed = len(json.load(page))
+        print(f"payment: the fuzzing placed {placed} orders (first 500 counted)", flush=True)
+        # Fuzzing that never reaches a real product tests only the 404s.
+        passed.append(placed > 0)
+    finally:
+        stack.stop()
     print(f"contract: {passed.count(True)} passed, {passed.count(False)} failed "
           f"({total} Schemathesis cases, seed {seed}, {time.time() - started:.0f} s)")
     return 0 if all(passed) else 1

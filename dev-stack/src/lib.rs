@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 
 pub use frontend::start_frontend;
 pub use gateway::{Gateway, Stats};
-pub use ports::free_port;
+pub use ports::{free_port, retry_on_taken_port};
 pub use process::{
     die_with_parent, interrupt, interrupted, log_tail, random_token, workspace_root, write_private,
 };
@@ -97,6 +97,31 @@ impl Stack {
     }
 }
 
+/// What the README, the ready lines and `.dev/pids/` call the worker of `[env.<env>]`.
+pub fn service_name(env: &str) -> String {
+    match env {
+        "consumer-cron" => env.to_owned(),
+        _ => format!("{env}-worker"),
+    }
+}
+
+/// The edits of wrangler.toml (`(line, replacement)`) that set every rate limit
+/// (`simple = { limit = …, period = … }`) to `limit` writes per period: for benchmarks and
+/// fuzzing from one address.
+pub fn rate_limit_edits(config: &str, limit: u64) -> Vec<(String, String)> {
+    config
+        .lines()
+        .filter_map(|line| {
+            let (head, rest) = line.split_once("simple = { limit = ")?;
+            let (_, tail) = rest.split_once(',')?;
+            Some((
+                line.to_owned(),
+                format!("{head}simple = {{ limit = {limit},{tail}"),
+            ))
+        })
+        .collect()
+}
+
 /// The three workers on one stack, as they run in production: service bindings between them
 /// through this stack's dev registry.
 pub struct Shop {
@@ -116,10 +141,15 @@ pub struct ShopVars<'a> {
 
 impl Shop {
     pub fn start(vars: ShopVars<'_>) -> std::io::Result<Self> {
+        Self::start_with(vars, &[])
+    }
+
+    /// `start`, with edits of every worker's wrangler.toml (`WorkerOptions::config_edits`).
+    pub fn start_with(vars: ShopVars<'_>, config_edits: &[(&str, &str)]) -> std::io::Result<Self> {
         let stack = Stack::start()?;
-        let inventory = stack.worker("inventory", vars.inventory)?;
-        let consumer = stack.worker("consumer-cron", vars.consumer)?;
-        let payment = stack.worker("payment", vars.payment)?;
+        let inventory = stack.worker_with_config("inventory", vars.inventory, config_edits)?;
+        let consumer = stack.worker_with_config("consumer-cron", vars.consumer, config_edits)?;
+        let payment = stack.worker_with_config("payment", vars.payment, config_edits)?;
         Ok(Self {
             stack,
             inventory,

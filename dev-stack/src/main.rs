@@ -27,9 +27,11 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+mod up;
+
 use dev_stack::{
-    die_with_parent, random_token, run_scheduled_at, start_frontend, workspace_root, write_private, Gateway,
-    RedisServer, Service, Worker, WorkerOptions,
+    die_with_parent, random_token, rate_limit_edits, run_scheduled_at, start_frontend, workspace_root,
+    write_private, Gateway, RedisServer, Service, Worker, WorkerOptions,
 };
 
 /// A line on stdout. A closed stdout (piped into `head`, say) must not stop the stack halfway.
@@ -53,8 +55,31 @@ const MAX_FAILURES: usize = 5;
 const FAILURE_WINDOW: Duration = Duration::from_secs(120);
 const FIRST_RETRY: Duration = Duration::from_millis(500);
 
+/// `dev-stack` alone is `make dev`'s runner (set through the environment, above); `dev-stack up`
+/// starts a stack for a test harness, bench or fuzz run (`up.rs`).
+#[derive(clap::Parser)]
+#[command(
+    name = "dev-stack",
+    about = "The local stack: `make dev` (no subcommand), or `up` for tests"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Subcommand>,
+}
+
+#[derive(clap::Subcommand)]
+enum Subcommand {
+    /// Start a profile on free ports, print its URLs as one JSON line, stop when stdin closes.
+    Up(up::Up),
+}
+
 fn main() -> ExitCode {
-    match run() {
+    let cli = <Cli as clap::Parser>::parse();
+    let outcome = match cli.command {
+        None => run(),
+        Some(Subcommand::Up(up)) => up::run(up).map_err(|e| format!("up: {e}")),
+    };
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         // Ctrl-C while a service was still starting: a stop, not a failure.
         Err(_) if dev_stack::interrupted() => {
@@ -344,8 +369,7 @@ fn seconds(duration: Duration) -> String {
     format!("{} s", duration.as_secs_f32())
 }
 
-/// With `RATE_LIMIT=n`, the edits that set every `simple = { limit = …, period = … }` of
-/// wrangler.toml to `n`.
+/// With `RATE_LIMIT=n`, the edits that set every rate limit of wrangler.toml to `n`.
 fn raised_rate_limits(config: &str) -> Result<Vec<(String, String)>, String> {
     let Ok(limit) = std::env::var("RATE_LIMIT") else {
         return Ok(Vec::new());
@@ -353,17 +377,7 @@ fn raised_rate_limits(config: &str) -> Result<Vec<(String, String)>, String> {
     let limit: u64 = limit
         .parse()
         .map_err(|_| format!("RATE_LIMIT={limit} is not a whole number"))?;
-    Ok(config
-        .lines()
-        .filter_map(|line| {
-            let (head, rest) = line.split_once("simple = { limit = ")?;
-            let (_, tail) = rest.split_once(',')?;
-            Some((
-                line.to_owned(),
-                format!("{head}simple = {{ limit = {limit},{tail}"),
-            ))
-        })
-        .collect())
+    Ok(rate_limit_edits(config, limit))
 }
 
 fn shown(path: &Path) -> String {

@@ -94,7 +94,7 @@ pub(crate) fn is_free(port: u16) -> bool {
 
 /// Runs `start` on a port from [`free_port`], and again on a new one (up to [`PORT_ATTEMPTS`]
 /// times) while it fails because something else took the port (`AddrInUse`).
-pub(crate) fn retry_on_taken_port<T>(mut start: impl FnMut(u16) -> io::Result<T>) -> io::Result<T> {
+pub fn retry_on_taken_port<T>(mut start: impl FnMut(u16) -> io::Result<T>) -> io::Result<T> {
     let mut attempt = 1;
     loop {
         match start(free_port()) {

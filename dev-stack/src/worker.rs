@@ -111,6 +111,11 @@ impl Worker {
         self.launch.port
     }
 
+    /// Its `[env.X]` of wrangler.toml.
+    pub fn env(&self) -> &str {
+        &self.launch.env
+    }
+
     /// Where its output goes (`None`: inherited).
     pub fn log_path(&self) -> Option<&Path> {
         self.launch.log.as_deref()
