@@ -15,7 +15,9 @@ pub fn start_frontend(port: u16, apis: (&str, &str), log: &Path) -> io::Result<i
     ensure_port_free(port, "the frontend")?;
     let apis = (apis.0.to_owned(), apis.1.to_owned());
     let log = log.to_path_buf();
-    PortProcess::start(port, "the frontend", move |port| spawn_vite(port, &apis, &log))
+    PortProcess::start(port, "the frontend", "/", move |port| {
+        spawn_vite(port, &apis, &log)
+    })
 }
 
 fn spawn_vite(port: u16, apis: &(String, String), log: &Path) -> io::Result<Child> {

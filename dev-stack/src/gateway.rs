@@ -6,7 +6,7 @@ use crate::ports::retry_on_taken_port;
 use crate::process::{
     ensure_port_free, http_get, spawn_owned, stop_child, wait_for_port, workspace_root, PortProcess,
 };
-use crate::Service;
+use crate::{Probe, Service};
 
 /// The `upstash-local` binary, run as users run it. `make test` builds it first; the path can be
 /// overridden with `UPSTASH_LOCAL_BIN`.
@@ -28,7 +28,8 @@ impl Gateway {
     }
 
     fn spawn(port: u16, redis_url: &str, token: &str) -> io::Result<Self> {
-        let process = PortProcess::start(port, "upstash-local", {
+        // Any answer will do: without the token it is a 401.
+        let process = PortProcess::start(port, "upstash-local", "/__stats", {
             let (redis_url, token) = (redis_url.to_owned(), token.to_owned());
             move |port| spawn_gateway(port, &redis_url, &token)
         })?;
@@ -117,6 +118,10 @@ impl Service for Gateway {
 
     fn restart(&mut self) -> io::Result<()> {
         self.process.restart()
+    }
+
+    fn probe(&self) -> Probe {
+        self.process.probe()
     }
 }
 

@@ -7,6 +7,7 @@ mod frontend;
 mod gateway;
 pub mod http;
 mod ports;
+mod probe;
 mod process;
 mod redis;
 mod worker;
@@ -16,6 +17,7 @@ use std::sync::OnceLock;
 pub use frontend::start_frontend;
 pub use gateway::{Gateway, Stats};
 pub use ports::{free_port, retry_on_taken_port};
+pub use probe::{Probe, ProbeKind};
 pub use process::{
     die_with_parent, interrupt, interrupted, log_tail, random_token, workspace_root, write_private,
 };
@@ -31,6 +33,8 @@ pub trait Service {
     fn is_running(&mut self) -> bool;
     /// Stops whatever is left of it (its whole process group) and starts it again.
     fn restart(&mut self) -> std::io::Result<()>;
+    /// How to ask it whether its port answers (`make dev` restarts one that stops answering).
+    fn probe(&self) -> Probe;
 }
 
 /// A redis-server with the gateway in front of it: what the workers see as "Upstash".

@@ -30,8 +30,8 @@ use std::time::{Duration, Instant};
 mod up;
 
 use dev_stack::{
-    die_with_parent, random_token, rate_limit_edits, run_scheduled_at, start_frontend, workspace_root,
-    write_private, Gateway, RedisServer, Service, Worker, WorkerOptions,
+    die_with_parent, random_token, rate_limit_edits, run_scheduled_at, service_name, start_frontend,
+    workspace_root, write_private, Gateway, Probe, RedisServer, Service, Worker, WorkerOptions,
 };
 
 /// A line on stdout. A closed stdout (piped into `head`, say) must not stop the stack halfway.
@@ -54,6 +54,14 @@ const WORKERS: [(&str, &str, u16); 3] = [
 const MAX_FAILURES: usize = 5;
 const FAILURE_WINDOW: Duration = Duration::from_secs(120);
 const FIRST_RETRY: Duration = Duration::from_millis(500);
+
+/// Each service's port is asked this often whether it answers (a PING, an HTTP request): a
+/// process can be alive while its port hangs, which is what a user sees.
+const PROBE_EVERY: Duration = Duration::from_secs(3);
+/// One check's wait for an answer: generous, since a loaded machine answers slowly.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
+/// This many checks in a row without an answer count as a death.
+const SILENT_CHECKS: u32 = 3;
 
 /// `dev-stack` alone is `make dev`'s runner (set through the environment, above); `dev-stack up`
 /// starts a stack for a test harness, bench or fuzz run (`up.rs`).
@@ -223,24 +231,35 @@ fn run() -> Result<(), String> {
 
     let every = Duration::from_secs(port_from_env("CONSUMER_EVERY_SECONDS", 5)?.max(1).into());
     let mut next_run = Instant::now() + every;
+    let mut next_probe = Instant::now() + PROBE_EVERY;
+    // The consumer's run in progress: on a thread of its own, so that a hung consumer does not
+    // hold up the supervision of everything else.
+    let mut consumer_run: Option<std::thread::JoinHandle<()>> = None;
     let outcome = loop {
         match stop_rx.recv_timeout(Duration::from_millis(500)) {
             Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => break Ok(()),
             Err(mpsc::RecvTimeoutError::Timeout) => {}
         }
+        if Instant::now() >= next_probe {
+            probe_all(&mut parts);
+            next_probe = Instant::now() + PROBE_EVERY;
+        }
         if let Err(e) = parts.iter_mut().try_for_each(|part| part.watch(&pids)) {
             break Err(e);
         }
-        if Instant::now() >= next_run {
+        let idle = consumer_run.as_ref().is_none_or(|run| run.is_finished());
+        if idle && Instant::now() >= next_run {
             next_run = Instant::now() + every;
             let consumer_up = parts
                 .iter()
-                .any(|p| p.name == "consumer-cron-worker" && p.retry_at.is_none());
+                .any(|p| p.name == service_name("consumer-cron") && p.retry_at.is_none());
             let consumer = worker_ports.iter().find(|(env, _)| *env == "consumer-cron");
-            if let (true, Some((_, port))) = (consumer_up, consumer) {
-                if let Err(e) = run_scheduled_at(*port) {
-                    eprintln!("consumer-cron: {e}");
-                }
+            if let (true, Some(&(_, port))) = (consumer_up, consumer) {
+                consumer_run = Some(std::thread::spawn(move || {
+                    if let Err(e) = run_scheduled_at(port) {
+                        eprintln!("consumer-cron: {e}");
+                    }
+                }));
             }
         }
     };
@@ -252,8 +271,34 @@ fn run() -> Result<(), String> {
     outcome
 }
 
-/// One service under watch: started again when it dies, after a pause that doubles with each
-/// recent failure.
+/// Asks every service that is up whether its port answers, all at once (a hung one takes
+/// `PROBE_TIMEOUT`), and counts the silences.
+fn probe_all(parts: &mut [Supervised]) {
+    let probes: Vec<Option<Probe>> = parts
+        .iter()
+        .map(|part| part.retry_at.is_none().then(|| part.service.probe()))
+        .collect();
+    let answers: Vec<Option<std::io::Result<()>>> = std::thread::scope(|scope| {
+        let asking: Vec<_> = probes
+            .iter()
+            .map(|probe| scope.spawn(move || probe.map(|p| p.ask(PROBE_TIMEOUT))))
+            .collect();
+        asking.into_iter().map(|a| a.join().unwrap_or(None)).collect()
+    });
+    for (part, answer) in parts.iter_mut().zip(answers) {
+        match answer {
+            Some(Ok(())) => part.silent = 0,
+            Some(Err(e)) => {
+                part.silent += 1;
+                part.silence = e.to_string();
+            }
+            None => {}
+        }
+    }
+}
+
+/// One service under watch: started again when it dies or its port stops answering, after a
+/// pause that doubles with each recent failure.
 struct Supervised {
     name: String,
     address: String,
@@ -264,6 +309,9 @@ struct Supervised {
     failures: VecDeque<Instant>,
     /// Down, to be started again at this time.
     retry_at: Option<Instant>,
+    /// Checks in a row its port did not answer, and why the last one failed.
+    silent: u32,
+    silence: String,
 }
 
 impl Supervised {
@@ -275,6 +323,8 @@ impl Supervised {
             service: Box::new(service),
             failures: VecDeque::new(),
             retry_at: None,
+            silent: 0,
+            silence: String::new(),
         }
     }
 
@@ -286,9 +336,23 @@ impl Supervised {
         }
     }
 
-    /// Notices a death, restarts when it is time; an error when it is time to give up.
+    /// Notices a death or a port that stopped answering, restarts when it is time; an error when
+    /// it is time to give up.
     fn watch(&mut self, pids: &Path) -> Result<(), String> {
         match self.retry_at {
+            None if self.service.is_running() && self.silent >= SILENT_CHECKS => {
+                let delay = self.failed()?;
+                say!(
+                    "{} stopped answering on {} ({} checks in a row: {}){}; restarting it in {}",
+                    self.name,
+                    self.address,
+                    self.silent,
+                    self.silence,
+                    self.see_log(),
+                    seconds(delay)
+                );
+                Ok(())
+            }
             None if self.service.is_running() => Ok(()),
             None => {
                 let delay = self.failed()?;
@@ -303,6 +367,7 @@ impl Supervised {
             Some(at) if Instant::now() >= at => match self.service.restart() {
                 Ok(()) => {
                     self.retry_at = None;
+                    self.silent = 0;
                     self.write_pid(pids);
                     say!("{} ready again on {}", self.name, self.address);
                     Ok(())

@@ -10,7 +10,7 @@ use std::sync::{Mutex, Once};
 use std::time::{Duration, Instant};
 
 use crate::ports::is_free;
-use crate::Service;
+use crate::{Probe, Service};
 
 /// A clear error instead of a hang or a confusing failure later when a fixed port is taken.
 pub fn ensure_port_free(port: u16, what: &str) -> io::Result<()> {
@@ -192,6 +192,8 @@ pub(crate) fn stop_child(child: &mut Child) {
 pub(crate) struct PortProcess {
     port: u16,
     what: &'static str,
+    /// What `GET` to ask it whether it answers.
+    probe_path: &'static str,
     spawn: Box<dyn Fn(u16) -> io::Result<Child> + Send + Sync>,
     child: Child,
 }
@@ -200,11 +202,13 @@ impl PortProcess {
     pub(crate) fn start(
         port: u16,
         what: &'static str,
+        probe_path: &'static str,
         spawn: impl Fn(u16) -> io::Result<Child> + Send + Sync + 'static,
     ) -> io::Result<Self> {
         Ok(Self {
             port,
             what,
+            probe_path,
             child: spawn(port)?,
             spawn: Box::new(spawn),
         })
@@ -226,6 +230,10 @@ impl Service for PortProcess {
 
     fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
+    }
+
+    fn probe(&self) -> Probe {
+        Probe::http(self.port, self.probe_path)
     }
 
     fn restart(&mut self) -> io::Result<()> {

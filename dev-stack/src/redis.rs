@@ -7,7 +7,7 @@ use crate::ports::retry_on_taken_port;
 use crate::process::{
     ensure_port_free, log_tail, signal, spawn_owned, stop_child, wait_for_port, wait_until_port_free,
 };
-use crate::Service;
+use crate::{Probe, Service};
 
 /// A real `redis-server` (Debian's) on a loopback port.
 pub struct RedisServer {
@@ -124,6 +124,10 @@ impl Service for RedisServer {
 
     fn is_running(&mut self) -> bool {
         RedisServer::is_running(self)
+    }
+
+    fn probe(&self) -> Probe {
+        Probe::redis(self.port)
     }
 
     fn restart(&mut self) -> io::Result<()> {

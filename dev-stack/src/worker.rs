@@ -9,7 +9,7 @@ use crate::process::{
     ensure_port_free, http_get, log_tail, open_log, remove_at_exit, spawn_owned, stop_child,
     wait_for_port_within, wait_until_port_free, workspace_root,
 };
-use crate::Service;
+use crate::{Probe, Service};
 
 /// Where `wrangler dev` runs a worker's scheduled handler on request.
 pub const SCHEDULED_PATH: &str = "/cdn-cgi/local/scheduled?cron=*+*+*+*+*";
@@ -258,6 +258,10 @@ impl Service for Worker {
 
     fn is_running(&mut self) -> bool {
         Worker::is_running(self)
+    }
+
+    fn probe(&self) -> Probe {
+        Probe::http(self.launch.port, "/health")
     }
 
     /// Killing wrangler's node alone leaves its workerd serving the port: the whole group goes

@@ -1,6 +1,8 @@
 //! `make dev` heals: each service killed in turn (by the process id the runner records) comes
 //! back on its own while orders keep coming, and no accepted order is lost or counted twice. A
-//! service that cannot come back stops `make dev` with an error.
+//! service that cannot come back stops `make dev` with an error. A worker whose port hangs while
+//! its process lives (its workerd killed: wrangler restarts the runtime, the port never answers)
+//! is restarted and announced like one that died.
 
 mod common;
 
@@ -8,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{kill, DevStack};
+use common::{kill, listener_pid, DevStack};
 use dev_stack::http::{eventually, request};
 use serde_json::{json, Value};
 
@@ -216,4 +218,44 @@ async fn killed_services_come_back_and_every_accepted_order_is_settled_once() {
     assert!(output.contains("giving up"), "{output}");
     stack.assert_ports_freed();
     eprintln!("healing test took {:?}", started.elapsed());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_worker_whose_port_hangs_is_restarted_and_orders_work_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut stack = DevStack::start(dir.path(), &[]);
+    let (inventory, payment) = (stack.url("INVENTORY_PORT"), stack.url("PAYMENT_PORT"));
+    let answer = request("POST", format!("{inventory}/products"))
+        .json(&json!({"name": "Widget", "price": 1, "quantity": 100}))
+        .send()
+        .await;
+    assert_eq!(answer.status, 201, "{}", answer.raw);
+    let product = answer.text("id");
+
+    // The workerd that `ss -ltnp` shows on the payment worker's port, killed as a user would:
+    // wrangler's node (the pid the runner records) lives on.
+    let port = stack.port("PAYMENT_PORT");
+    let workerd = listener_pid(port).expect("a process listens on the payment port");
+    assert_ne!(workerd, stack.pid("payment-worker"), "workerd, not wrangler");
+    kill(workerd, libc::SIGKILL);
+    stack.wait_for_output("payment-worker stopped answering", Duration::from_secs(120));
+    stack.wait_for_output("payment-worker ready again", Duration::from_secs(180));
+
+    let order = request("POST", format!("{payment}/orders"))
+        .json(&json!({"id": product, "quantity": 2}))
+        .send()
+        .await;
+    assert_eq!(order.status, 201, "{}", order.raw);
+    let id = order.text("id");
+    eventually(Duration::from_secs(120), "the order to complete", || async {
+        let answer = request("GET", format!("{payment}/orders/{id}")).send().await;
+        (answer.body["status"] == "completed").then_some(())
+    })
+    .await;
+    assert_eq!(
+        stack.output().matches("stopped answering").count(),
+        1,
+        "only the hung one: {}",
+        stack.output()
+    );
 }

@@ -248,3 +248,14 @@ pub fn kill(pid: i32, signal: i32) {
     let sent = unsafe { libc::kill(pid, signal) };
     assert_eq!(sent, 0, "kill {pid}: {}", std::io::Error::last_os_error());
 }
+
+/// The process that listens on `port`, as `ss -ltnp` shows it (what a user finds and kills).
+pub fn listener_pid(port: u16) -> Option<i32> {
+    let out = Command::new("ss")
+        .args(["-ltnpH", &format!("sport = :{port}")])
+        .output()
+        .expect("ss (iproute2) runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let (_, rest) = text.split_once("pid=")?;
+    rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+}
