@@ -14,8 +14,9 @@
 //!   benchmarks and fuzzing from one address (the defaults allow 1,000 a minute);
 //! - `WORKER_VARS`: more vars for every worker on top of wrangler.toml's, `NAME=value` separated
 //!   by commas (e.g. `FEE_RATE=0.25,PAYMENT_DELAY_MS=1000`);
-//! - `CONSUMER_EVERY_SECONDS` (5): how often the consumer's scheduled handler runs (`wrangler dev`
-//!   never fires crons; the payment worker's nudge is what makes the stock follow at once);
+//! - `CONSUMER_EVERY_SECONDS` (5): how often, in whole seconds, the consumer's scheduled handler
+//!   runs (`wrangler dev` never fires crons; the payment worker's nudge is what makes the stock
+//!   follow at once); 0: never;
 //! - `DEV_DIR` (`.dev`): redis data, token, logs, process ids (`pids/<service>.pid`), wrangler's
 //!   dev registry. Only the default one also writes the git-ignored `.dev.vars` that a hand-run
 //!   `wrangler dev` reads.
@@ -112,7 +113,15 @@ fn run() -> Result<(), String> {
     for dir in [&logs, &pids] {
         std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
-    let token = local_token(&dev_dir, std::env::var("UPSTASH_REDIS_REST_TOKEN").ok())?;
+    let given_token = std::env::var("UPSTASH_REDIS_REST_TOKEN")
+        .ok()
+        .filter(|t| !t.is_empty());
+    // Where the ready line says the token is: the file exists only when we keep it there.
+    let token_is = match given_token {
+        Some(_) => "from UPSTASH_REDIS_REST_TOKEN".to_owned(),
+        None => format!("in {}", shown(&dev_dir.join("token"))),
+    };
+    let token = local_token(&dev_dir, given_token)?;
     let frontend_port = port_from_env("FRONTEND_PORT", 3000)?;
 
     // Our children are in process groups of their own (Ctrl-C reaches only us): if we are killed
@@ -151,10 +160,7 @@ fn run() -> Result<(), String> {
         PathBuf::new(),
         gateway,
     ));
-    say!(
-        "upstash-local ready on {gateway_url} (token in {})",
-        shown(&dev_dir.join("token"))
-    );
+    say!("upstash-local ready on {gateway_url} (token {token_is})");
 
     let secrets = [
         ("UPSTASH_REDIS_REST_URL", gateway_url),
@@ -201,7 +207,7 @@ fn run() -> Result<(), String> {
             persist_to: &dev_dir.join("wrangler-state"),
         })
         .map_err(|e| format!("{env} worker: {e}"))?;
-        let name = format!("{env}-worker");
+        let name = service_name(env);
         say!("{name} ready on {} (log: {})", worker.url(), shown(&log));
         worker_ports.push((env, worker.port()));
         parts.push(Supervised::new(&name, worker.url(), log, worker));
@@ -229,8 +235,9 @@ fn run() -> Result<(), String> {
     }
     say!("all services ready; Ctrl-C stops everything.");
 
-    let every = Duration::from_secs(port_from_env("CONSUMER_EVERY_SECONDS", 5)?.max(1).into());
-    let mut next_run = Instant::now() + every;
+    // `None`: never (only the payment worker's nudges).
+    let every = seconds_from_env("CONSUMER_EVERY_SECONDS", 5)?;
+    let mut next_run = Instant::now() + every.unwrap_or_default();
     let mut next_probe = Instant::now() + PROBE_EVERY;
     // The consumer's run in progress: on a thread of its own, so that a hung consumer does not
     // hold up the supervision of everything else.
@@ -248,7 +255,7 @@ fn run() -> Result<(), String> {
             break Err(e);
         }
         let idle = consumer_run.as_ref().is_none_or(|run| run.is_finished());
-        if idle && Instant::now() >= next_run {
+        if let (true, Some(every)) = (idle && Instant::now() >= next_run, every) {
             next_run = Instant::now() + every;
             let consumer_up = parts
                 .iter()
@@ -450,6 +457,18 @@ fn shown(path: &Path) -> String {
     path.strip_prefix(&root).unwrap_or(path).display().to_string()
 }
 
+/// A whole number of seconds from the environment (`default` when unset); `None` for 0: never.
+fn seconds_from_env(name: &str, default: u64) -> Result<Option<Duration>, String> {
+    let seconds = match std::env::var(name) {
+        Ok(value) => value
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| format!("{name}={value} is not a whole number of seconds"))?,
+        Err(_) => default,
+    };
+    Ok((seconds > 0).then(|| Duration::from_secs(seconds)))
+}
+
 fn port_from_env(name: &str, default: u16) -> Result<u16, String> {
     match std::env::var(name) {
         Ok(value) => value
@@ -462,7 +481,7 @@ fn port_from_env(name: &str, default: u16) -> Result<u16, String> {
 /// The token given (`UPSTASH_REDIS_REST_TOKEN`), or the one kept in `<dev_dir>/token` (made
 /// once, 0600).
 fn local_token(dev_dir: &Path, given: Option<String>) -> Result<String, String> {
-    if let Some(token) = given.filter(|t| !t.is_empty()) {
+    if let Some(token) = given {
         return Ok(token);
     }
     let path = dev_dir.join("token");
@@ -532,6 +551,30 @@ mod tests {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         assert_eq!(local_token(dir.path(), None).unwrap(), made, "kept across runs");
         assert_eq!(mode(&path), 0o600, "an old readable token file is made private");
+    }
+
+    #[test]
+    fn the_consumer_period_is_read_as_seconds_not_as_a_port() {
+        let read = |value: &str| {
+            std::env::set_var("TEST_EVERY_SECONDS", value);
+            let out = seconds_from_env("TEST_EVERY_SECONDS", 5);
+            std::env::remove_var("TEST_EVERY_SECONDS");
+            out
+        };
+        assert_eq!(
+            read("70000"),
+            Ok(Some(Duration::from_secs(70_000))),
+            "past a port's range"
+        );
+        assert_eq!(read("0"), Ok(None), "never");
+        assert_eq!(
+            read("1m"),
+            Err("TEST_EVERY_SECONDS=1m is not a whole number of seconds".into())
+        );
+        assert_eq!(
+            seconds_from_env("TEST_EVERY_SECONDS_UNSET", 5),
+            Ok(Some(Duration::from_secs(5)))
+        );
     }
 
     #[test]

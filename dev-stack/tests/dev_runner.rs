@@ -40,10 +40,14 @@ fn ctrl_c_stops_every_service_it_started() {
             "upstash-local",
             "inventory-worker",
             "payment-worker",
-            "consumer-cron-worker"
+            "consumer-cron"
         ],
         "{output}"
     );
+    // A token made here is kept in the folder, and the ready line says so.
+    let kept = format!("(token in {})", dir.path().join("token").display());
+    assert!(output.contains(&kept), "{output}");
+    assert!(dir.path().join("token").exists());
     for (name, port) in &stack.ports[..5] {
         assert!(!port_is_free(*port), "{name} is served");
     }

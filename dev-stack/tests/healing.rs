@@ -19,7 +19,7 @@ const INITIAL_STOCK: u64 = 1_000_000;
 /// In the order they are killed. The consumer first: events it held when it died wait a minute
 /// (`RECLAIM_IDLE_MS`) before another run takes them, time the other kills give them.
 const SERVICES: [&str; 5] = [
-    "consumer-cron-worker",
+    "consumer-cron",
     "redis-server",
     "upstash-local",
     "payment-worker",

@@ -53,6 +53,13 @@ async fn no_secret_on_a_command_line_and_the_workers_still_get_them() {
     );
     let secrets = [token.as_str(), admin.as_str()];
     assert_no_command_line_holds(&secrets, &stack);
+    // The ready line says where the token came from: no file holds it.
+    assert!(
+        stack.output().contains("(token from UPSTASH_REDIS_REST_TOKEN)"),
+        "{}",
+        stack.output()
+    );
+    assert!(!dir.path().join("token").exists());
 
     // The workers have them: the gateway accepts their token, and the admin token guards changes.
     let inventory = stack.url("INVENTORY_PORT");
