@@ -1,10 +1,8 @@
 //! Order ids are public (`GET /orders` lists them), so with `ADMIN_TOKEN` set only the shop can
 //! cancel an order; placing and reading orders stay public.
 
-mod common;
-
-use common::*;
 use dev_stack::{Shop, ShopVars};
+use shop_tests::*;
 
 const ADMIN: &str = "cancel-admin-token";
 

@@ -1,10 +1,8 @@
 //! Retries that cannot order twice: `Idempotency-Key` on `POST /orders`, with Stripe's rules.
 
-mod common;
-
-use common::*;
 use dev_stack::{Shop, ShopVars};
 use serde_json::{json, Value};
+use shop_tests::*;
 use upstash_rest::Command;
 
 fn shop() -> &'static Shop {

@@ -1,14 +1,12 @@
 //! What an operator sees: one JSON line per request, a 5xx with its whole cause (which the client
 //! never gets), one request id across the three workers, and no token in any log line.
 
-mod common;
-
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use common::*;
 use dev_stack::{Shop, ShopVars, Worker};
 use serde_json::{json, Value};
+use shop_tests::*;
 use upstash_rest::Command;
 
 const ADMIN_TOKEN: &str = "admin-token-that-must-never-be-logged";

@@ -2,12 +2,10 @@
 //! the consumer run it nudges, the stock taken), read from the gateway's counters. Reading the
 //! stock to see when it is done costs one round trip a read; those are counted and subtracted.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
 use dev_stack::{Shop, ShopVars};
+use shop_tests::*;
 
 /// Waits until the product's stock is `expected`; returns how many reads that took.
 async fn stock_reaches(shop: &Shop, product: &str, expected: u64) -> u64 {

@@ -1,12 +1,10 @@
 //! The tutorial's stories end to end, and what a customer can get wrong.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
 use dev_stack::{Shop, ShopVars};
 use serde_json::json;
+use shop_tests::*;
 
 fn shop() -> &'static Shop {
     Shop::shared(ShopVars {

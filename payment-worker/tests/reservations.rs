@@ -2,14 +2,12 @@
 //! a pending order can be cancelled, and the books balance after every scenario (on hand + taken
 //! = supplied, reserved = what orders and holds hold).
 
-mod common;
-
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use common::*;
 use dev_stack::{Shop, ShopVars};
 use serde_json::json;
+use shop_tests::*;
 
 /// Payments complete after this long: long enough to cancel, short enough to wait for.
 const DELAY_MS: u64 = 1_500;

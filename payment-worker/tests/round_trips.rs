@@ -1,11 +1,9 @@
 //! Redis round trips, read from the gateway's counters: placing an order, cancelling one, and a
 //! consumer batch of 100 events.
 
-mod common;
-
-use common::*;
 use dev_stack::{Shop, ShopVars};
 use domain::Id;
+use shop_tests::*;
 use store::Orders;
 
 #[tokio::test]

@@ -1,12 +1,10 @@
 //! Crash safety: the consumer dies in the middle of a batch (after reading, before applying);
 //! started again, it loses nothing and doubles nothing.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
 use dev_stack::{Shop, ShopVars};
+use shop_tests::*;
 
 #[tokio::test]
 async fn a_consumer_that_dies_mid_batch_loses_and_doubles_nothing() {

@@ -1,12 +1,10 @@
 //! The same event delivered twice changes the stock once: replayed by hand into the stream, or
 //! left pending by a reader that died and reclaimed later.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
 use domain::OrderStatus;
+use shop_tests::*;
 use store::schema::event;
 use store::Stream;
 use upstash_rest::streams;

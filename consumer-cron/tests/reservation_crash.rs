@@ -1,12 +1,10 @@
 //! The payment worker dies between reserving the stock and storing the order (a test-only fault
 //! switch): the units are out of sale only until the consumer's sweep gives them back.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
 use dev_stack::{Shop, ShopVars};
+use shop_tests::*;
 
 #[tokio::test]
 async fn a_reservation_whose_order_was_never_stored_is_released_by_the_sweep() {

@@ -1,7 +1,7 @@
-//! The three workers through real `wrangler dev` + gateway + redis-server. Each test binary has
-//! its own shop (the workers' vars differ per scenario), stopped when the binary exits.
-
-#![allow(dead_code)]
+//! What the workers' tests share: the three workers through real `wrangler dev` + gateway +
+//! redis-server, driven as a client would (`dev_stack::Shop`), and their Redis as an operator
+//! would touch it. Each test binary has its own shop (the workers' vars differ per scenario),
+//! stopped when the binary exits.
 
 use std::time::Duration;
 

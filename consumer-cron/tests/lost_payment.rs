@@ -1,11 +1,9 @@
 //! A payment whose background task never ran (eviction, deploy) is completed by the scheduled run.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
 use dev_stack::{Shop, ShopVars};
+use shop_tests::*;
 
 #[tokio::test]
 async fn the_scheduled_run_completes_a_lost_payment() {

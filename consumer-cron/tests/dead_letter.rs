@@ -1,11 +1,9 @@
 //! An event that can never apply ends in the dead-letter stream after 5 deliveries, and does not
 //! hold up the others.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
+use shop_tests::*;
 use store::schema::{dead_letter, event};
 use store::Stream;
 use upstash_rest::streams;
