@@ -26,7 +26,7 @@ from pathlib import Path
 
 from openapi_spec_validator import validate
 
-from stack import ROOT, WORKERS, start_stack
+from stack import CEILING_S, ROOT, WORKERS, start_stack
 
 VENV_BIN = Path(sys.executable).parent
 CI_SEED = 20261128
@@ -39,20 +39,20 @@ def seed_products(base, admin_token):
         body = json.dumps({"name": f"Fuzzed {quantity}", "price": 20, "quantity": quantity}).encode()
         req = urllib.request.Request(f"{base}/products", data=body, method="POST", headers={
             "Content-Type": "application/json", "Authorization": f"Bearer {admin_token}"})
-        with urllib.request.urlopen(req, timeout=30) as r:
+        with urllib.request.urlopen(req, timeout=CEILING_S) as r:
             ids.append(json.load(r)["id"])
     return ids
 
 
 def fuzz(name, base, seed, max_examples, admin_token, report_dir, products):
-    document = json.load(urllib.request.urlopen(f"{base}/openapi.json", timeout=30))
+    document = json.load(urllib.request.urlopen(f"{base}/openapi.json", timeout=CEILING_S))
     validate(document)  # raises on an invalid OpenAPI 3.1 document
     print(f"{name}: /openapi.json is valid OpenAPI {document['openapi']} "
           f"({sum(len(v) for v in document['paths'].values())} operations)", flush=True)
     command = [
         str(VENV_BIN / "st"), "--no-color", "--config-file", str(ROOT / "scripts/schemathesis.toml"),
         "run", f"{base}/openapi.json", "--seed", str(seed), "--max-examples", str(max_examples),
-        "--request-timeout", "30",
+        "--request-timeout", str(CEILING_S),
         "--report", "junit", "--report-junit-path", str(report_dir / f"{name}.xml"),
     ]
     env = dict(os.environ, SCHEMATHESIS_HOOKS="schemathesis_hooks", CONTRACT_PRODUCT_IDS=",".join(products),
@@ -93,7 +93,7 @@ def main():
             passed.append(ok)
             total += count
         # The fuzzed orders reached real products (schemathesis_hooks.py): say how many.
-        page = urllib.request.urlopen(f"{stack.url('payment-worker')}/orders?limit=500", timeout=30)
+        page = urllib.request.urlopen(f"{stack.url('payment-worker')}/orders?limit=500", timeout=CEILING_S)
         placed = len(json.load(page))
         print(f"payment: the fuzzing placed {placed} orders (first 500 counted)", flush=True)
         # Fuzzing that never reaches a real product tests only the 404s.

@@ -17,6 +17,9 @@ DEV_STACK = Path(os.environ.get("DEV_STACK_BIN", ROOT / "target/debug/dev-stack"
 WORKERS = {"inventory": "inventory-worker", "payment": "payment-worker", "consumer-cron": "consumer-cron"}
 # Only bounds a hang: a cold build of the workers under `wrangler dev` can take minutes.
 READY_CEILING_S = 600
+# How long one request may take before it is a hang: generous, since a loaded 2-core machine is
+# slow and a slow machine must never fail a correct system.
+CEILING_S = 120
 
 # Ports reserved by the running stack for processes started here (bare workerd, workerd_stack.py).
 _spare_ports = []

@@ -1,8 +1,6 @@
 //! The payment worker dies between reserving the stock and storing the order (a test-only fault
 //! switch): the units are out of sale only until the consumer's sweep gives them back.
 
-use std::time::Duration;
-
 use dev_stack::{Shop, ShopVars};
 use shop_tests::*;
 
@@ -26,7 +24,7 @@ async fn a_reservation_whose_order_was_never_stored_is_released_by_the_sweep() {
     );
     assert_books_balance(&shop, &[(&product, 10)], 60_000).await;
 
-    eventually(Duration::from_secs(30), "the sweep to release it", || async {
+    eventually("the sweep to release it", || async {
         shop.run_consumer().await;
         (available(&shop, &product).await == Some(10)).then_some(())
     })

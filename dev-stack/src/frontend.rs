@@ -1,7 +1,6 @@
 use std::io;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 use crate::process::{
     ensure_port_free, open_log, spawn_owned, stop_child, wait_for_port_within, workspace_root, PortProcess,
@@ -44,7 +43,7 @@ fn spawn_vite(port: u16, apis: &(String, String), log: &Path) -> io::Result<Chil
         .stdout(file.try_clone()?)
         .stderr(file);
     let mut child = spawn_owned(&mut cmd)?;
-    if let Err(e) = wait_for_port_within(&mut child, port, "the frontend", Duration::from_secs(60)) {
+    if let Err(e) = wait_for_port_within(&mut child, port, "the frontend", crate::http::CEILING) {
         stop_child(&mut child);
         return Err(e);
     }

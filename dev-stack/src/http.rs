@@ -147,8 +147,25 @@ impl Request {
     }
 }
 
-/// Polls `check` every 50 ms until it gives `Some`, or panics after `limit` saying `what`.
-pub async fn eventually<T, F, Fut>(limit: Duration, what: &str, mut check: F) -> T
+/// How long a test waits for something to happen before it calls it a hang: generous, since a
+/// loaded 2-core machine is slow and a slow machine must never fail a correct system. A wait that
+/// only ends when the thing happens never waits out this; it is reached only when something is
+/// broken.
+pub const CEILING: Duration = Duration::from_secs(120);
+
+/// Polls `check` every 50 ms until it gives `Some`, or panics after [`CEILING`] saying `what`.
+pub async fn eventually<T, F, Fut>(what: &str, check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    eventually_within(CEILING, what, check).await
+}
+
+/// `eventually` with a longer ceiling, for an event that comes only after a delay of the
+/// product's own (a minute before a dead reader's events are reclaimed, say): that delay plus
+/// [`CEILING`].
+pub async fn eventually_within<T, F, Fut>(limit: Duration, what: &str, mut check: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Option<T>>,

@@ -10,7 +10,7 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::port_is_free;
-use dev_stack::http::request;
+use dev_stack::http::{request, CEILING};
 use serde_json::{json, Value};
 
 /// A running `dev-stack up`; killed if a test fails before it stops it.
@@ -68,7 +68,8 @@ impl Up {
         read_json(&mut self.stdout)
     }
 
-    fn wait_exit(&mut self, limit: Duration) -> std::process::ExitStatus {
+    fn wait_exit(&mut self) -> std::process::ExitStatus {
+        let limit = CEILING;
         let deadline = Instant::now() + limit;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -94,7 +95,7 @@ fn read_json(stdout: &mut impl BufRead) -> Value {
 }
 
 fn assert_freed(ports: &[u16]) {
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + CEILING;
     for &port in ports {
         while !port_is_free(port) {
             assert!(Instant::now() < deadline, "port {port} still bound: an orphan");
@@ -140,7 +141,7 @@ async fn the_gateway_profile_answers_commands_and_stops_when_stdin_closes() {
 
     let ports = up.ports();
     drop(up.stdin.take());
-    assert!(up.wait_exit(Duration::from_secs(30)).success());
+    assert!(up.wait_exit().success());
     assert_freed(&ports);
 }
 
@@ -200,7 +201,7 @@ async fn the_shop_profile_applies_its_settings_and_stops_on_sigterm() {
     let ports = up.ports();
     // SAFETY: kill(2) on the child we started and still own.
     unsafe { libc::kill(up.child.id() as i32, libc::SIGTERM) };
-    assert!(up.wait_exit(Duration::from_secs(60)).success());
+    assert!(up.wait_exit().success());
     assert_freed(&ports);
 }
 

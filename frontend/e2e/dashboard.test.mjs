@@ -2,7 +2,7 @@
 // Each test saves a screenshot to artifacts/e2e/<test>.png, pass or fail.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { eventually } from './harness.mjs';
+import { eventually, TEST_TIMEOUT_MS } from './harness.mjs';
 import * as helpers from './helpers.mjs';
 import { openCheckout, openSection, stackForFile, unique } from './helpers.mjs';
 
@@ -14,12 +14,12 @@ const createProduct = (name, price, quantity) => helpers.createProduct(app, name
 const productRow = (page, name) => page.locator('tbody tr').filter({ hasText: name });
 const cells = async (row) => (await row.locator('td').allInnerTexts()).map((s) => s.trim());
 
-async function expectCells(row, expected, timeout) {
-  await eventually(async () => assert.deepEqual((await cells(row)).slice(1, 4), expected), { timeout });
+async function expectCells(row, expected) {
+  await eventually(async () => assert.deepEqual((await cells(row)).slice(1, 4), expected));
 }
 
 describe('products', () => {
-  test('a product created through the form shows in the table', { timeout: 60_000 }, async (t) => {
+  test('a product created through the form shows in the table', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await withPage(t, async (page) => {
       const name = unique('Widget');
       await page.goto('/products');
@@ -49,7 +49,7 @@ describe('products', () => {
     });
   });
 
-  test('a change refused for want of the admin token asks for it and goes through with it', { timeout: 60_000 }, async (t) => {
+  test('a change refused for want of the admin token asks for it and goes through with it', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await withPage(
       t,
       async (page) => {
@@ -83,7 +83,7 @@ describe('products', () => {
     );
   });
 
-  test('price and stock are edited inline', { timeout: 60_000 }, async (t) => {
+  test('price and stock are edited inline', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const product = await createProduct(unique('Sprocket'), 4, 2);
     await withPage(t, async (page) => {
       await page.goto('/products');
@@ -107,7 +107,7 @@ describe('products', () => {
     });
   });
 
-  test('a product is deleted after confirming in the dialog', { timeout: 60_000 }, async (t) => {
+  test('a product is deleted after confirming in the dialog', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const product = await createProduct(unique('Doomed'), 1.99, 3);
     await withPage(t, async (page) => {
       await page.goto('/products');
@@ -133,26 +133,26 @@ describe('products', () => {
     });
   });
 
-  test('the Inventory API going down shows a banner, and the page recovers when it is back', { timeout: 60_000 }, async (t) => {
+  test('the Inventory API going down shows a banner, and the page recovers when it is back', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const product = await createProduct(unique('Resilient'), 9, 9);
     await withPage(t, async (page) => {
       await app.relays.Inventory.down();
       try {
         await page.goto('/products');
         const banner = page.getByRole('alert').filter({ hasText: 'The Inventory API cannot be reached' });
-        await banner.waitFor({ timeout: 10_000 });
+        await banner.waitFor();
         assert.equal(await productRow(page, product.name).count(), 0);
       } finally {
         await app.relays.Inventory.up();
       }
-      await expectCells(productRow(page, product.name), [product.name, '$9.00', '9'], 15_000);
-      await page.getByRole('alert').filter({ hasText: 'cannot be reached' }).waitFor({ state: 'detached', timeout: 10_000 });
+      await expectCells(productRow(page, product.name), [product.name, '$9.00', '9']);
+      await page.getByRole('alert').filter({ hasText: 'cannot be reached' }).waitFor({ state: 'detached' });
     });
   });
 });
 
 describe('checkout', () => {
-  test('a pasted product id shows the price with the fee, an unknown one says so', { timeout: 60_000 }, async (t) => {
+  test('a pasted product id shows the price with the fee, an unknown one says so', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const product = await createProduct(unique('Pasted'), 19.99, 4);
     await withPage(t, async (page) => {
       await page.goto('/orders');
@@ -172,7 +172,7 @@ describe('checkout', () => {
     });
   });
 
-  test('buying 3: price with fee and total, the status turns completed, the stock drops by 3', { timeout: 90_000 }, async (t) => {
+  test('buying 3: price with fee and total, the status turns completed, the stock drops by 3', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const product = await createProduct(unique('Widget'), 20, 10);
     await withPage(t, async (page) => {
       await openCheckout(page, product.id, 3);
@@ -184,19 +184,17 @@ describe('checkout', () => {
 
       await page.getByRole('button', { name: 'Buy' }).click();
       const order = page.getByTestId('order');
-      await order.waitFor({ timeout: 15_000 });
+      await order.waitFor();
       assert.equal(await page.getByTestId('order-total').innerText(), '$72.00');
       assert.equal(await page.getByTestId('order-status').innerText(), 'Pending');
       assert.equal(await page.getByTestId('order-message').innerText(), 'Waiting for the payment to go through…');
 
       // Without a reload: the payment goes through about 5 s later.
-      await eventually(async () => assert.equal(await page.getByTestId('order-status').innerText(), 'Completed'), {
-        timeout: 30_000,
-      });
+      await eventually(async () => assert.equal(await page.getByTestId('order-status').innerText(), 'Completed'));
       assert.equal(await page.getByTestId('order-message').innerText(), 'Payment received: thank you for your order!');
 
       await openSection(page, 'Products');
-      await expectCells(productRow(page, product.name), [product.name, '$20.00', '7'], 30_000);
+      await expectCells(productRow(page, product.name), [product.name, '$20.00', '7']);
 
       await openSection(page, 'Order history');
       const { body: orders } = await app.api('Payments', 'GET', '/orders?limit=50');
@@ -208,24 +206,22 @@ describe('checkout', () => {
         assert.match(text, /Completed/);
         assert.match(text, /\$72\.00/);
         assert.match(text, new RegExp(product.name));
-      }, { timeout: 15_000 });
+      });
     });
   });
 
-  test('an order whose product is deleted before delivery is refunded, and says why', { timeout: 90_000 }, async (t) => {
+  test('an order whose product is deleted before delivery is refunded, and says why', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const product = await createProduct(unique('Vanishing'), 5, 10);
     await withPage(t, async (page) => {
       await openCheckout(page, product.id, 2);
       await page.getByRole('button', { name: 'Buy' }).click();
-      await page.getByTestId('order').waitFor({ timeout: 15_000 });
+      await page.getByTestId('order').waitFor();
       assert.equal(await page.getByTestId('order-status').innerText(), 'Pending');
 
       // The shop deletes the product while the payment is still going through.
       assert.equal((await app.api('Inventory', 'DELETE', `/products/${product.id}`)).status, 204);
 
-      await eventually(async () => assert.equal(await page.getByTestId('order-status').innerText(), 'Refunded'), {
-        timeout: 45_000,
-      });
+      await eventually(async () => assert.equal(await page.getByTestId('order-status').innerText(), 'Refunded'));
       assert.equal(
         await page.getByTestId('order-message').innerText(),
         'Refunded: the product was deleted before it could be delivered; you have been refunded.',
@@ -241,22 +237,22 @@ describe('checkout', () => {
         const text = await row.innerText();
         assert.match(text, /Refunded/);
         assert.match(text, /The product was deleted before it could be delivered/);
-      }, { timeout: 15_000 });
+      });
     });
   });
 
-  test('the Payments API going down shows a banner naming it, and the history recovers', { timeout: 60_000 }, async (t) => {
+  test('the Payments API going down shows a banner naming it, and the history recovers', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await withPage(t, async (page) => {
       await app.relays.Payments.down();
       try {
         await page.goto('/orders/history');
-        await page.getByRole('alert').filter({ hasText: 'The Payments API cannot be reached' }).waitFor({ timeout: 10_000 });
+        await page.getByRole('alert').filter({ hasText: 'The Payments API cannot be reached' }).waitFor();
         assert.equal(await page.getByRole('alert').filter({ hasText: 'Inventory' }).count(), 0);
       } finally {
         await app.relays.Payments.up();
       }
-      await page.getByRole('alert').filter({ hasText: 'Payments API' }).waitFor({ state: 'detached', timeout: 15_000 });
-      await page.locator('table').or(page.getByText('No orders yet')).first().waitFor({ timeout: 10_000 });
+      await page.getByRole('alert').filter({ hasText: 'Payments API' }).waitFor({ state: 'detached' });
+      await page.locator('table').or(page.getByText('No orders yet')).first().waitFor();
     });
   });
 });

@@ -22,8 +22,19 @@ const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** How long a wait for something to happen may take before it is a hang: generous, since a
+ * loaded 2-core machine is slow and a slow machine must never fail a correct system. Every wait
+ * here ends when its event happens; only a broken system waits this out. Also Playwright's
+ * default for every action and `waitFor` of a page from `newPage()`. */
+export const CEILING_MS = 120_000;
+/** A whole test's limit: only bounds a hang (each of its waits has `CEILING_MS`). */
+export const TEST_TIMEOUT_MS = 600_000;
+/** The stack's start and the site's build, before a file's tests: a cold build of the workers
+ * under `wrangler dev` takes minutes (dev-stack/up.mjs waits up to 600 s for the stack). */
+export const STACK_START_TIMEOUT_MS = 900_000;
+
 /** Retries `check` (which throws while not yet true) until it passes or `timeout` ms pass. */
-export async function eventually(check, { timeout = 10_000, interval = 200 } = {}) {
+export async function eventually(check, { timeout = CEILING_MS, interval = 200 } = {}) {
   const deadline = Date.now() + timeout;
   for (;;) {
     try {
@@ -147,6 +158,7 @@ export async function startAll({ workerVars = {}, site = true } = {}) {
       /** A fresh browser context (its own sessionStorage); `withToken` seeds the dashboard's admin token. */
       async newPage({ withToken = true, viewport = { width: 1280, height: 800 } } = {}) {
         const context = await browser.newContext({ baseURL: baseUrl, viewport });
+        context.setDefaultTimeout(CEILING_MS);
         if (withToken) {
           await context.addInitScript((token) => sessionStorage.setItem('adminToken', token), ADMIN_TOKEN);
         }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import { ARTIFACTS, startAll } from './harness.mjs';
+import { ARTIFACTS, CEILING_MS, STACK_START_TIMEOUT_MS, startAll } from './harness.mjs';
 
 /**
  * Starts the stack (harness.mjs's `startAll(options)`) before the file's tests and stops it after
@@ -13,10 +13,10 @@ export function stackForFile(options) {
   const app = {};
   before(async () => {
     Object.assign(app, await startAll(options));
-  }, { timeout: 360_000 });
+  }, { timeout: STACK_START_TIMEOUT_MS });
   after(async () => {
     await app.stop?.();
-  }, { timeout: 60_000 });
+  }, { timeout: CEILING_MS });
   return app;
 }
 

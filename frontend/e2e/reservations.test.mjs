@@ -4,7 +4,7 @@
 // WORKER_VARS) so that the order stays pending while the test looks at it and cancels it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { eventually } from './harness.mjs';
+import { eventually, TEST_TIMEOUT_MS } from './harness.mjs';
 import { createProduct, openCheckout, openSection, screenshotPath, stackForFile, unique, withPage } from './helpers.mjs';
 
 const app = stackForFile({ workerVars: { PAYMENT_DELAY_MS: '45000' } });
@@ -17,7 +17,7 @@ async function expectStock(page, id, expected) {
   await eventually(async () => {
     const cells = (await productRow(page, id).locator('td').allInnerTexts()).map((s) => s.trim());
     assert.deepEqual({ onHand: cells[3], available: cells[4] }, expected);
-  }, { timeout: 15_000 });
+  });
 }
 
 async function apiStock(id) {
@@ -25,7 +25,7 @@ async function apiStock(id) {
   return { quantity: body.quantity, available: body.available };
 }
 
-test('a pending order reserves its stock, and cancelling it in the history gives the stock back', { timeout: 150_000 }, async () => {
+test('a pending order reserves its stock, and cancelling it in the history gives the stock back', { timeout: TEST_TIMEOUT_MS }, async () => {
   const product = await createProduct(app, unique('Reserved'), 20, 10);
   await withPage(app, 'reservation-available-restored', async (page) => {
     await page.goto('/products');
@@ -38,7 +38,7 @@ test('a pending order reserves its stock, and cancelling it in the history gives
     assert.equal(await chosen.innerText(), `${product.name} — $20.00 (10 available)`);
     await page.getByTestId('quote').waitFor();
     await page.getByRole('button', { name: 'Buy' }).click();
-    await page.getByTestId('order').waitFor({ timeout: 15_000 });
+    await page.getByTestId('order').waitFor();
     assert.equal(await page.getByTestId('order-status').innerText(), 'Pending');
 
     // More than is now available is refused before anything is sent.
@@ -84,7 +84,7 @@ test('a pending order reserves its stock, and cancelling it in the history gives
   });
 });
 
-test("Cancel on an order no longer pending shows the API's 409 and the order's status now", { timeout: 90_000 }, async () => {
+test("Cancel on an order no longer pending shows the API's 409 and the order's status now", { timeout: TEST_TIMEOUT_MS }, async () => {
   const product = await createProduct(app, unique('Raced'), 5, 4);
   const placed = await app.api('Payments', 'POST', '/orders', { id: product.id, quantity: 1 });
   assert.equal(placed.status, 201, JSON.stringify(placed.body));

@@ -2,7 +2,6 @@
 //! never gets), one request id across the three workers, and no token in any log line.
 
 use std::sync::OnceLock;
-use std::time::Duration;
 
 use dev_stack::{Shop, ShopVars, Worker};
 use serde_json::{json, Value};
@@ -35,10 +34,7 @@ fn lines(worker: &Worker) -> Vec<Value> {
 
 /// Waits until `worker` has logged a line that `matches`, and returns it.
 async fn logged(worker: &Worker, what: &str, matches: impl Fn(&Value) -> bool) -> Value {
-    eventually(Duration::from_secs(30), what, || async {
-        lines(worker).into_iter().find(|l| matches(l))
-    })
-    .await
+    eventually(what, || async { lines(worker).into_iter().find(|l| matches(l)) }).await
 }
 
 async fn create(shop: &Shop, quantity: u64) -> String {

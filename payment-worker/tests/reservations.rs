@@ -41,7 +41,7 @@ fn assert_not_cancellable(answer: &Answer, status: &str) {
 /// Every order of `ids` settled, every event applied.
 async fn all_settled(shop: &Shop, ids: &[String]) {
     for id in ids {
-        settled(shop, id, Duration::from_secs(30)).await;
+        settled(shop, id).await;
     }
     consumer_idle(shop).await;
 }
@@ -206,7 +206,7 @@ async fn cancelling_releases_the_reservation_once_and_only_while_pending() {
     tokio::time::sleep(Duration::from_millis(DELAY_MS + 500)).await;
     assert_eq!(get_order(shop, &id).await["status"], "cancelled");
     let paid = order(shop, &product, 1).await;
-    let paid = settled(shop, &paid.text("id"), Duration::from_secs(30)).await;
+    let paid = settled(shop, &paid.text("id")).await;
     assert_eq!(paid["status"], "completed");
     assert_not_cancellable(&cancel(shop, paid["id"].as_str().unwrap()).await, "completed");
     consumer_idle(shop).await;
@@ -228,7 +228,7 @@ async fn deleting_a_product_refunds_its_pending_orders_and_holds_nothing() {
         .await;
     assert_eq!(deleted.status, 204);
     all_settled(shop, &ids).await;
-    eventually(Duration::from_secs(30), "the refunds", || async {
+    eventually("the refunds", || async {
         let mut all = true;
         for id in &ids {
             all &= get_order(shop, id).await["status"] == "refunded";

@@ -11,10 +11,15 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use dev_stack::http::CEILING;
 use dev_stack::{free_port, log_tail};
 
 /// How many times a stack is started on new ports when one it was given is taken meanwhile.
 const PORT_ATTEMPTS: usize = 3;
+
+/// How long the runner may take to be ready: a cold build of the workers under `wrangler dev`
+/// takes minutes; only a hang waits this out (an exit is reported at once).
+const READY_CEILING: Duration = Duration::from_secs(600);
 
 /// The port settings of the runner, in the order it starts the services.
 pub const PORTS: [&str; 6] = [
@@ -63,15 +68,16 @@ impl DevStack {
     pub fn start(dir: &Path, env: &[(&str, &str)]) -> Self {
         for _ in 1..PORT_ATTEMPTS {
             let mut stack = Self::launch(dir, env);
-            // A cold `wrangler dev` on this shared machine can take half a minute per worker.
-            match stack.try_wait_for_output("all services ready", 1, Duration::from_secs(300)) {
+            match stack.try_wait_for_output("all services ready", 1, READY_CEILING) {
                 Ok(()) => return stack,
                 Err(why) if why.contains(" is busy") || why.contains("was taken") => continue,
                 Err(why) => panic!("{why}"),
             }
         }
         let mut stack = Self::launch(dir, env);
-        stack.wait_for_output("all services ready", Duration::from_secs(300));
+        if let Err(why) = stack.try_wait_for_output("all services ready", 1, READY_CEILING) {
+            panic!("{why}");
+        }
         stack
     }
 
@@ -127,16 +133,12 @@ impl DevStack {
         self.output.lock().unwrap().clone()
     }
 
-    /// Waits until `needle` has appeared `times` times in the output; panics with the output and
-    /// the end of every log at once if the runner exits first, or after `limit` (a hang).
-    pub fn wait_for_output_times(&mut self, needle: &str, times: usize, limit: Duration) {
-        if let Err(why) = self.try_wait_for_output(needle, times, limit) {
+    /// Waits until `needle` has appeared in the output; panics with the output and the end of
+    /// every log at once if the runner exits first, or after `CEILING` (a hang).
+    pub fn wait_for_output(&mut self, needle: &str) {
+        if let Err(why) = self.try_wait_for_output(needle, 1, CEILING) {
             panic!("{why}");
         }
-    }
-
-    pub fn wait_for_output(&mut self, needle: &str, limit: Duration) {
-        self.wait_for_output_times(needle, 1, limit);
     }
 
     /// `wait_for_output_times`, with the reason as an error.
@@ -191,8 +193,9 @@ impl DevStack {
         unsafe { libc::kill(self.child.id() as i32, signal) };
     }
 
-    /// Waits for the runner to exit on its own; panics after `limit`.
-    pub fn wait_exit(&mut self, limit: Duration) -> ExitStatus {
+    /// Waits for the runner to exit on its own; panics after `CEILING` (a hang).
+    pub fn wait_exit(&mut self) -> ExitStatus {
+        let limit = CEILING;
         let deadline = Instant::now() + limit;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -210,12 +213,12 @@ impl DevStack {
     /// Ctrl-C, as a user stops `make dev`.
     pub fn stop(&mut self) -> ExitStatus {
         self.signal(libc::SIGINT);
-        self.wait_exit(Duration::from_secs(60))
+        self.wait_exit()
     }
 
-    /// Asserts that every port of the stack is free again within 10 s: nothing left behind.
+    /// Asserts that every port of the stack is free again (within `CEILING`): nothing left behind.
     pub fn assert_ports_freed(&self) {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + CEILING;
         for (name, port) in &self.ports {
             while !port_is_free(*port) {
                 assert!(
@@ -232,7 +235,7 @@ impl Drop for DevStack {
     fn drop(&mut self) {
         if matches!(self.child.try_wait(), Ok(None)) {
             self.signal(libc::SIGTERM);
-            let deadline = Instant::now() + Duration::from_secs(30);
+            let deadline = Instant::now() + CEILING;
             while Instant::now() < deadline && matches!(self.child.try_wait(), Ok(None)) {
                 std::thread::sleep(Duration::from_millis(50));
             }
