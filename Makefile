@@ -33,6 +33,9 @@ setup-test: setup
 # The gateway and the dev runner (debug), and each worker's wasm bundle (release).
 build: setup
 	cargo build -q -p upstash-local -p dev-stack
+	@# The workers' wasm (release, LTO) in one cargo run, so that they share the cores;
+	@# worker-build then finds them built.
+	cargo build -q --lib --release --target wasm32-unknown-unknown $(addprefix -p ,$(WORKERS))
 	@for w in $(WORKERS); do scripts/build-worker.sh $$w; done
 
 dev: build
@@ -48,8 +51,10 @@ lint: setup-test
 	npm --prefix frontend run -s typecheck
 	.venv/bin/openapi-spec-validator docs/openapi/*.json
 
+# Every Rust test; the test binaries run three at a time (scripts/test_rust.py says why), and
+# the time each took is printed at the end. `scripts/test_rust.py <filter>` runs some of them.
 test-rust: build
-	cargo test -q --workspace --all-features
+	python3 scripts/test_rust.py
 
 # Each worker's /openapi.json validated as OpenAPI 3.1, then fuzzed by Schemathesis (fixed seed).
 test-contract: build setup-test

@@ -154,30 +154,19 @@ impl Request {
 pub const CEILING: Duration = Duration::from_secs(120);
 
 /// Polls `check` every 50 ms until it gives `Some`, or panics after [`CEILING`] saying `what`.
-pub async fn eventually<T, F, Fut>(what: &str, check: F) -> T
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Option<T>>,
 {
-    eventually_within(CEILING, what, check).await
-}
-
-/// `eventually` with a longer ceiling, for an event that comes only after a delay of the
-/// product's own (a minute before a dead reader's events are reclaimed, say): that delay plus
-/// [`CEILING`].
-pub async fn eventually_within<T, F, Fut>(limit: Duration, what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + limit;
+    let deadline = Instant::now() + CEILING;
     loop {
         if let Some(value) = check().await {
             return value;
         }
         assert!(
             Instant::now() < deadline,
-            "timed out after {limit:?} waiting for {what}"
+            "timed out after {CEILING:?} waiting for {what}"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
