@@ -6,7 +6,8 @@ the workers under `wrangler dev`, on free ports), then for each worker:
   1. validates the document it serves at /openapi.json as OpenAPI 3.1 (openapi-spec-validator);
   2. runs Schemathesis on it (every check: no 5xx, documented statuses, bodies and headers,
      negative data rejected, the admin token enforced, 405 with Allow, stateful links).
-The stack is stopped whatever happens. Exit status 0 only if everything passed.
+The three workers are fuzzed side by side. The stack is stopped whatever happens. Exit status 0
+only if everything passed.
 
   contract_fuzz.py                 fixed seed, bounded: what `make test` runs
   contract_fuzz.py --random        random seed, many more cases: `make fuzz`
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from openapi_spec_validator import validate
@@ -84,14 +86,16 @@ def main():
     # (The 429 itself has its own test.)
     stack = start_stack(admin_token=admin_token, rate_limit=1_000_000)
     print(f"stack ready in {time.time() - started:.0f} s", flush=True)
-    passed, total = [], 0
     try:
-        for name, service in WORKERS.items():
-            # Fresh products for each worker: the inventory's fuzzing changes the ones it gets.
-            products = seed_products(stack.url("inventory-worker"), admin_token)
-            ok, count = fuzz(name, stack.url(service), seed, max_examples, admin_token, report_dir, products)
-            passed.append(ok)
-            total += count
+        # Fresh products for each worker: the inventory's fuzzing changes the ones it gets.
+        runs = [(name, stack.url(service), seed_products(stack.url("inventory-worker"), admin_token))
+                for name, service in WORKERS.items()]
+        # The three side by side: each mostly waits on its worker under `wrangler dev`.
+        with ThreadPoolExecutor(len(runs)) as pool:
+            results = list(pool.map(
+                lambda run: fuzz(run[0], run[1], seed, max_examples, admin_token, report_dir, run[2]), runs))
+        passed = [ok for ok, _ in results]
+        total = sum(count for _, count in results)
         # The fuzzed orders reached real products (schemathesis_hooks.py): say how many.
         page = urllib.request.urlopen(f"{stack.url('payment-worker')}/orders?limit=500", timeout=CEILING_S)
         placed = len(json.load(page))
