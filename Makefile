@@ -1,5 +1,6 @@
 # Two commands: `make dev` runs the stack locally, `make test` tests everything.
-# Both install what they need first (scripts/setup.sh) and only rebuild what changed.
+# Both install what they need first (scripts/setup.sh; the test tools only for the targets that
+# use them) and only rebuild what changed.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -10,7 +11,7 @@ export CARGO_TERM_COLOR ?= never
 
 WORKERS := $(shell sed -nE 's/^build = \{ command = "scripts\/build-worker.sh ([a-z-]+)".*/\1/p' wrangler.toml)
 
-.PHONY: help setup build dev deploy test lint test-rust test-contract test-gateway test-frontend test-deploy bench fuzz openapi
+.PHONY: help setup setup-test build dev deploy test lint test-rust test-contract test-gateway test-frontend test-deploy bench fuzz openapi
 
 help:
 	@echo "make dev    the whole stack locally: redis-server, the Upstash-compatible gateway, the workers"
@@ -27,9 +28,17 @@ help:
 setup:
 	@scripts/setup.sh
 
+# The test tools on top: Chromium, and the Python virtualenv with Schemathesis and
+# openapi-spec-validator. `make dev` does not wait for them.
+setup-test: setup
+	@scripts/setup.sh test
+
 # The gateway and the dev runner (debug), and each worker's wasm bundle (release).
 build: setup
 	cargo build -q -p upstash-local -p dev-stack
+	@# The workers' wasm (release, LTO) in one cargo run, so that they share the cores;
+	@# worker-build then finds them built.
+	cargo build -q --lib --release --target wasm32-unknown-unknown $(addprefix -p ,$(WORKERS))
 	@for w in $(WORKERS); do scripts/build-worker.sh $$w; done
 
 dev: build
@@ -37,7 +46,7 @@ dev: build
 
 # The frontend's typecheck first generates its API types from docs/openapi/*.json (npm's
 # pretypecheck; they are not in git), so a contract change the dashboard does not follow fails here.
-lint: setup
+lint: setup-test
 	cargo fmt --all -- --check
 	cargo clippy -q --workspace --all-targets --all-features -- -D warnings
 	cargo clippy -q --target wasm32-unknown-unknown -p upstash-rest -p worker-http $(addprefix -p ,$(WORKERS)) -- -D warnings
@@ -45,14 +54,16 @@ lint: setup
 	npm --prefix frontend run -s typecheck
 	.venv/bin/openapi-spec-validator docs/openapi/*.json
 
+# Every Rust test; the test binaries run three at a time (scripts/test_rust.py says why), and
+# the time each took is printed at the end. `scripts/test_rust.py <filter>` runs some of them.
 test-rust: build
-	cargo test -q --workspace --all-features
+	python3 scripts/test_rust.py
 
 # Each worker's /openapi.json validated as OpenAPI 3.1, then fuzzed by Schemathesis (fixed seed).
-test-contract: build
+test-contract: build setup-test
 	.venv/bin/python scripts/contract_fuzz.py
 
-fuzz: build
+fuzz: build setup-test
 	.venv/bin/python scripts/contract_fuzz.py --random
 
 openapi:
@@ -63,18 +74,18 @@ test-gateway: build
 	npm run -s test:gateway
 
 # Vitest unit tests, then the dashboard in headless Chromium against the real local stack.
-test-frontend: build
+test-frontend: build setup-test
 	npm --prefix frontend test
 	npm --prefix frontend run -s test:e2e
 
 # One command: secrets (from the environment, or asked without echo), workers in binding order,
 # the dashboard on Pages (scripts/deploy.py). DRY_RUN=1: bundles, sizes, the dashboard's build.
 deploy: build
-	.venv/bin/python scripts/deploy.py $(if $(DRY_RUN),--dry-run)
+	python3 scripts/deploy.py $(if $(DRY_RUN),--dry-run)
 
 # The deploy's dry run, as a user runs it (no secret needed): every worker bundles and fits.
 test-deploy: build
-	.venv/bin/python scripts/deploy.py --dry-run --out target/deploy-dry-run
+	python3 scripts/deploy.py --dry-run --out target/deploy-dry-run
 
 test: lint test-rust test-contract test-gateway test-frontend test-deploy
 

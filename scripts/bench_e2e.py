@@ -20,7 +20,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from stack import start_stack, stop_on_sigterm, stop_stack
+from stack import WORKERS, start_stack, stop_on_sigterm
 from workerd_stack import start_workerd, stop_workerd
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", 3))  # per wrk row
@@ -246,29 +246,29 @@ def main():
     stop_on_sigterm()
     table = Table()
     with tempfile.TemporaryDirectory(prefix="bench-e2e-") as tmp:
-        # No timed consumer runs of dev-stack's own (every 18 h): only nudges, so the counters are ours.
-        proc, ports = start_stack(tmp, extra_env={"RATE_LIMIT": "1000000", "CONSUMER_EVERY_SECONDS": "65535"})
+        # No timed consumer runs: only nudges, so the counters are ours. Three spare ports for
+        # bare workerd.
+        stack = start_stack(rate_limit=1_000_000, consumer_every=0, spare_ports=3)
         workerd = None
         try:
-            token = (Path(tmp) / "token").read_text().strip()
-            gw = Gateway(f"http://127.0.0.1:{ports['UPSTASH_LOCAL_PORT']}", token)
+            token = stack.token
+            gw = Gateway(stack.url("upstash-local"), token)
             nudge = hashlib.sha1(f"consumer-nudge:{token}".encode()).hexdigest()  # worker_http::config
-            urls = {"inventory": f"http://127.0.0.1:{ports['INVENTORY_PORT']}",
-                    "payment": f"http://127.0.0.1:{ports['PAYMENT_PORT']}",
-                    "consumer-cron": f"http://127.0.0.1:{ports['CONSUMER_CRON_PORT']}"}
+            urls = {env: stack.url(service) for env, service in WORKERS.items()}
             with ThreadPoolExecutor(8) as pool:
                 ids = list(pool.map(lambda n: call("POST", f"{urls['inventory']}/products",
                                                    {"name": f"bench {n}", "price": 1, "quantity": BIG_STOCK})[1]["id"],
                                     range(100)))
             call("POST", f"{urls['consumer-cron']}/run", headers={"X-Internal-Token": nudge})  # makes the groups
             workerd, workerd_urls = start_workerd(Path(tmp) / "workerd", gw.url, token)
-            load_rows(table, gw, [("wrangler dev", urls), ("workerd", workerd_urls)], ids[0], ports["REDIS_PORT"])
+            load_rows(table, gw, [("wrangler dev", urls), ("workerd", workerd_urls)], ids[0],
+                      stack.port("redis-server"))
             cost_rows(table, gw, urls, ids[1], nudge)
             sustained(table, gw, urls)
         finally:
             if workerd:
                 stop_workerd(workerd)
-            stop_stack(proc)
+            stack.stop()
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print(f"\nThe whole system, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores ({cpu}), "
           f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, {platform.system()}; "

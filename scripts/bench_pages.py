@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from pathlib import Path
 
-from stack import start_stack, stop_on_sigterm, stop_stack
+from stack import start_stack, stop_on_sigterm
 from workerd_stack import start_workerd, stop_workerd
 
 PRODUCTS = 10_000
@@ -53,15 +53,13 @@ def measure(url, concurrency):
 
 def main():
     stop_on_sigterm()
-    with tempfile.TemporaryDirectory(prefix="bench-pages-") as dev_dir:
-        proc, ports = start_stack(dev_dir, extra_env={"RATE_LIMIT": "1000000"})
+    with tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp:
+        stack = start_stack(rate_limit=1_000_000, spare_ports=3)  # three ports for bare workerd
         try:
-            base = f"http://127.0.0.1:{ports['INVENTORY_PORT']}"
+            base = stack.url("inventory-worker")
             started = time.perf_counter()
             # Created through the same worker on bare workerd, about 8 times as fast as under wrangler dev.
-            token = (Path(dev_dir) / "token").read_text().strip()
-            gateway = f"http://127.0.0.1:{ports['UPSTASH_LOCAL_PORT']}"
-            workerd, urls = start_workerd(Path(dev_dir) / "workerd", gateway, token)
+            workerd, urls = start_workerd(Path(tmp) / "workerd", stack.url("upstash-local"), stack.token)
             try:
                 create = f"{urls['inventory']}/products"
                 with ThreadPoolExecutor(32) as pool:
@@ -87,7 +85,7 @@ def main():
                     print(f"| {name} | {concurrency} | {m['rps']:.0f} | {m['p50']:.1f} | {m['p99']:.1f} "
                           f"| {m['bytes'] / 1024:.0f} KiB |")
         finally:
-            stop_stack(proc)
+            stack.stop()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Installs what `make dev` and `make test` need on a fresh machine of this project's kind (Debian,
-# Rust by rustup, Node 20+ with npm). Quick when everything is already there. Everything comes
-# from the package registries (apt, crates.io, npm): nothing is downloaded from anywhere else.
+# Installs what `make dev` needs on a fresh machine of this project's kind (Debian, Rust by rustup,
+# Node 20+ with npm), and with an argument what else a target needs:
+#   scripts/setup.sh          make dev, make build
+#   scripts/setup.sh test     + the test tools: Chromium for the browser tests, a Python virtualenv
+#                             with Schemathesis and openapi-spec-validator (make test, lint, fuzz)
+#   scripts/setup.sh bench    + the test tools and wrk (make bench)
+# Quick when everything is already there. Everything comes from the package registries (apt,
+# crates.io, npm, PyPI): nothing is downloaded from anywhere else.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,9 +22,12 @@ command -v redis-server >/dev/null || { echo "setup: installing redis-server (ap
 for deb in pkg-config libssl-dev; do  # to build worker-build
   has_deb "$deb" || { echo "setup: installing $deb (apt)"; apt_install "$deb"; }
 done
-# `scripts/setup.sh bench` (make bench): wrk, the HTTP load generator.
-if [ "${1:-}" = bench ] && ! command -v wrk >/dev/null; then echo "setup: installing wrk (apt)"; apt_install wrk; fi
-if [ -f frontend/package.json ] && ! command -v chromium >/dev/null; then
+target=${1:-dev}
+case $target in dev|test|bench) ;; *) echo "usage: scripts/setup.sh [test|bench]" >&2; exit 2;; esac
+test_tools=; [ "$target" = dev ] || test_tools=1
+# make bench: wrk, the HTTP load generator.
+if [ "$target" = bench ] && ! command -v wrk >/dev/null; then echo "setup: installing wrk (apt)"; apt_install wrk; fi
+if [ -n "$test_tools" ] && [ -f frontend/package.json ] && ! command -v chromium >/dev/null; then
   echo "setup: installing chromium for the browser tests (apt)"
   apt_install chromium
 fi
@@ -50,7 +58,7 @@ cargo_tool wasm-bindgen wasm-bindgen-cli 0.2.130
 
 # Python tools of the contract checks (Schemathesis, openapi-spec-validator), pinned in
 # scripts/requirements.txt, in a git-ignored virtualenv; reinstalled when that file changes.
-if [ ! -x .venv/bin/st ] || [ scripts/requirements.txt -nt .venv/.installed ]; then
+if [ -n "$test_tools" ] && { [ ! -x .venv/bin/st ] || [ scripts/requirements.txt -nt .venv/.installed ]; }; then
   echo "setup: installing the contract-testing tools (pip, scripts/requirements.txt)"
   python3 -m venv .venv 2>/dev/null || { apt_install python3-venv; python3 -m venv .venv; }
   .venv/bin/pip install -q --disable-pip-version-check -r scripts/requirements.txt

@@ -2,7 +2,6 @@
 //! that both are held to the same assertions.
 
 use std::path::Path;
-use std::time::Duration;
 
 use serde_json::{json, Value};
 
@@ -51,7 +50,7 @@ pub async fn a_panic_is_answered_and_the_worker_recovers(base: &str, log: &Path)
             .as_deref()
             .is_some_and(|t| t.starts_with("application/json")));
 
-        let line = eventually(Duration::from_secs(10), "the panic's log line", || async {
+        let line = eventually("the panic's log line", || async {
             let lines = log_lines_with(log, &id);
             lines.into_iter().find(|l| l["request_id"] == id.as_str())
         })

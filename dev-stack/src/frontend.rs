@@ -1,7 +1,6 @@
 use std::io;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 use crate::process::{
     ensure_port_free, open_log, spawn_owned, stop_child, wait_for_port_within, workspace_root, PortProcess,
@@ -15,7 +14,9 @@ pub fn start_frontend(port: u16, apis: (&str, &str), log: &Path) -> io::Result<i
     ensure_port_free(port, "the frontend")?;
     let apis = (apis.0.to_owned(), apis.1.to_owned());
     let log = log.to_path_buf();
-    PortProcess::start(port, "the frontend", move |port| spawn_vite(port, &apis, &log))
+    PortProcess::start(port, "the frontend", "/", move |port| {
+        spawn_vite(port, &apis, &log)
+    })
 }
 
 fn spawn_vite(port: u16, apis: &(String, String), log: &Path) -> io::Result<Child> {
@@ -42,7 +43,7 @@ fn spawn_vite(port: u16, apis: &(String, String), log: &Path) -> io::Result<Chil
         .stdout(file.try_clone()?)
         .stderr(file);
     let mut child = spawn_owned(&mut cmd)?;
-    if let Err(e) = wait_for_port_within(&mut child, port, "the frontend", Duration::from_secs(60)) {
+    if let Err(e) = wait_for_port_within(&mut child, port, "the frontend", crate::http::CEILING) {
         stop_child(&mut child);
         return Err(e);
     }

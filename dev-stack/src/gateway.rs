@@ -2,11 +2,11 @@ use std::io;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
+use crate::ports::retry_on_taken_port;
 use crate::process::{
-    ensure_port_free, free_port, http_get, spawn_owned, stop_child, wait_for_port, workspace_root,
-    PortProcess,
+    ensure_port_free, http_get, spawn_owned, stop_child, wait_for_port, workspace_root, PortProcess,
 };
-use crate::Service;
+use crate::{Probe, Service};
 
 /// The `upstash-local` binary, run as users run it. `make test` builds it first; the path can be
 /// overridden with `UPSTASH_LOCAL_BIN`.
@@ -18,13 +18,13 @@ pub struct Gateway {
 impl Gateway {
     /// On a free port, quiet (tests).
     pub fn start(redis_url: &str, token: &str) -> io::Result<Self> {
-        Self::spawn(free_port(), redis_url, token, None)
+        retry_on_taken_port(|port| Self::spawn(port, redis_url, token, None))
     }
 
     /// On a free port, every request delayed `delay_ms` (`--round-trip-delay-ms`): the distance to
     /// a hosted Upstash, for benchmarks.
     pub fn start_delayed(redis_url: &str, token: &str, delay_ms: u64) -> io::Result<Self> {
-        Self::spawn(free_port(), redis_url, token, Some(delay_ms))
+        retry_on_taken_port(|port| Self::spawn(port, redis_url, token, Some(delay_ms)))
     }
 
     /// On `port` (`make dev`). A busy port is an error.
@@ -34,7 +34,8 @@ impl Gateway {
     }
 
     fn spawn(port: u16, redis_url: &str, token: &str, delay_ms: Option<u64>) -> io::Result<Self> {
-        let process = PortProcess::start(port, "upstash-local", {
+        // Any answer will do: without the token it is a 401.
+        let process = PortProcess::start(port, "upstash-local", "/__stats", {
             let (redis_url, token) = (redis_url.to_owned(), token.to_owned());
             move |port| spawn_gateway(port, &redis_url, &token, delay_ms)
         })?;
@@ -123,6 +124,10 @@ impl Service for Gateway {
 
     fn restart(&mut self) -> io::Result<()> {
         self.process.restart()
+    }
+
+    fn probe(&self) -> Probe {
+        self.process.probe()
     }
 }
 

@@ -8,6 +8,8 @@ mod frontend;
 mod gateway;
 pub mod http;
 mod json_log;
+mod ports;
+mod probe;
 mod process;
 mod redis;
 mod worker;
@@ -17,8 +19,10 @@ use std::sync::OnceLock;
 
 pub use frontend::start_frontend;
 pub use gateway::{Gateway, Stats};
+pub use ports::{free_port, retry_on_taken_port};
+pub use probe::{Probe, ProbeKind};
 pub use process::{
-    die_with_parent, free_port, interrupt, interrupted, random_token, workspace_root, write_private,
+    die_with_parent, interrupt, interrupted, log_tail, random_token, workspace_root, write_private,
 };
 pub use redis::RedisServer;
 pub use worker::{run_scheduled_at, Worker, WorkerOptions};
@@ -33,6 +37,8 @@ pub trait Service {
     fn is_running(&mut self) -> bool;
     /// Stops whatever is left of it (its whole process group) and starts it again.
     fn restart(&mut self) -> std::io::Result<()>;
+    /// How to ask it whether its port answers (`make dev` restarts one that stops answering).
+    fn probe(&self) -> Probe;
 }
 
 /// A redis-server with the gateway in front of it: what the workers see as "Upstash".
@@ -82,17 +88,19 @@ impl Stack {
         all.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let logs = workspace_root().join("target/test-logs");
         std::fs::create_dir_all(&logs)?;
-        let port = free_port();
-        let log = logs.join(format!("{env}-{port}.log"));
-        Worker::start(WorkerOptions {
-            env,
-            port: Some(port),
-            vars: all,
-            base_env_file: None,
-            registry: self.registry.path(),
-            log: Some(&log),
-            config_edits,
-            persist_to: self.state.path(),
+        // The port chosen here, to name the log after it; another one if it is taken meanwhile.
+        ports::retry_on_taken_port(|port| {
+            let log = logs.join(format!("{env}-{port}.log"));
+            Worker::start(WorkerOptions {
+                env,
+                port: Some(port),
+                vars: all.clone(),
+                base_env_file: None,
+                registry: self.registry.path(),
+                log: Some(&log),
+                config_edits,
+                persist_to: self.state.path(),
+            })
         })
     }
 }
@@ -122,6 +130,31 @@ impl<'a> Admin<'a> {
             Self::Closed => Vec::new(),
         }
     }
+}
+
+/// What the README, the ready lines and `.dev/pids/` call the worker of `[env.<env>]`.
+pub fn service_name(env: &str) -> String {
+    match env {
+        "consumer-cron" => env.to_owned(),
+        _ => format!("{env}-worker"),
+    }
+}
+
+/// The edits of wrangler.toml (`(line, replacement)`) that set every rate limit
+/// (`simple = { limit = …, period = … }`) to `limit` writes per period: for benchmarks and
+/// fuzzing from one address.
+pub fn rate_limit_edits(config: &str, limit: u64) -> Vec<(String, String)> {
+    config
+        .lines()
+        .filter_map(|line| {
+            let (head, rest) = line.split_once("simple = { limit = ")?;
+            let (_, tail) = rest.split_once(',')?;
+            Some((
+                line.to_owned(),
+                format!("{head}simple = {{ limit = {limit},{tail}"),
+            ))
+        })
+        .collect()
 }
 
 /// The three workers on one stack, as they run in production: service bindings between them
@@ -173,10 +206,15 @@ impl<'a> ShopVars<'a> {
 
 impl Shop {
     pub fn start(vars: ShopVars<'_>) -> std::io::Result<Self> {
+        Self::start_with(vars, &[])
+    }
+
+    /// `start`, with edits of every worker's wrangler.toml (`WorkerOptions::config_edits`).
+    pub fn start_with(vars: ShopVars<'_>, config_edits: &[(&str, &str)]) -> std::io::Result<Self> {
         let stack = Stack::start()?;
-        let inventory = stack.worker("inventory", &vars.of("inventory"))?;
-        let consumer = stack.worker("consumer-cron", &vars.of("consumer-cron"))?;
-        let payment = stack.worker("payment", &vars.of("payment"))?;
+        let inventory = stack.worker_with_config("inventory", &vars.of("inventory"), config_edits)?;
+        let consumer = stack.worker_with_config("consumer-cron", &vars.of("consumer-cron"), config_edits)?;
+        let payment = stack.worker_with_config("payment", &vars.of("payment"), config_edits)?;
         Ok(Self {
             stack,
             inventory,

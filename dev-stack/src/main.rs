@@ -16,8 +16,9 @@
 //!   benchmarks and fuzzing from one address (the defaults allow 1,000 a minute);
 //! - `WORKER_VARS`: more vars for every worker on top of wrangler.toml's, `NAME=value` separated
 //!   by commas (e.g. `FEE_RATE=0.25,PAYMENT_DELAY_MS=1000`);
-//! - `CONSUMER_EVERY_SECONDS` (5): how often the consumer's scheduled handler runs (`wrangler dev`
-//!   never fires crons; the payment worker's nudge is what makes the stock follow at once);
+//! - `CONSUMER_EVERY_SECONDS` (5): how often, in whole seconds, the consumer's scheduled handler
+//!   runs (`wrangler dev` never fires crons; the payment worker's nudge is what makes the stock
+//!   follow at once); 0: never;
 //! - `DEV_DIR` (`.dev`): redis data, token, logs, process ids (`pids/<service>.pid`), wrangler's
 //!   dev registry. Only the default one also writes the git-ignored `.dev.vars` that a hand-run
 //!   `wrangler dev` reads.
@@ -29,9 +30,11 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+mod up;
+
 use dev_stack::{
-    die_with_parent, random_token, run_scheduled_at, start_frontend, workspace_root, write_private, Gateway,
-    RedisServer, Service, Worker, WorkerOptions,
+    die_with_parent, random_token, rate_limit_edits, run_scheduled_at, service_name, start_frontend,
+    workspace_root, write_private, Gateway, Probe, RedisServer, Service, Worker, WorkerOptions,
 };
 
 /// A line on stdout. A closed stdout (piped into `head`, say) must not stop the stack halfway.
@@ -55,8 +58,39 @@ const MAX_FAILURES: usize = 5;
 const FAILURE_WINDOW: Duration = Duration::from_secs(120);
 const FIRST_RETRY: Duration = Duration::from_millis(500);
 
+/// Each service's port is asked this often whether it answers (a PING, an HTTP request): a
+/// process can be alive while its port hangs, which is what a user sees.
+const PROBE_EVERY: Duration = Duration::from_secs(3);
+/// One check's wait for an answer: generous, since a loaded machine answers slowly.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
+/// This many checks in a row without an answer count as a death.
+const SILENT_CHECKS: u32 = 3;
+
+/// `dev-stack` alone is `make dev`'s runner (set through the environment, above); `dev-stack up`
+/// starts a stack for a test harness, bench or fuzz run (`up.rs`).
+#[derive(clap::Parser)]
+#[command(
+    name = "dev-stack",
+    about = "The local stack: `make dev` (no subcommand), or `up` for tests"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Subcommand>,
+}
+
+#[derive(clap::Subcommand)]
+enum Subcommand {
+    /// Start a profile on free ports, print its URLs as one JSON line, stop when stdin closes.
+    Up(up::Up),
+}
+
 fn main() -> ExitCode {
-    match run() {
+    let cli = <Cli as clap::Parser>::parse();
+    let outcome = match cli.command {
+        None => run(),
+        Some(Subcommand::Up(up)) => up::run(up).map_err(|e| format!("up: {e}")),
+    };
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         // Ctrl-C while a service was still starting: a stop, not a failure.
         Err(_) if dev_stack::interrupted() => {
@@ -81,7 +115,15 @@ fn run() -> Result<(), String> {
     for dir in [&logs, &pids] {
         std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
-    let token = local_token(&dev_dir, std::env::var("UPSTASH_REDIS_REST_TOKEN").ok())?;
+    let given_token = std::env::var("UPSTASH_REDIS_REST_TOKEN")
+        .ok()
+        .filter(|t| !t.is_empty());
+    // Where the ready line says the token is: the file exists only when we keep it there.
+    let token_is = match given_token {
+        Some(_) => "from UPSTASH_REDIS_REST_TOKEN".to_owned(),
+        None => format!("in {}", shown(&dev_dir.join("token"))),
+    };
+    let token = local_token(&dev_dir, given_token)?;
     let frontend_port = port_from_env("FRONTEND_PORT", 3000)?;
 
     // Our children are in process groups of their own (Ctrl-C reaches only us): if we are killed
@@ -120,10 +162,7 @@ fn run() -> Result<(), String> {
         PathBuf::new(),
         gateway,
     ));
-    say!(
-        "upstash-local ready on {gateway_url} (token in {})",
-        shown(&dev_dir.join("token"))
-    );
+    say!("upstash-local ready on {gateway_url} (token {token_is})");
 
     let secrets = [
         ("UPSTASH_REDIS_REST_URL", gateway_url),
@@ -185,7 +224,7 @@ fn run() -> Result<(), String> {
             persist_to: &dev_dir.join("wrangler-state"),
         })
         .map_err(|e| format!("{env} worker: {e}"))?;
-        let name = format!("{env}-worker");
+        let name = service_name(env);
         say!("{name} ready on {} (log: {})", worker.url(), shown(&log));
         worker_ports.push((env, worker.port()));
         parts.push(Supervised::new(&name, worker.url(), log, worker));
@@ -218,26 +257,38 @@ fn run() -> Result<(), String> {
     };
     say!("all services ready; {admin}; Ctrl-C stops everything.");
 
-    let every = Duration::from_secs(port_from_env("CONSUMER_EVERY_SECONDS", 5)?.max(1).into());
-    let mut next_run = Instant::now() + every;
+    // `None`: never (only the payment worker's nudges).
+    let every = seconds_from_env("CONSUMER_EVERY_SECONDS", 5)?;
+    let mut next_run = Instant::now() + every.unwrap_or_default();
+    let mut next_probe = Instant::now() + PROBE_EVERY;
+    // The consumer's run in progress: on a thread of its own, so that a hung consumer does not
+    // hold up the supervision of everything else.
+    let mut consumer_run: Option<std::thread::JoinHandle<()>> = None;
     let outcome = loop {
         match stop_rx.recv_timeout(Duration::from_millis(500)) {
             Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => break Ok(()),
             Err(mpsc::RecvTimeoutError::Timeout) => {}
         }
+        if Instant::now() >= next_probe {
+            probe_all(&mut parts);
+            next_probe = Instant::now() + PROBE_EVERY;
+        }
         if let Err(e) = parts.iter_mut().try_for_each(|part| part.watch(&pids)) {
             break Err(e);
         }
-        if Instant::now() >= next_run {
+        let idle = consumer_run.as_ref().is_none_or(|run| run.is_finished());
+        if let (true, Some(every)) = (idle && Instant::now() >= next_run, every) {
             next_run = Instant::now() + every;
             let consumer_up = parts
                 .iter()
-                .any(|p| p.name == "consumer-cron-worker" && p.retry_at.is_none());
+                .any(|p| p.name == service_name("consumer-cron") && p.retry_at.is_none());
             let consumer = worker_ports.iter().find(|(env, _)| *env == "consumer-cron");
-            if let (true, Some((_, port))) = (consumer_up, consumer) {
-                if let Err(e) = run_scheduled_at(*port) {
-                    eprintln!("consumer-cron: {e}");
-                }
+            if let (true, Some(&(_, port))) = (consumer_up, consumer) {
+                consumer_run = Some(std::thread::spawn(move || {
+                    if let Err(e) = run_scheduled_at(port) {
+                        eprintln!("consumer-cron: {e}");
+                    }
+                }));
             }
         }
     };
@@ -249,8 +300,34 @@ fn run() -> Result<(), String> {
     outcome
 }
 
-/// One service under watch: started again when it dies, after a pause that doubles with each
-/// recent failure.
+/// Asks every service that is up whether its port answers, all at once (a hung one takes
+/// `PROBE_TIMEOUT`), and counts the silences.
+fn probe_all(parts: &mut [Supervised]) {
+    let probes: Vec<Option<Probe>> = parts
+        .iter()
+        .map(|part| part.retry_at.is_none().then(|| part.service.probe()))
+        .collect();
+    let answers: Vec<Option<std::io::Result<()>>> = std::thread::scope(|scope| {
+        let asking: Vec<_> = probes
+            .iter()
+            .map(|probe| scope.spawn(move || probe.map(|p| p.ask(PROBE_TIMEOUT))))
+            .collect();
+        asking.into_iter().map(|a| a.join().unwrap_or(None)).collect()
+    });
+    for (part, answer) in parts.iter_mut().zip(answers) {
+        match answer {
+            Some(Ok(())) => part.silent = 0,
+            Some(Err(e)) => {
+                part.silent += 1;
+                part.silence = e.to_string();
+            }
+            None => {}
+        }
+    }
+}
+
+/// One service under watch: started again when it dies or its port stops answering, after a
+/// pause that doubles with each recent failure.
 struct Supervised {
     name: String,
     address: String,
@@ -261,6 +338,9 @@ struct Supervised {
     failures: VecDeque<Instant>,
     /// Down, to be started again at this time.
     retry_at: Option<Instant>,
+    /// Checks in a row its port did not answer, and why the last one failed.
+    silent: u32,
+    silence: String,
 }
 
 impl Supervised {
@@ -272,6 +352,8 @@ impl Supervised {
             service: Box::new(service),
             failures: VecDeque::new(),
             retry_at: None,
+            silent: 0,
+            silence: String::new(),
         }
     }
 
@@ -283,9 +365,23 @@ impl Supervised {
         }
     }
 
-    /// Notices a death, restarts when it is time; an error when it is time to give up.
+    /// Notices a death or a port that stopped answering, restarts when it is time; an error when
+    /// it is time to give up.
     fn watch(&mut self, pids: &Path) -> Result<(), String> {
         match self.retry_at {
+            None if self.service.is_running() && self.silent >= SILENT_CHECKS => {
+                let delay = self.failed()?;
+                say!(
+                    "{} stopped answering on {} ({} checks in a row: {}){}; restarting it in {}",
+                    self.name,
+                    self.address,
+                    self.silent,
+                    self.silence,
+                    self.see_log(),
+                    seconds(delay)
+                );
+                Ok(())
+            }
             None if self.service.is_running() => Ok(()),
             None => {
                 let delay = self.failed()?;
@@ -300,6 +396,7 @@ impl Supervised {
             Some(at) if Instant::now() >= at => match self.service.restart() {
                 Ok(()) => {
                     self.retry_at = None;
+                    self.silent = 0;
                     self.write_pid(pids);
                     say!("{} ready again on {}", self.name, self.address);
                     Ok(())
@@ -366,8 +463,7 @@ fn seconds(duration: Duration) -> String {
     format!("{} s", duration.as_secs_f32())
 }
 
-/// With `RATE_LIMIT=n`, the edits that set every `simple = { limit = …, period = … }` of
-/// wrangler.toml to `n`.
+/// With `RATE_LIMIT=n`, the edits that set every rate limit of wrangler.toml to `n`.
 fn raised_rate_limits(config: &str) -> Result<Vec<(String, String)>, String> {
     let Ok(limit) = std::env::var("RATE_LIMIT") else {
         return Ok(Vec::new());
@@ -375,22 +471,24 @@ fn raised_rate_limits(config: &str) -> Result<Vec<(String, String)>, String> {
     let limit: u64 = limit
         .parse()
         .map_err(|_| format!("RATE_LIMIT={limit} is not a whole number"))?;
-    Ok(config
-        .lines()
-        .filter_map(|line| {
-            let (head, rest) = line.split_once("simple = { limit = ")?;
-            let (_, tail) = rest.split_once(',')?;
-            Some((
-                line.to_owned(),
-                format!("{head}simple = {{ limit = {limit},{tail}"),
-            ))
-        })
-        .collect())
+    Ok(rate_limit_edits(config, limit))
 }
 
 fn shown(path: &Path) -> String {
     let root = workspace_root();
     path.strip_prefix(&root).unwrap_or(path).display().to_string()
+}
+
+/// A whole number of seconds from the environment (`default` when unset); `None` for 0: never.
+fn seconds_from_env(name: &str, default: u64) -> Result<Option<Duration>, String> {
+    let seconds = match std::env::var(name) {
+        Ok(value) => value
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| format!("{name}={value} is not a whole number of seconds"))?,
+        Err(_) => default,
+    };
+    Ok((seconds > 0).then(|| Duration::from_secs(seconds)))
 }
 
 fn port_from_env(name: &str, default: u16) -> Result<u16, String> {
@@ -405,7 +503,7 @@ fn port_from_env(name: &str, default: u16) -> Result<u16, String> {
 /// The token given (`UPSTASH_REDIS_REST_TOKEN`), or the one kept in `<dev_dir>/token` (made
 /// once, 0600).
 fn local_token(dev_dir: &Path, given: Option<String>) -> Result<String, String> {
-    if let Some(token) = given.filter(|t| !t.is_empty()) {
+    if let Some(token) = given {
         return Ok(token);
     }
     let path = dev_dir.join("token");
@@ -475,6 +573,30 @@ mod tests {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         assert_eq!(local_token(dir.path(), None).unwrap(), made, "kept across runs");
         assert_eq!(mode(&path), 0o600, "an old readable token file is made private");
+    }
+
+    #[test]
+    fn the_consumer_period_is_read_as_seconds_not_as_a_port() {
+        let read = |value: &str| {
+            std::env::set_var("TEST_EVERY_SECONDS", value);
+            let out = seconds_from_env("TEST_EVERY_SECONDS", 5);
+            std::env::remove_var("TEST_EVERY_SECONDS");
+            out
+        };
+        assert_eq!(
+            read("70000"),
+            Ok(Some(Duration::from_secs(70_000))),
+            "past a port's range"
+        );
+        assert_eq!(read("0"), Ok(None), "never");
+        assert_eq!(
+            read("1m"),
+            Err("TEST_EVERY_SECONDS=1m is not a whole number of seconds".into())
+        );
+        assert_eq!(
+            seconds_from_env("TEST_EVERY_SECONDS_UNSET", 5),
+            Ok(Some(Duration::from_secs(5)))
+        );
     }
 
     #[test]

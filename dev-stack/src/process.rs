@@ -1,6 +1,6 @@
 use std::fs::File;
 use std::io;
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -9,26 +9,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, Once};
 use std::time::{Duration, Instant};
 
-use crate::Service;
-
-/// A port that was free a moment ago (the OS picks it; the window for a race is tiny).
-pub fn free_port() -> u16 {
-    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("no free loopback port")
-}
+use crate::ports::is_free;
+use crate::{Probe, Service};
 
 /// A clear error instead of a hang or a confusing failure later when a fixed port is taken.
 pub fn ensure_port_free(port: u16, what: &str) -> io::Result<()> {
-    TcpListener::bind((Ipv4Addr::LOCALHOST, port))
-        .map(drop)
-        .map_err(|e| {
-            io::Error::new(
-                e.kind(),
-                format!("port {port} for {what} is busy ({e}); stop what uses it or choose another port"),
-            )
-        })
+    if is_free(port) {
+        return Ok(());
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AddrInUse,
+        format!("port {port} for {what} is busy; stop what uses it or choose another port"),
+    ))
 }
 
 /// The workspace root: where `target/`, `node_modules/` and the Makefile live.
@@ -62,6 +54,15 @@ pub fn write_private(path: &Path, contents: &str) -> io::Result<()> {
     // `mode` applies only when the file is created.
     file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
     file.write_all(contents.as_bytes())
+}
+
+/// The last `lines` lines of a log, for an error message: what a service said before it failed.
+/// Empty when the file cannot be read.
+pub fn log_tail(path: &Path, lines: usize) -> String {
+    let text = std::fs::read(path).unwrap_or_default();
+    let text = String::from_utf8_lossy(&text);
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
 }
 
 /// Opens a service's log for appending (a restart must not erase why it died) and writes one
@@ -191,6 +192,8 @@ pub(crate) fn stop_child(child: &mut Child) {
 pub(crate) struct PortProcess {
     port: u16,
     what: &'static str,
+    /// What `GET` to ask it whether it answers.
+    probe_path: &'static str,
     spawn: Box<dyn Fn(u16) -> io::Result<Child> + Send + Sync>,
     child: Child,
 }
@@ -199,11 +202,13 @@ impl PortProcess {
     pub(crate) fn start(
         port: u16,
         what: &'static str,
+        probe_path: &'static str,
         spawn: impl Fn(u16) -> io::Result<Child> + Send + Sync + 'static,
     ) -> io::Result<Self> {
         Ok(Self {
             port,
             what,
+            probe_path,
             child: spawn(port)?,
             spawn: Box::new(spawn),
         })
@@ -227,6 +232,10 @@ impl Service for PortProcess {
         matches!(self.child.try_wait(), Ok(None))
     }
 
+    fn probe(&self) -> Probe {
+        Probe::http(self.port, self.probe_path)
+    }
+
     fn restart(&mut self) -> io::Result<()> {
         stop_child(&mut self.child);
         wait_until_port_free(self.port, self.what)?;
@@ -241,9 +250,10 @@ impl Drop for PortProcess {
     }
 }
 
-/// Waits until something accepts TCP connections on `port`, or the child exits, or time runs out.
+/// Waits until something accepts TCP connections on `port`, or the child exits (reported at
+/// once), or `CEILING` passes (a hang: a loaded machine is slow, and must not fail a start).
 pub(crate) fn wait_for_port(child: &mut Child, port: u16, what: &str) -> io::Result<()> {
-    wait_for_port_within(child, port, what, Duration::from_secs(20))
+    wait_for_port_within(child, port, what, crate::http::CEILING)
 }
 
 pub(crate) fn wait_for_port_within(
@@ -259,6 +269,13 @@ pub(crate) fn wait_for_port_within(
             return Ok(());
         }
         if let Some(status) = child.try_wait()? {
+            // Its port taken by someone else meanwhile: the caller may try another port.
+            if !is_free(port) {
+                return Err(io::Error::new(
+                    io::ErrorKind::AddrInUse,
+                    format!("{what} exited ({status}): port {port} was taken by another process"),
+                ));
+            }
             return Err(io::Error::other(format!(
                 "{what} exited before it was ready: {status}"
             )));

@@ -3,10 +3,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::ports::retry_on_taken_port;
 use crate::process::{
-    ensure_port_free, free_port, signal, spawn_owned, stop_child, wait_for_port, wait_until_port_free,
+    ensure_port_free, log_tail, signal, spawn_owned, stop_child, wait_for_port, wait_until_port_free,
 };
-use crate::Service;
+use crate::{Probe, Service};
 
 /// A real `redis-server` (Debian's) on a loopback port.
 pub struct RedisServer {
@@ -27,19 +28,15 @@ impl RedisServer {
     pub fn start() -> io::Result<Self> {
         let dir = tempfile::Builder::new().prefix("redis-").tempdir()?;
         let mut server = Self {
-            port: free_port(),
+            port: 0,
             dir: DataDir::Temporary(dir),
             child: None,
         };
-        // A free port can be taken by another process before redis-server binds it (tests start
-        // many stacks at once): then try another.
-        for _ in 0..5 {
-            match server.resume() {
-                Err(e) if e.kind() == io::ErrorKind::AddrInUse => server.port = free_port(),
-                result => return result.map(|()| server),
-            }
-        }
-        server.resume().map(|()| server)
+        retry_on_taken_port(|port| {
+            server.port = port;
+            server.resume()
+        })?;
+        Ok(server)
     }
 
     /// On `port`, with its data kept in `dir` across runs and crashes (`make dev`): every write is
@@ -109,7 +106,11 @@ impl RedisServer {
         });
         if let Err(e) = ready {
             stop_child(&mut child);
-            return Err(e);
+            let log = self.dir.path().join("redis.log");
+            return Err(io::Error::new(
+                e.kind(),
+                format!("{e} (log: {}, ending:\n{})", log.display(), log_tail(&log, 20)),
+            ));
         }
         self.child = Some(child);
         Ok(())
@@ -125,6 +126,10 @@ impl Service for RedisServer {
         RedisServer::is_running(self)
     }
 
+    fn probe(&self) -> Probe {
+        Probe::redis(self.port)
+    }
+
     fn restart(&mut self) -> io::Result<()> {
         self.stop();
         wait_until_port_free(self.port, "redis-server")?;
@@ -135,6 +140,15 @@ impl Service for RedisServer {
 impl Drop for RedisServer {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+impl DataDir {
+    fn path(&self) -> &Path {
+        match self {
+            DataDir::Temporary(dir) => dir.path(),
+            DataDir::Kept(dir) => dir,
+        }
     }
 }
 

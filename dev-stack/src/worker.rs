@@ -5,11 +5,12 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use crate::json_log::JsonLog;
+use crate::ports::{free_port, retry_on_taken_port};
 use crate::process::{
-    ensure_port_free, free_port, http_get, remove_at_exit, spawn_owned, stop_child, wait_for_port_within,
+    ensure_port_free, http_get, log_tail, remove_at_exit, spawn_owned, stop_child, wait_for_port_within,
     wait_until_port_free, workspace_root,
 };
-use crate::Service;
+use crate::{Probe, Service};
 
 /// Where `wrangler dev` runs a worker's scheduled handler on request.
 pub const SCHEDULED_PATH: &str = "/cdn-cgi/local/scheduled?cron=*+*+*+*+*";
@@ -64,14 +65,19 @@ pub struct WorkerOptions<'a> {
 }
 
 impl Worker {
+    /// Starts it on `options.port` (a busy one is an error), or on a free port, started again on
+    /// another one if its port is taken meanwhile.
     pub fn start(options: WorkerOptions<'_>) -> io::Result<Self> {
-        let port = match options.port {
+        match options.port {
             Some(port) => {
                 ensure_port_free(port, &format!("the {} worker", options.env))?;
-                port
+                Self::start_on(port, &options)
             }
-            None => free_port(),
-        };
+            None => retry_on_taken_port(|port| Self::start_on(port, &options)),
+        }
+    }
+
+    fn start_on(port: u16, options: &WorkerOptions<'_>) -> io::Result<Self> {
         let mut vars_file = tempfile::Builder::new().prefix("wrangler-vars-").tempfile()?;
         for (name, value) in &options.vars {
             writeln!(vars_file, "{}", dotenv_line(name, value)?)?;
@@ -104,6 +110,11 @@ impl Worker {
 
     pub fn port(&self) -> u16 {
         self.launch.port
+    }
+
+    /// Its `[env.X]` of wrangler.toml.
+    pub fn env(&self) -> &str {
+        &self.launch.env
     }
 
     /// Where its output goes (`None`: inherited).
@@ -235,7 +246,7 @@ impl Launch {
             let hint = self
                 .log
                 .as_ref()
-                .map(|l| format!(" (log: {})", l.display()))
+                .map(|l| format!(" (log: {}, ending:\n{})", l.display(), log_tail(l, 30)))
                 .unwrap_or_default();
             return Err(io::Error::new(e.kind(), format!("{e}{hint}")));
         }
@@ -271,6 +282,10 @@ impl Service for Worker {
 
     fn is_running(&mut self) -> bool {
         Worker::is_running(self)
+    }
+
+    fn probe(&self) -> Probe {
+        Probe::http(self.launch.port, "/health")
     }
 
     /// Killing wrangler's node alone leaves its workerd serving the port: the whole group goes

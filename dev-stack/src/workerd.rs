@@ -15,8 +15,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::ports::free_port;
 use crate::process::{
-    free_port, open_log, spawn_owned, stop_child, wait_for_port_within, workspace_root, write_private,
+    open_log, spawn_owned, stop_child, wait_for_port_within, workspace_root, write_private,
 };
 use crate::{ShopVars, Stack};
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ADMIN_TOKEN, ARTIFACTS, ROOT } from './harness.mjs';
+import { ADMIN_TOKEN, ARTIFACTS, ROOT, TEST_TIMEOUT_MS } from './harness.mjs';
 import { stackForFile } from './helpers.mjs';
 
 const app = stackForFile({ site: false });
@@ -35,7 +35,7 @@ async function execute(operation, body) {
   if (await clear.isVisible()) await clear.click();
   await responses.first().waitFor({ state: 'detached' });
   await operation.getByRole('button', { name: 'Execute' }).click();
-  await responses.first().waitFor({ timeout: 15_000 });
+  await responses.first().waitFor();
   const status = Number((await responses.first().locator('.response-col_status').innerText()).trim());
   const shown = await answer(operation).locator('pre').innerText();
   return { status, body: JSON.parse(shown) };
@@ -55,11 +55,11 @@ async function shot(page, path, to, from = null) {
   await page.screenshot({ path, fullPage: true, clip: { x: 0, y: top, width, height: bottom - top } });
 }
 
-test("the inventory's /docs creates a product with the admin token, the payment's orders it", { timeout: 90_000 }, async () => {
+test("the inventory's /docs creates a product with the admin token, the payment's orders it", { timeout: TEST_TIMEOUT_MS }, async () => {
   const { page, close } = await app.newPage({ withToken: false, viewport: { width: 1280, height: 900 } });
   try {
     await page.goto(`${app.apiUrls.Inventory}/docs`);
-    await page.locator('.information-container .title').filter({ hasText: 'inventory' }).waitFor({ timeout: 15_000 });
+    await page.locator('.information-container .title').filter({ hasText: 'inventory' }).waitFor();
     const widget = { name: 'Widget', price: 20, quantity: 100 };
     const create = await openOperation(page, 'products', 'createProduct');
 
@@ -89,7 +89,7 @@ test("the inventory's /docs creates a product with the admin token, the payment'
     }
 
     await page.goto(`${app.apiUrls.Payments}/docs`);
-    await page.locator('.information-container .title').filter({ hasText: 'payment' }).waitFor({ timeout: 15_000 });
+    await page.locator('.information-container .title').filter({ hasText: 'payment' }).waitFor();
     const place = await openOperation(page, 'orders', 'placeOrder');
     const order = await execute(place, { id: created.body.id, quantity: 3 });
     assert.equal(order.status, 201, JSON.stringify(order.body));

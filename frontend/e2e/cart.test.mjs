@@ -6,7 +6,7 @@
 // the admin token and then shows each order's lines. Screenshots in artifacts/e2e/<test>.png.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { eventually } from './harness.mjs';
+import { eventually, TEST_TIMEOUT_MS } from './harness.mjs';
 import * as helpers from './helpers.mjs';
 import { cartLine, checkOut, openCart, openSection, stackForFile, unique } from './helpers.mjs';
 
@@ -27,7 +27,7 @@ async function ordersOf(...products) {
   return body.filter((o) => o.lines.some((l) => ids.has(l.product_id)));
 }
 
-test('a pasted product id shows the price with the fee, an unknown one says so', { timeout: 60_000 }, async (t) => {
+test('a pasted product id shows the price with the fee, an unknown one says so', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const product = await createProduct(unique('Pasted'), 19.99, 4);
   await withPage(t, async (page) => {
     await page.goto('/orders');
@@ -50,7 +50,7 @@ test('a pasted product id shows the price with the fee, an unknown one says so',
   });
 });
 
-test('a cart of two products is checked out as one order, followed to completed, and the stock of both is taken', { timeout: 120_000 }, async (t) => {
+test('a cart of two products is checked out as one order, followed to completed, and the stock of both is taken', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const widget = await createProduct(unique('Widget'), 20, 10);
   const gadget = await createProduct(unique('Gadget'), 12.5, 40);
   await withPage(t, async (page) => {
@@ -87,7 +87,7 @@ test('a cart of two products is checked out as one order, followed to completed,
     await page.getByTestId('cart-empty').waitFor();
 
     // Without a reload: the payment goes through about 5 s later.
-    await eventually(async () => assert.equal(await text(page.getByTestId('order-status')), 'Completed'), { timeout: 30_000 });
+    await eventually(async () => assert.equal(await text(page.getByTestId('order-status')), 'Completed'));
     assert.equal(await text(page.getByTestId('order-message')), 'Payment received: thank you for your order!');
 
     // One order of both, and the consumer takes the stock of both.
@@ -103,7 +103,7 @@ test('a cart of two products is checked out as one order, followed to completed,
     await eventually(async () => {
       assert.deepEqual(await stock(widget.id), { quantity: 7, available: 7 });
       assert.deepEqual(await stock(gadget.id), { quantity: 38, available: 38 });
-    }, { timeout: 30_000 });
+    });
     await openSection(page, 'Products');
     for (const [product, left] of [
       [widget, '7'],
@@ -112,7 +112,7 @@ test('a cart of two products is checked out as one order, followed to completed,
       await eventually(async () => {
         const cells = await page.locator(`tr[data-product-id="${product.id}"] td`).allInnerTexts();
         assert.deepEqual([cells[3], cells[4]].map((s) => s.trim()), [left, left]);
-      }, { timeout: 15_000 });
+      });
     }
 
     // The customer's own list and the back office's both show it, with its lines.
@@ -124,12 +124,12 @@ test('a cart of two products is checked out as one order, followed to completed,
         assert.equal(shown, `${widget.name} × 3, ${gadget.name} × 2`);
         assert.match(await text(row), /Completed/);
         assert.match(await text(row), /\$102\.00/);
-      }, { timeout: 15_000 });
+      });
     }
   });
 });
 
-test('a cart with a line that became short is refused whole: the line says so and nothing is reserved', { timeout: 90_000 }, async (t) => {
+test('a cart with a line that became short is refused whole: the line says so and nothing is reserved', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const plenty = await createProduct(unique('Plenty'), 3, 10);
   const scarce = await createProduct(unique('Scarce'), 7, 5);
   await withPage(t, async (page) => {
@@ -173,7 +173,7 @@ test('a cart with a line that became short is refused whole: the line says so an
   });
 });
 
-test('a cart whose product is deleted before the payment goes through is refunded whole, nothing taken', { timeout: 90_000 }, async (t) => {
+test('a cart whose product is deleted before the payment goes through is refunded whole, nothing taken', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const kept = await createProduct(unique('Kept'), 5, 10);
   const vanishing = await createProduct(unique('Vanishing'), 8, 10);
   await withPage(t, async (page) => {
@@ -188,7 +188,7 @@ test('a cart whose product is deleted before the payment goes through is refunde
     // The shop deletes one of the products while the payment is still going through.
     assert.equal((await app.api('Inventory', 'DELETE', `/products/${vanishing.id}`)).status, 204);
 
-    await eventually(async () => assert.equal(await text(page.getByTestId('order-status')), 'Refunded'), { timeout: 45_000 });
+    await eventually(async () => assert.equal(await text(page.getByTestId('order-status')), 'Refunded'));
     assert.equal(
       await text(page.getByTestId('order-message')),
       'Refunded: one of its products was deleted before it could be delivered, so the whole order was refunded and nothing was taken.',
@@ -196,7 +196,7 @@ test('a cart whose product is deleted before the payment goes through is refunde
     // The order keeps the deleted product's name and price.
     assert.match(await text(page.getByTestId('order-lines')), new RegExp(`${vanishing.name}\\s+\\$9\\.60`));
     // The other line's reservation is released and nothing of it taken.
-    await eventually(async () => assert.deepEqual(await stock(kept.id), { quantity: 10, available: 10 }), { timeout: 15_000 });
+    await eventually(async () => assert.deepEqual(await stock(kept.id), { quantity: 10, available: 10 }));
 
     const [refunded] = await ordersOf(kept);
     assert.equal(refunded.refund_reason, 'product_deleted');
@@ -206,11 +206,11 @@ test('a cart whose product is deleted before the payment goes through is refunde
       assert.match(await text(row), /Refunded/);
       assert.match(await text(row), /One of its products was deleted before it could be delivered/);
       assert.equal(await text(row.locator('summary')), `${kept.name} × 2, ${vanishing.name} × 1`);
-    }, { timeout: 15_000 });
+    });
   });
 });
 
-test('All orders asks for the admin token, then lists the orders with their lines', { timeout: 60_000 }, async (t) => {
+test('All orders asks for the admin token, then lists the orders with their lines', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const a = await createProduct(unique('Bolt'), 1.5, 100);
   const b = await createProduct(unique('Nut'), 0.25, 100);
   const placed = await app.api('Payments', 'POST', '/orders', {

@@ -4,7 +4,7 @@
 // screenshot to artifacts/e2e/<test>.png, pass or fail.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { eventually } from './harness.mjs';
+import { eventually, TEST_TIMEOUT_MS } from './harness.mjs';
 import * as helpers from './helpers.mjs';
 import { stackForFile, unique } from './helpers.mjs';
 
@@ -16,12 +16,12 @@ const createProduct = (name, price, quantity) => helpers.createProduct(app, name
 const productRow = (page, name) => page.locator('tbody tr').filter({ hasText: name });
 const cells = async (row) => (await row.locator('td').allInnerTexts()).map((s) => s.trim());
 
-async function expectCells(row, expected, timeout) {
-  await eventually(async () => assert.deepEqual((await cells(row)).slice(1, 4), expected), { timeout });
+async function expectCells(row, expected) {
+  await eventually(async () => assert.deepEqual((await cells(row)).slice(1, 4), expected));
 }
 
 describe('products', () => {
-  test('a product created through the form shows in the table', { timeout: 60_000 }, async (t) => {
+  test('a product created through the form shows in the table', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await withPage(t, async (page) => {
       const name = unique('Widget');
       await page.goto('/products');
@@ -51,7 +51,7 @@ describe('products', () => {
     });
   });
 
-  test('a change refused for want of the admin token asks for it and goes through with it', { timeout: 60_000 }, async (t) => {
+  test('a change refused for want of the admin token asks for it and goes through with it', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await withPage(
       t,
       async (page) => {
@@ -85,7 +85,7 @@ describe('products', () => {
     );
   });
 
-  test('price and stock are edited inline', { timeout: 60_000 }, async (t) => {
+  test('price and stock are edited inline', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const product = await createProduct(unique('Sprocket'), 4, 2);
     await withPage(t, async (page) => {
       await page.goto('/products');
@@ -109,7 +109,7 @@ describe('products', () => {
     });
   });
 
-  test('a product is deleted after confirming in the dialog', { timeout: 60_000 }, async (t) => {
+  test('a product is deleted after confirming in the dialog', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const product = await createProduct(unique('Doomed'), 1.99, 3);
     await withPage(t, async (page) => {
       await page.goto('/products');
@@ -135,37 +135,37 @@ describe('products', () => {
     });
   });
 
-  test('the Inventory API going down shows a banner, and the page recovers when it is back', { timeout: 60_000 }, async (t) => {
+  test('the Inventory API going down shows a banner, and the page recovers when it is back', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const product = await createProduct(unique('Resilient'), 9, 9);
     await withPage(t, async (page) => {
       await app.relays.Inventory.down();
       try {
         await page.goto('/products');
         const banner = page.getByRole('alert').filter({ hasText: 'The Inventory API cannot be reached' });
-        await banner.waitFor({ timeout: 10_000 });
+        await banner.waitFor();
         assert.equal(await productRow(page, product.name).count(), 0);
       } finally {
         await app.relays.Inventory.up();
       }
-      await expectCells(productRow(page, product.name), [product.name, '$9.00', '9'], 15_000);
-      await page.getByRole('alert').filter({ hasText: 'cannot be reached' }).waitFor({ state: 'detached', timeout: 10_000 });
+      await expectCells(productRow(page, product.name), [product.name, '$9.00', '9']);
+      await page.getByRole('alert').filter({ hasText: 'cannot be reached' }).waitFor({ state: 'detached' });
     });
   });
 });
 
 describe('orders', () => {
-  test('the Payments API going down shows a banner naming it, and All orders recovers', { timeout: 60_000 }, async (t) => {
+  test('the Payments API going down shows a banner naming it, and All orders recovers', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await withPage(t, async (page) => {
       await app.relays.Payments.down();
       try {
         await page.goto('/orders/all');
-        await page.getByRole('alert').filter({ hasText: 'The Payments API cannot be reached' }).waitFor({ timeout: 10_000 });
+        await page.getByRole('alert').filter({ hasText: 'The Payments API cannot be reached' }).waitFor();
         assert.equal(await page.getByRole('alert').filter({ hasText: 'Inventory' }).count(), 0);
       } finally {
         await app.relays.Payments.up();
       }
-      await page.getByRole('alert').filter({ hasText: 'Payments API' }).waitFor({ state: 'detached', timeout: 15_000 });
-      await page.locator('table').or(page.getByText('No orders yet')).first().waitFor({ timeout: 10_000 });
+      await page.getByRole('alert').filter({ hasText: 'Payments API' }).waitFor({ state: 'detached' });
+      await page.locator('table').or(page.getByText('No orders yet')).first().waitFor();
     });
   });
 });

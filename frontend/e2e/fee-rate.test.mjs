@@ -3,10 +3,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { addToCart, checkOut, chooseProduct, createProduct, stackForFile, unique, withPage } from './helpers.mjs';
+import { TEST_TIMEOUT_MS } from './harness.mjs';
 
 const app = stackForFile({ workerVars: { FEE_RATE: '0.25' } });
 
-test('at FEE_RATE 0.25 the quote and the order both charge 25%: 3 at $20 cost $75', { timeout: 60_000 }, async () => {
+test('at FEE_RATE 0.25 the quote and the order both charge 25%: 3 at $20 cost $75', { timeout: TEST_TIMEOUT_MS }, async () => {
   const config = await app.api('Payments', 'GET', '/config');
   assert.equal(config.body.fee_rate_basis_points, 2500, 'the stack runs with FEE_RATE=0.25');
   const product = await createProduct(app, unique('Widget'), 20, 10);

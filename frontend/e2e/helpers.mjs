@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import { ARTIFACTS, eventually, startAll } from './harness.mjs';
+import { ARTIFACTS, CEILING_MS, eventually, STACK_START_TIMEOUT_MS, startAll } from './harness.mjs';
 
 /**
  * Starts the stack (harness.mjs's `startAll(options)`) before the file's tests and stops it after
@@ -13,10 +13,10 @@ export function stackForFile(options) {
   const app = {};
   before(async () => {
     Object.assign(app, await startAll(options));
-  }, { timeout: 360_000 });
+  }, { timeout: STACK_START_TIMEOUT_MS });
   after(async () => {
     await app.stop?.();
-  }, { timeout: 60_000 });
+  }, { timeout: CEILING_MS });
   return app;
 }
 
@@ -75,7 +75,7 @@ export async function checkOut(page, { placed = true } = {}) {
   const button = page.getByRole('button', { name: 'Check out' });
   await eventually(async () => assert.ok(await button.isEnabled(), 'Check out is enabled'));
   await button.click();
-  if (placed) await page.getByTestId('order').waitFor({ timeout: 15_000 });
+  if (placed) await page.getByTestId('order').waitFor();
 }
 
 /** A cart line (the checkout's table), by product id. */

@@ -4,13 +4,13 @@
 // same Idempotency-Key, placing one order.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { eventually } from './harness.mjs';
+import { eventually, TEST_TIMEOUT_MS } from './harness.mjs';
 import { addToCart, checkOut, createProduct, openCart, stackForFile, withPage } from './helpers.mjs';
 
 const app = stackForFile();
 const PRODUCTS = 120;
 
-test('the products come in pages of 100; Load more shows the rest, each once', { timeout: 120_000 }, async () => {
+test('the products come in pages of 100; Load more shows the rest, each once', { timeout: TEST_TIMEOUT_MS }, async () => {
   // Through the API, ten at a time: the stack is fresh, so these are the whole catalogue.
   const names = Array.from({ length: PRODUCTS }, (_, i) => `Paged ${String(i + 1).padStart(3, '0')}`);
   for (let i = 0; i < names.length; i += 10) {
@@ -42,7 +42,7 @@ test('the products come in pages of 100; Load more shows the rest, each once', {
 
     // The refresh (every 3 s) keeps both pages: the rows stay after it.
     const before = pageRequests.length;
-    await eventually(() => assert.ok(pageRequests.length >= before + 2), { timeout: 10_000 });
+    await eventually(() => assert.ok(pageRequests.length >= before + 2));
     assert.equal(await page.locator('tbody tr').count(), PRODUCTS);
 
     // Refresh starts over from the first page.
@@ -51,7 +51,7 @@ test('the products come in pages of 100; Load more shows the rest, each once', {
   });
 });
 
-test('a cart checked out again after its answer was lost places one order, with the same Idempotency-Key', { timeout: 90_000 }, async () => {
+test('a cart checked out again after its answer was lost places one order, with the same Idempotency-Key', { timeout: TEST_TIMEOUT_MS }, async () => {
   const product = await createProduct(app, 'Retried', 20, 50);
   const other = await createProduct(app, 'Also retried', 5, 50);
   const ordersOf = async () =>

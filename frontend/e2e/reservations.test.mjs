@@ -6,7 +6,7 @@
 // the order stays pending while the test looks at it and cancels it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { eventually } from './harness.mjs';
+import { eventually, TEST_TIMEOUT_MS } from './harness.mjs';
 import { checkOut, chooseProduct, createProduct, openCart, openSection, screenshotPath, stackForFile, unique, withPage } from './helpers.mjs';
 
 const app = stackForFile({ workerVars: { PAYMENT_DELAY_MS: '45000' } });
@@ -19,7 +19,7 @@ async function expectStock(page, id, expected) {
   await eventually(async () => {
     const cells = (await productRow(page, id).locator('td').allInnerTexts()).map((s) => s.trim());
     assert.deepEqual({ onHand: cells[3], available: cells[4] }, expected);
-  }, { timeout: 15_000 });
+  });
 }
 
 async function apiStock(id) {
@@ -27,7 +27,7 @@ async function apiStock(id) {
   return { quantity: body.quantity, available: body.available };
 }
 
-test('a pending cart reserves the stock of its lines, and cancelling it in My orders gives it all back', { timeout: 150_000 }, async () => {
+test('a pending cart reserves the stock of its lines, and cancelling it in My orders gives it all back', { timeout: TEST_TIMEOUT_MS }, async () => {
   const product = await createProduct(app, unique('Reserved'), 20, 10);
   const second = await createProduct(app, unique('Also reserved'), 4, 5);
   await withPage(app, 'reservation-available-restored', async (page) => {
@@ -105,7 +105,7 @@ test('a pending cart reserves the stock of its lines, and cancelling it in My or
   });
 });
 
-test("Cancel in All orders on an order no longer pending shows the API's 409 and the order's status now", { timeout: 90_000 }, async () => {
+test("Cancel in All orders on an order no longer pending shows the API's 409 and the order's status now", { timeout: TEST_TIMEOUT_MS }, async () => {
   const product = await createProduct(app, unique('Raced'), 5, 4);
   const placed = await app.api('Payments', 'POST', '/orders', { id: product.id, quantity: 1 });
   assert.equal(placed.status, 201, JSON.stringify(placed.body));

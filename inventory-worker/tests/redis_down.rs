@@ -9,9 +9,9 @@ use dev_stack::http::eventually;
 use dev_stack::{Stack, OPEN_ADMIN};
 use serde_json::json;
 
-/// Waits for the worker at `base` to answer its health check with 200 again; panics after `limit`.
-async fn healthy_again(base: &str, limit: Duration, what: &str) {
-    eventually(limit, what, || async {
+/// Waits for the worker at `base` to answer its health check with 200 again.
+async fn healthy_again(base: &str, what: &str) {
+    eventually(what, || async {
         let health = request("GET", format!("{base}/health")).send().await;
         (health.status == 200).then_some(())
     })
@@ -39,12 +39,7 @@ async fn redis_down_is_503_and_the_worker_recovers() {
     assert_eq!(create.send().await.status, 503);
 
     stack.redis.resume().unwrap();
-    healthy_again(
-        &base,
-        Duration::from_secs(5),
-        "the worker to recover without a restart",
-    )
-    .await;
+    healthy_again(&base, "the worker to recover without a restart").await;
     let created = request("POST", format!("{base}/products"))
         .json(&json!({"name": "after", "price": 1, "quantity": 1}));
     assert_eq!(created.send().await.status, 201);
@@ -95,17 +90,13 @@ async fn frozen_is_a_503_within_the_budget(freeze_gateway: bool) {
             (503, "redis_unavailable"),
             "{what}"
         );
-        // The budget is 1 s; without it, a write waited for the 10 s fetch timeout.
-        assert!(took < Duration::from_secs(5), "{what} took {took:?}");
+        // The budget is 1 s; without it, a write waited for the 10 s fetch timeout: anything
+        // well under that tells them apart, also on a slow machine.
+        assert!(took < Duration::from_secs(8), "{what} took {took:?}");
     }
     stack.gateway.thaw();
     stack.redis.thaw();
-    healthy_again(
-        &base,
-        Duration::from_secs(10),
-        "the worker to recover when Redis answers again",
-    )
-    .await;
+    healthy_again(&base, "the worker to recover when Redis answers again").await;
 }
 
 #[tokio::test]

@@ -4,15 +4,13 @@
 //! product; a cart whose product is deleted before its payment; concurrent cancels of carts;
 //! `Idempotency-Key` retries of a cart in any order of lines.
 
-mod common;
-
 use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use common::*;
 use dev_stack::{Shop, ShopVars};
 use serde_json::{json, Value};
+use shop_tests::*;
 
 /// Payments complete after this long: long enough to cancel, short enough to wait for.
 const DELAY_MS: u64 = 1_500;
@@ -44,7 +42,7 @@ async fn place(shop: &Shop, lines: &[(&str, u64)], key: Option<&str>) -> Answer 
 /// Every order of `ids` settled, every event applied.
 async fn all_settled(shop: &Shop, ids: &[String]) {
     for id in ids {
-        settled(shop, id, Duration::from_secs(60)).await;
+        settled(shop, id).await;
     }
     consumer_idle(shop).await;
 }
@@ -209,7 +207,7 @@ async fn deleting_one_product_of_a_cart_refunds_it_whole_and_releases_the_rest()
     assert_eq!(deleted.status, 204);
     let id = placed.text("id");
     all_settled(shop, std::slice::from_ref(&id)).await;
-    eventually(Duration::from_secs(60), "the refund", || async {
+    eventually("the refund", || async {
         let order = get_order(shop, &id).await;
         (order["status"] == "refunded").then_some(order)
     })

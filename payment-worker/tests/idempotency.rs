@@ -1,10 +1,8 @@
 //! Retries that cannot order twice: `Idempotency-Key` on `POST /orders`, with Stripe's rules.
 
-mod common;
-
-use common::*;
 use dev_stack::{Shop, ShopVars};
 use serde_json::{json, Value};
+use shop_tests::*;
 use upstash_rest::Command;
 
 fn shop() -> &'static Shop {
@@ -46,7 +44,7 @@ async fn a_retry_with_the_same_key_answers_the_first_answer_and_orders_nothing()
     assert_eq!(first.status, 201, "{}", first.raw);
     assert_eq!(first.header("idempotent-replayed"), None);
     // The same request, written differently (product_id, the quantity as text), after the payment.
-    settled(shop, &first.text("id"), std::time::Duration::from_secs(30)).await;
+    settled(shop, &first.text("id")).await;
     let again = with_key(shop, &key, json!({"product_id": product, "quantity": "3"}))
         .send()
         .await;
@@ -108,13 +106,11 @@ async fn twenty_concurrent_retries_place_one_order() {
         1
     );
     assert_eq!(orders_of(shop, &product).await, vec![ids[0].clone()]);
-    let order = settled(shop, &ids[0], std::time::Duration::from_secs(30)).await;
+    let order = settled(shop, &ids[0]).await;
     assert_eq!(order["status"], "completed");
-    eventually(
-        std::time::Duration::from_secs(30),
-        "the stock of one order",
-        || async { (stock(shop, &product).await == Some(99)).then_some(()) },
-    )
+    eventually("the stock of one order", || async {
+        (stock(shop, &product).await == Some(99)).then_some(())
+    })
     .await;
 }
 
@@ -148,8 +144,8 @@ async fn a_retry_after_the_last_units_went_still_gets_its_order() {
         .send()
         .await;
     assert_eq!(first.status, 201, "{}", first.raw);
-    settled(shop, &first.text("id"), std::time::Duration::from_secs(30)).await;
-    eventually(std::time::Duration::from_secs(30), "the stock taken", || async {
+    settled(shop, &first.text("id")).await;
+    eventually("the stock taken", || async {
         (stock(shop, &product).await == Some(0)).then_some(())
     })
     .await;

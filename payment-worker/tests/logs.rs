@@ -2,14 +2,11 @@
 //! never gets), one request id across the workers an order goes through (the payment worker, its
 //! background payment and the consumer run it nudges), and no token in any log line.
 
-mod common;
-
 use std::sync::OnceLock;
-use std::time::Duration;
 
-use common::*;
 use dev_stack::{Shop, ShopVars, Worker};
 use serde_json::{json, Value};
+use shop_tests::*;
 use upstash_rest::Command;
 
 const ADMIN_TOKEN: &str = "admin-token-that-must-never-be-logged";
@@ -36,10 +33,7 @@ fn lines(worker: &Worker) -> Vec<Value> {
 
 /// Waits until `worker` has logged a line that `matches`, and returns it.
 async fn logged(worker: &Worker, what: &str, matches: impl Fn(&Value) -> bool) -> Value {
-    eventually(Duration::from_secs(30), what, || async {
-        lines(worker).into_iter().find(|l| matches(l))
-    })
-    .await
+    eventually(what, || async { lines(worker).into_iter().find(|l| matches(l)) }).await
 }
 
 async fn create(shop: &Shop, quantity: u64) -> String {

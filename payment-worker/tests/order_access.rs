@@ -2,10 +2,8 @@
 //! credential for reading and cancelling it, with no other token, while the list of all orders is
 //! the back office's and needs the admin token.
 
-mod common;
-
-use common::*;
 use dev_stack::{Shop, ShopVars};
+use shop_tests::*;
 
 const ADMIN: &str = "orders-admin-token";
 

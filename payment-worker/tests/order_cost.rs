@@ -2,17 +2,15 @@
 //! the consumer run it nudges, the stock taken), read from the gateway's counters. Reading the
 //! stock to see when it is done costs one round trip a read; those are counted and subtracted.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
 use dev_stack::{Shop, ShopVars};
+use shop_tests::*;
 
 /// Waits until the product's stock is `expected`; returns how many reads that took.
 async fn stock_reaches(shop: &Shop, product: &str, expected: u64) -> u64 {
     let mut reads = 0;
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let deadline = std::time::Instant::now() + dev_stack::http::CEILING;
     loop {
         reads += 1;
         if stock(shop, product).await == Some(expected) {
@@ -40,8 +38,7 @@ async fn an_order_costs_three_commands_alone_and_fewer_in_a_burst() {
     let before = gateway.stats().unwrap();
     assert_eq!(order(&shop, &product, 1).await.status, 201);
     let reads = stock_reaches(&shop, &product, 9_999).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let alone = gateway.stats().unwrap() - before;
+    let alone = counters_still(gateway).await - before;
     let trips = alone.requests - reads;
     println!(
         "one order alone: {trips} round trips, {} commands",
@@ -58,8 +55,7 @@ async fn an_order_costs_three_commands_alone_and_fewer_in_a_burst() {
     let placed = futures_util::future::join_all((0..BURST).map(|_| order(&shop, &product, 1))).await;
     assert!(placed.iter().all(|a| a.status == 201));
     let reads = stock_reaches(&shop, &product, 9_999 - BURST).await;
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    let burst = gateway.stats().unwrap() - before;
+    let burst = counters_still(gateway).await - before;
     let per_order = (burst.requests - reads) as f64 / BURST as f64;
     println!(
         "a burst of {BURST}: {per_order:.2} round trips and {:.2} commands per order",

@@ -1,12 +1,10 @@
 //! The tutorial's stories end to end, and what a customer can get wrong.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
 use dev_stack::{Shop, ShopVars};
 use serde_json::json;
+use shop_tests::*;
 
 fn shop() -> &'static Shop {
     Shop::shared(ShopVars {
@@ -47,10 +45,10 @@ async fn the_tutorial_story_order_3_at_20_then_completed_and_stock_97() {
         "RFC 3339 UTC"
     );
 
-    let done = settled(shop, &placed.text("id"), Duration::from_secs(10)).await;
+    let done = settled(shop, &placed.text("id")).await;
     assert_eq!(done["status"], "completed");
     // The nudge makes the stock follow within about a second, with no cron run.
-    eventually(Duration::from_secs(3), "the stock to drop to 97", || async {
+    eventually("the stock to drop to 97", || async {
         (stock(shop, &product).await == Some(97)).then_some(())
     })
     .await;
@@ -68,7 +66,7 @@ async fn the_tutorial_refund_product_deleted_before_payment() {
     assert_eq!(deleted.status, 204);
 
     let id = placed.text("id");
-    let refunded = eventually(Duration::from_secs(10), "the refund", || async {
+    let refunded = eventually("the refund", || async {
         let order = get_order(shop, &id).await;
         (order["status"] == "refunded").then_some(order)
     })

@@ -2,13 +2,11 @@
 //! command for them. The limit is lowered to 5 a minute for this test's payment worker only (the
 //! default in wrangler.toml, 1,000, is what `make dev` and every other test run with).
 
-mod common;
-
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use common::*;
 use dev_stack::{Stack, OPEN_ADMIN};
 use serde_json::json;
+use shop_tests::*;
 
 #[tokio::test]
 async fn a_burst_past_the_order_limit_is_429_and_costs_no_redis_command() {

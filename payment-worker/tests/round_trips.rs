@@ -2,11 +2,9 @@
 //! (one round trip and one command, with or without an `Idempotency-Key`, a replay too),
 //! cancelling one, and a consumer batch of 100 events.
 
-mod common;
-
-use common::*;
 use dev_stack::{Shop, ShopVars};
 use domain::Id;
+use shop_tests::*;
 use store::Orders;
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 // Pub/sub over SSE: redis.subscribe / psubscribe from the official client, and raw fetch.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { timed, uniq, useStack } from "./stack.mjs";
+import { CEILING_MS, timed, uniq, useStack } from "./stack.mjs";
 
 const stack = useStack();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -13,7 +13,7 @@ function nextEvent(sub, type) {
 
 /** Polls PUBSUB NUMSUB / NUMPAT in Redis until `want` (or times out). */
 async function waitSubscribers(fn, want, what) {
-  const deadline = Date.now() + 3000;
+  const deadline = Date.now() + CEILING_MS;
   let got;
   while (Date.now() < deadline) {
     got = await fn();
@@ -33,7 +33,7 @@ test("redis.subscribe receives messages published via redis.publish", async () =
   sub.on("error", (e) => errors.push(e));
   try {
     const subscribed = nextEvent(sub, "subscribe");
-    const { value: count } = await timed(subscribed, 3000, "subscribe confirmation");
+    const { value: count } = await timed(subscribed, CEILING_MS, "subscribe confirmation");
     assert.equal(count, 1);
     await waitSubscribers(() => numsub(chan), 1, "NUMSUB after subscribe");
 
@@ -44,7 +44,7 @@ test("redis.subscribe receives messages published via redis.publish", async () =
       wake?.();
     });
     const waitMessages = async (n) => {
-      const deadline = Date.now() + 3000;
+      const deadline = Date.now() + CEILING_MS;
       while (messages.length < n && Date.now() < deadline) {
         await new Promise((res) => {
           wake = res;
@@ -78,13 +78,13 @@ test("redis.psubscribe receives pmessage events", async () => {
   const errors = [];
   sub.on("error", (e) => errors.push(e));
   try {
-    const { value: count } = await timed(nextEvent(sub, "psubscribe"), 3000, "psubscribe confirmation");
+    const { value: count } = await timed(nextEvent(sub, "psubscribe"), CEILING_MS, "psubscribe confirmation");
     assert.equal(count, 1);
     await waitSubscribers(numpat, 1, "NUMPAT after psubscribe");
     const got = nextEvent(sub, "pmessage");
     // The client JSON-parses pmessage payloads (no fallback for plain text), so publish JSON.
     assert.equal(await r.publish(`${base}.sport`, { goal: 1, by: "ada" }), 1);
-    const { value: msg } = await timed(got, 3000, `pmessage (client errors: ${errors.join("; ")})`);
+    const { value: msg } = await timed(got, CEILING_MS, `pmessage (client errors: ${errors.join("; ")})`);
     assert.deepEqual(msg, { pattern: `${base}.*`, channel: `${base}.sport`, message: { goal: 1, by: "ada" } });
     assert.deepEqual(errors, []);
   } finally {
@@ -109,12 +109,12 @@ test("raw POST /subscribe/<channel> streams data: lines", async () => {
     let buffer = "";
     const lines = [];
     const readLine = async (pred) => {
-      const deadline = Date.now() + 3000;
+      const deadline = Date.now() + CEILING_MS;
       for (;;) {
         const found = lines.find(pred);
         if (found) return found;
         if (Date.now() > deadline) assert.fail(`no matching line; got ${JSON.stringify(lines)}`);
-        const { value: chunk } = await timed(reader.read(), 3000, "SSE read");
+        const { value: chunk } = await timed(reader.read(), CEILING_MS, "SSE read");
         const { value, done } = chunk;
         if (done) assert.fail(`stream ended; got ${JSON.stringify(lines)}`);
         buffer += decoder.decode(value, { stream: true });

@@ -11,7 +11,15 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use dev_stack::free_port;
+use dev_stack::http::CEILING;
+use dev_stack::{free_port, log_tail};
+
+/// How many times a stack is started on new ports when one it was given is taken meanwhile.
+const PORT_ATTEMPTS: usize = 3;
+
+/// How long the runner may take to be ready: a cold build of the workers under `wrangler dev`
+/// takes minutes; only a hang waits this out (an exit is reported at once).
+const READY_CEILING: Duration = Duration::from_secs(600);
 
 /// The port settings of the runner, in the order it starts the services.
 pub const PORTS: [&str; 6] = [
@@ -54,11 +62,22 @@ pub struct DevStack {
 }
 
 impl DevStack {
-    /// On free ports, with `env` on top; returns once every service is ready.
+    /// On free ports, with `env` on top; returns once every service is ready. Ports are chosen
+    /// here, so a runner that finds one taken meanwhile (it exits: "busy") is started again on new
+    /// ones.
     pub fn start(dir: &Path, env: &[(&str, &str)]) -> Self {
-        let stack = Self::launch(dir, env);
-        // A cold `wrangler dev` on this shared machine can take half a minute per worker.
-        stack.wait_for_output("all services ready", Duration::from_secs(300));
+        for _ in 1..PORT_ATTEMPTS {
+            let mut stack = Self::launch(dir, env);
+            match stack.try_wait_for_output("all services ready", 1, READY_CEILING) {
+                Ok(()) => return stack,
+                Err(why) if why.contains(" is busy") || why.contains("was taken") => continue,
+                Err(why) => panic!("{why}"),
+            }
+        }
+        let mut stack = Self::launch(dir, env);
+        if let Err(why) = stack.try_wait_for_output("all services ready", 1, READY_CEILING) {
+            panic!("{why}");
+        }
         stack
     }
 
@@ -114,25 +133,52 @@ impl DevStack {
         self.output.lock().unwrap().clone()
     }
 
-    /// Waits until `needle` has appeared `times` times in the output; panics with the output
-    /// after `limit`, or if the runner exits first.
-    pub fn wait_for_output_times(&self, needle: &str, times: usize, limit: Duration) {
+    /// Waits until `needle` has appeared in the output; panics with the output and the end of
+    /// every log at once if the runner exits first, or after `CEILING` (a hang).
+    pub fn wait_for_output(&mut self, needle: &str) {
+        if let Err(why) = self.try_wait_for_output(needle, 1, CEILING) {
+            panic!("{why}");
+        }
+    }
+
+    /// `wait_for_output_times`, with the reason as an error.
+    pub fn try_wait_for_output(&mut self, needle: &str, times: usize, limit: Duration) -> Result<(), String> {
         let deadline = Instant::now() + limit;
         loop {
             let output = self.output();
             if output.matches(needle).count() >= times {
-                return;
+                return Ok(());
             }
-            assert!(
-                Instant::now() < deadline,
-                "no {needle:?} ({times}×) after {limit:?}; output:\n{output}"
-            );
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Its last lines may still be in the pipe.
+                std::thread::sleep(Duration::from_millis(200));
+                return Err(format!(
+                    "the runner exited ({status}) before {needle:?} ({times}×); output:\n{}{}",
+                    self.output(),
+                    self.log_tails()
+                ));
+            }
+            if Instant::now() >= deadline {
+                return Err(format!(
+                    "no {needle:?} ({times}×) after {limit:?}; output:\n{output}{}",
+                    self.log_tails()
+                ));
+            }
             std::thread::sleep(Duration::from_millis(100));
         }
     }
 
-    pub fn wait_for_output(&self, needle: &str, limit: Duration) {
-        self.wait_for_output_times(needle, 1, limit);
+    /// The end of each service's log (workers, frontend, redis-server), for a failure message.
+    pub fn log_tails(&self) -> String {
+        let mut logs: Vec<PathBuf> = std::fs::read_dir(self.dir.join("logs"))
+            .map(|dir| dir.map_while(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        logs.sort();
+        logs.push(self.dir.join("redis/redis.log"));
+        logs.iter()
+            .filter(|log| log.exists())
+            .map(|log| format!("\n--- end of {} ---\n{}", log.display(), log_tail(log, 30)))
+            .collect()
     }
 
     /// The process id the runner recorded for `service` (`<DEV_DIR>/pids/<service>.pid`).
@@ -147,8 +193,9 @@ impl DevStack {
         unsafe { libc::kill(self.child.id() as i32, signal) };
     }
 
-    /// Waits for the runner to exit on its own; panics after `limit`.
-    pub fn wait_exit(&mut self, limit: Duration) -> ExitStatus {
+    /// Waits for the runner to exit on its own; panics after `CEILING` (a hang).
+    pub fn wait_exit(&mut self) -> ExitStatus {
+        let limit = CEILING;
         let deadline = Instant::now() + limit;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -166,12 +213,12 @@ impl DevStack {
     /// Ctrl-C, as a user stops `make dev`.
     pub fn stop(&mut self) -> ExitStatus {
         self.signal(libc::SIGINT);
-        self.wait_exit(Duration::from_secs(60))
+        self.wait_exit()
     }
 
-    /// Asserts that every port of the stack is free again within 10 s: nothing left behind.
+    /// Asserts that every port of the stack is free again (within `CEILING`): nothing left behind.
     pub fn assert_ports_freed(&self) {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + CEILING;
         for (name, port) in &self.ports {
             while !port_is_free(*port) {
                 assert!(
@@ -188,7 +235,7 @@ impl Drop for DevStack {
     fn drop(&mut self) {
         if matches!(self.child.try_wait(), Ok(None)) {
             self.signal(libc::SIGTERM);
-            let deadline = Instant::now() + Duration::from_secs(30);
+            let deadline = Instant::now() + CEILING;
             while Instant::now() < deadline && matches!(self.child.try_wait(), Ok(None)) {
                 std::thread::sleep(Duration::from_millis(50));
             }
@@ -203,4 +250,15 @@ pub fn kill(pid: i32, signal: i32) {
     // SAFETY: kill(2) on a pid the runner just recorded for a service it owns.
     let sent = unsafe { libc::kill(pid, signal) };
     assert_eq!(sent, 0, "kill {pid}: {}", std::io::Error::last_os_error());
+}
+
+/// The process that listens on `port`, as `ss -ltnp` shows it (what a user finds and kills).
+pub fn listener_pid(port: u16) -> Option<i32> {
+    let out = Command::new("ss")
+        .args(["-ltnpH", &format!("sport = :{port}")])
+        .output()
+        .expect("ss (iproute2) runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let (_, rest) = text.split_once("pid=")?;
+    rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
 }

@@ -53,15 +53,16 @@ async fn redis_down_fails_fast_then_recovers() {
         matches!(err, Error::Unavailable { .. } | Error::Transport { .. }),
         "{err:?}"
     );
+    // Well under the gateway's 10 s response timeout, also on a slow machine.
     assert!(
-        started.elapsed() < Duration::from_secs(3),
+        started.elapsed() < Duration::from_secs(8),
         "took {:?}",
         started.elapsed()
     );
 
     stack.redis.resume().unwrap();
     // Data is gone (no persistence), but the gateway must serve again.
-    let deadline = Instant::now() + Duration::from_secs(5);
+    let deadline = Instant::now() + dev_stack::http::CEILING;
     let recovered = loop {
         match send(&c, &["INCR", "n"]).await {
             Ok(v) => break v,

@@ -1,18 +1,16 @@
 //! A payment whose background task never ran (eviction, deploy) is completed by the scheduled run.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
 use dev_stack::{Shop, ShopVars};
+use shop_tests::*;
 
 #[tokio::test]
 async fn the_scheduled_run_completes_a_lost_payment() {
-    let timing = [("PAYMENT_DELAY_MS", "200"), ("PAYMENT_GRACE_MS", "300")];
+    // Due 200 ms after it is placed; lost 300 ms after that.
     let shop = Shop::start(ShopVars {
         payment: &[("PAYMENT_DELAY_MS", "200"), ("FAULTS", "skip_payment_completion")],
-        consumer: &timing,
+        consumer: &[("PAYMENT_GRACE_MS", "300")],
         ..ShopVars::open()
     })
     .expect("the shop starts");

@@ -1,12 +1,8 @@
 //! The same event delivered twice changes the stock once: replayed by hand into the stream, or
 //! left pending by a reader that died and reclaimed later.
 
-mod common;
-
-use std::time::Duration;
-
-use common::*;
 use domain::OrderStatus;
+use shop_tests::*;
 use store::schema::event;
 use store::Stream;
 use upstash_rest::streams;
@@ -17,8 +13,8 @@ async fn a_replayed_and_a_reclaimed_event_change_the_stock_once() {
     let product = create_product(&shop, "Once", 20.0, 100).await;
     let placed = order(&shop, &product, 3).await;
     let id = placed.text("id");
-    settled(&shop, &id, Duration::from_secs(10)).await;
-    eventually(Duration::from_secs(5), "stock 97", || async {
+    settled(&shop, &id).await;
+    eventually("stock 97", || async {
         (stock(&shop, &product).await == Some(97)).then_some(())
     })
     .await;

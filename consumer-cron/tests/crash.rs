@@ -1,12 +1,8 @@
 //! Crash safety: the consumer dies in the middle of a batch (after reading, before applying);
 //! started again, it loses nothing and doubles nothing.
 
-mod common;
-
-use std::time::Duration;
-
-use common::*;
 use dev_stack::{Shop, ShopVars};
+use shop_tests::*;
 
 #[tokio::test]
 async fn a_consumer_that_dies_mid_batch_loses_and_doubles_nothing() {
@@ -22,10 +18,7 @@ async fn a_consumer_that_dies_mid_batch_loses_and_doubles_nothing() {
         ids.push(order(&shop, &product, quantity).await.text("id"));
     }
     for id in &ids {
-        assert_eq!(
-            settled(&shop, id, Duration::from_secs(10)).await["status"],
-            "completed"
-        );
+        assert_eq!(settled(&shop, id).await["status"], "completed");
     }
     shop.run_consumer().await; // dies after reading, whatever the nudges did before
     let stats = consumer_stats(&shop).await;

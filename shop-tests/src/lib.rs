@@ -1,11 +1,11 @@
-//! The three workers through real `wrangler dev` + gateway + redis-server. Each test binary has
-//! its own shop (the workers' vars differ per scenario), stopped when the binary exits.
-
-#![allow(dead_code)]
-
-use std::time::Duration;
+//! What the workers' tests share: the three workers through real `wrangler dev` + gateway +
+//! redis-server, driven as a client would (`dev_stack::Shop`), and their Redis as an operator
+//! would touch it. Each test binary has its own shop (the workers' vars differ per scenario),
+//! stopped when the binary exits.
 
 pub use dev_stack::http::{eventually, request, Answer};
+use std::time::{Duration, Instant};
+
 use dev_stack::{Shop, ShopVars};
 use serde_json::{json, Value};
 use store::{schema, test_support, Keys, Stream};
@@ -57,8 +57,8 @@ pub async fn get_order(shop: &Shop, id: &str) -> Value {
 }
 
 /// Waits until the order is no longer pending and returns it.
-pub async fn settled(shop: &Shop, id: &str, limit: Duration) -> Value {
-    eventually(limit, &format!("order {id} to settle"), || async {
+pub async fn settled(shop: &Shop, id: &str) -> Value {
+    eventually(&format!("order {id} to settle"), || async {
         let order = get_order(shop, id).await;
         (order["status"] != "pending").then_some(order)
     })
@@ -122,9 +122,30 @@ pub async fn assert_books_balance(shop: &Shop, supplied: &[(&str, u64)], max_pen
     );
 }
 
+/// The gateway's counters once they have stood still for a second: whatever was still under way
+/// (a payment, a consumer run a nudge started) is over. Waits on that, not on a fixed pause that a
+/// slow machine could outlast.
+pub async fn counters_still(gateway: &dev_stack::Gateway) -> dev_stack::Stats {
+    let read = || gateway.stats().expect("the gateway's counters");
+    let deadline = Instant::now() + dev_stack::http::CEILING;
+    let (mut last, mut still_since) = (read(), Instant::now());
+    while still_since.elapsed() < Duration::from_secs(1) {
+        assert!(
+            Instant::now() < deadline,
+            "the gateway's counters never stand still"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let now = read();
+        if now != last {
+            (last, still_since) = (now, Instant::now());
+        }
+    }
+    last
+}
+
 /// Waits until the consumer has applied every event (both streams empty and nothing pending).
 pub async fn consumer_idle(shop: &Shop) {
-    eventually(Duration::from_secs(30), "every event to be applied", || async {
+    eventually("every event to be applied", || async {
         let stats = consumer_stats(shop).await;
         let idle = ["order_completed", "refund_order"]
             .iter()

@@ -1,11 +1,7 @@
 //! An event that can never apply ends in the dead-letter stream after 5 deliveries, and does not
 //! hold up the others.
 
-mod common;
-
-use std::time::Duration;
-
-use common::*;
+use shop_tests::*;
 use store::schema::{dead_letter, event};
 use store::Stream;
 use upstash_rest::streams;
@@ -17,8 +13,8 @@ async fn a_malformed_event_is_dead_lettered_after_five_deliveries() {
     // An event that names no order (no `pk`): it can never apply.
     xadd(&shop, Stream::OrderCompleted, &[(event::QUANTITY, "lots")]).await;
     let id = order(&shop, &product, 2).await.text("id");
-    settled(&shop, &id, Duration::from_secs(10)).await;
-    eventually(Duration::from_secs(5), "the good order to be applied", || async {
+    settled(&shop, &id).await;
+    eventually("the good order to be applied", || async {
         (stock(&shop, &product).await == Some(8)).then_some(())
     })
     .await;
