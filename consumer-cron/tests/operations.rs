@@ -9,8 +9,6 @@
 //! path answers its own methods only; what the audit, its repair and the dead letters' routes cost
 //! in round trips.
 
-use std::time::Duration;
-
 use dev_stack::http::{eventually, request, Answer};
 use dev_stack::{Admin, Shop, ShopVars, Worker};
 use domain::{FeeRate, Id, LineRequest, Quantity};
@@ -97,23 +95,18 @@ async fn stats(shop: &Shop) -> Value {
 
 /// Waits until every order is settled and every event applied.
 async fn idle(shop: &Shop) {
-    eventually(
-        Duration::from_secs(60),
-        "every order paid and applied",
-        || async {
-            let pending = redis(shop)
-                .send(&Command::new("ZCARD").arg(keys().pending_orders()))
-                .await
-                .unwrap()
-                .as_int();
-            let stats = stats(shop).await;
-            let streams_done = ["order_completed", "refund_order"].iter().all(|s| {
-                stats["streams"][s]["pending"] == 0
-                    && stats["streams"][s]["oldest_undelivered_age_ms"].is_null()
-            });
-            (pending == Some(0) && streams_done).then_some(())
-        },
-    )
+    eventually("every order paid and applied", || async {
+        let pending = redis(shop)
+            .send(&Command::new("ZCARD").arg(keys().pending_orders()))
+            .await
+            .unwrap()
+            .as_int();
+        let stats = stats(shop).await;
+        let streams_done = ["order_completed", "refund_order"].iter().all(|s| {
+            stats["streams"][s]["pending"] == 0 && stats["streams"][s]["oldest_undelivered_age_ms"].is_null()
+        });
+        (pending == Some(0) && streams_done).then_some(())
+    })
     .await;
 }
 
