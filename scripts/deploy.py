@@ -32,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # The secrets each worker reads (worker-http/tests/settings.rs holds this line against the code).
-SECRETS = {"inventory": ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "ADMIN_TOKEN"], "payment": ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "ADMIN_TOKEN"], "consumer-cron": ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN"]}
+SECRETS = {"inventory": ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "ADMIN_TOKEN"], "payment": ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "ADMIN_TOKEN"], "consumer-cron": ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "ADMIN_TOKEN"]}
 # Without these nothing works; ADMIN_TOKEN is optional (closed without it).
 REQUIRED = ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN"]
 ALL_SECRETS = sorted({name for names in SECRETS.values() for name in names})

@@ -38,8 +38,10 @@ def map_body(ctx, body):
 @schemathesis.hook
 def map_path_parameters(ctx, path_parameters):
     operation = ctx.operation
-    # Reads and changes reach the seeded products; deletes do not, or the orders would find none.
-    reaches = operation is not None and operation.path == "/products/{id}" and operation.method.upper() != "DELETE"
+    # Reads, changes, adjustments and ledgers reach the seeded products; deletes do not, or the
+    # orders would find none.
+    reaches = (operation is not None and operation.path.startswith("/products/{id}")
+               and operation.method.upper() != "DELETE")
     if reaches and isinstance(path_parameters, dict):
         path_parameters["id"] = seeded(path_parameters.get("id"))
     return path_parameters

@@ -1,6 +1,7 @@
 //! consumer-cron: the tutorial's two polling consumers as one scheduled worker. It runs on its
 //! cron trigger (every minute) and whenever the payment worker nudges it through a service
-//! binding; publicly it answers only `/health`, `/stats` and its `/openapi.json`.
+//! binding; publicly it answers `/health`, `/stats` and its `/openapi.json`, and, for the
+//! operator (admin token), the books audit and the dead letters.
 
 pub mod contract;
 #[cfg(target_arch = "wasm32")]
@@ -17,8 +18,19 @@ use worker_http::{contract as shared, serve, settings::Consumer, Scoped};
 worker_http::routes! {
     data: ();
     get "/health" => |_, rc| async move { handlers::health(&rc).await },
-    get "/openapi.json" => |_, _| async move { shared::serve_document(contract::openapi(), false) },
-    get "/stats" => |_, rc| async move { handlers::stats(&rc).await };
+    get "/openapi.json" => |_, rc| async move {
+        // The operator's routes need the token, unless the worker runs them open.
+        let admin = <Consumer as worker_http::settings::FromVars>::of(&rc.env)?.admin.required();
+        shared::serve_document(contract::openapi(), admin)
+    },
+    get "/stats" => |_, rc| async move { handlers::stats(&rc).await },
+    get "/audit" => |req, rc| async move { handlers::audit(&req, &rc).await },
+    post "/audit/repair" => |req, rc| async move { handlers::repair(&req, &rc).await },
+    get "/dead-letters/:stream" => |req, rc| async move { handlers::dead_letters(&req, &rc).await },
+    post "/dead-letters/:stream/replay" => |req, rc| async move { handlers::replay(&req, &rc, false).await },
+    post "/dead-letters/:stream/:id/replay" => |req, rc| async move { handlers::replay(&req, &rc, true).await },
+    delete "/dead-letters/:stream" => |req, rc| async move { handlers::discard(&req, &rc, false).await },
+    delete "/dead-letters/:stream/:id" => |req, rc| async move { handlers::discard(&req, &rc, true).await };
     // The payment worker's nudge (service binding and token): not in the OpenAPI document.
     internal:
     post "/run" => |req, rc| async move { handlers::nudged(&req, &rc).await },

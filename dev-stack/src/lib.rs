@@ -109,8 +109,8 @@ impl Stack {
 /// does when no token is given): a deployment never sets it, so it is closed unless configured.
 pub const OPEN_ADMIN: (&str, &str) = ("ADMIN_AUTH", "open");
 
-/// How the admin operations (product changes, the list of all orders) of a [`Shop`] are guarded, on every
-/// worker that checks them (the inventory and the payment worker).
+/// How the admin operations (product changes, the list of all orders, the operator's audit and dead
+/// letters) of a [`Shop`] are guarded, on every worker (each checks its own).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Admin<'a> {
     /// The tutorial's open shop, asked for explicitly ([`OPEN_ADMIN`]), as `make dev` runs it.
@@ -198,7 +198,7 @@ impl<'a> ShopVars<'a> {
         let (admin, own) = match env {
             "inventory" => (self.admin.vars(), self.inventory),
             "payment" => (self.admin.vars(), self.payment),
-            _ => (Vec::new(), self.consumer),
+            _ => (self.admin.vars(), self.consumer),
         };
         admin.into_iter().chain(own.iter().copied()).collect()
     }

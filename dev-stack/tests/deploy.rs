@@ -1,7 +1,7 @@
 //! `make deploy`'s dry run from this checkout, its bundles run on bare workerd with the deploy's
 //! own config (its plan: vars, `--var` overrides, bindings, the secrets it sets): deployed without
-//! `ADMIN_TOKEN`, the workers refuse every admin operation of the inventory and the payment worker
-//! (503 `admin_not_configured`) while reads and orders work; deployed with it, they accept it and
+//! `ADMIN_TOKEN`, the workers refuse every admin operation of the three workers (503
+//! `admin_not_configured`) while reads and orders work; deployed with it, they accept it and
 //! only it; the open mode only when asked for (`ADMIN_AUTH=open`). On the same runtime: an invalid
 //! setting is a 500 naming it, and a panic is answered and recovered from.
 
@@ -83,10 +83,11 @@ fn as_admin(method: &str, url: String, token: Option<&str>) -> dev_stack::http::
     }
 }
 
-/// Every admin operation of both workers (the product changes, the list of all orders), on
-/// `product`, sent with `token`.
+/// Every kind of admin operation of the three workers (the product changes, an adjustment, a
+/// ledger, the list of all orders, the operator's audit), on `product`, sent with `token`.
 async fn admin_operations(shop: &WorkerdShop, product: &str, token: Option<&str>) -> Vec<(String, Answer)> {
     let (inventory, payment) = (shop.url("inventory"), shop.url("payment"));
+    let consumer = shop.url("consumer-cron");
     let new = json!({"name": "Guarded too", "price": 1, "quantity": 1});
     let patch = json!({"quantity": 99});
     vec![
@@ -105,6 +106,23 @@ async fn admin_operations(shop: &WorkerdShop, product: &str, token: Option<&str>
                 .await,
         ),
         (
+            "POST /products/{id}/adjustments".into(),
+            as_admin(
+                "POST",
+                format!("{inventory}/products/{product}/adjustments"),
+                token,
+            )
+            .json(&json!({"delta": 1, "reason": "restock"}))
+            .send()
+            .await,
+        ),
+        (
+            "GET /products/{id}/ledger".into(),
+            as_admin("GET", format!("{inventory}/products/{product}/ledger"), token)
+                .send()
+                .await,
+        ),
+        (
             "DELETE /products/{id}".into(),
             as_admin("DELETE", format!("{inventory}/products/{product}"), token)
                 .send()
@@ -113,6 +131,10 @@ async fn admin_operations(shop: &WorkerdShop, product: &str, token: Option<&str>
         (
             "GET /orders".into(),
             as_admin("GET", format!("{payment}/orders"), token).send().await,
+        ),
+        (
+            "GET /audit".into(),
+            as_admin("GET", format!("{consumer}/audit"), token).send().await,
         ),
     ]
 }
@@ -232,7 +254,7 @@ async fn deployed_with_admin_token_both_workers_accept_it_and_only_it() {
             .find(|(e, _)| e == env)
             .is_some_and(|(_, s)| s.iter().any(|n| n == "ADMIN_TOKEN"))
     };
-    assert!(with_admin("inventory") && with_admin("payment") && !with_admin("consumer-cron"));
+    assert!(with_admin("inventory") && with_admin("payment") && with_admin("consumer-cron"));
 
     let shop = shop_of(out.path(), &secrets, ShopVars::guarded(Admin::Closed));
     let new = json!({"name": "Guarded", "price": 5, "quantity": 10});
@@ -258,8 +280,11 @@ async fn deployed_with_admin_token_both_workers_accept_it_and_only_it() {
     let wanted = [
         ("POST /products", 201),
         ("PATCH /products/{id}", 200),
+        ("POST /products/{id}/adjustments", 200),
+        ("GET /products/{id}/ledger", 200),
         ("DELETE /products/{id}", 204),
         ("GET /orders", 200),
+        ("GET /audit", 200),
     ];
     assert_eq!(statuses, wanted.map(|(w, s)| (w.to_owned(), s)));
 }

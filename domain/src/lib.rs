@@ -10,7 +10,9 @@ pub mod money;
 pub mod openapi;
 pub mod order;
 pub mod page;
+pub mod precondition;
 pub mod product;
+pub mod stock;
 pub mod time;
 pub mod validation;
 
@@ -20,6 +22,8 @@ pub use money::{Cents, FeeRate};
 pub use order::{
     LineRequest, Order, OrderLine, OrderRequest, OrderRequestError, OrderState, OrderStatus, RefundReason,
 };
-pub use page::{Cursor, Listing, Page, PageRequest};
+pub use page::{Cursor, EntryId, EntryPage, EntryPageRequest, Listing, Page, PageRequest};
+pub use precondition::{Condition, ETag};
 pub use product::{NewProduct, Product, ProductName, ProductPatch, Quantity};
+pub use stock::{Adjustment, AdjustmentReason, Delta, LedgerEntry, LedgerReason, Note};
 pub use validation::FieldError;

@@ -20,6 +20,7 @@ use crate::chars::{CONTROL, INVISIBLE, JOINERS, WHITESPACE};
 use crate::money::{Cents, MAX_PRICE};
 use crate::order::MAX_LINES;
 use crate::product::{NewProduct, ProductName, ProductPatch, Quantity};
+use crate::stock::{Adjustment, AdjustmentReason, Note};
 use crate::{Id, OrderRequest};
 
 /// An id the API made: a ULID, the example of the tutorial's Widget.
@@ -229,6 +230,49 @@ impl PartialSchema for ProductPatch {
 
 impl ToSchema for ProductPatch {}
 
+impl PartialSchema for Adjustment {
+    fn schema() -> RefOr<Schema> {
+        let delta = number_or_text(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(-(Quantity::MAX as i64)))
+                .maximum(Some(Quantity::MAX)),
+            &format!(
+                "Units added (positive) or removed (negative): a whole number from -{max} to {max}, \
+                 not 0.",
+                max = Quantity::MAX
+            ),
+        );
+        let reasons: Vec<&str> = AdjustmentReason::ALL.iter().map(|r| r.as_str()).collect();
+        let note = string()
+            .pattern(Some(name_pattern()))
+            .description(Some(format!(
+                "Optional, for people: the rules of a product's name (1 to {} characters once \
+                 trimmed, nothing invisible).",
+                Note::MAX_CHARS
+            )))
+            .examples([json!("pallet 7 from the supplier")]);
+        closed_object()
+            .property("delta", delta)
+            .property(
+                "reason",
+                string()
+                    .enum_values(Some(reasons))
+                    .description(Some("Why: `restock` (received), `damaged` (broken or lost), `count` (a stock count found another number), `return` (a customer sent units back), `other`.")),
+            )
+            .property("note", note)
+            .required("delta")
+            .required("reason")
+            .description(Some(
+                "A change of on hand by delta. Unknown fields are refused (422 naming the field).",
+            ))
+            .examples([json!({"delta": 100, "reason": "restock", "note": "pallet 7"})])
+            .into()
+    }
+}
+
+impl ToSchema for Adjustment {}
+
 impl PartialSchema for OrderRequest {
     fn schema() -> RefOr<Schema> {
         let named = |field: &str| ObjectBuilder::new().property(field, Id::schema()).required(field);
@@ -334,6 +378,7 @@ mod tests {
             NewProduct::name(),
             ProductPatch::name(),
             OrderRequest::name(),
+            Adjustment::name(),
         ];
         assert_eq!(
             names,
@@ -344,7 +389,8 @@ mod tests {
                 "ProductName",
                 "NewProduct",
                 "ProductPatch",
-                "OrderRequest"
+                "OrderRequest",
+                "Adjustment"
             ]
         );
     }

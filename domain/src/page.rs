@@ -148,6 +148,86 @@ impl<T> Page<T> {
     }
 }
 
+/// Where a page of a stream ended (the ledger, the dead letters): a Redis stream entry id,
+/// `<ms>-<seq>`. Streams are ordered by it and it is never reused, so pages after it stay stable
+/// while entries are added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct EntryId {
+    pub ms: u64,
+    pub seq: u64,
+}
+
+impl EntryId {
+    /// `<ms>-<seq>`, both parts digits (at most 20), as Redis writes it; anything else is `None`.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (ms, seq) = text.split_once('-')?;
+        let number = |t: &str| {
+            let ok = !t.is_empty() && t.len() <= 20 && t.bytes().all(|b| b.is_ascii_digit());
+            ok.then(|| t.parse::<u64>().ok()).flatten()
+        };
+        Some(Self {
+            ms: number(ms)?,
+            seq: number(seq)?,
+        })
+    }
+
+    /// The cursor text of a page of `list` that ended here: `<list>.<ms>-<seq>`, so that a cursor
+    /// of one list is never read as a place in another.
+    pub fn cursor(self, list: &str) -> String {
+        format!("{list}.{self}")
+    }
+}
+
+impl fmt::Display for EntryId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.ms, self.seq)
+    }
+}
+
+/// `?limit=N&cursor=C` of a list of stream entries; `list` names it in its cursors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryPageRequest {
+    pub limit: u32,
+    pub after: Option<EntryId>,
+}
+
+impl EntryPageRequest {
+    /// From the query's `limit` (1 to `PageRequest::MAX_LIMIT`, `default` when absent) and
+    /// `cursor` (one of `list`'s, as [`EntryId::cursor`] writes it).
+    pub fn parse(
+        limit: Option<&str>,
+        cursor: Option<&str>,
+        default: u32,
+        list: &str,
+    ) -> Result<Self, FieldError> {
+        let limit = PageRequest::parse(limit, None, default)?.limit;
+        let after = cursor
+            .map(|text| {
+                let (tag, place) = text.split_once('.').unwrap_or(("", text));
+                match EntryId::parse(place) {
+                    Some(id) if tag == list => Ok(id),
+                    Some(_) if !tag.is_empty() => Err(FieldError::new(
+                        "cursor",
+                        format!("cursor is one of the {tag} list, not of {list}: take it from this list's Link header"),
+                    )),
+                    _ => Err(FieldError::new(
+                        "cursor",
+                        "cursor must be one that a previous page's Link header gave",
+                    )),
+                }
+            })
+            .transpose()?;
+        Ok(Self { limit, after })
+    }
+}
+
+/// One page of stream entries, and the last one's id when more remain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryPage<T> {
+    pub items: Vec<T>,
+    pub next: Option<EntryId>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,6 +280,45 @@ mod tests {
                 .unwrap_err()
                 .field,
             "cursor"
+        );
+    }
+
+    #[test]
+    fn entry_cursors_name_their_list() {
+        let id = EntryId::parse("1795623553161-7").unwrap();
+        assert_eq!((id.ms, id.seq), (1_795_623_553_161, 7));
+        assert_eq!(id.cursor("ledger"), "ledger.1795623553161-7");
+        let page = EntryPageRequest::parse(Some("5"), Some("ledger.1795623553161-7"), 50, "ledger").unwrap();
+        assert_eq!((page.limit, page.after), (5, Some(id)));
+        let other =
+            EntryPageRequest::parse(None, Some("dead_order_completed.1-0"), 50, "ledger").unwrap_err();
+        assert_eq!(other.field, "cursor");
+        assert!(
+            other.message.contains("dead_order_completed"),
+            "{}",
+            other.message
+        );
+        for bad in [
+            "1795623553161-7",
+            "ledger.",
+            "ledger.1-",
+            "ledger.-1",
+            "ledger.x-1",
+            "ledger.1-1-1",
+        ] {
+            assert_eq!(
+                EntryPageRequest::parse(None, Some(bad), 50, "ledger")
+                    .unwrap_err()
+                    .field,
+                "cursor",
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            EntryPageRequest::parse(Some("0"), None, 50, "ledger")
+                .unwrap_err()
+                .field,
+            "limit"
         );
     }
 }

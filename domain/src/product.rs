@@ -6,6 +6,7 @@ use serde_json::Value;
 use crate::chars::{is_in, is_visible, shows_itself, INVISIBLE, JOINERS};
 use crate::decimal::{Decimal, DecimalError};
 use crate::money::Cents;
+use crate::precondition::ETag;
 use crate::validation::{object, only_fields, FieldError};
 use crate::Id;
 
@@ -22,36 +23,7 @@ impl ProductName {
     pub const MAX_CHARS: usize = 200;
 
     pub fn parse(value: &Value) -> Result<Self, FieldError> {
-        let bad = |msg: &str| FieldError::new("name", format!("name {msg}"));
-        let text = value.as_str().ok_or_else(|| bad("must be a string"))?.trim();
-        if text.is_empty() {
-            return Err(bad("must not be empty"));
-        }
-        if text.chars().count() > Self::MAX_CHARS {
-            return Err(bad("must be at most 200 characters"));
-        }
-        if text.chars().any(char::is_control) {
-            return Err(bad("must not contain control characters"));
-        }
-        let chars: Vec<char> = text.chars().collect();
-        let hidden = chars.iter().enumerate().any(|(i, &c)| {
-            is_in(c, INVISIBLE)
-                || is_in(c, JOINERS)
-                    && !(i > 0
-                        && is_visible(chars[i - 1])
-                        && chars.get(i + 1).is_some_and(|&n| is_visible(n)))
-        });
-        if hidden {
-            return Err(bad(
-                "must not contain invisible or direction-changing characters (such as U+202E or U+200B)",
-            ));
-        }
-        if !chars.iter().copied().any(shows_itself) {
-            return Err(bad(
-                "must contain a visible character (a letter, digit, symbol or emoji), not only blanks or combining marks",
-            ));
-        }
-        Ok(Self(text.to_owned()))
+        parse_text("name", value, Self::MAX_CHARS).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -63,6 +35,41 @@ impl ProductName {
     pub fn from_stored(text: String) -> Self {
         Self(text)
     }
+}
+
+/// A line of text a person wrote (a product's name, an adjustment's note), as `field`: trimmed,
+/// 1 to `max_chars` characters, no control or invisible characters (bidirectional controls,
+/// zero-width spaces), zero-width joiners only between two visible characters. One rule for every
+/// such field, so that a note cannot hide what a name may not.
+pub fn parse_text(field: &str, value: &Value, max_chars: usize) -> Result<String, FieldError> {
+    let bad = |msg: &str| FieldError::new(field, format!("{field} {msg}"));
+    let text = value.as_str().ok_or_else(|| bad("must be a string"))?.trim();
+    if text.is_empty() {
+        return Err(bad("must not be empty"));
+    }
+    if text.chars().count() > max_chars {
+        return Err(bad(&format!("must be at most {max_chars} characters")));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(bad("must not contain control characters"));
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let hidden = chars.iter().enumerate().any(|(i, &c)| {
+        is_in(c, INVISIBLE)
+            || is_in(c, JOINERS)
+                && !(i > 0 && is_visible(chars[i - 1]) && chars.get(i + 1).is_some_and(|&n| is_visible(n)))
+    });
+    if hidden {
+        return Err(bad(
+            "must not contain invisible or direction-changing characters (such as U+202E or U+200B)",
+        ));
+    }
+    if !chars.iter().copied().any(shows_itself) {
+        return Err(bad(
+            "must contain a visible character (a letter, digit, symbol or emoji), not only blanks or combining marks",
+        ));
+    }
+    Ok(text.to_owned())
 }
 
 /// Units in stock (or ordered): a whole number from 0 to `MAX`, and nothing else (the field is
@@ -173,9 +180,9 @@ impl ProductPatch {
     }
 }
 
-/// A product as the API shows it: `{"id","name","price","quantity","available"}`.
+/// A product as the API shows it: `{"id","name","price","quantity","available","etag"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[schema(example = json!({"id": crate::openapi::EXAMPLE_ID, "name": "Widget", "price": 20, "quantity": 100, "available": 97}))]
+#[schema(example = json!({"id": crate::openapi::EXAMPLE_ID, "name": "Widget", "price": 20, "quantity": 100, "available": 97, "etag": "\"4.3\""}))]
 pub struct Product {
     pub id: Id,
     pub name: ProductName,
@@ -185,6 +192,11 @@ pub struct Product {
     /// What can still be ordered: on hand minus what placed orders have reserved and the
     /// consumer has not taken yet.
     pub available: Quantity,
+    /// The `ETag` this representation has (also in the answer's `ETag` header), quotes included:
+    /// send it as `If-Match` to change the product only if nobody changed it since, from a list
+    /// as well as from a read (as Google's APIs carry `etag` in the resource, AIP-154).
+    #[schema(value_type = String, pattern = r#"^"[0-9]{1,19}\.[0-9]{1,19}"$"#, example = "\"4.3\"")]
+    pub etag: ETag,
 }
 
 #[cfg(test)]
@@ -342,10 +354,11 @@ mod tests {
             price: Cents::new(1999),
             quantity: Quantity(3),
             available: Quantity(1),
+            etag: ETag::new(4, 2),
         };
         assert_eq!(
             serde_json::to_value(&p).unwrap(),
-            json!({"id": id.as_str(), "name": "Widget", "price": 19.99, "quantity": 3, "available": 1})
+            json!({"id": id.as_str(), "name": "Widget", "price": 19.99, "quantity": 3, "available": 1, "etag": "\"4.2\""})
         );
     }
 }

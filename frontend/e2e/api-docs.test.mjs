@@ -78,8 +78,8 @@ test("the inventory's /docs creates a product with the admin token, the payment'
 
     const created = await execute(create, widget);
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    // A new product: nothing reserved yet, so all of it is available.
-    assert.deepEqual({ ...created.body, id: undefined }, { ...widget, available: 100, id: undefined });
+    // A new product: nothing reserved yet, so all of it is available; its first version.
+    assert.deepEqual({ ...created.body, id: undefined }, { ...widget, available: 100, etag: '"1.0"', id: undefined });
     const stored = await app.api('Inventory', 'GET', `/products/${created.body.id}`);
     assert.deepEqual(stored.body, created.body);
     // The page from its title to the 201, with the admin token applied (the locks closed).

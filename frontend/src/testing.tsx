@@ -20,8 +20,8 @@ export const apiError = (status: number, code: string, message: string) => json(
 export const LIMITS = { name_max_chars: 200, price_max: 1_000_000, quantity_max: 1_000_000_000, order_lines_max: 50 };
 export const PAYMENT_CONFIG = { fee_rate: 0.2, fee_rate_basis_points: 2000, limits: LIMITS };
 
-export const WIDGET: Product = { id: '01JDQ3T0X6M6V1W3C6W7N5K8ZP', name: 'Widget', price: 20, quantity: 10, available: 10 };
-export const GADGET: Product = { id: '01JDQ3T0X6M6V1W3C6W7N5K8ZQ', name: 'Gadget', price: 12.5, quantity: 40, available: 40 };
+export const WIDGET: Product = { id: '01JDQ3T0X6M6V1W3C6W7N5K8ZP', name: 'Widget', price: 20, quantity: 10, available: 10, etag: '"3.0"' };
+export const GADGET: Product = { id: '01JDQ3T0X6M6V1W3C6W7N5K8ZQ', name: 'Gadget', price: 12.5, quantity: 40, available: 40, etag: '"1.0"' };
 
 /** The tutorial's order: 3 widgets at $20 with the 20% fee, one line (so with its fields too). */
 export const ORDER: Order = {

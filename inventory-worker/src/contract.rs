@@ -3,7 +3,9 @@
 //! `docs/openapi/inventory.json`. The functions below only carry the documentation of each route
 //! (`utoipa::path`); the tests hold them to the router's `ROUTES`.
 
-use domain::{Id, NewProduct, Product, ProductPatch};
+use domain::{
+    Adjustment, AdjustmentReason, Id, LedgerEntry, LedgerReason, NewProduct, Product, ProductPatch,
+};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 use worker_http::contract::{self as c, Common, Limits};
@@ -22,11 +24,12 @@ pub struct InventoryConfig {
         version = env!("CARGO_PKG_VERSION"),
         description = include_str!("../../docs/openapi/inventory.md"),
     ),
-    paths(c::health, c::openapi_json, config, list, create, read, update, delete),
+    paths(c::health, c::openapi_json, config, list, create, read, update, delete, adjust, ledger),
     components(
-        schemas(ErrorBody, ErrorCode),
+        schemas(ErrorBody, ErrorCode, AdjustmentReason, LedgerReason),
         responses(c::BadJson, c::Unauthorized, c::NotFound, c::PayloadTooLarge,
-            c::UnsupportedMediaType, c::ValidationFailed, c::RateLimited, c::Unavailable, c::AdminUnavailable),
+            c::UnsupportedMediaType, c::ValidationFailed, c::RateLimited, c::Unavailable, c::AdminUnavailable,
+            c::PreconditionFailed, c::NotModified, c::QuantityBelowReserved),
     ),
     tags(
         (name = "products", description = "The product catalogue."),
@@ -73,7 +76,8 @@ fn list() {}
     request_body(content = NewProduct, content_type = "application/json"),
     security(("adminToken" = [])),
     responses(
-        (status = 201, description = "Created; the product with its new id.", body = Product),
+        (status = 201, description = "Created; the product with its new id.", body = Product,
+            headers(("ETag" = String, description = "The product's entity tag (`\"<version>.<reserved>\"`, opaque): send it as `If-Match` to change the product only if nobody changed it since, or as `If-None-Match` to read it only if it changed."))),
         (status = 400, response = c::BadJson),
         (status = 401, response = c::Unauthorized),
         (status = 409, description = "`id_taken`: a generated id collided (never seen in practice); send it again.",
@@ -88,11 +92,21 @@ fn list() {}
 fn create() {}
 
 /// Read a product
+///
+/// With `If-None-Match` naming its current ETag (or `*`), 304 without a body: the copy the client
+/// holds is current. One Redis round trip either way.
 #[utoipa::path(get, path = "/products/{id}", tag = "products", operation_id = "getProduct",
-    params(("id" = Id, Path, description = "The product's id.")),
+    params(
+        ("id" = Id, Path, description = "The product's id."),
+        ("If-None-Match" = Option<String>, Header,
+            description = "ETags the client holds (`\"4.3\"`, a list, or `*`): 304 if one is current. Weak tags compare by their value. A value that is no list of entity tags is 422."),
+    ),
     responses(
-        (status = 200, description = "The product.", body = Product),
+        (status = 200, description = "The product.", body = Product,
+            headers(("ETag" = String, description = "The product's entity tag (`\"<version>.<reserved>\"`, opaque): send it as `If-Match` to change the product only if nobody changed it since, or as `If-None-Match` to read it only if it changed."))),
+        (status = 304, response = c::NotModified),
         (status = 404, response = c::NotFound),
+        (status = 422, response = c::ValidationFailed),
         (status = 503, response = c::Unavailable),
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
@@ -100,21 +114,29 @@ fn read() {}
 
 /// Change a product
 ///
-/// Any of name, price, quantity. `quantity` sets the stock on hand (a restock); it does not add to
-/// it, and it cannot go below what placed orders have reserved (409 `quantity_below_reserved`:
-/// every order accepted can be delivered). Orders already placed keep the price they were placed
-/// at.
+/// Any of name, price, quantity. `quantity` sets the stock on hand to that number (a count); to
+/// add received units or remove broken ones, post an adjustment instead, which never overwrites
+/// a sale. With `If-Match`, the change is made only if the product is still as the client read it
+/// (412 `precondition_failed` otherwise, with its current `ETag`, nothing changed): the way to
+/// set an absolute count safely. On hand cannot go below what placed orders have reserved (409
+/// `quantity_below_reserved`: every order accepted can be delivered). Orders already placed keep
+/// the price they were placed at. A quantity that changes on hand is a `set` entry of its ledger.
 #[utoipa::path(patch, path = "/products/{id}", tag = "products", operation_id = "updateProduct",
-    params(("id" = Id, Path, description = "The product's id.")),
+    params(
+        ("id" = Id, Path, description = "The product's id."),
+        ("If-Match" = Option<String>, Header,
+            description = "ETags the client holds (`\"4.3\"`, a list, or `*`): change it only if one is current, else 412. Strong comparison: a weak tag never matches. A value that is no list of entity tags is 422."),
+    ),
     request_body(content = ProductPatch, content_type = "application/json"),
     security(("adminToken" = [])),
     responses(
-        (status = 200, description = "The product as it is now.", body = Product),
+        (status = 200, description = "The product as it is now.", body = Product,
+            headers(("ETag" = String, description = "The product's entity tag (`\"<version>.<reserved>\"`, opaque): send it as `If-Match` to change the product only if nobody changed it since, or as `If-None-Match` to read it only if it changed."))),
         (status = 400, response = c::BadJson),
         (status = 401, response = c::Unauthorized),
         (status = 404, response = c::NotFound),
-        (status = 409, description = "`quantity_below_reserved`: placed orders have reserved more units than this quantity; nothing changed.",
-            body = ErrorBody, example = json!({"error": {"code": "quantity_below_reserved", "message": "5 units are reserved by placed orders; quantity cannot go below that"}})),
+        (status = 409, response = c::QuantityBelowReserved),
+        (status = 412, response = c::PreconditionFailed),
         (status = 413, response = c::PayloadTooLarge),
         (status = 415, response = c::UnsupportedMediaType),
         (status = 422, response = c::ValidationFailed),
@@ -124,17 +146,91 @@ fn read() {}
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn update() {}
 
+/// Adjust the stock
+///
+/// Adds `delta` (negative: removes) to on hand, atomically with every sale and every other change
+/// (one Redis round trip): a restock can no longer erase a sale, however they interleave. It
+/// answers the product as it is after the change (200; the adjustment itself is its ledger
+/// entry). Refused, changing nothing: below what placed orders have reserved (409
+/// `quantity_below_reserved`), below 0 or past the largest quantity (422 naming `delta`). With
+/// `If-Match`, only if the product is still as the client read it (412 otherwise): a retry of an
+/// adjustment whose answer was lost is then safe. An adjustment is never retried by the worker
+/// itself after a failure that may have reached Redis (it would count twice): a 503 means its
+/// effect is unknown; read the ledger.
+#[utoipa::path(post, path = "/products/{id}/adjustments", tag = "products", operation_id = "adjustStock",
+    params(
+        ("id" = Id, Path, description = "The product's id."),
+        ("If-Match" = Option<String>, Header,
+            description = "ETags the client holds: adjust only if one is current, else 412. Strong comparison."),
+    ),
+    request_body(content = Adjustment, content_type = "application/json"),
+    security(("adminToken" = [])),
+    responses(
+        (status = 200, description = "The product after the adjustment.", body = Product,
+            headers(("ETag" = String, description = "The product's entity tag (`\"<version>.<reserved>\"`, opaque): send it as `If-Match` to change the product only if nobody changed it since, or as `If-None-Match` to read it only if it changed."))),
+        (status = 400, response = c::BadJson),
+        (status = 401, response = c::Unauthorized),
+        (status = 404, response = c::NotFound),
+        (status = 409, response = c::QuantityBelowReserved),
+        (status = 412, response = c::PreconditionFailed),
+        (status = 413, response = c::PayloadTooLarge),
+        (status = 415, response = c::UnsupportedMediaType),
+        (status = 422, response = c::ValidationFailed),
+        (status = 429, response = c::RateLimited),
+        (status = 503, response = c::AdminUnavailable),
+    ))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
+fn adjust() {}
+
+/// A product's stock ledger
+///
+/// Every change of its on hand, newest first: `created`, `adjustment` (with its
+/// `adjustment_reason` and `note`), `set` (a `PATCH` of `quantity`), `order` (the consumer took an
+/// order line's units: `order_id`) and `deleted` (what deleting it removed). Each entry's
+/// `quantity_after` is the previous one's plus its `change`, so the changes add up to on hand. At
+/// least the last 1,000 changes of a product are kept; a deleted product's ledger stays readable
+/// for 30 days. The back office's: it needs the admin token when one is set. One Redis round
+/// trip (one command) a page; `Link` names the next page.
+#[utoipa::path(get, path = "/products/{id}/ledger", tag = "products", operation_id = "productLedger",
+    params(
+        ("id" = Id, Path, description = "The product's id."),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500,
+            description = "Entries per page: 1 to 500, 50 when absent."),
+        ("cursor" = Option<String>, Query, pattern = r"^ledger\.[0-9]{1,20}-[0-9]{1,20}$",
+            description = "Where the previous page ended: take it from its `Link` header (a ledger's cursor only)."),
+    ),
+    security(("adminToken" = [])),
+    responses(
+        (status = 200, description = "A page of the ledger, newest first.", body = Vec<LedgerEntry>,
+            headers(("Link" = String, description = "`<…?limit=N&cursor=…>; rel=\"next\"` (RFC 8288) when more remain."))),
+        (status = 401, response = c::Unauthorized),
+        (status = 404, description = "`not_found`: no such product, and no ledger left of one deleted.",
+            body = ErrorBody, example = json!({"error": {"code": "not_found", "message": "no ledger for this product id"}})),
+        (status = 422, response = c::ValidationFailed),
+        (status = 503, response = c::AdminUnavailable),
+    ))]
+#[allow(dead_code)] // a documentation marker for utoipa, never called
+fn ledger() {}
+
 /// Delete a product
 ///
 /// Orders of it that are not delivered yet are refunded (`product_deleted`); their reservations go
-/// with it.
+/// with it. Its ledger stays 30 days, its last entry `deleted` (the on hand it removed). With
+/// `If-Match`, only if the product is still as the client read it (412 otherwise, nothing
+/// deleted).
 #[utoipa::path(delete, path = "/products/{id}", tag = "products", operation_id = "deleteProduct",
-    params(("id" = Id, Path, description = "The product's id.")),
+    params(
+        ("id" = Id, Path, description = "The product's id."),
+        ("If-Match" = Option<String>, Header,
+            description = "ETags the client holds: delete only if one is current, else 412. Strong comparison."),
+    ),
     security(("adminToken" = [])),
     responses(
         (status = 204, description = "Deleted."),
         (status = 401, response = c::Unauthorized),
         (status = 404, response = c::NotFound),
+        (status = 412, response = c::PreconditionFailed),
+        (status = 422, response = c::ValidationFailed),
         (status = 429, response = c::RateLimited),
         (status = 503, response = c::AdminUnavailable),
     ))]

@@ -1,9 +1,12 @@
-use domain::{Id, Listing, NewProduct, PageRequest, Product, ProductPatch};
-use store::Patched;
+use domain::precondition::{IF_MATCH, IF_NONE_MATCH};
+use domain::{
+    Adjustment, Condition, ETag, Id, Listing, NewProduct, PageRequest, Product, ProductPatch, Quantity,
+};
+use store::{Changed, Deleted, LEDGER_LIST};
 use worker::{Env, Request, Response, RouteContext};
 use worker_http::config::runtime;
 use worker_http::error::ErrorCode;
-use worker_http::respond::{json, no_content};
+use worker_http::respond::{json, json_tagged, no_content, not_modified};
 use worker_http::settings::{FromVars, Inventory};
 use worker_http::{auth, body, contract, paging, ratelimit, ApiError, Backend, Scoped};
 
@@ -19,6 +22,62 @@ async fn change_allowed(req: &Request, rc: &Ctx) -> Result<(), ApiError> {
     ratelimit::check(req, &rc.env, &rc.data.scope, "PRODUCT_WRITES").await?;
     let header = req.headers().get("Authorization").ok().flatten();
     auth::check_admin(header.as_deref(), &Inventory::of(&rc.env)?.admin)
+}
+
+/// The back office's reads (a product's ledger): the admin token when it is set, no rate limit.
+fn admin(req: &Request, rc: &Ctx) -> Result<(), ApiError> {
+    let header = req.headers().get("Authorization").ok().flatten();
+    auth::check_admin(header.as_deref(), &Inventory::of(&rc.env)?.admin)
+}
+
+/// A conditional header of the request (`If-Match`, `If-None-Match`), parsed: 422 naming it when
+/// it is no list of entity tags.
+fn condition(req: &Request, header: &str) -> Result<Option<Condition>, ApiError> {
+    let Some(text) = req.headers().get(header).ok().flatten() else {
+        return Ok(None);
+    };
+    let parse = if header == IF_MATCH {
+        Condition::if_match
+    } else {
+        Condition::if_none_match
+    };
+    Ok(Some(parse(&text)?))
+}
+
+/// A product, with its `ETag`.
+fn product_answer(status: u16, product: &Product) -> Answer {
+    json_tagged(status, product, &product.etag)
+}
+
+/// 412: the product changed since the client's tag; `current` is its tag now.
+fn stale(current: ETag) -> ApiError {
+    ApiError::PreconditionFailed {
+        current: current.to_string(),
+    }
+}
+
+/// The answer to a patch or an adjustment.
+fn changed(result: Changed) -> Answer {
+    match result {
+        Changed::Done(product) => product_answer(200, &product),
+        Changed::NotFound => Err(not_found()),
+        Changed::BelowReserved(reserved) => Err(ApiError::Conflict {
+            code: ErrorCode::QuantityBelowReserved,
+            message: format!("{reserved} units are reserved by placed orders; quantity cannot go below that"),
+        }),
+        Changed::BelowZero(on_hand) => Err(ApiError::Invalid(domain::FieldError::new(
+            "delta",
+            format!("delta would take on hand below 0: {on_hand} on hand"),
+        ))),
+        Changed::AboveMax(on_hand) => Err(ApiError::Invalid(domain::FieldError::new(
+            "delta",
+            format!(
+                "delta would take on hand past {}: {on_hand} on hand",
+                Quantity::MAX
+            ),
+        ))),
+        Changed::Stale(current) => Err(stale(current)),
+    }
 }
 
 fn product_id<D>(ctx: &RouteContext<D>) -> Result<Id, ApiError> {
@@ -65,48 +124,95 @@ pub async fn create(mut req: Request, rc: &Ctx) -> Answer {
             message: "please try again".into(),
         });
     }
+    // Version 1, nothing reserved: what create_product.lua wrote.
     let product = Product {
         id,
         name: new.name,
         price: new.price,
         quantity: new.quantity,
         available: new.quantity,
+        etag: ETag::new(1, 0),
     };
-    json(201, &product)
+    product_answer(201, &product)
 }
 
-pub async fn read(ctx: &Ctx) -> Answer {
+/// `GET /products/:id`; with `If-None-Match` naming its current tag, 304 without a body.
+pub async fn read(req: &Request, ctx: &Ctx) -> Answer {
     let id = product_id(ctx)?;
+    let unless = condition(req, IF_NONE_MATCH)?;
     let product = Backend::of(ctx)?
         .inventory()
         .get(&id)
         .await?
         .ok_or_else(not_found)?;
-    json(200, &product)
+    if unless.is_some_and(|c| c.matches(product.etag)) {
+        return not_modified(&product.etag);
+    }
+    product_answer(200, &product)
 }
 
 /// `PATCH /products/:id`. A quantity below what placed orders have reserved is refused (409
-/// `quantity_below_reserved`): every order accepted can be delivered.
+/// `quantity_below_reserved`): every order accepted can be delivered. With `If-Match`, a product
+/// changed since is 412, compared inside the script.
 pub async fn update(mut req: Request, ctx: &Ctx) -> Answer {
     change_allowed(&req, ctx).await?;
     let id = product_id(ctx)?;
+    let only_if = condition(&req, IF_MATCH)?;
     let patch = ProductPatch::from_json(&body::read_json(&mut req).await?)?;
-    match Backend::of(ctx)?.inventory().patch(&id, &patch).await? {
-        Patched::Done(product) => json(200, &product),
-        Patched::NotFound => Err(not_found()),
-        Patched::BelowReserved(reserved) => Err(ApiError::Conflict {
-            code: ErrorCode::QuantityBelowReserved,
-            message: format!("{reserved} units are reserved by placed orders; quantity cannot go below that"),
-        }),
-    }
+    let backend = Backend::of(ctx)?;
+    changed(
+        backend
+            .inventory()
+            .patch(&id, &patch, only_if.as_ref(), runtime::now_ms())
+            .await?,
+    )
 }
+
+/// `POST /products/:id/adjustments`: on hand changes by `delta`, atomically with every sale and
+/// every other change; the product after it (200), with its `ETag`.
+pub async fn adjust(mut req: Request, ctx: &Ctx) -> Answer {
+    change_allowed(&req, ctx).await?;
+    let id = product_id(ctx)?;
+    let only_if = condition(&req, IF_MATCH)?;
+    let adjustment = Adjustment::from_json(&body::read_json(&mut req).await?)?;
+    let backend = Backend::of(ctx)?;
+    changed(
+        backend
+            .inventory()
+            .adjust(&id, &adjustment, only_if.as_ref(), runtime::now_ms())
+            .await?,
+    )
+}
+
+/// `GET /products/:id/ledger?limit=N&cursor=C`: the back office's (admin token), newest first,
+/// at most 500 a page (50 by default), `Link` to the next page.
+pub async fn ledger(req: &Request, ctx: &Ctx) -> Answer {
+    admin(req, ctx)?;
+    let id = product_id(ctx)?;
+    let page = paging::entry_request_of(&paging::query_of(req), LEDGER_DEFAULT_LIMIT, LEDGER_LIST)?;
+    let entries = Backend::of(ctx)?
+        .inventory()
+        .ledger(&id, &page)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("no ledger for this product id".into()))?;
+    paging::json_entry_page(req, &entries, page.limit, LEDGER_LIST)
+}
+
+/// Ledger entries a page holds without `limit`.
+const LEDGER_DEFAULT_LIMIT: u32 = 50;
 
 pub async fn delete(req: Request, ctx: &Ctx) -> Answer {
     change_allowed(&req, ctx).await?;
     let id = product_id(ctx)?;
-    if Backend::of(ctx)?.inventory().delete(&id).await? {
-        no_content()
-    } else {
-        Err(not_found())
+    let only_if = condition(&req, IF_MATCH)?;
+    let backend = Backend::of(ctx)?;
+    match backend
+        .inventory()
+        .delete(&id, only_if.as_ref(), runtime::now_ms())
+        .await?
+    {
+        Deleted::Done => no_content(),
+        Deleted::NotFound => Err(not_found()),
+        Deleted::Stale(current) => Err(stale(current)),
     }
 }

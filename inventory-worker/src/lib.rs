@@ -19,9 +19,11 @@ worker_http::routes! {
     get "/config" => |_, _| async move { handlers::config() },
     get "/products" => |req, rc| async move { handlers::list(&req, &rc).await },
     post "/products" => |req, rc| async move { handlers::create(req, &rc).await },
-    get "/products/:id" => |_, rc| async move { handlers::read(&rc).await },
+    get "/products/:id" => |req, rc| async move { handlers::read(&req, &rc).await },
     patch "/products/:id" => |req, rc| async move { handlers::update(req, &rc).await },
     delete "/products/:id" => |req, rc| async move { handlers::delete(req, &rc).await },
+    post "/products/:id/adjustments" => |req, rc| async move { handlers::adjust(req, &rc).await },
+    get "/products/:id/ledger" => |req, rc| async move { handlers::ledger(&req, &rc).await },
 }
 
 #[cfg(target_arch = "wasm32")]

@@ -1,4 +1,5 @@
-//! CORS for the allowed origins only, and ADMIN_TOKEN guarding mutations while reads stay public.
+//! CORS for the allowed origins only (ETag readable, If-Match allowed), and ADMIN_TOKEN guarding
+//! mutations (adjustments too) and the back office's ledger while reads stay public.
 
 mod common;
 
@@ -59,10 +60,40 @@ async fn mutations_need_the_admin_token() {
         401
     );
     assert_eq!(request("DELETE", &url).send().await.status, 401);
+    let adjustment = json!({"delta": 5, "reason": "restock"});
+    let adjust = |auth: Option<&str>| {
+        let req = request("POST", format!("{url}/adjustments")).json(&adjustment);
+        match auth {
+            Some(auth) => req.header("Authorization", auth),
+            None => req,
+        }
+    };
+    assert_eq!(adjust(None).send().await.status, 401);
+    assert_eq!(
+        request("GET", format!("{url}/ledger")).send().await.status,
+        401,
+        "the ledger is the back office's"
+    );
     assert_eq!(
         request("GET", &url).send().await.body["quantity"],
         1,
         "refused changes changed nothing"
+    );
+    let bearer = format!("Bearer {ADMIN}");
+    let adjusted = adjust(Some(&bearer)).send().await;
+    assert_eq!(
+        (adjusted.status, adjusted.body["quantity"].as_u64()),
+        (200, Some(6)),
+        "{}",
+        adjusted.raw
+    );
+    let ledger = request("GET", format!("{url}/ledger"))
+        .header("Authorization", &bearer)
+        .send()
+        .await;
+    assert_eq!(
+        (ledger.status, ledger.body.as_array().map(Vec::len)),
+        (200, Some(2))
     );
     let deleted = request("DELETE", &url)
         .header("Authorization", &format!("Bearer {ADMIN}"))
@@ -81,10 +112,24 @@ async fn cors_answers_allowed_origins_only() {
 
     let preflight = from_origin("OPTIONS", &base, "http://localhost:3000")
         .header("Access-Control-Request-Method", "POST")
-        .header("Access-Control-Request-Headers", "content-type, authorization")
+        .header(
+            "Access-Control-Request-Headers",
+            "content-type, authorization, if-match",
+        )
         .send()
         .await;
     assert_eq!(preflight.status, 204);
+    let asked = preflight
+        .header("Access-Control-Allow-Headers")
+        .unwrap_or_default();
+    assert!(
+        asked.contains("If-Match") && asked.contains("If-None-Match"),
+        "{asked}"
+    );
+    let exposed = allowed
+        .header("Access-Control-Expose-Headers")
+        .unwrap_or_default();
+    assert!(exposed.contains("ETag"), "a page can read the ETag: {exposed}");
     assert_eq!(preflight.allow_origin.as_deref(), Some("http://localhost:3000"));
     let refused = from_origin("OPTIONS", &base, "https://evil.example").send().await;
     assert_eq!(refused.allow_origin, None);

@@ -21,7 +21,7 @@ async fn the_tutorial_story_create_list_read_delete() {
     let id = created.body["id"].as_str().expect("an id").to_owned();
     assert_eq!(
         created.body,
-        json!({"id": id, "name": "Tutorial widget", "price": 20, "quantity": 100, "available": 100})
+        json!({"id": id, "name": "Tutorial widget", "price": 20, "quantity": 100, "available": 100, "etag": "\"1.0\""})
     );
 
     let list = request("GET", format!("{base}/products")).send().await;

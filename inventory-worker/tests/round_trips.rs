@@ -1,5 +1,6 @@
 //! Each inventory request costs at most one REST round trip to Redis (the tutorial's list cost
-//! N+1 commands for N products), read from the gateway's own counters. Its own binary, so that no
+//! N+1 commands for N products), read from the gateway's own counters: an adjustment, a
+//! conditional PATCH (current or stale), a 304 and each page of a ledger too. Its own binary, so that no
 //! other test's requests land between two readings.
 
 mod common;
@@ -57,10 +58,52 @@ async fn every_inventory_request_is_at_most_one_round_trip() {
         ),
         ("read", request("GET", &product), 200, 1),
         (
+            "read, not modified",
+            request("GET", &product).header("If-None-Match", "\"1.0\""),
+            304,
+            1,
+        ),
+        (
             "patch",
             request("PATCH", &product).json(&json!({"quantity": 97})),
             200,
             1,
+        ),
+        (
+            "conditional patch, current",
+            request("PATCH", &product)
+                .header("If-Match", "\"2.0\"")
+                .json(&json!({"quantity": 98})),
+            200,
+            1,
+        ),
+        (
+            "conditional patch, stale",
+            request("PATCH", &product)
+                .header("If-Match", "\"2.0\"")
+                .json(&json!({"quantity": 99})),
+            412,
+            1,
+        ),
+        (
+            "adjustment",
+            request("POST", format!("{product}/adjustments")).json(&json!({"delta": 3, "reason": "restock"})),
+            200,
+            1,
+        ),
+        (
+            "a page of the ledger",
+            request("GET", format!("{product}/ledger?limit=2")),
+            200,
+            1,
+        ),
+        (
+            "malformed If-Match: refused before Redis",
+            request("PATCH", &product)
+                .header("If-Match", "2.0")
+                .json(&json!({"quantity": 1})),
+            422,
+            0,
         ),
         ("delete", request("DELETE", &product), 204, 1),
         ("read of an unknown id", request("GET", &product), 404, 1),

@@ -11,7 +11,7 @@ use serde::Serialize;
 use upstash_rest::streams;
 use upstash_rest::{scripts, Client, Error, Transport, TypedCommand, Value};
 
-use crate::schema::{report, Stream};
+use crate::schema::{report, Stream, LEDGER_KEEP};
 use crate::script::{number, Script};
 use crate::Keys;
 
@@ -211,6 +211,8 @@ impl<'a, T: Transport> Consumer<'a, T> {
                 None => String::new(),
             },
             elapsed_ms.to_string(),
+            self.keys.ledger_prefix(),
+            LEDGER_KEEP.to_string(),
         ];
         // Safe to send again after a failure that may have reached Redis: every effect is
         // recorded per order, and events it left pending are reclaimed by a later run.

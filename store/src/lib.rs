@@ -7,7 +7,9 @@
 #[macro_use]
 mod script;
 
+pub mod audit;
 pub mod consumer;
+pub mod dead_letters;
 mod inventory;
 mod orders;
 mod rows;
@@ -15,8 +17,10 @@ pub mod schema;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 
+pub use audit::Audit;
 pub use consumer::Consumer;
-pub use inventory::{Inventory, Patched};
+pub use dead_letters::DeadLetters;
+pub use inventory::{Changed, Deleted, Inventory, LEDGER_LIST};
 pub use orders::{Cancelled, Orders, Placed, Placement, Shortage};
 pub use schema::{Keys, Stream};
 pub use script::KEY_LOCKING;

@@ -4,12 +4,12 @@
 use std::collections::HashMap;
 
 use domain::{
-    Cents, Cursor, Id, NewProduct, Order, OrderLine, OrderState, OrderStatus, Page, PageRequest, Product,
-    ProductName, ProductPatch, Quantity, RefundReason,
+    AdjustmentReason, Cents, Cursor, ETag, Id, LedgerEntry, LedgerReason, NewProduct, Note, Order, OrderLine,
+    OrderState, OrderStatus, Page, PageRequest, Product, ProductName, ProductPatch, Quantity, RefundReason,
 };
-use upstash_rest::{scripts, Client, Error, Transport, Value};
+use upstash_rest::{scripts, Client, Error, StreamEntry, Transport, Value};
 
-use crate::schema::{direction, order, product};
+use crate::schema::{direction, ledger, order, product};
 use crate::script::Script;
 
 /// The fields of a new product's hash.
@@ -43,12 +43,14 @@ pub fn product_from(id: Id, fields: &HashMap<String, String>) -> Option<Product>
     // Stock never goes below 0 (the consumer checks it), but read defensively.
     let on_hand = Quantity::new(get(product::QUANTITY)?.parse::<i64>().ok()?.max(0) as u64)?;
     let reserved = get(product::RESERVED).map_or(Some(0), |r| r.parse::<u64>().ok())?;
+    let version = get(product::VERSION)?.parse().ok()?;
     Some(Product {
         id,
         name: ProductName::from_stored(get(product::NAME)?.to_owned()),
         price: Cents::new(get(product::PRICE)?.parse().ok()?),
         quantity: on_hand,
         available: on_hand.minus(Quantity::new(reserved.min(Quantity::MAX))?),
+        etag: ETag::new(version, reserved),
     })
 }
 
@@ -78,6 +80,23 @@ pub fn order_from(id: Id, fields: &HashMap<String, String>) -> Option<Order> {
         updated_at: number(order::UPDATED_AT).unwrap_or(created_at),
     };
     Order::new(id, lines, state)
+}
+
+/// A ledger entry from its stream entry; `None` if it lacks a field or a number (never written
+/// so: every entry comes from `ledger_add` in `lua/shared.lua`).
+pub fn ledger_entry_from(entry: &StreamEntry) -> Option<LedgerEntry> {
+    let get = |name: &str| entry.get_str(name);
+    let number = |name: &str| get(name)?.parse::<i64>().ok();
+    Some(LedgerEntry {
+        id: entry.id.to_string(),
+        at: domain::time::rfc3339(get(ledger::AT)?.parse().ok()?),
+        change: number(ledger::CHANGE)?,
+        quantity_after: number(ledger::QUANTITY_AFTER)?,
+        reason: LedgerReason::parse(get(ledger::REASON)?)?,
+        adjustment_reason: get(ledger::ADJUSTMENT_REASON).and_then(AdjustmentReason::parse),
+        note: get(ledger::NOTE).map(|n| Note::from_stored(n.to_owned())),
+        order_id: get(ledger::ORDER_ID).map(str::to_owned),
+    })
 }
 
 /// An order from its id and a flat `[field, value, …]` reply.
@@ -221,13 +240,15 @@ mod tests {
             .map(|(k, v)| (k.to_owned(), v))
             .collect();
         fields.insert(product::RESERVED.into(), "2".into());
+        fields.insert(product::VERSION.into(), "4".into());
         let p = product_from(id.clone(), &fields).unwrap();
         assert_eq!((p.name, p.price, p.quantity), (new.name, new.price, new.quantity));
-        assert_eq!(p.available.get(), 1);
+        assert_eq!((p.available.get(), p.etag), (1, ETag::new(4, 2)));
         let negative = map(&[
             (product::NAME, "x"),
             (product::PRICE, "1"),
             (product::QUANTITY, "-2"),
+            (product::VERSION, "1"),
         ]);
         assert_eq!(
             product_from(id.clone(), &negative).map(|p| p.quantity.get()),

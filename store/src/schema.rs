@@ -88,6 +88,19 @@ impl Keys {
         format!("{}reserved", self.prefix)
     }
 
+    /// The ledger of one product: a stream, one entry per change of its on-hand count (fields in
+    /// [`ledger`]), written by the script that makes the change and capped near
+    /// [`LEDGER_KEEP`] entries (`XADD … MAXLEN ~`). It outlives its product by
+    /// [`LEDGER_RETENTION_S`] (its last entry says what the deletion removed).
+    pub fn ledger(&self, id: &str) -> String {
+        format!("{}{id}", self.ledger_prefix())
+    }
+
+    /// The prefix of ledger keys, for scripts that find product ids in Redis.
+    pub fn ledger_prefix(&self) -> String {
+        format!("{}ledger:", self.prefix)
+    }
+
     /// What the consumer's last run did: a hash, fields in [`last_run`].
     pub fn consumer_last_run(&self) -> String {
         format!("{}consumer:last_run_record", self.prefix)
@@ -105,6 +118,11 @@ pub enum Stream {
 
 impl Stream {
     pub const ALL: [Stream; 2] = [Stream::OrderCompleted, Stream::RefundOrder];
+
+    /// The stream of this name (`order_completed`, `refund_order`).
+    pub fn of_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.name() == name)
+    }
 
     /// Also the stream's name in the consumer's `/stats`.
     pub const fn name(self) -> &'static str {
@@ -129,9 +147,36 @@ pub mod product {
     pub const PRICE: &str = "price";
     /// On hand.
     pub const QUANTITY: &str = "quantity";
+    /// 1 at creation, incremented by every script that writes the hash: half of the product's
+    /// `ETag` (`domain::ETag`; the other half is its reserved units).
+    pub const VERSION: &str = "version";
     /// Not a field of the hash: the product's count in [`super::Keys::reserved`], which reads
     /// merge into its fields under this name.
     pub const RESERVED: &str = "reserved";
+}
+
+/// At least this many of a product's latest ledger entries are kept (`MAXLEN ~`: Redis trims
+/// whole nodes of its stream, so it keeps a few more, never fewer).
+pub const LEDGER_KEEP: u64 = 1_000;
+
+/// How long a deleted product's ledger is kept (30 days), readable as before.
+pub const LEDGER_RETENTION_S: u64 = 30 * 24 * 60 * 60;
+
+/// Fields of a ledger entry (`domain::LedgerEntry`), and its reasons (`domain::LedgerReason`).
+pub mod ledger {
+    /// When (ms, the clock of the worker that made the change).
+    pub const AT: &str = "at";
+    /// The signed change of on hand.
+    pub const CHANGE: &str = "change";
+    pub const QUANTITY_AFTER: &str = "quantity_after";
+    /// One of `domain::LedgerReason`.
+    pub const REASON: &str = "reason";
+    /// `domain::AdjustmentReason`, for an adjustment.
+    pub const ADJUSTMENT_REASON: &str = "adjustment_reason";
+    /// An adjustment's note.
+    pub const NOTE: &str = "note";
+    /// The order that took the units.
+    pub const ORDER_ID: &str = "order_id";
 }
 
 /// Fields of an order hash (money in cents, times in ms). Its lines are fields too, named by
@@ -252,6 +297,46 @@ pub mod reply {
     pub const OK: &str = "ok";
     /// The change would set on hand below what is reserved: the reserved count follows.
     pub const BELOW: &str = "below";
+    /// The change would set on hand below 0: on hand follows.
+    pub const NEGATIVE: &str = "negative";
+    /// The change would set on hand above `Quantity::MAX`: on hand follows.
+    pub const ABOVE_MAX: &str = "above_max";
+    /// `If-Match` named none of the product's current tags: its version and reserved units follow.
+    pub const STALE: &str = "stale";
+}
+
+/// What the books audit (`audit.rs`) can find: the `kind` of each problem.
+pub mod audit {
+    /// A ledger entry whose `quantity_after` is not the previous one's plus its `change` (or, for
+    /// its first `created` entry, not its `change`).
+    pub const LEDGER_CHAIN: &str = "ledger_chain";
+    /// On hand is not the newest ledger entry's `quantity_after`.
+    pub const ON_HAND_MISMATCH: &str = "on_hand_mismatch";
+    /// A product without a ledger.
+    pub const LEDGER_MISSING: &str = "ledger_missing";
+    /// A product's hash is no hash with a numeric `quantity`.
+    pub const DAMAGED_PRODUCT: &str = "damaged_product";
+    /// `reserved` is not the units of the orders holding a reservation on the product.
+    pub const RESERVED_MISMATCH: &str = "reserved_mismatch";
+    /// More units reserved than on hand.
+    pub const RESERVED_OVER_ON_HAND: &str = "reserved_over_on_hand";
+    /// An order still pending past its due time plus the grace.
+    pub const OVERDUE_PAYMENT: &str = "overdue_payment";
+    /// A pending order missing from the pending set: nothing would ever complete it.
+    pub const PENDING_UNSCHEDULED: &str = "pending_unscheduled";
+    /// A refunded or cancelled order still holding its reservation.
+    pub const RELEASED_HOLDING: &str = "released_holding";
+    /// A completed order still holding its reservation past `CONSUMER_LAG_ALERT_MS`.
+    pub const COMPLETED_HOLDING: &str = "completed_holding";
+    /// An order hash without a status.
+    pub const DAMAGED_ORDER: &str = "damaged_order";
+    /// What the audit's reservations script does: check only (`EVAL_RO`), or also rewrite
+    /// `reserved`.
+    pub const CHECK: &str = "check";
+    pub const REPAIR: &str = "repair";
+    /// What a page of the audit walks: the catalogue, or the order history.
+    pub const PRODUCTS: &str = "products";
+    pub const ORDERS: &str = "orders";
 }
 
 /// The counters of a consumer run, as its script returns them (`name, count` pairs).
@@ -275,7 +360,7 @@ pub mod direction {
     pub const NEWEST_FIRST: &str = "newest";
 }
 
-use domain::{OrderStatus, RefundReason};
+use domain::{LedgerReason, OrderStatus, RefundReason};
 
 /// Every name a script may use, as `N.<constant>`: `(the constant, its value)`. `script.rs` puts
 /// the ones a script uses into a table before it.
@@ -284,6 +369,19 @@ pub(crate) const SCRIPT_NAMES: &[(&str, &str)] = &[
     ("P_PRICE", product::PRICE),
     ("P_QUANTITY", product::QUANTITY),
     ("P_RESERVED", product::RESERVED),
+    ("P_VERSION", product::VERSION),
+    ("LG_AT", ledger::AT),
+    ("LG_CHANGE", ledger::CHANGE),
+    ("LG_AFTER", ledger::QUANTITY_AFTER),
+    ("LG_REASON", ledger::REASON),
+    ("LG_ADJUSTMENT", ledger::ADJUSTMENT_REASON),
+    ("LG_NOTE", ledger::NOTE),
+    ("LG_ORDER_ID", ledger::ORDER_ID),
+    ("LR_CREATED", LedgerReason::Created.as_str()),
+    ("LR_ADJUSTMENT", LedgerReason::Adjustment.as_str()),
+    ("LR_SET", LedgerReason::Set.as_str()),
+    ("LR_ORDER", LedgerReason::Order.as_str()),
+    ("LR_DELETED", LedgerReason::Deleted.as_str()),
     ("O_STATUS", order::STATUS),
     ("O_REFUND_REASON", order::REFUND_REASON),
     ("O_CREATED_AT", order::CREATED_AT),
@@ -343,6 +441,22 @@ pub(crate) const SCRIPT_NAMES: &[(&str, &str)] = &[
     ("R_NOT_CANCELLABLE", reply::NOT_CANCELLABLE),
     ("R_OK", reply::OK),
     ("R_BELOW", reply::BELOW),
+    ("R_NEGATIVE", reply::NEGATIVE),
+    ("R_ABOVE_MAX", reply::ABOVE_MAX),
+    ("R_STALE", reply::STALE),
+    ("A_LEDGER_CHAIN", audit::LEDGER_CHAIN),
+    ("A_ON_HAND_MISMATCH", audit::ON_HAND_MISMATCH),
+    ("A_LEDGER_MISSING", audit::LEDGER_MISSING),
+    ("A_DAMAGED_PRODUCT", audit::DAMAGED_PRODUCT),
+    ("A_RESERVED_MISMATCH", audit::RESERVED_MISMATCH),
+    ("A_RESERVED_OVER_ON_HAND", audit::RESERVED_OVER_ON_HAND),
+    ("A_OVERDUE_PAYMENT", audit::OVERDUE_PAYMENT),
+    ("A_PENDING_UNSCHEDULED", audit::PENDING_UNSCHEDULED),
+    ("A_RELEASED_HOLDING", audit::RELEASED_HOLDING),
+    ("A_COMPLETED_HOLDING", audit::COMPLETED_HOLDING),
+    ("A_DAMAGED_ORDER", audit::DAMAGED_ORDER),
+    ("A_REPAIR", audit::REPAIR),
+    ("A_ORDERS", audit::ORDERS),
     ("C_MORE", report::MORE),
     ("C_PAYMENTS_RECOVERED", report::PAYMENTS_RECOVERED),
     ("C_READ", report::READ),

@@ -123,6 +123,7 @@ pub(crate) fn all() -> Vec<&'static Script> {
         &crate::inventory::CREATE,
         &crate::inventory::READ,
         &crate::inventory::PATCH,
+        &crate::inventory::ADJUST,
         &crate::inventory::DELETE,
         &crate::orders::PLACE_ORDER,
         &crate::orders::CANCEL_ORDER,
@@ -130,6 +131,10 @@ pub(crate) fn all() -> Vec<&'static Script> {
         &crate::consumer::CONSUMER_RUN,
         &crate::consumer::CONSUMER_STATS,
         &crate::rows::PAGE_BY_INDEX,
+        &crate::audit::AUDIT_PAGE,
+        &crate::audit::AUDIT_RESERVATIONS,
+        &crate::dead_letters::REPLAY,
+        &crate::dead_letters::DISCARD,
     ]
 }
 
@@ -168,18 +173,22 @@ mod tests {
         assert_eq!(names_used("N.A .. N.B_2(N.A) KN.C x.N.D"), ["A", "B_2"]);
     }
 
-    /// The scripts on request paths (product create, read, patch and delete, order placement,
-    /// payment completion, cancellation) lock only their keys on Upstash.
+    /// The scripts on request paths (product create, read, patch, adjustment and delete, order
+    /// placement, payment completion, cancellation, dead letters' replay and discard) lock only
+    /// their keys on Upstash.
     #[test]
     fn request_path_scripts_are_key_locked() {
         for script in [
             &crate::inventory::CREATE,
             &crate::inventory::READ,
             &crate::inventory::PATCH,
+            &crate::inventory::ADJUST,
             &crate::inventory::DELETE,
             &crate::orders::PLACE_ORDER,
             &crate::orders::COMPLETE_PAYMENTS,
             &crate::orders::CANCEL_ORDER,
+            &crate::dead_letters::REPLAY,
+            &crate::dead_letters::DISCARD,
         ] {
             assert!(script.source().starts_with(KEY_LOCKING), "{}", script.file);
         }

@@ -20,13 +20,40 @@ pub async fn xadd(client: &Client<ReqwestTransport>, keys: &Keys, stream: Stream
     client.send(&cmd).await.expect("XADD");
 }
 
+/// A dead letter of `stream` written by hand as the consumer writes one: the event's `fields`,
+/// `reason` (one of [`crate::schema::dead_letter`]'s), five deliveries.
+pub async fn dead_letter(
+    client: &Client<ReqwestTransport>,
+    keys: &Keys,
+    stream: Stream,
+    reason: &str,
+    fields: &[(&str, &str)],
+) {
+    use crate::schema::dead_letter::{DELIVERIES, REASON, SOURCE_ID};
+    let mut cmd = Command::new("XADD")
+        .arg(keys.dead_letters(stream))
+        .arg("*")
+        .arg(SOURCE_ID)
+        .arg("1-0")
+        .arg(REASON)
+        .arg(reason)
+        .arg(DELIVERIES)
+        .arg("5");
+    for (k, v) in fields {
+        cmd = cmd.arg(*k).arg(*v);
+    }
+    client.send(&cmd).await.expect("XADD of a dead letter");
+}
+
 /// Checks that the books balance, as any test can at its end, from what Redis holds:
 /// - for every product in `supplied` (its id and every unit ever put on hand: the initial stock
 ///   plus restocks), on hand + the units of the order lines that took its stock = `supplied`;
 /// - its `reserved` = the units of the order lines holding a reservation on it, and never more
 ///   than on hand;
 /// - no order has been pending longer than `max_pending_ms`;
-/// - no refunded or cancelled order holds a reservation.
+/// - no refunded or cancelled order holds a reservation;
+/// - its ledger explains its on hand: each entry's `quantity_after` is the previous one's plus
+///   its `change`, the first (`created`) starts from 0, so the changes add up to on hand.
 ///
 /// Returns every way they do not balance (empty: they do). One atomic snapshot (EVAL_RO of
 /// `books_snapshot.lua`), so it may run while orders are placed, paid and applied. Reads every
@@ -44,7 +71,7 @@ pub async fn books(
 
     static SNAPSHOT: crate::script::Script = script!("books_snapshot.lua");
     let keys_of = [keys.orders(), keys.reserved()];
-    let args = [keys.order_prefix(), keys.product_prefix()]
+    let args = [keys.order_prefix(), keys.product_prefix(), keys.ledger_prefix()]
         .into_iter()
         .chain(supplied.iter().map(|(id, _)| id.to_string()));
     let snapshot = client
@@ -52,10 +79,11 @@ pub async fn books(
         .await
         .expect("the books' snapshot");
     let mut parts = snapshot.into_array().unwrap_or_default().into_iter();
-    let (orders, on_hand, reserved_hash) = (
+    let (orders, on_hand, reserved_hash, ledgers) = (
         parts.next().and_then(|v| v.into_array()).unwrap_or_default(),
         parts.next().and_then(|v| v.into_array()).unwrap_or_default(),
         parts.next().unwrap_or(upstash_rest::Value::Null),
+        parts.next().and_then(|v| v.into_array()).unwrap_or_default(),
     );
     let reserved_now = crate::rows::fields_of(reserved_hash).unwrap_or_default();
     let mut problems = Vec::new();
@@ -97,8 +125,9 @@ pub async fn books(
             problems.push(format!("order {id} has been pending {} ms", now_ms - created));
         }
     }
-    for ((id, supply), on_hand) in supplied.iter().zip(&on_hand) {
+    for (((id, supply), on_hand), ledger) in supplied.iter().zip(&on_hand).zip(&ledgers) {
         let on_hand: u64 = on_hand.as_str().and_then(|v| v.parse().ok()).unwrap_or(0);
+        problems.extend(ledger_problems(id, ledger, on_hand));
         let held: u64 = reserved_now
             .get(id.as_str())
             .and_then(|v| v.parse().ok())
@@ -118,6 +147,43 @@ pub async fn books(
         if held > on_hand {
             problems.push(format!("product {id}: {held} reserved > {on_hand} on hand"));
         }
+    }
+    problems
+}
+
+/// How the ledger `flat` (`reason, change, quantity_after` per entry, oldest first) of product `id`
+/// fails to explain its `on_hand`: a break of its chain, a start other than `created` (these
+/// tests never write 1,000 changes of a product, so nothing was trimmed), or an end other than
+/// on hand.
+fn ledger_problems(id: &domain::Id, flat: &upstash_rest::Value, on_hand: u64) -> Vec<String> {
+    let parts = flat.as_array().unwrap_or_default();
+    let text = |v: &upstash_rest::Value| v.as_str().unwrap_or_default().to_owned();
+    let mut problems = Vec::new();
+    let mut running: i64 = 0;
+    for (n, entry) in parts.chunks(3).enumerate() {
+        let (reason, change, after) = (text(&entry[0]), text(&entry[1]), text(&entry[2]));
+        let (change, after): (i64, i64) = (
+            change.parse().unwrap_or(i64::MIN),
+            after.parse().unwrap_or(i64::MIN),
+        );
+        if n == 0 && reason != domain::LedgerReason::Created.as_str() {
+            problems.push(format!(
+                "product {id}: its ledger starts with {reason}, not created"
+            ));
+        }
+        if running.checked_add(change) != Some(after) {
+            problems.push(format!(
+                "product {id}: ledger entry {n} ({reason}) says {after} after {running} {change:+}"
+            ));
+        }
+        running = after;
+    }
+    if parts.is_empty() {
+        problems.push(format!("product {id} has no ledger"));
+    } else if running != on_hand as i64 {
+        problems.push(format!(
+            "product {id}: its ledger ends at {running}, {on_hand} on hand"
+        ));
     }
     problems
 }

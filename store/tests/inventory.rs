@@ -6,7 +6,7 @@ use common::{assert_pages_add_up_to, start};
 use dev_stack::Stack;
 use domain::{Cents, Id, NewProduct, PageRequest, ProductPatch, Quantity};
 use serde_json::json;
-use store::{Inventory, Keys, Patched};
+use store::{Changed, Deleted, Inventory, Keys};
 use upstash_rest::{Client, Command, Config};
 
 fn product(name: &str, price: &str, quantity: u64) -> NewProduct {
@@ -52,8 +52,8 @@ async fn a_product_lives_and_dies_in_one_round_trip_per_step() {
     assert_eq!(trips, 1);
 
     let patch = ProductPatch::from_json(&json!({"quantity": 97, "price": "19.99"})).unwrap();
-    let (patched, trips) = round_trips(&stack, inventory.patch(&widget, &patch)).await;
-    let Patched::Done(patched) = patched.unwrap() else {
+    let (patched, trips) = round_trips(&stack, inventory.patch(&widget, &patch, None, 2)).await;
+    let Changed::Done(patched) = patched.unwrap() else {
         panic!("the product exists")
     };
     assert_eq!(
@@ -62,17 +62,18 @@ async fn a_product_lives_and_dies_in_one_round_trip_per_step() {
     );
     assert_eq!(trips, 1);
 
-    let (deleted, trips) = round_trips(&stack, inventory.delete(&widget)).await;
-    assert!(deleted.unwrap());
+    let (deleted, trips) = round_trips(&stack, inventory.delete(&widget, None, 3)).await;
+    assert_eq!(deleted.unwrap(), Deleted::Done);
     assert_eq!(trips, 1);
     assert_eq!(inventory.get(&widget).await.unwrap(), None);
-    assert!(
-        !inventory.delete(&widget).await.unwrap(),
+    assert_eq!(
+        inventory.delete(&widget, None, 4).await.unwrap(),
+        Deleted::NotFound,
         "a second delete finds nothing"
     );
     assert_eq!(
-        inventory.patch(&widget, &patch).await.unwrap(),
-        Patched::NotFound,
+        inventory.patch(&widget, &patch, None, 5).await.unwrap(),
+        Changed::NotFound,
         "no patch resurrects it"
     );
     assert_eq!(inventory.list(&all()).await.unwrap().items, vec![]);

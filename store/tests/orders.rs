@@ -8,7 +8,7 @@ mod common;
 use common::{assert_pages_add_up_to, clock, order_id, World};
 use domain::idempotency::IdempotencyKey;
 use domain::{Cents, FeeRate, Id, LineRequest, OrderStatus, PageRequest, Quantity};
-use store::{Cancelled, Placed, Placement, Shortage};
+use store::{Cancelled, Deleted, Placed, Placement, Shortage};
 use upstash_rest::Command;
 
 fn lines(of: &[(&Id, u64)]) -> Vec<LineRequest> {
@@ -212,7 +212,10 @@ async fn a_key_replays_the_order_as_placed_and_refuses_another_request() {
         .complete(std::slice::from_ref(first.id()), clock())
         .await
         .unwrap();
-    assert!(w.inventory().delete(&a).await.unwrap());
+    assert_eq!(
+        w.inventory().delete(&a, None, clock()).await.unwrap(),
+        Deleted::Done
+    );
     let (replay, spent) = w.stack.gateway.measure(place(order_id(2), "fp")).await;
     assert_eq!(replay, Placed::Replay(first.clone()));
     assert_eq!(spent.requests, 1);

@@ -2,7 +2,7 @@
 //! from the environment per request (a few strings, no connection to set up).
 
 use store::consumer::Settings;
-use store::{Consumer, Inventory, Keys, Orders};
+use store::{Audit, Consumer, DeadLetters, Inventory, Keys, Orders};
 use upstash_rest::{Client, Command, Config, FetchTransport};
 use worker::Env;
 
@@ -53,6 +53,14 @@ impl Backend {
 
     pub fn consumer(&self, settings: Settings) -> Consumer<'_, FetchTransport> {
         Consumer::new(&self.client, &self.keys, settings)
+    }
+
+    pub fn audit(&self) -> Audit<'_, FetchTransport> {
+        Audit::new(&self.client, &self.keys)
+    }
+
+    pub fn dead_letters(&self) -> DeadLetters<'_, FetchTransport> {
+        DeadLetters::new(&self.client, &self.keys)
     }
 
     /// Whether Redis answers right now (one round trip).

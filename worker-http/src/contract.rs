@@ -73,11 +73,32 @@ impl Route {
     }
 }
 
+impl Route {
+    /// Per segment, whether it is spelled out (not a `:param`): where two patterns match a path,
+    /// the one spelled out first is the path's (`/dead-letters/:stream/replay` over
+    /// `/dead-letters/:stream/:id`), as the router's static segments win over its params.
+    fn spelled(&self) -> Vec<bool> {
+        self.path.split('/').map(|s| !s.starts_with(':')).collect()
+    }
+}
+
+/// The routes that serve `path`: of those whose pattern matches it, the ones of the most
+/// spelled-out pattern (so that a path's methods are those of one resource, not of a pattern that
+/// only happens to match it as well).
+pub fn routes_of<'r>(routes: &'r [Route], path: &str) -> Vec<&'r Route> {
+    let matching: Vec<&Route> = routes.iter().filter(|r| r.matches(path)).collect();
+    let best = matching.iter().map(|r| r.spelled()).max();
+    matching
+        .into_iter()
+        .filter(|r| Some(r.spelled()) == best)
+        .collect()
+}
+
 /// The `Allow` header of a 405 on `path`: its routed methods, upper case (HEAD wherever GET).
 pub fn allowed_methods(routes: &[Route], path: &str) -> String {
-    let methods: Vec<String> = routes
-        .iter()
-        .filter(|r| !r.internal && r.matches(path))
+    let methods: Vec<String> = routes_of(routes, path)
+        .into_iter()
+        .filter(|r| !r.internal)
         .flat_map(Route::methods)
         .map(|m| m.to_ascii_uppercase())
         .collect();
@@ -241,27 +262,28 @@ error_responses! {
         "payload_too_large", "the body is larger than 64 KiB";
     Unavailable: "`redis_unavailable` (Redis cannot be reached) or `quota_exceeded` (the database is over its plan): nothing was changed that a retry would repeat; try again shortly.",
         "redis_unavailable", "Redis is unreachable right now; try again shortly";
+    QuantityBelowReserved: "`quantity_below_reserved`: on hand would go below what placed orders have reserved (every order accepted stays deliverable); nothing changed.",
+        "quantity_below_reserved", "5 units are reserved by placed orders; quantity cannot go below that";
     AdminUnavailable: "`admin_not_configured` (this deployment has no `ADMIN_TOKEN`: admin operations are refused until its operator sets one; no retry helps), or `redis_unavailable`, `quota_exceeded` (retry shortly). Nothing was changed.",
         "admin_not_configured", "admin operations are off: this deployment has no ADMIN_TOKEN (its operator sets one with `make deploy`)";
 }
 
-/// An error response with one header it may carry.
-fn error_response_with_header(
-    description: &str,
-    example: Value,
-    header: &str,
+/// An inline response with one more header (`name`: `schema`, `description`).
+fn with_header(
+    response: RefOr<Response>,
+    name: &str,
     schema: utoipa::openapi::schema::ObjectBuilder,
-    header_description: &str,
+    description: &str,
 ) -> RefOr<Response> {
-    let mut response = match error_response(description, example) {
+    let mut response = match response {
         RefOr::T(response) => response,
         RefOr::Ref(_) => unreachable!("an inline response"),
     };
     response.headers.insert(
-        header.into(),
+        name.into(),
         utoipa::openapi::HeaderBuilder::new()
             .schema(Some(schema))
-            .description(Some(header_description))
+            .description(Some(description))
             .build()
             .into(),
     );
@@ -290,6 +312,35 @@ impl<'r> utoipa::ToResponse<'r> for UnsupportedMediaType {
     }
 }
 
+/// An error response with one header it may carry.
+fn error_response_with_header(
+    description: &str,
+    example: Value,
+    header: &str,
+    schema: utoipa::openapi::schema::ObjectBuilder,
+    header_description: &str,
+) -> RefOr<Response> {
+    with_header(
+        error_response(description, example),
+        header,
+        schema,
+        header_description,
+    )
+}
+
+/// The schema of an `ETag` header's value: a product's `"<version>.<reserved>"`.
+fn etag_schema() -> utoipa::openapi::schema::ObjectBuilder {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .pattern(Some(r#"^"[0-9]{1,19}\.[0-9]{1,19}"$"#))
+        .examples([json!("\"4.3\"")])
+}
+
+/// What an `ETag` header says, wherever it is documented.
+pub const ETAG_DESCRIPTION: &str = "The representation's entity tag (strong, opaque; quotes \
+    included): send it as `If-Match` to change the resource only if nobody changed it since, or as \
+    `If-None-Match` to read it only if it changed.";
+
 /// 429 `rate_limited`, with `Retry-After`.
 pub struct RateLimited;
 
@@ -309,6 +360,43 @@ impl<'r> utoipa::ToResponse<'r> for RateLimited {
             "Seconds to wait before the next try.",
         );
         ("RateLimited", response)
+    }
+}
+
+/// 412 `precondition_failed`, with the current `ETag`.
+pub struct PreconditionFailed;
+
+impl<'r> utoipa::ToResponse<'r> for PreconditionFailed {
+    fn response() -> (&'r str, RefOr<Response>) {
+        let example = json!({"error": {"code": "precondition_failed",
+            "message": "it changed since that ETag was read: its ETag is now \"5.3\"; nothing was changed (read it again, then retry with If-Match: \"5.3\")"}});
+        let response = error_response_with_header(
+            "`precondition_failed`: `If-Match` names none of the resource's current ETags (it \
+             changed since it was read). Nothing was changed; `ETag` is the current one.",
+            example,
+            "ETag",
+            etag_schema(),
+            "The resource's current ETag.",
+        );
+        ("PreconditionFailed", response)
+    }
+}
+
+/// 304: the client's copy is current.
+pub struct NotModified;
+
+impl<'r> utoipa::ToResponse<'r> for NotModified {
+    fn response() -> (&'r str, RefOr<Response>) {
+        let response = ResponseBuilder::new()
+            .description(
+                "`If-None-Match` names the current ETag: the copy the client holds is current. No body.",
+            )
+            .build()
+            .into();
+        (
+            "NotModified",
+            with_header(response, "ETag", etag_schema(), ETAG_DESCRIPTION),
+        )
     }
 }
 
@@ -524,6 +612,33 @@ mod tests {
         assert_eq!(allowed_methods(&routes, "/products/01ABC"), "GET, HEAD, DELETE");
         assert_eq!(allowed_methods(&routes, "/products/"), "");
         assert_eq!(allowed_methods(&routes, "/products/a/b"), "");
+    }
+
+    /// A path both an action's pattern and a param's match is the action's: its `Allow` lists the
+    /// action's methods only.
+    #[test]
+    fn a_spelled_out_segment_wins_over_a_param() {
+        let route = |method, path| Route {
+            method,
+            path,
+            internal: false,
+        };
+        let routes = [
+            route("get", "/dead-letters/:stream"),
+            route("delete", "/dead-letters/:stream"),
+            route("post", "/dead-letters/:stream/replay"),
+            route("post", "/dead-letters/:stream/:id/replay"),
+            route("delete", "/dead-letters/:stream/:id"),
+        ];
+        assert_eq!(allowed_methods(&routes, "/dead-letters/x/replay"), "POST");
+        assert_eq!(allowed_methods(&routes, "/dead-letters/x/1-0"), "DELETE");
+        assert_eq!(allowed_methods(&routes, "/dead-letters/x/1-0/replay"), "POST");
+        assert_eq!(allowed_methods(&routes, "/dead-letters/x"), "GET, HEAD, DELETE");
+        let served: Vec<&str> = routes_of(&routes, "/dead-letters/x/replay")
+            .iter()
+            .map(|r| r.method)
+            .collect();
+        assert_eq!(served, ["post"]);
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! CORS for the origins in `ALLOWED_ORIGINS` (comma-separated; `*` allows any origin).
 
 const METHODS: &str = "GET, POST, PATCH, DELETE, OPTIONS";
-const HEADERS: &str = "Content-Type, Authorization, Idempotency-Key, X-Request-Id";
-/// Response headers a page may read besides the simple ones: `Link` (the next page) and
-/// `X-Request-Id` (to quote when reporting a problem).
-const EXPOSED: &str = "Link, X-Request-Id, Idempotent-Replayed, Retry-After";
+const HEADERS: &str = "Content-Type, Authorization, Idempotency-Key, X-Request-Id, If-Match, If-None-Match";
+/// Response headers a page may read besides the simple ones: `Link` (the next page),
+/// `X-Request-Id` (to quote when reporting a problem) and `ETag` (for `If-Match`).
+const EXPOSED: &str = "Link, X-Request-Id, Idempotent-Replayed, Retry-After, ETag";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cors {

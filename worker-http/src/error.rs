@@ -25,6 +25,9 @@ pub enum ErrorCode {
     QuantityBelowReserved,
     /// 409: only a `pending` order can be cancelled.
     NotCancellable,
+    /// 412: `If-Match` names none of the resource's current ETags (it changed since it was
+    /// read); the answer's `ETag` is the current one. Nothing changed.
+    PreconditionFailed,
     /// 413: a body over 64 KiB.
     PayloadTooLarge,
     /// 415: a body that is not `application/json`, or that is compressed (`Content-Encoding`).
@@ -103,6 +106,9 @@ pub enum ApiError {
     Invalid(FieldError),
     /// 422: the `Idempotency-Key` of this request was used for a different one.
     IdempotencyKeyReused,
+    /// 412: `If-Match` names none of the current ETags: `current` is the one it has now (sent in
+    /// the `ETag` header too). Nothing changed.
+    PreconditionFailed { current: String },
     /// 429: the client's writes are over its limit; retry after that many seconds.
     RateLimited { retry_after_s: u64 },
     /// 503: Redis (or the inventory) cannot be reached, or is not configured; the service recovers
@@ -126,6 +132,7 @@ impl ApiError {
             Self::MethodNotAllowed => 405,
             Self::Conflict { .. } | Self::InsufficientStock(_) => 409,
             Self::PayloadTooLarge => 413,
+            Self::PreconditionFailed { .. } => 412,
             Self::UnsupportedMediaType | Self::UnsupportedEncoding(_) => 415,
             Self::Invalid(_) | Self::IdempotencyKeyReused => 422,
             Self::RateLimited { .. } => 429,
@@ -146,6 +153,7 @@ impl ApiError {
             Self::UnsupportedMediaType | Self::UnsupportedEncoding(_) => ErrorCode::UnsupportedMediaType,
             Self::Invalid(_) => ErrorCode::ValidationFailed,
             Self::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
+            Self::PreconditionFailed { .. } => ErrorCode::PreconditionFailed,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Unavailable { .. } => ErrorCode::RedisUnavailable,
             Self::QuotaExceeded => ErrorCode::QuotaExceeded,
@@ -187,6 +195,9 @@ impl ApiError {
             Self::IdempotencyKeyReused => {
                 "this Idempotency-Key was used for a different request; use a new key".into()
             }
+            Self::PreconditionFailed { current } => format!(
+                "it changed since that ETag was read: its ETag is now {current}; nothing was changed (read it again, then retry with If-Match: {current})"
+            ),
             Self::RateLimited { retry_after_s } => {
                 format!("too many changes from this client; try again in {retry_after_s} s")
             }
@@ -292,6 +303,15 @@ mod tests {
             serde_json::to_value(unknown.body()).unwrap()["error"]["details"],
             json!([{"product_id": "x"}, {"product_id": "y"}])
         );
+    }
+
+    #[test]
+    fn a_failed_precondition_says_the_current_etag() {
+        let e = ApiError::PreconditionFailed {
+            current: "\"4.2\"".into(),
+        };
+        assert_eq!((e.status(), e.code()), (412, ErrorCode::PreconditionFailed));
+        assert!(e.message().contains("\"4.2\""), "{}", e.message());
     }
 
     #[test]

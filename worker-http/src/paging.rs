@@ -4,7 +4,7 @@
 //! the request's `Host`: that is the client's to choose, and a cache or a custom domain in front
 //! would hand a reflected host to every client.
 
-use domain::{Cursor, FieldError, Listing, PageRequest};
+use domain::{Cursor, EntryPageRequest, FieldError, Listing, PageRequest};
 
 /// The page of `list` a request asks for (`limit` defaults to `default`).
 pub fn request_of(
@@ -16,9 +16,26 @@ pub fn request_of(
     PageRequest::parse(get("limit"), get("cursor").map(|c| (list, c)), default)
 }
 
+/// The page of the stream list `list` (a ledger, a stream's dead letters) a request asks for
+/// (`limit` defaults to `default`; its cursors name `list`).
+pub fn entry_request_of(
+    query: &[(String, String)],
+    default: u32,
+    list: &str,
+) -> Result<EntryPageRequest, FieldError> {
+    let get = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    EntryPageRequest::parse(get("limit"), get("cursor"), default, list)
+}
+
 /// The `Link` value pointing at the page of `list` after `next`, on the same `path`.
 pub fn next_link(path: &str, limit: u32, list: Listing, next: &Cursor) -> String {
-    format!("<{path}?limit={limit}&cursor={}>; rel=\"next\"", next.text(list))
+    link(path, limit, &next.text(list))
+}
+
+/// `</path?limit=N&cursor=C>; rel="next"` for a cursor's text (URL-safe: digits, letters, `.`,
+/// `-`, `_`).
+pub fn link(path: &str, limit: u32, cursor: &str) -> String {
+    format!("<{path}?limit={limit}&cursor={cursor}>; rel=\"next\"")
 }
 
 /// Answers a page of `list`: the items as a JSON array, with `Link` when there is a next page.
@@ -29,11 +46,39 @@ pub fn json_page<T: serde::Serialize>(
     limit: u32,
     list: Listing,
 ) -> Result<worker::Response, crate::ApiError> {
-    let mut response = crate::respond::json(200, &page.items)?;
-    if let Some(next) = &page.next {
+    json_items(
+        req,
+        &page.items,
+        limit,
+        page.next.as_ref().map(|next| next.text(list)),
+    )
+}
+
+/// Answers a page of the stream list `list` (a ledger, a stream's dead letters), the same way.
+#[cfg(target_arch = "wasm32")]
+pub fn json_entry_page<T: serde::Serialize>(
+    req: &worker::Request,
+    page: &domain::EntryPage<T>,
+    limit: u32,
+    list: &str,
+) -> Result<worker::Response, crate::ApiError> {
+    json_items(req, &page.items, limit, page.next.map(|next| next.cursor(list)))
+}
+
+/// `items` as a JSON array, with `Link` (relative, on the request's path) to the page after
+/// `cursor` when there is one.
+#[cfg(target_arch = "wasm32")]
+fn json_items<T: serde::Serialize>(
+    req: &worker::Request,
+    items: &[T],
+    limit: u32,
+    cursor: Option<String>,
+) -> Result<worker::Response, crate::ApiError> {
+    let mut response = crate::respond::json(200, &items)?;
+    if let Some(cursor) = cursor {
         response
             .headers_mut()
-            .set("Link", &next_link(&req.path(), limit, list, next))
+            .set("Link", &link(&req.path(), limit, &cursor))
             .map_err(|e| crate::ApiError::Internal(format!("Link header: {e}")))?;
     }
     Ok(response)

@@ -11,6 +11,32 @@ pub fn json<T: Serialize>(status: u16, value: &T) -> std::result::Result<Respons
         .map_err(|e| ApiError::Internal(format!("response: {e}")))
 }
 
+/// `json`, with the representation's `ETag` (RFC 9110 §8.8.3).
+pub fn json_tagged<T: Serialize>(
+    status: u16,
+    value: &T,
+    etag: &impl std::fmt::Display,
+) -> std::result::Result<Response, ApiError> {
+    let mut response = json(status, value)?;
+    response
+        .headers_mut()
+        .set(domain::precondition::ETAG, &etag.to_string())
+        .map_err(|e| ApiError::Internal(format!("ETag header: {e}")))?;
+    Ok(response)
+}
+
+/// 304: the client's copy (`If-None-Match`) is current; no body, its `ETag`.
+pub fn not_modified(etag: &impl std::fmt::Display) -> std::result::Result<Response, ApiError> {
+    let mut response = Response::empty()
+        .map(|r| r.with_status(304))
+        .map_err(|e| ApiError::Internal(format!("response: {e}")))?;
+    response
+        .headers_mut()
+        .set(domain::precondition::ETAG, &etag.to_string())
+        .map_err(|e| ApiError::Internal(format!("ETag header: {e}")))?;
+    Ok(response)
+}
+
 pub fn no_content() -> std::result::Result<Response, ApiError> {
     Response::empty()
         .map(|r| r.with_status(204))
@@ -31,6 +57,9 @@ pub fn error(e: &ApiError) -> Result<Response> {
         // The codings a body may come in (RFC 9110 §15.5.16): none but identity.
         ApiError::UnsupportedEncoding(_) => response.headers_mut().set("Accept-Encoding", "identity")?,
         _ => {}
+    }
+    if let ApiError::PreconditionFailed { current } = e {
+        response.headers_mut().set(domain::precondition::ETAG, current)?;
     }
     Ok(response)
 }

@@ -6,7 +6,7 @@
 use worker::{Env, Method, Request, RequestInit, Response, Result, Router};
 
 use crate::config::runtime;
-use crate::contract::{allowed_methods, Route};
+use crate::contract::{allowed_methods, routes_of, Route};
 use crate::cors::Cors;
 use crate::error::ErrorCode;
 use crate::log::{emit, request_id, Level, RequestFacts, Scope};
@@ -101,7 +101,14 @@ async fn answer<'a, D: 'a>(
         };
     }
     // workers-rs reads any method it does not know (QUERY, PROPFIND, …) as GET: refuse those here.
-    if !KNOWN_METHODS.contains(&req.inner().method().to_ascii_uppercase().as_str()) {
+    let asked = req.inner().method().to_ascii_uppercase();
+    if !KNOWN_METHODS.contains(&asked.as_str()) {
+        return not_routed(routes, &path);
+    }
+    // Its router matches each method's patterns alone, so a DELETE of `/dead-letters/x/replay`
+    // would reach `/dead-letters/:stream/:id`: the path is the replay action's, which has no DELETE.
+    let served = routes_of(routes, &path);
+    if !served.is_empty() && !served.iter().any(|r| r.serves(&asked, &path)) {
         return not_routed(routes, &path);
     }
     // HEAD is GET without the body (RFC 9110), wherever GET is routed.

@@ -221,7 +221,8 @@ pub fn specs_of<S: Settings>() -> Vec<Spec> {
     Common::SPECS.iter().chain(S::SPECS).copied().collect()
 }
 
-/// Who may change products and list every order: `ADMIN_TOKEN` when it is set; else nobody (every
+/// Who may change products, list every order and run the operator's routes: `ADMIN_TOKEN` when
+/// it is set; else nobody (every
 /// admin operation answers 503 `admin_not_configured`), unless `ADMIN_AUTH=open` asks for the
 /// tutorial's open shop (`make dev` without a token; never in wrangler.toml).
 #[derive(Clone, PartialEq, Eq)]
@@ -441,6 +442,8 @@ impl FromVars for Payment {
 /// consumer-cron's own settings.
 #[derive(Debug, Clone)]
 pub struct Consumer {
+    /// Who may run the operator's routes (the books audit, the dead letters).
+    pub admin: Admin,
     /// Events read (and reclaimed) per stream and batch.
     pub batch_size: u64,
     /// An event pending this long was left by a run that died: reclaim and retry it.
@@ -457,6 +460,8 @@ pub struct Consumer {
 impl Settings for Consumer {
     const ENV: &'static str = "consumer-cron";
     const SPECS: &'static [Spec] = &[
+        ADMIN_TOKEN,
+        ADMIN_AUTH,
         PAYMENT_GRACE_MS,
         RECLAIM_IDLE_MS,
         BATCH_SIZE,
@@ -468,6 +473,7 @@ impl Settings for Consumer {
 impl FromVars for Consumer {
     fn parse<V: Vars + ?Sized>(vars: &V) -> Result<Self, Invalid> {
         Ok(Self {
+            admin: Admin::parse(vars)?,
             batch_size: BATCH_SIZE.whole_number(vars)?,
             reclaim_idle_ms: RECLAIM_IDLE_MS.whole_number(vars)?,
             payment_grace_ms: PAYMENT_GRACE_MS.whole_number(vars)?,

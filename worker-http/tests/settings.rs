@@ -134,7 +134,7 @@ fn no_setting_of_one_worker_is_read_by_another() {
         }
     }
     for (name, envs) in readers {
-        // The same guard on both workers that have admin operations, set by the same deploy step.
+        // The same guard on every worker that has admin operations, set by the same deploy step.
         let one_guard = ["ADMIN_TOKEN", "ADMIN_AUTH"].contains(&name);
         if !one_guard {
             assert_eq!(envs.len(), 1, "{name} is read by {envs:?}");

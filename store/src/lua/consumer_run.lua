@@ -18,13 +18,14 @@
 --   ARGV[4] deliveries before dead letter; ARGV[5] now (ms); ARGV[6] the sweep's cutoff (ms: a
 --   payment due before it lost its task); ARGV[7] the sweep's limit; ARGV[8], ARGV[9] the prefixes
 --   of product and order keys; ARGV[10] a test-only fault ('' for none: 'crash_after_read');
---   ARGV[11] how long the run took before this call (ms)
+--   ARGV[11] how long the run took before this call (ms); ARGV[12] the prefix of ledger keys;
+--   ARGV[13] the ledger's length kept
 -- Returns { name, count, ... }: the counters named in store's schema::report.
 local OC, RO, OC_DEAD, RO_DEAD, PENDING_SET, LAST_RUN, RESERVED = unpack(KEYS, 1, 7)
 local consumer, batch, reclaim_idle, max_deliveries, now = ARGV[1], tonumber(ARGV[2]), ARGV[3],
   tonumber(ARGV[4]), ARGV[5]
 local cutoff, sweep_limit, product_prefix, order_prefix = ARGV[6], tonumber(ARGV[7]), ARGV[8], ARGV[9]
-local fault, elapsed_before = ARGV[10], tonumber(ARGV[11])
+local fault, elapsed_before, ledger_prefix, ledger_keep = ARGV[10], tonumber(ARGV[11]), ARGV[12], ARGV[13]
 
 -- Redis's own clock (ms), for the run's duration; nil where TIME is not allowed in scripts.
 local function clock()
@@ -80,12 +81,6 @@ local function read(stream, group)
   end
   add(N.C_READ, #entries)
   return entries
-end
-
-local function fields_of(flat)
-  local f = {}
-  for i = 1, #flat, 2 do f[flat[i]] = flat[i + 1] end
-  return f
 end
 
 -- An event that cannot apply stays pending (to be reclaimed and retried) until it has been
@@ -152,10 +147,16 @@ local function take_stock(id, flat)
     return add(N.C_REFUND_REQUESTS)
   end
   -- The marker first: a failure after it loses decrements (visible to the books audit), never
-  -- doubles one.
+  -- doubles one. Each line's decrement, the product's version and its ledger entry follow one
+  -- another (a failure between them leaves on hand unexplained by the ledger: the audit's
+  -- on_hand_mismatch).
   redis.call('HSET', order, N.O_STOCK, N.S_TAKEN)
   for _, l in ipairs(lines) do
-    redis.call('HINCRBY', product_prefix .. l.product_id, N.P_QUANTITY, -l.quantity)
+    local product = product_prefix .. l.product_id
+    local after = redis.call('HINCRBY', product, N.P_QUANTITY, -l.quantity)
+    redis.call('HINCRBY', product, N.P_VERSION, 1)
+    ledger_add(ledger_prefix .. l.product_id, ledger_keep, now, -l.quantity, after, N.LR_ORDER,
+      { N.LG_ORDER_ID, order_id })
   end
   release_lines(RESERVED, lines)
   redis.call('XACK', OC, N.INVENTORY_GROUP, id)

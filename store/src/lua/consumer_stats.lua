@@ -19,8 +19,7 @@ for i, group in ipairs({ N.INVENTORY_GROUP, N.PAYMENT_GROUP }) do
   local has_groups, groups = pcall(redis.call, 'XINFO', 'GROUPS', stream)
   if has_groups then
     for _, g in ipairs(groups) do
-      local info = {}
-      for j = 1, #g, 2 do info[g[j]] = g[j + 1] end
+      local info = fields_of(g)
       if info['name'] == group then
         local next_one = redis.call('XRANGE', stream, '(' .. info['last-delivered-id'], '+', 'COUNT', 1)
         if next_one[1] then oldest_undelivered = next_one[1][1] end

@@ -1,6 +1,13 @@
 -- Functions shared by the scripts (script.rs puts this file before each of them, after the table
 -- N of the schema's names). Each takes its keys as arguments: the caller declares them.
 
+-- A flat { field, value, ... } reply (HGETALL, a stream entry's fields) as a table.
+local function fields_of(flat)
+  local f = {}
+  for i = 1, #flat, 2 do f[flat[i]] = flat[i + 1] end
+  return f
+end
+
 -- The field of line `n` (from 1) named `field` of an order hash: `line:<n>:<field>`.
 local function line_field(n, field)
   return N.LINE_PREFIX .. n .. N.LINE_SEPARATOR .. field
@@ -89,4 +96,40 @@ local function complete_order(pending, stream, key, id, now)
   end
   redis.call('ZREM', pending, id)
   return done
+end
+
+-- Appends an entry to the ledger stream `ledger` (key declared by the caller): on hand changed by
+-- `change` to `after` at `now` (ms) for `reason`, with `extra` field-value pairs (an adjustment's
+-- reason and note, an order's id). Capped: Redis keeps at least the last `keep` entries.
+local function ledger_add(ledger, keep, now, change, after, reason, extra)
+  local entry = { N.LG_AT, now, N.LG_CHANGE, change, N.LG_AFTER, after, N.LG_REASON, reason }
+  for _, v in ipairs(extra or {}) do entry[#entry + 1] = v end
+  redis.call('XADD', ledger, 'MAXLEN', '~', keep, '*', unpack(entry))
+end
+
+-- An `If-Match` condition in ARGV from index `at`: '' (none), or n followed by n pairs of
+-- (version, reserved units), the tags the client holds. Returns whether the product's current
+-- (`version`, `reserved`) is one of them (always, without a condition), and the index after it.
+local function precondition(at, version, reserved)
+  if ARGV[at] == '' then return true, at + 1 end
+  local n = tonumber(ARGV[at])
+  local ok = false
+  for i = 0, n - 1 do
+    if tonumber(ARGV[at + 1 + 2 * i]) == version and tonumber(ARGV[at + 2 + 2 * i]) == reserved then
+      ok = true
+    end
+  end
+  return ok, at + 1 + 2 * n
+end
+
+-- The fields of the product hash `key` with its reserved units (`held`, a string or nil) added as
+-- N.P_RESERVED, after `tag`: what a change answers.
+local function product_reply(tag, key, held)
+  local all = redis.call('HGETALL', key)
+  if held then
+    all[#all + 1] = N.P_RESERVED
+    all[#all + 1] = held
+  end
+  table.insert(all, 1, tag)
+  return all
 end

@@ -6,11 +6,16 @@
 use std::future::Future;
 
 use dev_stack::Stack;
-use domain::{FeeRate, Id, LineRequest, NewProduct, Order, Page, PageRequest, Quantity};
+use domain::{
+    Adjustment, EntryPageRequest, FeeRate, Id, LedgerEntry, LineRequest, NewProduct, Order, Page,
+    PageRequest, Quantity,
+};
 use serde_json::json;
 use store::consumer::{Report, Settings};
 use store::test_support::client;
-use store::{test_support, Consumer, Inventory, Keys, Orders, Placed, Placement, Stream};
+use store::{
+    test_support, Audit, Changed, Consumer, DeadLetters, Inventory, Keys, Orders, Placed, Placement, Stream,
+};
 use upstash_rest::{Client, ReqwestTransport};
 
 /// redis-server and the gateway, and a client of the gateway.
@@ -54,6 +59,42 @@ impl World {
 
     pub fn inventory(&self) -> Inventory<'_, ReqwestTransport> {
         Inventory::new(&self.client, &self.keys)
+    }
+
+    pub fn audit(&self) -> Audit<'_, ReqwestTransport> {
+        Audit::new(&self.client, &self.keys)
+    }
+
+    pub fn dead_letters(&self) -> DeadLetters<'_, ReqwestTransport> {
+        DeadLetters::new(&self.client, &self.keys)
+    }
+
+    /// Adjusts product `id` by `delta` (`reason` one of the API's), with no condition.
+    pub async fn adjust(&self, id: &Id, delta: i64, reason: &str) -> Changed {
+        let adjustment = Adjustment::from_json(&json!({"delta": delta, "reason": reason})).unwrap();
+        self.inventory()
+            .adjust(id, &adjustment, None, clock())
+            .await
+            .unwrap()
+    }
+
+    /// The whole ledger of `id`, newest first (pages of 500).
+    pub async fn ledger(&self, id: &Id) -> Vec<LedgerEntry> {
+        let mut page = EntryPageRequest {
+            limit: 500,
+            after: None,
+        };
+        let mut all = Vec::new();
+        loop {
+            let Some(found) = self.inventory().ledger(id, &page).await.unwrap() else {
+                return all;
+            };
+            all.extend(found.items);
+            match found.next {
+                Some(next) => page.after = Some(next),
+                None => return all,
+            }
+        }
     }
 
     /// Product `n` at 20.00 with `quantity` on hand.
@@ -182,4 +223,9 @@ pub async fn assert_pages_add_up_to<T, E, F>(
         paged, whole,
         "pages of {limit} add up to the whole list, nothing twice"
     );
+}
+
+/// An audit now, with the consumer's default grace and lag alert, and room for a whole test shop.
+pub fn audit_settings() -> store::audit::AuditSettings {
+    store::audit::AuditSettings::new(clock(), Settings::default().payment_grace_ms, 60_000)
 }

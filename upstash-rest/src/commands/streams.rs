@@ -1,6 +1,7 @@
 //! XGROUP CREATE (the consumer's groups), XREADGROUP and XRANGE (what the tests read of the
-//! streams); the consumer itself reads, acknowledges and claims inside its Lua script. Never
-//! BLOCK: Upstash REST does not block.
+//! streams, and a page of dead letters), XREVRANGE (a page of a product's ledger); the consumer
+//! itself reads, acknowledges and claims inside its Lua script. Never BLOCK: Upstash REST does not
+//! block.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -100,12 +101,34 @@ pub fn xrange(
     end: impl ToArg,
     count: Option<u64>,
 ) -> TypedCommand<Vec<StreamEntry>> {
-    let c = Command::new("XRANGE").arg(key).arg(start).arg(end);
+    range("XRANGE", key, start, end, count)
+}
+
+/// `name key from to [COUNT count]`, decoded to its entries.
+fn range(
+    name: &str,
+    key: impl ToArg,
+    from: impl ToArg,
+    to: impl ToArg,
+    count: Option<u64>,
+) -> TypedCommand<Vec<StreamEntry>> {
+    let c = Command::new(name).arg(key).arg(from).arg(to);
     let c = match count {
         Some(n) => c.arg("COUNT").arg(n),
         None => c,
     };
     TypedCommand::new(c, entries)
+}
+
+/// Entries from `end` down to `start` inclusive (`"+"`/`"-"` for the ends; `(id` excludes it),
+/// newest first, at most `count`.
+pub fn xrevrange(
+    key: impl ToArg,
+    end: impl ToArg,
+    start: impl ToArg,
+    count: Option<u64>,
+) -> TypedCommand<Vec<StreamEntry>> {
+    range("XREVRANGE", key, end, start, count)
 }
 
 fn fixed<const N: usize>(v: Value, what: &str) -> Result<[Value; N], Error> {
@@ -182,6 +205,11 @@ mod tests {
         assert!(!xreadgroup("g", "c", "s", ">", 1).command().is_idempotent());
         assert!(xgroup_create("s", "g", "$").command().is_idempotent());
         assert!(xrange("s", "-", "+", None).command().is_idempotent());
+        assert_eq!(
+            wire(xrevrange("s", "(5-1", "-", Some(3)).command()),
+            r#"["XREVRANGE","s","(5-1","-","COUNT","3"]"#
+        );
+        assert!(xrevrange("s", "+", "-", None).command().is_idempotent());
     }
 
     #[test]
