@@ -96,5 +96,6 @@ bench: build
 	.venv/bin/python scripts/bench_startup.py
 	export UPSTASH_LOCAL_BIN=$(CURDIR)/target/release/upstash-local && \
 	.venv/bin/python scripts/bench_e2e.py && \
+	.venv/bin/python scripts/bench_latency.py && \
 	BENCH_OPS=3000 node upstash-local/bench/throughput.mjs && \
 	.venv/bin/python scripts/bench_pages.py

@@ -14,14 +14,10 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-from stack import WORKERS, start_stack, stop_on_sigterm
-from workerd_stack import start_workerd, stop_workerd
+from stack import WORKERS, Gateway, call, start_stack, stop_on_sigterm
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", 3))  # per wrk row
 LEVELS = [1, 16, 64]
@@ -39,17 +35,6 @@ end
 """
 
 
-def call(method, url, body=None, headers=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method,
-                                 headers={"Content-Type": "application/json", **(headers or {})})
-    try:
-        with urllib.request.urlopen(req, timeout=60) as r:
-            return r.status, json.loads(r.read() or b"null")
-    except urllib.error.HTTPError as e:
-        return e.code, None
-
-
 def wrk(url, concurrency, method="GET", body=None, headers=None):
     """One wrk run; the request (and any token) goes in a private Lua file, never in argv."""
     lua = f"wrk.method = {json.dumps(method)}\nwrk.headers['Content-Type'] = 'application/json'\n"
@@ -65,29 +50,6 @@ def wrk(url, concurrency, method="GET", body=None, headers=None):
     r = json.loads(out.strip().splitlines()[-1])
     return {"rps": r["requests"] / (r["us"] / 1e6), "p50": r["p50"] / 1000, "p99": r["p99"] / 1000,
             "bad": r["non2xx"] + r["errors"]}
-
-
-class Gateway:
-    def __init__(self, url, token):
-        self.url, self.auth = url, {"Authorization": f"Bearer {token}"}
-
-    def stats(self):
-        return call("GET", f"{self.url}/__stats", headers=self.auth)[1]
-
-    def spent(self, before):
-        now = self.stats()
-        return now["requests"] - before["requests"], now["commands"] - before["commands"]
-
-    def wait_quiet(self, first=0.0, limit=60):
-        """Until the counters stand still for 1.5 s: background payments and consumer runs are over.
-        `first`: orders were just placed, and their payments start PAYMENT_DELAY_MS (5 s) later."""
-        time.sleep(first)
-        last, still, deadline = self.stats(), 0, time.time() + limit
-        while still < 3 and time.time() < deadline:
-            time.sleep(0.5)
-            now = self.stats()
-            still = still + 1 if now == last else 0
-            last = now
 
 
 class Table:
@@ -117,9 +79,11 @@ def endpoints(inv, pay, product):
     ]
 
 
-def load_rows(table, gw, runtimes, product, redis_port):
-    """wrk at each concurrency: the parts alone, then each endpoint on each runtime."""
-    for name, urls in runtimes:
+def load_rows(table, gw, runtimes, redis_port):
+    """wrk at each concurrency: the parts alone, then each endpoint on each runtime (name, its
+    workers' URLs, a product of its own stack)."""
+    product = runtimes[0][2]
+    for name, urls, _ in runtimes:
         for c in LEVELS:
             m = wrk(f"{urls['inventory']}/products/not-an-id", c)  # 404 before any Redis call
             table.add("worker alone: `GET /products/<invalid id>` → 404", name, c, m["rps"], m["p50"], m["p99"],
@@ -134,14 +98,14 @@ def load_rows(table, gw, runtimes, product, redis_port):
         table.add("redis-server alone: `HGETALL` (redis-benchmark)", "redis-server", c, float(row[1]),
                   float(row[4]), float(row[6]))
     # Reads first, while the catalogue still has its 100 products; orders last (background work).
-    for i, (what, method, _, body) in enumerate(endpoints("", "", product)):
-        for name, urls in runtimes:
-            url = endpoints(urls["inventory"], urls["payment"], product)[i][2]
+    for i, (what, method, _, _) in enumerate(endpoints("", "", product)):
+        for name, urls, own in runtimes:
+            _, _, url, body = endpoints(urls["inventory"], urls["payment"], own)[i]  # its own product
             for c in LEVELS:
                 m = wrk(url, c, method, body)
                 table.add(what, name, c, m["rps"], m["p50"], m["p99"],
                           note=f"{m['bad']} failed" if m["bad"] else "")
-                if method == "POST" and "orders" in url:
+                if method == "POST" and "orders" in url and name == runtimes[0][0]:
                     gw.wait_quiet(first=5.5)  # the payments of these orders, 5 s later, not in the next row
 
 
@@ -242,33 +206,39 @@ def sustained(table, gw, urls, product_name="sustained"):
               f"the last (payment delay 5 s); stock decrease − orders = {lost}")
 
 
+def seed(urls):
+    """100 products (the catalogue the reads list), and the consumer's groups; their ids."""
+    with ThreadPoolExecutor(8) as pool:
+        ids = list(pool.map(lambda n: call("POST", f"{urls['inventory']}/products",
+                                           {"name": f"bench {n}", "price": 1, "quantity": BIG_STOCK})[1]["id"],
+                            range(100)))
+    return ids
+
+
 def main():
     stop_on_sigterm()
     table = Table()
-    with tempfile.TemporaryDirectory(prefix="bench-e2e-") as tmp:
-        # No timed consumer runs: only nudges, so the counters are ours. Three spare ports for
-        # bare workerd.
-        stack = start_stack(rate_limit=1_000_000, consumer_every=0, spare_ports=3)
-        workerd = None
-        try:
-            token = stack.token
-            gw = Gateway(stack.url("upstash-local"), token)
-            nudge = hashlib.sha1(f"consumer-nudge:{token}".encode()).hexdigest()  # worker_http::config
-            urls = {env: stack.url(service) for env, service in WORKERS.items()}
-            with ThreadPoolExecutor(8) as pool:
-                ids = list(pool.map(lambda n: call("POST", f"{urls['inventory']}/products",
-                                                   {"name": f"bench {n}", "price": 1, "quantity": BIG_STOCK})[1]["id"],
-                                    range(100)))
-            call("POST", f"{urls['consumer-cron']}/run", headers={"X-Internal-Token": nudge})  # makes the groups
-            workerd, workerd_urls = start_workerd(Path(tmp) / "workerd", gw.url, token)
-            load_rows(table, gw, [("wrangler dev", urls), ("workerd", workerd_urls)], ids[0],
-                      stack.port("redis-server"))
-            cost_rows(table, gw, urls, ids[1], nudge)
-            sustained(table, gw, urls)
-        finally:
-            if workerd:
-                stop_workerd(workerd)
-            stack.stop()
+    # No timed consumer runs: only nudges, so the counters are ours. The same workers on bare
+    # workerd, as deployed, in a stack of their own (their load is not counted).
+    stack = start_stack(rate_limit=1_000_000, consumer_every=0)
+    workerd = None
+    try:
+        token = stack.token
+        gw = Gateway(stack.url("upstash-local"), token)
+        nudge = hashlib.sha1(f"consumer-nudge:{token}".encode()).hexdigest()  # worker_http::config
+        urls = {env: stack.url(service) for env, service in WORKERS.items()}
+        ids = seed(urls)
+        call("POST", f"{urls['consumer-cron']}/run", headers={"X-Internal-Token": nudge})  # makes the groups
+        workerd = start_stack(profile="workerd")
+        workerd_urls = {env: workerd.url(service) for env, service in WORKERS.items()}
+        load_rows(table, gw, [("wrangler dev", urls, ids[0]), ("workerd", workerd_urls, seed(workerd_urls)[0])],
+                  stack.port("redis-server"))
+        cost_rows(table, gw, urls, ids[1], nudge)
+        sustained(table, gw, urls)
+    finally:
+        if workerd:
+            workerd.stop()
+        stack.stop()
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print(f"\nThe whole system, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores ({cpu}), "
           f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, {platform.system()}; "

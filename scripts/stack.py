@@ -5,6 +5,9 @@ or raises at once, with dev-stack's reason on stderr, if it exits first."""
 
 import json
 import os
+import time
+import urllib.error
+import urllib.request
 import selectors
 import signal
 import subprocess
@@ -20,21 +23,6 @@ READY_CEILING_S = 600
 # How long one request may take before it is a hang: generous, since a loaded 2-core machine is
 # slow and a slow machine must never fail a correct system.
 CEILING_S = 120
-
-# Ports reserved by the running stack for processes started here (bare workerd, workerd_stack.py).
-_spare_ports = []
-
-
-def take_spare_port():
-    """A port reserved by the stack (`start_stack(spare_ports=…)`) for a process started here."""
-    if not _spare_ports:
-        raise RuntimeError("no spare port left: start the stack with spare_ports=<how many you need>")
-    return _spare_ports.pop()
-
-
-# workerd_stack.py's name for it, until bare workerd is one of dev-stack's profiles.
-free_port = take_spare_port
-
 
 class Stack:
     """A running `dev-stack up`: its ready line (URLs, ports, pids, the gateway's token)."""
@@ -65,8 +53,10 @@ def stop_on_sigterm():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
 
-def start_stack(profile="shop", admin_token="", rate_limit=None, consumer_every=None, spare_ports=0):
-    """`dev-stack up --profile <profile>`; the admin token goes through the environment, never argv."""
+def start_stack(profile="shop", admin_token="", rate_limit=None, consumer_every=None, round_trip_delay_ms=0,
+                variables=None):
+    """`dev-stack up --profile <profile>` (`shop`: the workers under `wrangler dev`; `workerd`: on
+    bare workerd, as deployed); the admin token goes through the environment, never argv."""
     if not DEV_STACK.exists():
         raise RuntimeError(f"{DEV_STACK} is missing: `make build` builds it")
     args = [str(DEV_STACK), "up", "--profile", profile]
@@ -78,8 +68,10 @@ def start_stack(profile="shop", admin_token="", rate_limit=None, consumer_every=
         args += ["--rate-limit", str(rate_limit)]
     if consumer_every is not None:
         args += ["--consumer-every", str(consumer_every)]
-    if spare_ports:
-        args += ["--spare-ports", str(spare_ports)]
+    for name, value in (variables or {}).items():  # not secrets: a command line is readable
+        args += ["--var", f"{name}={value}"]
+    if round_trip_delay_ms:
+        args += ["--round-trip-delay-ms", str(round_trip_delay_ms)]
     # stderr stays ours: what dev-stack says when something fails reaches the user as it happens.
     proc = subprocess.Popen(args, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
@@ -90,23 +82,44 @@ def start_stack(profile="shop", admin_token="", rate_limit=None, consumer_every=
         line = proc.stdout.readline()
         if not line:  # it exited: its reason is on stderr above
             raise RuntimeError(f"dev-stack up exited with {proc.wait()} before it was ready")
-        stack = Stack(proc, json.loads(line))
-        _spare_ports[:] = stack.ready.get("spare_ports", [])
-        return stack
+        return Stack(proc, json.loads(line))
     except BaseException:
         Stack(proc, {}).stop()  # a failed or interrupted start leaves nothing behind
         raise
 
 
-def stop_stack(proc, timeout_s=30):
-    """Stops a `Stack`, or a process group started here (workerd_stack.py's workerd): SIGTERM, then
-    SIGKILL if it has not ended in `timeout_s`."""
-    if isinstance(proc, Stack):
-        proc.stop(timeout_s)
-        return
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+def call(method, url, body=None, headers=None):
+    """One request; (status, the JSON body or None)."""
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method,
+                                 headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, json.loads(r.read() or b"null")
+    except urllib.error.HTTPError as e:
+        return e.code, None
+
+
+class Gateway:
+    """The gateway's counters (`GET /__stats`): what the requests in between cost on Upstash."""
+
+    def __init__(self, url, token):
+        self.url, self.auth = url, {"Authorization": f"Bearer {token}"}
+
+    def stats(self):
+        return call("GET", f"{self.url}/__stats", headers=self.auth)[1]
+
+    def spent(self, before):
+        now = self.stats()
+        return now["requests"] - before["requests"], now["commands"] - before["commands"]
+
+    def wait_quiet(self, first=0.0, limit=60):
+        """Until the counters stand still for 1.5 s: background payments and consumer runs are over.
+        `first`: orders were just placed, and their payments start PAYMENT_DELAY_MS (5 s) later."""
+        time.sleep(first)
+        last, still, deadline = self.stats(), 0, time.time() + limit
+        while still < 3 and time.time() < deadline:
+            time.sleep(0.5)
+            now = self.stats()
+            still = still + 1 if now == last else 0
+            last = now

@@ -55,8 +55,18 @@ pub struct Stack {
 impl Stack {
     /// Starts redis-server and the gateway on free ports, with a random token.
     pub fn start() -> std::io::Result<Self> {
+        Self::start_delayed(0)
+    }
+
+    /// `start`, with every request to the gateway delayed `delay_ms` (0: none), as the distance
+    /// to a hosted Upstash would (benchmarks: `dev-stack up --round-trip-delay-ms`).
+    pub fn start_delayed(delay_ms: u64) -> std::io::Result<Self> {
         let redis = RedisServer::start()?;
-        let gateway = Gateway::start(&redis.url(), &random_token())?;
+        let gateway = if delay_ms == 0 {
+            Gateway::start(&redis.url(), &random_token())?
+        } else {
+            Gateway::start_delayed(&redis.url(), &random_token(), delay_ms)?
+        };
         let registry = tempfile::Builder::new().prefix("wrangler-registry-").tempdir()?;
         let state = tempfile::Builder::new().prefix("wrangler-state-").tempdir()?;
         Ok(Self {
@@ -211,7 +221,16 @@ impl Shop {
 
     /// `start`, with edits of every worker's wrangler.toml (`WorkerOptions::config_edits`).
     pub fn start_with(vars: ShopVars<'_>, config_edits: &[(&str, &str)]) -> std::io::Result<Self> {
-        let stack = Stack::start()?;
+        Self::start_with_delay(vars, config_edits, 0)
+    }
+
+    /// `start_with`, on a gateway that delays every request `delay_ms` (`Stack::start_delayed`).
+    pub fn start_with_delay(
+        vars: ShopVars<'_>,
+        config_edits: &[(&str, &str)],
+        delay_ms: u64,
+    ) -> std::io::Result<Self> {
+        let stack = Stack::start_delayed(delay_ms)?;
         let inventory = stack.worker_with_config("inventory", &vars.of("inventory"), config_edits)?;
         let consumer = stack.worker_with_config("consumer-cron", &vars.of("consumer-cron"), config_edits)?;
         let payment = stack.worker_with_config("payment", &vars.of("payment"), config_edits)?;

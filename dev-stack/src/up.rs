@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use dev_stack::{
     die_with_parent, free_port, rate_limit_edits, run_scheduled_at, service_name, start_frontend,
-    workspace_root, Admin, RedisServer, Service, Shop, ShopVars, Stack, Worker,
+    workspace_root, Admin, RedisServer, Service, Shop, ShopVars, Stack, Worker, WorkerdShop,
 };
 use serde_json::{json, Map, Value};
 
@@ -32,6 +32,11 @@ pub enum Profile {
     /// The gateway's stack and the three workers under `wrangler dev` (contract fuzzing, benches,
     /// the browser tests).
     Shop,
+    /// The gateway's stack and the three workers on bare `workerd`, built and configured as
+    /// `make deploy` would deploy them (its dry run; the benches' closer picture of the workers'
+    /// own cost). No rate limit limits, and nothing fires the cron: the payment worker's nudges
+    /// run the consumer.
+    Workerd,
 }
 
 #[derive(clap::Args, Debug)]
@@ -52,9 +57,14 @@ pub struct Up {
     #[arg(long, value_name = "N")]
     rate_limit: Option<u64>,
     /// Run consumer-cron's scheduled handler every this many seconds, as `make dev` does
-    /// (`wrangler dev` never fires crons); 0: never (only the payment worker's nudges).
-    #[arg(long, value_name = "SECONDS", default_value_t = 5)]
-    consumer_every: u64,
+    /// (`wrangler dev` never fires crons); 0: never (only the payment worker's nudges). The shop
+    /// profile's default is 5; bare workerd has no way to fire it.
+    #[arg(long, value_name = "SECONDS")]
+    consumer_every: Option<u64>,
+    /// Delay every request to the gateway this long: the distance to a hosted Upstash (a few ms
+    /// from a Cloudflare location in its region), so that each round trip a request makes shows.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    round_trip_delay_ms: u64,
     /// Reserve a free port for a site the caller serves itself (the browser tests' built
     /// dashboard): the workers' CORS allows it; printed as `site_port`.
     #[arg(long)]
@@ -86,6 +96,7 @@ enum Started {
     Redis(RedisServer),
     Gateway(Stack),
     Shop(Box<Shop>),
+    Workerd(Box<(Stack, WorkerdShop)>),
 }
 
 impl Started {
@@ -94,6 +105,7 @@ impl Started {
             Started::Redis(redis) => redis,
             Started::Gateway(stack) => &mut stack.redis,
             Started::Shop(shop) => &mut shop.stack.redis,
+            Started::Workerd(both) => &mut both.0.redis,
         }
     }
 }
@@ -125,11 +137,12 @@ pub fn run(up: Up) -> Result<(), String> {
     ready.insert("services".into(), Value::Object(services));
     say(&Value::Object(ready));
 
+    let every = up.consumer_every.unwrap_or(5);
     let consumer = match &started {
-        Started::Shop(shop) if up.consumer_every > 0 => Some(shop.consumer.port()),
+        Started::Shop(shop) if every > 0 => Some(shop.consumer.port()),
         _ => None,
     };
-    let every = Duration::from_secs(up.consumer_every.max(1));
+    let every = Duration::from_secs(every.max(1));
     let mut next_run = Instant::now() + every;
     loop {
         let wait = next_run.saturating_duration_since(Instant::now());
@@ -168,6 +181,9 @@ fn start(
             json!({"url": redis.url(), "port": redis.port(), "pid": redis.pid()}),
         );
     };
+    if up.profile == Profile::Workerd && up.consumer_every.is_some_and(|every| every > 0) {
+        return Err("--consumer-every: bare workerd cannot fire a cron (use --profile shop)".into());
+    }
     if up.profile == Profile::Redis {
         let redis = RedisServer::start().map_err(failed("redis-server"))?;
         add_redis(services, &redis);
@@ -176,8 +192,10 @@ fn start(
     // Known before the workers start: their CORS must allow the site's origin.
     let site_port = up.site_port.then(free_port);
     let frontend_port = up.frontend.then(free_port);
+    let stack =
+        || Stack::start_delayed(up.round_trip_delay_ms).map_err(failed("redis-server and the gateway"));
     let stack_or_shop = if up.profile == Profile::Gateway {
-        Started::Gateway(Stack::start().map_err(failed("redis-server and the gateway"))?)
+        Started::Gateway(stack()?)
     } else {
         let mut vars = up.vars.clone();
         let origins: Vec<String> = site_port
@@ -206,12 +224,13 @@ fn start(
         let admin = token.as_deref().map_or(Admin::Open, Admin::Token);
         let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let edits = match up.rate_limit {
-            Some(limit) => {
+            // Bare workerd's stand-in never limits.
+            Some(limit) if up.profile == Profile::Shop => {
                 let config = std::fs::read_to_string(workspace_root().join("wrangler.toml"))
                     .map_err(failed("wrangler.toml"))?;
                 rate_limit_edits(&config, limit)
             }
-            None => Vec::new(),
+            _ => Vec::new(),
         };
         let edits: Vec<(&str, &str)> = edits.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
         let all = ShopVars {
@@ -220,13 +239,20 @@ fn start(
             payment: &vars,
             consumer: &vars,
         };
-        Started::Shop(Box::new(
-            Shop::start_with(all, &edits).map_err(failed("the shop"))?,
-        ))
+        if up.profile == Profile::Workerd {
+            let stack = stack()?;
+            let shop = WorkerdShop::start(&stack, all).map_err(failed("the workers on workerd"))?;
+            Started::Workerd(Box::new((stack, shop)))
+        } else {
+            Started::Shop(Box::new(
+                Shop::start_with_delay(all, &edits, up.round_trip_delay_ms).map_err(failed("the shop"))?,
+            ))
+        }
     };
     let stack = match &stack_or_shop {
         Started::Gateway(stack) => stack,
         Started::Shop(shop) => &shop.stack,
+        Started::Workerd(both) => &both.0,
         Started::Redis(_) => unreachable!("returned above"),
     };
     add_redis(services, &stack.redis);
@@ -236,10 +262,28 @@ fn start(
         json!({"url": gateway.url(), "port": gateway.port(), "pid": gateway.pid()}),
     );
     ready.insert("token".into(), json!(gateway.token()));
-    if let Started::Shop(shop) = &stack_or_shop {
-        for worker in [&shop.inventory, &shop.payment, &shop.consumer] {
-            services.insert(service_name(worker.env()), worker_json(worker));
+    // The workers' URLs (inventory, payment), for the dashboard.
+    let mut apis = None;
+    match &stack_or_shop {
+        Started::Shop(shop) => {
+            for worker in [&shop.inventory, &shop.payment, &shop.consumer] {
+                services.insert(service_name(worker.env()), worker_json(worker));
+            }
+            apis = Some((shop.inventory.url(), shop.payment.url()));
         }
+        Started::Workerd(both) => {
+            let shop = &both.1;
+            for env in ["inventory", "payment", "consumer-cron"] {
+                let url = shop.url(env);
+                let port = url.rsplit(':').next().and_then(|p| p.parse::<u16>().ok());
+                services.insert(
+                    service_name(env),
+                    json!({"url": url, "port": port, "pid": shop.pid(), "log": shop.log_path()}),
+                );
+            }
+            apis = Some((shop.url("inventory"), shop.url("payment")));
+        }
+        _ => {}
     }
     if let Some(port) = site_port {
         ready.insert("site_port".into(), json!(port));
@@ -248,10 +292,9 @@ fn start(
         let spare: Vec<u16> = (0..up.spare_ports).map(|_| free_port()).collect();
         ready.insert("spare_ports".into(), json!(spare));
     }
-    let frontend = match (frontend_port, &stack_or_shop) {
-        (Some(port), Started::Shop(shop)) => {
+    let frontend = match (frontend_port, apis) {
+        (Some(port), Some(apis)) => {
             let log = workspace_root().join(format!("target/test-logs/frontend-{port}.log"));
-            let apis = (shop.inventory.url(), shop.payment.url());
             // Its port was reserved above for the workers' CORS: a taken one is an error here.
             let frontend = start_frontend(port, (&apis.0, &apis.1), &log).map_err(failed("the frontend"))?;
             services.insert(
@@ -260,7 +303,7 @@ fn start(
             );
             Some(Box::new(frontend) as Box<dyn Service>)
         }
-        (Some(_), _) => return Err("--frontend needs --profile shop".into()),
+        (Some(_), None) => return Err("--frontend needs the workers (--profile shop or workerd)".into()),
         (None, _) => None,
     };
     Ok((stack_or_shop, frontend))

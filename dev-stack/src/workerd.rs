@@ -162,6 +162,11 @@ impl WorkerdShop {
             .clone()
     }
 
+    /// The process serving every worker.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Where workerd's output goes (every worker's lines).
     pub fn log_path(&self) -> &Path {
         &self.log

@@ -1,7 +1,8 @@
 //! `dev-stack up`, the one launcher of every harness, bench and fuzz run outside Rust: it prints one
 //! JSON line with what a caller needs, obeys `stop`/`start redis-server` on stdin, applies the
 //! workers' settings it is given (vars, an admin token from its environment, the CORS origin of
-//! the caller's site), and leaves nothing behind when its stdin closes or it gets SIGTERM.
+//! the caller's site), and leaves nothing behind when its stdin closes or it gets SIGTERM; the
+//! workers on bare workerd as deployed, behind a gateway that delays every round trip.
 
 mod common;
 
@@ -205,6 +206,48 @@ async fn the_shop_profile_applies_its_settings_and_stops_on_sigterm() {
     assert_freed(&ports);
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn the_workerd_profile_serves_the_shop_as_deployed_behind_a_distant_gateway() {
+    const DELAY: Duration = Duration::from_millis(300);
+    let mut up = Up::start(
+        &[
+            "--profile",
+            "workerd",
+            "--var",
+            "FEE_RATE=0.25",
+            "--round-trip-delay-ms",
+            "300",
+        ],
+        &[],
+    );
+    assert_eq!(up.ready["profile"], "workerd");
+    let (inventory, payment) = (up.url("inventory-worker"), up.url("payment-worker"));
+    assert!(up.port("consumer-cron") > 0, "{}", up.ready);
+    let config = request("GET", format!("{payment}/config")).send().await;
+    assert_eq!(config.body["fee_rate_basis_points"], 2500, "{}", config.raw);
+
+    // A local shop: the admin routes open without a token, as `make dev` runs it.
+    let created = request("POST", format!("{inventory}/products"))
+        .json(&json!({"name": "Widget", "price": 20, "quantity": 100}))
+        .send()
+        .await;
+    assert_eq!(created.status, 201, "{}", created.raw);
+    // One round trip to the gateway: at least the delay (a lower bound, which no load breaks).
+    let started = Instant::now();
+    let order = request("POST", format!("{payment}/orders"))
+        .json(&json!({"id": created.text("id"), "quantity": 3}))
+        .send()
+        .await;
+    assert!(started.elapsed() >= DELAY, "{:?}", started.elapsed());
+    assert_eq!(order.status, 201, "{}", order.raw);
+    assert_eq!(order.body["fee"], 5, "{}", order.raw);
+
+    let ports = up.ports();
+    drop(up.stdin.take());
+    assert!(up.wait_exit().success());
+    assert_freed(&ports);
+}
+
 #[test]
 fn a_profile_that_cannot_start_says_why_at_once() {
     let out = Command::new(env!("CARGO_BIN_EXE_dev-stack"))
@@ -217,4 +260,17 @@ fn a_profile_that_cannot_start_says_why_at_once() {
     assert!(out.stdout.is_empty(), "no ready line");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("ADMIN_TOKEN is not set"), "{stderr}");
+}
+
+#[test]
+fn bare_workerd_has_no_cron_to_run() {
+    let out = Command::new(env!("CARGO_BIN_EXE_dev-stack"))
+        .args(["up", "--profile", "workerd", "--consumer-every", "5"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty(), "no ready line");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("bare workerd cannot fire a cron"), "{stderr}");
 }
