@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use dev_stack::{
     die_with_parent, free_port, rate_limit_edits, run_scheduled_at, service_name, start_frontend,
-    workspace_root, Admin, RedisServer, Service, Shop, ShopVars, Stack, Worker,
+    workspace_root, Admin, DashboardApis, RedisServer, Service, Shop, ShopVars, Stack, Worker,
 };
 use serde_json::{json, Map, Value};
 
@@ -251,9 +251,13 @@ fn start(
     let frontend = match (frontend_port, &stack_or_shop) {
         (Some(port), Started::Shop(shop)) => {
             let log = workspace_root().join(format!("target/test-logs/frontend-{port}.log"));
-            let apis = (shop.inventory.url(), shop.payment.url());
+            let apis = DashboardApis {
+                inventory: shop.inventory.url(),
+                payment: shop.payment.url(),
+                consumer: shop.consumer.url(),
+            };
             // Its port was reserved above for the workers' CORS: a taken one is an error here.
-            let frontend = start_frontend(port, (&apis.0, &apis.1), &log).map_err(failed("the frontend"))?;
+            let frontend = start_frontend(port, apis, &log).map_err(failed("the frontend"))?;
             services.insert(
                 "frontend".into(),
                 json!({"url": format!("http://localhost:{port}"), "port": port, "pid": frontend.pid(), "log": log}),

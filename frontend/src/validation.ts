@@ -75,6 +75,18 @@ export function parseQuantity(text: string, limits: Limits, min = 0): Parsed<num
   return { ok: true, value: n };
 }
 
+/** A change of stock: a signed whole number of units ("+20", "-2"), not 0, at most `quantity_max`
+ * either way. */
+export function parseDelta(text: string, limits: Limits): Parsed<number> {
+  if (text.trim() === '') return { ok: false, error: 'Units are required' };
+  const d = splitDecimal(text);
+  if (!d || d.fraction !== '') return { ok: false, error: 'Units must be a whole number, like 20 or -2' };
+  const n = Number(d.whole);
+  if (n === 0) return { ok: false, error: 'Units must not be 0' };
+  if (limits && n > limits.quantity_max) return { ok: false, error: `Units must be at most ${limits.quantity_max} either way` };
+  return { ok: true, value: d.negative ? -n : n };
+}
+
 /** Checks a whole product form: the values to send, or a message per bad field. */
 export function validateProduct(input: ProductInput, limits: Limits): { values: ProductValues } | { errors: FieldErrors } {
   const name = parseName(input.name, limits);
