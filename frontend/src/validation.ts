@@ -1,6 +1,6 @@
 // Client-side checks that mirror the workers' (same rules, same words), and the mapping of the
 // API's 422 answers `{"error": {"code", "message", "field"}}` to the form's fields.
-import type { ApiErrorBody } from './api/client';
+import { ApiError, describeError, type ApiErrorBody } from './api/client';
 import type { components } from './api/generated/inventory';
 
 /**
@@ -100,6 +100,17 @@ export function validateProduct(input: ProductInput, limits: Limits): { values: 
   if (!price.ok) errors.price = price.error;
   if (!quantity.ok) errors.quantity = quantity.error;
   return { errors };
+}
+
+/**
+ * A product change's refusal next to its field: an error that is not the API's on the form; a 409
+ * `quantity_below_reserved` (it names no field: less on hand than pending orders hold) under
+ * `stockField`, the one input that can fix it; a 422 under the field it names.
+ */
+export function stockChangeErrors<F extends string>(error: unknown, stockField: F, fields: readonly F[]): FieldErrors<F> {
+  if (!(error instanceof ApiError)) return { form: describeError(error) } as FieldErrors<F>;
+  if (error.body.code === 'quantity_below_reserved') return { [stockField]: sentence(error.body.message) } as FieldErrors<F>;
+  return fieldErrorsFromApi(error.body, fields);
 }
 
 /**

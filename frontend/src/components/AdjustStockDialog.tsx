@@ -4,11 +4,10 @@
 // says what on hand is now, and `adjustmentOutcome` says so when it moved while the person typed.
 import { useMutation } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
-import { ApiError, describeError } from '../api/client';
 import { adjustProduct, type AdjustmentReason, type Product } from '../api/inventory';
 import { useProductChanged } from '../queries';
 import { adjustmentOutcome } from '../stock';
-import { fieldErrorsFromApi, parseDelta, sentence, type FieldErrors, type Limits } from '../validation';
+import { parseDelta, stockChangeErrors, type FieldErrors, type Limits } from '../validation';
 import { Modal } from './Modal';
 import { Spinner } from './Spinner';
 import { TextField } from './TextField';
@@ -52,7 +51,7 @@ export function AdjustStockDialog({
       await changed({ saved });
       onDone(outcome);
     },
-    onError: (error) => setErrors(adjustErrors(error)),
+    onError: (error) => setErrors(stockChangeErrors(error, 'delta', ['delta', 'reason', 'note'])),
   });
   const busy = adjust.isPending;
   const reserved = product.quantity - product.available;
@@ -128,12 +127,4 @@ export function AdjustStockDialog({
       </form>
     </Modal>
   );
-}
-
-/** The API's refusal next to the field it is about. */
-function adjustErrors(error: unknown): FieldErrors<Field> {
-  if (!(error instanceof ApiError)) return { form: describeError(error) };
-  // Removing more than is not reserved: a 409 naming no field, which only the units can fix.
-  if (error.body.code === 'quantity_below_reserved') return { delta: sentence(error.body.message) };
-  return fieldErrorsFromApi(error.body, ['delta', 'reason', 'note']);
 }

@@ -30,7 +30,7 @@ import {
 } from '../api/consumer';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { LoadError } from '../components/LoadError';
-import { ListHeader, PagedTable } from '../components/PagedTable';
+import { ListHeader, PagedTable, TableHead } from '../components/PagedTable';
 import { Spinner } from '../components/Spinner';
 import { useLinkPages } from '../paging';
 import { formatAge, replayReport, when } from '../operations';
@@ -113,15 +113,7 @@ function ConsumerHealth() {
                 Backlog: entries in the stream. Pending: delivered, not acknowledged yet. Lag: how long the oldest event
                 not yet delivered has waited.
               </caption>
-              <thead>
-                <tr>
-                  {['Stream', 'Backlog', 'Pending', 'Dead letters', 'Lag (oldest undelivered)', 'Oldest pending'].map((c) => (
-                    <th scope="col" key={c}>
-                      {c}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
+              <TableHead columns={['Stream', 'Backlog', 'Pending', 'Dead letters', 'Lag (oldest undelivered)', 'Oldest pending']} />
               <tbody>
                 {STREAMS.map((stream) => {
                   const s: StreamStats | undefined = data.streams[stream];
@@ -342,15 +334,7 @@ function AuditResult({ pages }: { pages: AuditReport[] }) {
       {audit.problems.length > 0 && (
         <div className="table-responsive">
           <table className="table table-sm align-middle" data-testid="audit-problems">
-            <thead>
-              <tr>
-                {['Kind', 'Product', 'Order', 'Expected', 'Found'].map((c) => (
-                  <th scope="col" key={c}>
-                    {c}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <TableHead columns={['Kind', 'Product', 'Order', 'Expected', 'Found']} />
             <tbody>
               {audit.problems.map((p, i) => (
                 <tr key={i} data-kind={p.kind}>

@@ -18,7 +18,7 @@ import { useLinkPages } from '../paging';
 import { formatMoney, toCents } from '../pricing';
 import { keys, useInventoryLimits, useProductChanged } from '../queries';
 import { AVAILABLE_EXPLAINED, changedWhileEditing } from '../stock';
-import { fieldErrorsFromApi, parsePrice, parseQuantity, sentence, type FieldErrors, type Limits } from '../validation';
+import { parsePrice, parseQuantity, stockChangeErrors, type FieldErrors, type Limits } from '../validation';
 
 export const PRODUCTS_REFRESH_MS = 3000;
 /** Products per page: the first page, and each *Load more*. */
@@ -241,7 +241,7 @@ function EditRow({
         setBase(error.now);
         await changed({ saved: error.now });
         setErrors({ quantity: error.message });
-      } else setErrors(editErrors(error));
+      } else setErrors(stockChangeErrors(error, 'quantity', ['price', 'quantity']));
     },
   });
   const busy = update.isPending;
@@ -301,14 +301,6 @@ function EditRow({
       </td>
     </tr>
   );
-}
-
-/** The API's refusal next to the field it is about. */
-function editErrors(error: unknown): FieldErrors<EditField> {
-  if (!(error instanceof ApiError)) return { form: describeError(error) };
-  // A 409 that names no field, but only the quantity can fix: less on hand than pending orders hold.
-  if (error.body.code === 'quantity_below_reserved') return { quantity: sentence(error.body.message) };
-  return fieldErrorsFromApi(error.body, ['price', 'quantity']);
 }
 
 /** An input of the edit row, in its own cell, tied to the row's form. */
