@@ -9,10 +9,13 @@
 // - *Restock* +20 sent while an order takes 3 units the page has not seen yet: on hand ends at
 //   exactly 10 − 3 + 20 = 27, and the page says that the count moved while the person edited; the
 //   product's *Ledger* shows the three changes, newest first.
-// Each test saves a screenshot to artifacts/e2e/<test>.png, pass or fail.
+// Each test saves a screenshot to artifacts/e2e/<test>.png, pass or fail; with UPDATE_SCREENSHOTS=1
+// the Operations page with its dead letter also goes to docs/operations.png, frontend/README.md's.
 import assert from 'node:assert/strict';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { eventually, TEST_TIMEOUT_MS } from './harness.mjs';
+import { eventually, FRONTEND_DIR, TEST_TIMEOUT_MS } from './harness.mjs';
 import * as helpers from './helpers.mjs';
 import { stackForFile, unique } from './helpers.mjs';
 
@@ -20,6 +23,9 @@ const app = stackForFile({ workerVars: { RECLAIM_IDLE_MS: '0', PAYMENT_DELAY_MS:
 const withPage = (t, body, options) => helpers.withPage(app, t.name, body, options);
 const createProduct = (name, price, quantity) => helpers.createProduct(app, name, price, quantity);
 const text = async (locator) => (await locator.innerText()).trim();
+/** The whole Operations page in the window: a full-page screenshot of a taller page repeats the
+ * sticky top bar where it was scrolled to. */
+const TALL = { viewport: { width: 1280, height: 1400 } };
 
 /** The Redis keys of the default `KEY_PREFIX` (store/src/schema.rs owns them). */
 const orderKey = (id) => `shop:order:${id}`;
@@ -81,6 +87,9 @@ describe('operations', () => {
       const problem = before.locator('tr[data-kind="reserved_mismatch"]').filter({ hasText: product.id });
       await problem.waitFor();
       await page.screenshot({ path: helpers.screenshotPath('operations-dead-letter'), fullPage: true });
+      if (process.env.UPDATE_SCREENSHOTS === '1') {
+        copyFileSync(helpers.screenshotPath('operations-dead-letter'), join(FRONTEND_DIR, 'docs/operations.png'));
+      }
 
       // The cause fixed, the replay applies it once: the consumer run's report says so.
       await app.redis(['HSET', orderKey(order.id), LINE_1_QUANTITY, '3']);
@@ -94,7 +103,7 @@ describe('operations', () => {
 
       const after = await runAudit(page);
       await eventually(async () => assert.match(await text(after), /^The books balance\./));
-    });
+    }, TALL);
     await auditIsOk();
   });
 
