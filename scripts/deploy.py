@@ -36,8 +36,10 @@ SECRETS = {"inventory": ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "
 # Without these nothing works; ADMIN_TOKEN is optional (closed without it).
 REQUIRED = ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN"]
 ALL_SECRETS = sorted({name for names in SECRETS.values() for name in names})
-# The dashboard calls these two workers (frontend/src/api): their URLs go into its build.
-DASHBOARD_APIS = {"inventory": "VITE_INVENTORY_URL", "payment": "VITE_PAYMENT_URL"}
+# The dashboard calls these workers (frontend/src/api/config.ts; consumer-cron for its Operations
+# screen): their URLs go into its build.
+DASHBOARD_APIS = {"inventory": "VITE_INVENTORY_URL", "payment": "VITE_PAYMENT_URL",
+                  "consumer-cron": "VITE_CONSUMER_URL"}
 QUIET = dict(WRANGLER_SEND_METRICS="false", WRANGLER_SEND_ERROR_REPORTS="false")
 # Cloudflare's limit on a worker's upload after gzip on the free plan.
 GZIP_LIMIT_KIB = 3072

@@ -7,19 +7,38 @@ use crate::process::{
 };
 use crate::Service;
 
+/// The workers the dashboard calls, by URL: its build-time `VITE_*` settings
+/// (`frontend/src/api/config.ts`).
+#[derive(Debug, Clone)]
+pub struct DashboardApis {
+    pub inventory: String,
+    pub payment: String,
+    /// consumer-cron: the Operations screen's `/stats`, audit and dead letters.
+    pub consumer: String,
+}
+
+impl DashboardApis {
+    /// Each URL with the variable the dashboard reads it from.
+    fn vars(&self) -> [(&'static str, &str); 3] {
+        [
+            ("VITE_INVENTORY_URL", &self.inventory),
+            ("VITE_PAYMENT_URL", &self.payment),
+            ("VITE_CONSUMER_URL", &self.consumer),
+        ]
+    }
+}
+
 /// The dashboard's Vite dev server (`npm run dev` in `frontend/`), for `make dev`: a [`Service`]
-/// that is nothing but its process. `apis`: the inventory and payment URLs the dashboard calls (its
-/// `VITE_*` settings).
-pub fn start_frontend(port: u16, apis: (&str, &str), log: &Path) -> io::Result<impl Service> {
+/// that is nothing but its process, calling the workers at `apis`.
+pub fn start_frontend(port: u16, apis: DashboardApis, log: &Path) -> io::Result<impl Service> {
     ensure_port_free(port, "the frontend")?;
-    let apis = (apis.0.to_owned(), apis.1.to_owned());
     let log = log.to_path_buf();
     PortProcess::start(port, "the frontend", "/", move |port| {
         spawn_vite(port, &apis, &log)
     })
 }
 
-fn spawn_vite(port: u16, apis: &(String, String), log: &Path) -> io::Result<Child> {
+fn spawn_vite(port: u16, apis: &DashboardApis, log: &Path) -> io::Result<Child> {
     let root = workspace_root();
     let bin = root.join("node_modules/.bin");
     let path = std::env::var("PATH").unwrap_or_default();
@@ -37,8 +56,7 @@ fn spawn_vite(port: u16, apis: &(String, String), log: &Path) -> io::Result<Chil
             "localhost",
         ])
         .env("PATH", format!("{}:{path}", bin.display()))
-        .env("VITE_INVENTORY_URL", &apis.0)
-        .env("VITE_PAYMENT_URL", &apis.1)
+        .envs(apis.vars())
         .stdin(Stdio::null())
         .stdout(file.try_clone()?)
         .stderr(file);

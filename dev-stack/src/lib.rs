@@ -17,7 +17,7 @@ mod workerd;
 
 use std::sync::OnceLock;
 
-pub use frontend::start_frontend;
+pub use frontend::{start_frontend, DashboardApis};
 pub use gateway::{Gateway, Stats};
 pub use ports::{free_port, retry_on_taken_port};
 pub use probe::{Probe, ProbeKind};

@@ -34,7 +34,8 @@ mod up;
 
 use dev_stack::{
     die_with_parent, random_token, rate_limit_edits, run_scheduled_at, service_name, start_frontend,
-    workspace_root, write_private, Gateway, Probe, RedisServer, Service, Worker, WorkerOptions,
+    workspace_root, write_private, DashboardApis, Gateway, Probe, RedisServer, Service, Worker,
+    WorkerOptions,
 };
 
 /// A line on stdout. A closed stdout (piped into `head`, say) must not stop the stack halfway.
@@ -240,9 +241,12 @@ fn run() -> Result<(), String> {
                 .map_or(default, |(_, port)| *port);
             format!("http://127.0.0.1:{port}")
         };
-        let apis = (url("inventory", 8000), url("payment", 8001));
-        let frontend =
-            start_frontend(frontend_port, (&apis.0, &apis.1), &log).map_err(|e| format!("frontend: {e}"))?;
+        let apis = DashboardApis {
+            inventory: url("inventory", 8000),
+            payment: url("payment", 8001),
+            consumer: url("consumer-cron", 8002),
+        };
+        let frontend = start_frontend(frontend_port, apis, &log).map_err(|e| format!("frontend: {e}"))?;
         let address = format!("http://localhost:{frontend_port}");
         say!("frontend ready on {address} (log: {})", shown(&log));
         parts.push(Supervised::new("frontend", address, log, frontend));

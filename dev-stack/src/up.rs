@@ -18,7 +18,8 @@ use std::time::{Duration, Instant};
 
 use dev_stack::{
     die_with_parent, free_port, rate_limit_edits, run_scheduled_at, service_name, start_frontend,
-    workspace_root, Admin, RedisServer, Service, Shop, ShopVars, Stack, Worker, WorkerdShop,
+    workspace_root, Admin, DashboardApis, RedisServer, Service, Shop, ShopVars, Stack, Worker,
+    WorkerdShop,
 };
 use serde_json::{json, Map, Value};
 
@@ -262,14 +263,18 @@ fn start(
         json!({"url": gateway.url(), "port": gateway.port(), "pid": gateway.pid()}),
     );
     ready.insert("token".into(), json!(gateway.token()));
-    // The workers' URLs (inventory, payment), for the dashboard.
+    // The workers' URLs, for the dashboard.
     let mut apis = None;
     match &stack_or_shop {
         Started::Shop(shop) => {
             for worker in [&shop.inventory, &shop.payment, &shop.consumer] {
                 services.insert(service_name(worker.env()), worker_json(worker));
             }
-            apis = Some((shop.inventory.url(), shop.payment.url()));
+            apis = Some(DashboardApis {
+                inventory: shop.inventory.url(),
+                payment: shop.payment.url(),
+                consumer: shop.consumer.url(),
+            });
         }
         Started::Workerd(both) => {
             let shop = &both.1;
@@ -281,7 +286,11 @@ fn start(
                     json!({"url": url, "port": port, "pid": shop.pid(), "log": shop.log_path()}),
                 );
             }
-            apis = Some((shop.url("inventory"), shop.url("payment")));
+            apis = Some(DashboardApis {
+                inventory: shop.url("inventory"),
+                payment: shop.url("payment"),
+                consumer: shop.url("consumer-cron"),
+            });
         }
         _ => {}
     }
@@ -296,7 +305,7 @@ fn start(
         (Some(port), Some(apis)) => {
             let log = workspace_root().join(format!("target/test-logs/frontend-{port}.log"));
             // Its port was reserved above for the workers' CORS: a taken one is an error here.
-            let frontend = start_frontend(port, (&apis.0, &apis.1), &log).map_err(failed("the frontend"))?;
+            let frontend = start_frontend(port, apis, &log).map_err(failed("the frontend"))?;
             services.insert(
                 "frontend".into(),
                 json!({"url": format!("http://localhost:{port}"), "port": port, "pid": frontend.pid(), "log": log}),

@@ -1,9 +1,9 @@
 //! No secret on a command line: `ps` shows every process's arguments to every user of the
 //! machine. The workers of `make dev` read theirs from a file only their user can read; `make
 //! deploy` hands them to `wrangler secret bulk` on stdin (its dry run is watched here, dashboard
-//! build included). And none on disk where another user can read it: a token sent in a query
-//! string (wrongly, but people do) is kept in no file, and wrangler's local state is in a folder
-//! only its owner can open.
+//! build included, against the three workers it calls). And none on disk where another user can
+//! read it: a token sent in a query string (wrongly, but people do) is kept in no file, and
+//! wrangler's local state is in a folder only its owner can open.
 
 mod common;
 
@@ -208,4 +208,15 @@ fn the_deploy_puts_no_secret_on_a_command_line_nor_in_what_it_prints() {
         out.path().join("dashboard/index.html").exists(),
         "the dashboard was built"
     );
+    // Against the three workers it calls (consumer-cron for its Operations screen).
+    let assets = std::fs::read_dir(out.path().join("dashboard/assets")).unwrap();
+    let script: String = assets
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.path().extension().is_some_and(|e| e == "js"))
+        .map(|entry| std::fs::read_to_string(entry.path()).unwrap())
+        .collect();
+    for worker in ["inventory-worker", "payment-worker", "consumer-cron"] {
+        let url = format!("https://{worker}.YOUR-SUBDOMAIN.workers.dev");
+        assert!(script.contains(&url), "the dashboard calls {url}");
+    }
 }

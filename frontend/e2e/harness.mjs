@@ -102,7 +102,12 @@ export async function startAll({ workerVars = {}, site = true } = {}) {
     started.push(stack.stop);
     const frontendPort = stack.ready.site_port;
     const [inventoryPort, paymentPort] = stack.ready.spare_ports;
-    const apiUrls = { Inventory: stack.url('inventory-worker'), Payments: stack.url('payment-worker') };
+    const apiUrls = {
+      Inventory: stack.url('inventory-worker'),
+      Payments: stack.url('payment-worker'),
+      Operations: stack.url('consumer-cron'),
+    };
+    const gateway = { url: stack.url('upstash-local'), token: stack.token };
 
     const inventory = await startRelay(inventoryPort, apiUrls.Inventory);
     const payments = await startRelay(paymentPort, apiUrls.Payments);
@@ -113,6 +118,8 @@ export async function startAll({ workerVars = {}, site = true } = {}) {
       started.push(async () => rmSync(outDir, { recursive: true, force: true }));
       process.env.VITE_INVENTORY_URL = inventory.url;
       process.env.VITE_PAYMENT_URL = payments.url;
+      // No relay: no test takes the operations worker down.
+      process.env.VITE_CONSUMER_URL = apiUrls.Operations;
       await build({ root: FRONTEND_DIR, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
       const server = await preview({
         root: FRONTEND_DIR,
@@ -154,6 +161,23 @@ export async function startAll({ workerVars = {}, site = true } = {}) {
         });
         const text = await response.text();
         return { status: response.status, body: text ? JSON.parse(text) : null };
+      },
+      /** A command straight to Redis through the gateway's REST API (["HSET", key, field, value]),
+       * behind the workers' back: to break the books on purpose. Its `result`. */
+      async redis(command) {
+        const response = await fetch(gateway.url, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${gateway.token}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify(command),
+        });
+        const body = await response.json();
+        if (!response.ok || body.error) throw new Error(`redis ${command[0]}: ${response.status} ${JSON.stringify(body)}`);
+        return body.result;
+      },
+      /** Runs the consumer once, as its cron trigger does (wrangler dev's scheduled route). */
+      async runConsumer() {
+        const response = await fetch(`${direct.Operations}/cdn-cgi/local/scheduled?cron=*+*+*+*+*`);
+        if (!response.ok) throw new Error(`scheduled run: ${response.status} ${await response.text()}`);
       },
       /** A fresh browser context (its own sessionStorage); `withToken` seeds the dashboard's admin token. */
       async newPage({ withToken = true, viewport = { width: 1280, height: 800 } } = {}) {

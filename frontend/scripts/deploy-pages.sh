@@ -3,6 +3,7 @@
 #
 #   VITE_INVENTORY_URL=https://inventory-worker.<account>.workers.dev \
 #   VITE_PAYMENT_URL=https://payment-worker.<account>.workers.dev \
+#   VITE_CONSUMER_URL=https://consumer-cron.<account>.workers.dev \
 #   frontend/scripts/deploy-pages.sh <pages-project-name>
 #
 # Needs a Cloudflare login (`wrangler login`, or CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID).
@@ -15,7 +16,7 @@ if [[ -z "$project" ]]; then
   echo "usage: $0 <pages-project-name>   (or PAGES_PROJECT=<name>)" >&2
   exit 2
 fi
-for var in VITE_INVENTORY_URL VITE_PAYMENT_URL; do
+for var in VITE_INVENTORY_URL VITE_PAYMENT_URL VITE_CONSUMER_URL; do
   if [[ -z "${!var:-}" ]]; then
     echo "$var is not set: the site would call the local workers (http://127.0.0.1:800x)." >&2
     exit 2

@@ -8,6 +8,7 @@ import { AllOrders } from './screens/AllOrders';
 import { Checkout } from './screens/Checkout';
 import { CreateProduct } from './screens/CreateProduct';
 import { MyOrders } from './screens/MyOrders';
+import { Operations } from './screens/Operations';
 import { Products } from './screens/Products';
 
 /** The sidebar: what a customer does, then the back office's (which needs the admin token when the
@@ -25,6 +26,7 @@ const SECTIONS = [
     links: [
       { to: '/products', label: 'Products' },
       { to: '/orders/all', label: 'All orders' },
+      { to: '/operations', label: 'Operations' },
     ],
   },
 ];
@@ -37,7 +39,7 @@ function Layout() {
         <NavLink className="navbar-brand col-md-3 col-lg-2 me-0 px-3 fs-6" to="/products">
           Shop dashboard
         </NavLink>
-        <span className="navbar-text px-3 small">Inventory · Payments</span>
+        <span className="navbar-text px-3 small">Inventory · Payments · Operations</span>
       </header>
       <div className="container-fluid">
         <div className="row">
@@ -85,6 +87,7 @@ export function App() {
             <Route path="orders" element={<Checkout />} />
             <Route path="orders/mine" element={<MyOrders />} />
             <Route path="orders/all" element={<AllOrders />} />
+            <Route path="operations" element={<Operations />} />
             {/* The list of all orders was "Order history" here before it became the back office's. */}
             <Route path="orders/history" element={<Navigate to="/orders/all" replace />} />
             <Route path="*" element={<NotFound />} />

@@ -1,11 +1,12 @@
 // Server state is TanStack Query's: one QueryClient for the app, the rules every query follows,
 // and the keys that name what is cached (so that a change can refresh or rewrite what it touched).
-import { QueryClient, queryOptions, useQuery, type QueryKey } from '@tanstack/react-query';
+import { QueryClient, queryOptions, useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import { Unreachable } from './api/client';
 import type { Page } from './api/client';
 import { getInventoryConfig, getProduct, listProducts, type Product } from './api/inventory';
 import { getPaymentConfig, type Order } from './api/payments';
-import { replaceItem } from './paging';
+import { removeItem, replaceItem } from './paging';
 import type { Limits } from './validation';
 
 /** While an API is unreachable, a load is tried again this often, until it answers. */
@@ -19,6 +20,11 @@ export const keys = {
   productsFirst: (limit: number) => ['products', 'first', limit] as const,
   productsFirstAny: ['products', 'first'] as const,
   product: (id: string) => ['products', 'one', id] as const,
+  /** A product's ledger, in pages (its dialog). */
+  ledger: (id: string) => ['ledger', id] as const,
+  consumerStats: ['operations', 'stats'] as const,
+  consumerHealth: ['operations', 'health'] as const,
+  deadLetters: (stream: string) => ['operations', 'dead-letters', stream] as const,
   inventoryConfig: ['config', 'inventory'] as const,
   paymentConfig: ['config', 'payments'] as const,
   orders: ['orders'] as const,
@@ -90,4 +96,18 @@ export async function orderChanged(queryClient: QueryClient, order: Order) {
   await queryClient.cancelQueries({ queryKey: keys.order(order.id), exact: true });
   queryClient.setQueryData(keys.order(order.id), order);
   await replaceItem(queryClient, keys.allOrders, order);
+}
+
+/** What a change to a product means for the cache: the list shows the row as the API answered it
+ * (or drops it), and every product query (the checkout's picker too) is read again. */
+export function useProductChanged() {
+  const queryClient = useQueryClient();
+  return useCallback(
+    async (change: { saved: Product } | { deleted: string }) => {
+      if ('saved' in change) await replaceItem(queryClient, keys.productPages, change.saved);
+      else await removeItem<Product>(queryClient, keys.productPages, change.deleted);
+      void queryClient.invalidateQueries({ queryKey: keys.products });
+    },
+    [queryClient],
+  );
 }

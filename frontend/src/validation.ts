@@ -1,6 +1,6 @@
 // Client-side checks that mirror the workers' (same rules, same words), and the mapping of the
 // API's 422 answers `{"error": {"code", "message", "field"}}` to the form's fields.
-import type { ApiErrorBody } from './api/client';
+import { ApiError, describeError, type ApiErrorBody } from './api/client';
 import type { components } from './api/generated/inventory';
 
 /**
@@ -75,6 +75,18 @@ export function parseQuantity(text: string, limits: Limits, min = 0): Parsed<num
   return { ok: true, value: n };
 }
 
+/** A change of stock: a signed whole number of units ("+20", "-2"), not 0, at most `quantity_max`
+ * either way. */
+export function parseDelta(text: string, limits: Limits): Parsed<number> {
+  if (text.trim() === '') return { ok: false, error: 'Units are required' };
+  const d = splitDecimal(text);
+  if (!d || d.fraction !== '') return { ok: false, error: 'Units must be a whole number, like 20 or -2' };
+  const n = Number(d.whole);
+  if (n === 0) return { ok: false, error: 'Units must not be 0' };
+  if (limits && n > limits.quantity_max) return { ok: false, error: `Units must be at most ${limits.quantity_max} either way` };
+  return { ok: true, value: d.negative ? -n : n };
+}
+
 /** Checks a whole product form: the values to send, or a message per bad field. */
 export function validateProduct(input: ProductInput, limits: Limits): { values: ProductValues } | { errors: FieldErrors } {
   const name = parseName(input.name, limits);
@@ -88,6 +100,17 @@ export function validateProduct(input: ProductInput, limits: Limits): { values: 
   if (!price.ok) errors.price = price.error;
   if (!quantity.ok) errors.quantity = quantity.error;
   return { errors };
+}
+
+/**
+ * A product change's refusal next to its field: an error that is not the API's on the form; a 409
+ * `quantity_below_reserved` (it names no field: less on hand than pending orders hold) under
+ * `stockField`, the one input that can fix it; a 422 under the field it names.
+ */
+export function stockChangeErrors<F extends string>(error: unknown, stockField: F, fields: readonly F[]): FieldErrors<F> {
+  if (!(error instanceof ApiError)) return { form: describeError(error) } as FieldErrors<F>;
+  if (error.body.code === 'quantity_below_reserved') return { [stockField]: sentence(error.body.message) } as FieldErrors<F>;
+  return fieldErrorsFromApi(error.body, fields);
 }
 
 /**

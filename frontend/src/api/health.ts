@@ -2,7 +2,8 @@
 // 503 marks its service down, any other answer marks it up again.
 import { useSyncExternalStore } from 'react';
 
-export type Service = 'Inventory' | 'Payments';
+/** A worker the dashboard calls; `Operations` is consumer-cron (the Operations screen). */
+export type Service = 'Inventory' | 'Payments' | 'Operations';
 
 export interface Outage {
   service: Service;

@@ -10,6 +10,11 @@ export type Product = Schemas['Product'];
 export type NewProduct = Schemas['NewProduct'];
 export type ProductPatch = Schemas['ProductPatch'];
 export type InventoryConfig = Schemas['InventoryConfig'];
+/** `{"delta", "reason", "note"?}`: units added (or removed) to whatever is on hand, atomically. */
+export type Adjustment = Schemas['Adjustment'];
+export type AdjustmentReason = Schemas['AdjustmentReason'];
+/** One change of on hand: `at`, the signed `change`, `quantity_after`, `reason` and its details. */
+export type LedgerEntry = Schemas['LedgerEntry'];
 
 /** Reads: never the admin token. */
 const inventory = apiClient<paths>('Inventory', INVENTORY_URL);
@@ -24,8 +29,20 @@ export const listProducts = (limit: number): Promise<Page<Product>> =>
 export const productsPage = (url: string): Promise<Page<Product>> => page(inventory.GET('/products', atUrl(url)), INVENTORY_URL);
 export const getProduct = (id: string) => ok(inventory.GET('/products/{id}', byId(id)));
 export const createProduct = (product: NewProduct) => ok(inventoryAdmin.POST('/products', { body: product }));
-export const updateProduct = (id: string, patch: ProductPatch) =>
-  ok(inventoryAdmin.PATCH('/products/{id}', { ...byId(id), body: patch }));
+/** `ifMatch`: the product's `etag` as last read; the change is then made only if nobody changed the
+ * product since (else 412 `precondition_failed`). Every PATCH that sets `quantity` sends it. */
+export const updateProduct = (id: string, patch: ProductPatch, ifMatch?: string) =>
+  ok(inventoryAdmin.PATCH('/products/{id}', { params: { path: { id }, header: ifMatch ? { 'If-Match': ifMatch } : {} }, body: patch }));
+/** Adds `delta` to on hand (sent without `If-Match`: a delta commutes with every other change,
+ * which the worker applies in the same script, so none is lost): the product as it is now. */
+export const adjustProduct = (id: string, adjustment: Adjustment) =>
+  ok(inventoryAdmin.POST('/products/{id}/adjustments', { ...byId(id), body: adjustment }));
+/** The newest `limit` entries of a product's ledger (admin). */
+export const listLedger = (id: string, limit: number): Promise<Page<LedgerEntry>> =>
+  page(inventoryAdmin.GET('/products/{id}/ledger', { params: { path: { id }, query: { limit } } }), INVENTORY_URL);
+/** The ledger's page a `Link` names. */
+export const ledgerPage = (id: string, url: string): Promise<Page<LedgerEntry>> =>
+  page(inventoryAdmin.GET('/products/{id}/ledger', { ...byId(id), ...atUrl(url) }), INVENTORY_URL);
 export const deleteProduct = (id: string) => ok(inventoryAdmin.DELETE('/products/{id}', byId(id)));
 export const inventoryHealth = () => ok(inventory.GET('/health'));
 /** The limits it checks products against. */

@@ -2,6 +2,7 @@
 // request that gets through also clears the banner).
 import { useEffect } from 'react';
 import { useOutages, type Service } from '../api/health';
+import { consumerHealth } from '../api/consumer';
 import { inventoryHealth } from '../api/inventory';
 import { paymentsHealth } from '../api/payments';
 
@@ -10,6 +11,7 @@ export const PROBE_MS = 3000;
 const probes: Record<Service, () => Promise<unknown>> = {
   Inventory: inventoryHealth,
   Payments: paymentsHealth,
+  Operations: consumerHealth,
 };
 
 export function ApiBanner() {

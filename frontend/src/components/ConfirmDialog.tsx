@@ -6,13 +6,15 @@ interface Props {
   title: string;
   children: ReactNode;
   confirmLabel: string;
+  /** Beside the spinner while it runs. */
+  busyLabel?: string;
   busy: boolean;
   error: string | null;
   onConfirm: () => void;
   onCancel: () => void;
 }
 
-export function ConfirmDialog({ title, children, confirmLabel, busy, error, onConfirm, onCancel }: Props) {
+export function ConfirmDialog({ title, children, confirmLabel, busyLabel = 'Deleting…', busy, error, onConfirm, onCancel }: Props) {
   return (
     <Modal
       title={title}
@@ -23,7 +25,7 @@ export function ConfirmDialog({ title, children, confirmLabel, busy, error, onCo
             Cancel
           </button>
           <button type="button" className="btn btn-danger" onClick={onConfirm} disabled={busy}>
-            {busy ? <Spinner label="Deleting…" muted={false} /> : confirmLabel}
+            {busy ? <Spinner label={busyLabel} muted={false} /> : confirmLabel}
           </button>
         </>
       }

@@ -6,9 +6,11 @@ interface Props {
   children: ReactNode;
   footer: ReactNode;
   onCancel: () => void;
+  /** `lg` for a table (a ledger). */
+  size?: 'lg';
 }
 
-export function Modal({ title, children, footer, onCancel }: Props) {
+export function Modal({ title, children, footer, onCancel, size }: Props) {
   const titleId = useId();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onCancel();
@@ -19,7 +21,7 @@ export function Modal({ title, children, footer, onCancel }: Props) {
   return (
     <>
       <div className="modal d-block" role="dialog" aria-modal="true" aria-labelledby={titleId}>
-        <div className="modal-dialog modal-dialog-centered">
+        <div className={`modal-dialog modal-dialog-centered modal-dialog-scrollable${size ? ` modal-${size}` : ''}`}>
           <div className="modal-content">
             <div className="modal-header">
               <h2 className="modal-title fs-5" id={titleId}>

@@ -22,6 +22,21 @@ export function ListHeader({ title, onRefresh, children }: { title: string; onRe
   );
 }
 
+/** A table's header row. */
+export function TableHead({ columns }: { columns: ReactNode[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column, i) => (
+          <th scope="col" key={i}>
+            {column}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 export function PagedTable<T extends { id: string }>({
   list,
   nouns,
@@ -52,15 +67,7 @@ export function PagedTable<T extends { id: string }>({
           <div className="table-responsive">
             <table className="table table-striped table-sm align-middle">
               {caption && <caption className="small">{caption}</caption>}
-              <thead>
-                <tr>
-                  {columns.map((column, i) => (
-                    <th scope="col" key={i}>
-                      {column}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
+              <TableHead columns={columns} />
               <tbody>{items.map(row)}</tbody>
             </table>
           </div>

@@ -1,5 +1,5 @@
 // Asks for the admin token when the back office's request (a product change, the list of all
-// orders) answers 401. The api/ client keeps the token in sessionStorage (this tab only) and
+// orders, an operator's action) answers 401. The api/ client keeps the token in sessionStorage (this tab only) and
 // retries the request with it.
 import { useEffect, useState, type FormEvent } from 'react';
 import { setTokenPrompt } from '../api/client';
@@ -47,8 +47,8 @@ export function TokenDialog() {
     >
       <form id="admin-token-form" onSubmit={submit}>
         <p>
-          The shop's back office (changing products, the list of all orders) needs its admin token. It is kept for this
-          browser tab only.
+          The shop's back office (changing products and reading their ledgers, the list of all orders, the
+          operations page) needs its admin token. It is kept for this browser tab only.
         </p>
         {prompt.wrongToken && (
           <div className="alert alert-warning" role="alert">

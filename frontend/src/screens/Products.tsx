@@ -1,19 +1,24 @@
-// The products table: delete with a confirmation dialog, inline edit of price and quantity
-// (restock, reprice). It refreshes every few seconds, so stock taken or reserved by orders shows up:
-// `quantity` is on hand, `available` what can still be ordered (on hand − reserved by pending orders).
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+// The products table: *Restock* (an adjustment: units added to whatever is on hand, never a blind
+// absolute write), the product's *Ledger*, inline edit of price and quantity (a quantity set is
+// sent with `If-Match`, so it never overwrites a change the person did not see), and delete with
+// a confirmation dialog. It refreshes every few seconds, so stock taken or reserved by orders shows
+// up: `quantity` is on hand, `available` what can still be ordered (on hand − reserved by pending
+// orders).
+import { useMutation } from '@tanstack/react-query';
 import { useCallback, useState, type ChangeEvent, type FormEvent } from 'react';
 import { Link, useLocation } from 'react-router';
 import { ApiError, describeError } from '../api/client';
-import { deleteProduct, listProducts, productsPage, updateProduct, type Product } from '../api/inventory';
+import { deleteProduct, getProduct, listProducts, productsPage, updateProduct, type Product, type ProductPatch } from '../api/inventory';
+import { AdjustStockDialog } from '../components/AdjustStockDialog';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { LedgerDialog } from '../components/LedgerDialog';
 import { ListHeader, PagedTable } from '../components/PagedTable';
 import { Spinner } from '../components/Spinner';
-import { removeItem, replaceItem, useLinkPages } from '../paging';
+import { useLinkPages } from '../paging';
 import { formatMoney, toCents } from '../pricing';
-import { keys, useInventoryLimits } from '../queries';
-import { AVAILABLE_EXPLAINED } from '../stock';
-import { fieldErrorsFromApi, parsePrice, parseQuantity, sentence, type FieldErrors, type Limits } from '../validation';
+import { keys, useInventoryLimits, useProductChanged } from '../queries';
+import { AVAILABLE_EXPLAINED, changedWhileEditing } from '../stock';
+import { parsePrice, parseQuantity, stockChangeErrors, type FieldErrors, type Limits } from '../validation';
 
 export const PRODUCTS_REFRESH_MS = 3000;
 /** Products per page: the first page, and each *Load more*. */
@@ -22,19 +27,6 @@ export const PRODUCTS_PAGE = 100;
 const firstPage = () => listProducts(PRODUCTS_PAGE);
 const refresh = () => PRODUCTS_REFRESH_MS;
 
-/** What a change to a product means for the cache: the list shows the row as the API answered it
- * (or drops it), and every product query (the checkout's picker too) is read again. */
-function useProductChanged() {
-  const queryClient = useQueryClient();
-  return useCallback(
-    async (change: { saved: Product } | { deleted: string }) => {
-      if ('saved' in change) await replaceItem(queryClient, keys.productPages, change.saved);
-      else await removeItem<Product>(queryClient, keys.productPages, change.deleted);
-      void queryClient.invalidateQueries({ queryKey: keys.products });
-    },
-    [queryClient],
-  );
-}
 const COLUMNS = [
   'ID',
   'Name',
@@ -51,10 +43,23 @@ export function Products() {
   const limits = useInventoryLimits();
   const [editing, setEditing] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<Product | null>(null);
+  const [adjusting, setAdjusting] = useState<string | null>(null);
+  const [ledgerOf, setLedgerOf] = useState<Product | null>(null);
+  /** What the last restock or edit did, when there is more to say than the row shows. */
+  const [notice, setNotice] = useState<string | null>(null);
   const created = (useLocation().state as { created?: string } | null)?.created;
   const changed = useProductChanged();
 
   const stopEditing = useCallback(() => setEditing(null), []);
+  const saved = useCallback((said?: string) => {
+    setEditing(null);
+    setAdjusting(null);
+    setNotice(said ?? null);
+  }, []);
+  const stopAdjusting = useCallback(() => setAdjusting(null), []);
+  const closeLedger = useCallback(() => setLedgerOf(null), []);
+  // The dialog shows the product as the list has it now (refreshed while it is open).
+  const adjusted = adjusting === null ? undefined : products.items?.find((p) => p.id === adjusting);
 
   const remove = useMutation({
     mutationFn: async (id: string) => {
@@ -90,6 +95,12 @@ export function Products() {
           Product “{created}” created.
         </div>
       )}
+      {notice && (
+        <div className="alert alert-info alert-dismissible" role="status" data-testid="stock-notice">
+          {notice}
+          <button type="button" className="btn-close" aria-label="Dismiss" onClick={() => setNotice(null)} />
+        </div>
+      )}
       <PagedTable
         list={products}
         nouns={['product', 'products']}
@@ -102,7 +113,7 @@ export function Products() {
         }
         row={(product) =>
           editing === product.id ? (
-            <EditRow key={product.id} product={product} limits={limits} onSaved={stopEditing} onCancel={stopEditing} />
+            <EditRow key={product.id} product={product} limits={limits} onSaved={saved} onCancel={stopEditing} />
           ) : (
             <tr key={product.id} data-product-id={product.id}>
               <td className="id">{product.id}</td>
@@ -111,6 +122,22 @@ export function Products() {
               <td>{product.quantity}</td>
               <td>{product.available}</td>
               <td className="text-nowrap">
+                <button
+                  type="button"
+                  className="btn btn-sm btn-outline-success me-2"
+                  aria-label={`Restock ${product.name}`}
+                  onClick={() => setAdjusting(product.id)}
+                >
+                  Restock
+                </button>
+                <button
+                  type="button"
+                  className="btn btn-sm btn-outline-secondary me-2"
+                  aria-label={`Ledger of ${product.name}`}
+                  onClick={() => setLedgerOf(product)}
+                >
+                  Ledger
+                </button>
                 <button type="button" className="btn btn-sm btn-outline-primary me-2" onClick={() => setEditing(product.id)}>
                   Edit
                 </button>
@@ -122,6 +149,8 @@ export function Products() {
           )
         }
       />
+      {adjusted && <AdjustStockDialog product={adjusted} limits={limits} onDone={saved} onCancel={stopAdjusting} />}
+      {ledgerOf && <LedgerDialog product={ledgerOf} onClose={closeLedger} />}
       {deleting && (
         <ConfirmDialog
           title={`Delete “${deleting.name}”?`}
@@ -142,6 +171,41 @@ export function Products() {
 
 type EditField = 'price' | 'quantity';
 
+/** `If-Match` was refused: the product read again, and what to tell the person. */
+class ChangedMeanwhile extends Error {
+  readonly now: Product;
+  constructor(now: Product, message: string) {
+    super(message);
+    this.now = now;
+  }
+}
+
+const preconditionFailed = (error: unknown) => error instanceof ApiError && error.status === 412;
+
+/**
+ * Sends the edit. Price alone is sent as it is (a reprice is last-write-wins, as in any shop's
+ * back office); a quantity is an absolute set, so it goes with `If-Match: <the etag the edit began
+ * from>`. On 412 the product is read again: if on hand and the price are still what the person saw
+ * (an order only reserved or released units, which changes the etag), the same set is sent once
+ * more against the new etag and the person is told; if they changed, nothing is sent again: the
+ * person is shown the new count and asked (their number was chosen against the old one).
+ */
+async function saveEdit(base: Product, patch: ProductPatch): Promise<{ saved: Product; retried: boolean }> {
+  if (patch.quantity === undefined) return { saved: await updateProduct(base.id, patch), retried: false };
+  let etag = base.etag;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return { saved: await updateProduct(base.id, patch, etag), retried: attempt > 0 };
+    } catch (error) {
+      if (!preconditionFailed(error)) throw error;
+      const now = await getProduct(base.id);
+      const same = now.quantity === base.quantity && toCents(now.price) === toCents(base.price);
+      if (!same || attempt > 0) throw new ChangedMeanwhile(now, changedWhileEditing(base, now, patch.quantity as number));
+      etag = now.etag;
+    }
+  }
+}
+
 function EditRow({
   product,
   limits,
@@ -150,21 +214,35 @@ function EditRow({
 }: {
   product: Product;
   limits: Limits;
-  onSaved: () => void;
+  onSaved: (notice?: string) => void;
   onCancel: () => void;
 }) {
+  // The product as the person saw it when the edit began (the list refreshes meanwhile): what a
+  // change is compared with, and whose etag a quantity set is conditional on.
+  const [base, setBase] = useState(product);
   const [price, setPrice] = useState(String(product.price));
   const [quantity, setQuantity] = useState(String(product.quantity));
   const [errors, setErrors] = useState<FieldErrors<EditField>>({});
   const changed = useProductChanged();
   const update = useMutation({
-    mutationFn: (patch: { price: number; quantity: number }) => updateProduct(product.id, patch),
+    mutationFn: (patch: ProductPatch) => saveEdit(base, patch),
     onMutate: () => setErrors({}),
-    onSuccess: async (saved) => {
+    onSuccess: async ({ saved, retried }) => {
       await changed({ saved });
-      onSaved();
+      onSaved(
+        retried
+          ? `${saved.name} saved: on hand ${saved.quantity}. An order reserved or released units while you edited ` +
+              '(on hand and the price stayed as you saw them), so the change was retried against the new version.'
+          : undefined,
+      );
     },
-    onError: (error) => setErrors(editErrors(error)),
+    onError: async (error) => {
+      if (error instanceof ChangedMeanwhile) {
+        setBase(error.now);
+        await changed({ saved: error.now });
+        setErrors({ quantity: error.message });
+      } else setErrors(stockChangeErrors(error, 'quantity', ['price', 'quantity']));
+    },
   });
   const busy = update.isPending;
 
@@ -176,9 +254,13 @@ function EditRow({
       setErrors({ price: p.ok ? undefined : p.error, quantity: q.ok ? undefined : q.error });
       return;
     }
-    update.mutate({ price: p.value / 100, quantity: q.value });
+    // Only what the person changed: an untouched quantity is not written back.
+    const patch: ProductPatch = {};
+    if (p.value !== toCents(base.price)) patch.price = p.value / 100;
+    if (q.value !== base.quantity) patch.quantity = q.value;
+    if (Object.keys(patch).length === 0) onSaved();
+    else update.mutate(patch);
   };
-
   const formId = `edit-${product.id}`;
   return (
     <tr data-product-id={product.id}>
@@ -219,14 +301,6 @@ function EditRow({
       </td>
     </tr>
   );
-}
-
-/** The API's refusal next to the field it is about. */
-function editErrors(error: unknown): FieldErrors<EditField> {
-  if (!(error instanceof ApiError)) return { form: describeError(error) };
-  // A 409 that names no field, but only the quantity can fix: less on hand than pending orders hold.
-  if (error.body.code === 'quantity_below_reserved') return { quantity: sentence(error.body.message) };
-  return fieldErrorsFromApi(error.body, ['price', 'quantity']);
 }
 
 /** An input of the edit row, in its own cell, tied to the row's form. */
