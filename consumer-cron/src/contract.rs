@@ -82,6 +82,11 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     Api::openapi()
 }
 
+worker_http::response_set! {
+    /// A dead-letter route's: admin only, of a stream that exists.
+    StreamAdmin: [c::AdminAccess] 404 => c::NotFound;
+}
+
 /// Backlog of the streams
 ///
 /// Per stream its length, pending events, dead letters and lag, and the last run (when, how long,
@@ -113,9 +118,8 @@ fn stats() {}
     security(("adminToken" = [])),
     responses(
         (status = 200, description = "What was checked and every problem found.", body = AuditReport),
-        (status = 401, response = c::Unauthorized),
         (status = 422, response = c::ValidationFailed),
-        (status = 503, response = c::AdminUnavailable),
+        c::AdminAccess,
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn audit() {}
@@ -130,8 +134,7 @@ fn audit() {}
     security(("adminToken" = [])),
     responses(
         (status = 200, description = "What it changed (empty: `reserved` was right).", body = Repair),
-        (status = 401, response = c::Unauthorized),
-        (status = 503, response = c::AdminUnavailable),
+        c::AdminAccess,
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn repair() {}
@@ -153,10 +156,8 @@ fn repair() {}
     responses(
         (status = 200, description = "A page of dead letters, oldest first.", body = Vec<DeadLetter>,
             headers(("Link" = String, description = "`<…?limit=N&cursor=…>; rel=\"next\"` (RFC 8288) when more remain."))),
-        (status = 401, response = c::Unauthorized),
-        (status = 404, response = c::NotFound),
         (status = 422, response = c::ValidationFailed),
-        (status = 503, response = c::AdminUnavailable),
+        StreamAdmin,
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn dead_letters() {}
@@ -173,9 +174,7 @@ fn dead_letters() {}
     security(("adminToken" = [])),
     responses(
         (status = 200, description = "What was replayed, and the consumer run after it.", body = ReplayAnswer),
-        (status = 401, response = c::Unauthorized),
-        (status = 404, response = c::NotFound),
-        (status = 503, response = c::AdminUnavailable),
+        StreamAdmin,
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn replay_all() {}
@@ -191,9 +190,7 @@ fn replay_all() {}
     security(("adminToken" = [])),
     responses(
         (status = 200, description = "Replayed, and the consumer run after it.", body = ReplayAnswer),
-        (status = 401, response = c::Unauthorized),
-        (status = 404, response = c::NotFound),
-        (status = 503, response = c::AdminUnavailable),
+        StreamAdmin,
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn replay_one() {}
@@ -208,9 +205,7 @@ fn replay_one() {}
     security(("adminToken" = [])),
     responses(
         (status = 200, description = "How many were removed.", body = Discarded),
-        (status = 401, response = c::Unauthorized),
-        (status = 404, response = c::NotFound),
-        (status = 503, response = c::AdminUnavailable),
+        StreamAdmin,
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn discard_all() {}
@@ -224,9 +219,7 @@ fn discard_all() {}
     security(("adminToken" = [])),
     responses(
         (status = 204, description = "Removed."),
-        (status = 401, response = c::Unauthorized),
-        (status = 404, response = c::NotFound),
-        (status = 503, response = c::AdminUnavailable),
+        StreamAdmin,
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn discard_one() {}

@@ -7,9 +7,12 @@ use domain::{
     Adjustment, AdjustmentReason, Id, LedgerEntry, LedgerReason, NewProduct, Product, ProductPatch,
 };
 use serde::Serialize;
-use utoipa::{OpenApi, ToSchema};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{Modify, OpenApi, ToSchema};
 use worker_http::contract::{self as c, Common, Limits};
 use worker_http::error::{ErrorBody, ErrorCode};
+use worker_http::response_set;
 
 /// `GET /config`: what a client needs to validate a product before sending it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -35,13 +38,56 @@ pub struct InventoryConfig {
         (name = "products", description = "The product catalogue."),
         (name = "service", description = "Health, configuration and this document."),
     ),
-    modifiers(&Common),
+    modifiers(&ProductETag, &Common),
 )]
 struct Api;
 
 /// The inventory's OpenAPI document (`servers` relative; the worker sets its own origin).
 pub fn openapi() -> utoipa::openapi::OpenApi {
     Api::openapi()
+}
+
+response_set! {
+    /// Creating a product: a JSON body, admin only, validated, rate limited.
+    AdminWrite: [c::JsonBody, c::AdminAccess] 422 => c::ValidationFailed, 429 => c::RateLimited;
+    /// A change to a product that exists, which `If-Match` may guard.
+    Guarded: [c::AdminAccess] 404 => c::NotFound, 412 => c::PreconditionFailed,
+        422 => c::ValidationFailed, 429 => c::RateLimited;
+    /// A change of a product's fields or stock: guarded, with a JSON body, never below reserved.
+    ProductChange: [Guarded, c::JsonBody] 409 => c::QuantityBelowReserved;
+}
+
+/// What a product's `ETag` header says, on every answer that is one product.
+const PRODUCT_ETAG: &str = "The product's entity tag (`\"<version>.<reserved>\"`, opaque): send \
+    it as `If-Match` to change the product only if nobody changed it since, or as `If-None-Match` \
+    to read it only if it changed.";
+
+/// Documents the `ETag` header on every 2xx answer whose body is one `Product` (the worker sends
+/// it with each); before `Common`, so that their HEAD has it too.
+struct ProductETag;
+
+impl Modify for ProductETag {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let product = RefOr::Ref(Ref::from_schema_name("Product"));
+        for item in openapi.paths.paths.values_mut() {
+            for operation in c::operations_mut(item) {
+                for (status, response) in &mut operation.responses.responses {
+                    let RefOr::T(response) = response else { continue };
+                    let body = response
+                        .content
+                        .get("application/json")
+                        .and_then(|content| match content {
+                            RefOr::T(content) => content.schema.as_ref(),
+                            RefOr::Ref(_) => None,
+                        });
+                    if status.starts_with('2') && body == Some(&product) {
+                        let string = ObjectBuilder::new().schema_type(Type::String);
+                        c::insert_header(response, "ETag", string, PRODUCT_ETAG);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Input limits
@@ -76,17 +122,10 @@ fn list() {}
     request_body(content = NewProduct, content_type = "application/json"),
     security(("adminToken" = [])),
     responses(
-        (status = 201, description = "Created; the product with its new id.", body = Product,
-            headers(("ETag" = String, description = "The product's entity tag (`\"<version>.<reserved>\"`, opaque): send it as `If-Match` to change the product only if nobody changed it since, or as `If-None-Match` to read it only if it changed."))),
-        (status = 400, response = c::BadJson),
-        (status = 401, response = c::Unauthorized),
+        (status = 201, description = "Created; the product with its new id.", body = Product),
         (status = 409, description = "`id_taken`: a generated id collided (never seen in practice); send it again.",
             body = ErrorBody, example = json!({"error": {"code": "id_taken", "message": "please try again"}})),
-        (status = 413, response = c::PayloadTooLarge),
-        (status = 415, response = c::UnsupportedMediaType),
-        (status = 422, response = c::ValidationFailed),
-        (status = 429, response = c::RateLimited),
-        (status = 503, response = c::AdminUnavailable),
+        AdminWrite,
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn create() {}
@@ -102,8 +141,7 @@ fn create() {}
             description = "ETags the client holds (`\"4.3\"`, a list, or `*`): 304 if one is current. Weak tags compare by their value. A value that is no list of entity tags is 422."),
     ),
     responses(
-        (status = 200, description = "The product.", body = Product,
-            headers(("ETag" = String, description = "The product's entity tag (`\"<version>.<reserved>\"`, opaque): send it as `If-Match` to change the product only if nobody changed it since, or as `If-None-Match` to read it only if it changed."))),
+        (status = 200, description = "The product.", body = Product),
         (status = 304, response = c::NotModified),
         (status = 404, response = c::NotFound),
         (status = 422, response = c::ValidationFailed),
@@ -130,18 +168,8 @@ fn read() {}
     request_body(content = ProductPatch, content_type = "application/json"),
     security(("adminToken" = [])),
     responses(
-        (status = 200, description = "The product as it is now.", body = Product,
-            headers(("ETag" = String, description = "The product's entity tag (`\"<version>.<reserved>\"`, opaque): send it as `If-Match` to change the product only if nobody changed it since, or as `If-None-Match` to read it only if it changed."))),
-        (status = 400, response = c::BadJson),
-        (status = 401, response = c::Unauthorized),
-        (status = 404, response = c::NotFound),
-        (status = 409, response = c::QuantityBelowReserved),
-        (status = 412, response = c::PreconditionFailed),
-        (status = 413, response = c::PayloadTooLarge),
-        (status = 415, response = c::UnsupportedMediaType),
-        (status = 422, response = c::ValidationFailed),
-        (status = 429, response = c::RateLimited),
-        (status = 503, response = c::AdminUnavailable),
+        (status = 200, description = "The product as it is now.", body = Product),
+        ProductChange,
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn update() {}
@@ -166,18 +194,8 @@ fn update() {}
     request_body(content = Adjustment, content_type = "application/json"),
     security(("adminToken" = [])),
     responses(
-        (status = 200, description = "The product after the adjustment.", body = Product,
-            headers(("ETag" = String, description = "The product's entity tag (`\"<version>.<reserved>\"`, opaque): send it as `If-Match` to change the product only if nobody changed it since, or as `If-None-Match` to read it only if it changed."))),
-        (status = 400, response = c::BadJson),
-        (status = 401, response = c::Unauthorized),
-        (status = 404, response = c::NotFound),
-        (status = 409, response = c::QuantityBelowReserved),
-        (status = 412, response = c::PreconditionFailed),
-        (status = 413, response = c::PayloadTooLarge),
-        (status = 415, response = c::UnsupportedMediaType),
-        (status = 422, response = c::ValidationFailed),
-        (status = 429, response = c::RateLimited),
-        (status = 503, response = c::AdminUnavailable),
+        (status = 200, description = "The product after the adjustment.", body = Product),
+        ProductChange,
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn adjust() {}
@@ -203,11 +221,10 @@ fn adjust() {}
     responses(
         (status = 200, description = "A page of the ledger, newest first.", body = Vec<LedgerEntry>,
             headers(("Link" = String, description = "`<…?limit=N&cursor=…>; rel=\"next\"` (RFC 8288) when more remain."))),
-        (status = 401, response = c::Unauthorized),
         (status = 404, description = "`not_found`: no such product, and no ledger left of one deleted.",
             body = ErrorBody, example = json!({"error": {"code": "not_found", "message": "no ledger for this product id"}})),
         (status = 422, response = c::ValidationFailed),
-        (status = 503, response = c::AdminUnavailable),
+        c::AdminAccess,
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn ledger() {}
@@ -227,12 +244,7 @@ fn ledger() {}
     security(("adminToken" = [])),
     responses(
         (status = 204, description = "Deleted."),
-        (status = 401, response = c::Unauthorized),
-        (status = 404, response = c::NotFound),
-        (status = 412, response = c::PreconditionFailed),
-        (status = 422, response = c::ValidationFailed),
-        (status = 429, response = c::RateLimited),
-        (status = 503, response = c::AdminUnavailable),
+        Guarded,
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn delete() {}

@@ -111,6 +111,13 @@ pub async fn list(req: &Request, rc: &Ctx) -> Answer {
     paging::json_page(req, &products, page.limit, Listing::Products)
 }
 
+/// A change of a product that exists: allowed (`change_allowed`), its id, and the `If-Match` it
+/// is conditional on.
+async fn guarded_change(req: &Request, ctx: &Ctx) -> Result<(Id, Option<Condition>), ApiError> {
+    change_allowed(req, ctx).await?;
+    Ok((product_id(ctx)?, condition(req, IF_MATCH)?))
+}
+
 pub async fn create(mut req: Request, rc: &Ctx) -> Answer {
     change_allowed(&req, rc).await?;
     let new = NewProduct::from_json(&body::read_json(&mut req).await?)?;
@@ -155,14 +162,12 @@ pub async fn read(req: &Request, ctx: &Ctx) -> Answer {
 /// `quantity_below_reserved`): every order accepted can be delivered. With `If-Match`, a product
 /// changed since is 412, compared inside the script.
 pub async fn update(mut req: Request, ctx: &Ctx) -> Answer {
-    change_allowed(&req, ctx).await?;
-    let id = product_id(ctx)?;
-    let only_if = condition(&req, IF_MATCH)?;
+    let (id, only_if) = guarded_change(&req, ctx).await?;
     let patch = ProductPatch::from_json(&body::read_json(&mut req).await?)?;
     let backend = Backend::of(ctx)?;
+    let inventory = backend.inventory();
     changed(
-        backend
-            .inventory()
+        inventory
             .patch(&id, &patch, only_if.as_ref(), runtime::now_ms())
             .await?,
     )
@@ -171,14 +176,12 @@ pub async fn update(mut req: Request, ctx: &Ctx) -> Answer {
 /// `POST /products/:id/adjustments`: on hand changes by `delta`, atomically with every sale and
 /// every other change; the product after it (200), with its `ETag`.
 pub async fn adjust(mut req: Request, ctx: &Ctx) -> Answer {
-    change_allowed(&req, ctx).await?;
-    let id = product_id(ctx)?;
-    let only_if = condition(&req, IF_MATCH)?;
+    let (id, only_if) = guarded_change(&req, ctx).await?;
     let adjustment = Adjustment::from_json(&body::read_json(&mut req).await?)?;
     let backend = Backend::of(ctx)?;
+    let inventory = backend.inventory();
     changed(
-        backend
-            .inventory()
+        inventory
             .adjust(&id, &adjustment, only_if.as_ref(), runtime::now_ms())
             .await?,
     )
@@ -202,9 +205,7 @@ pub async fn ledger(req: &Request, ctx: &Ctx) -> Answer {
 const LEDGER_DEFAULT_LIMIT: u32 = 50;
 
 pub async fn delete(req: Request, ctx: &Ctx) -> Answer {
-    change_allowed(&req, ctx).await?;
-    let id = product_id(ctx)?;
-    let only_if = condition(&req, IF_MATCH)?;
+    let (id, only_if) = guarded_change(&req, ctx).await?;
     let backend = Backend::of(ctx)?;
     match backend
         .inventory()

@@ -106,17 +106,15 @@ fn config() {}
     responses(
         (status = 201, description = "Placed, `pending`, every line reserved (or the first answer to this `Idempotency-Key`, replayed).", body = Order,
             headers(("Idempotent-Replayed" = String, description = "`true` when this is the first answer to this `Idempotency-Key`, replayed."))),
-        (status = 400, response = c::BadJson),
         (status = 404, description = "`not_found`: products that do not exist, each in `details`; nothing was placed.",
             body = ErrorBody, example = json!({"error": {"code": "not_found", "message": "no product with the id 01JDQ3T0X6M6V1W3C6W7N5K8ZP; nothing was ordered", "details": [{"product_id": "01JDQ3T0X6M6V1W3C6W7N5K8ZP"}]}})),
         (status = 409, description = "`insufficient_stock`: lines that ask for more units than are available right now, each in `details` with what is available; nothing was placed.",
             body = ErrorBody, example = json!({"error": {"code": "insufficient_stock", "message": "not enough available of: 01JDQ3T0X6M6V1W3C6W7N5K8ZP (2 available); nothing was ordered", "details": [{"product_id": "01JDQ3T0X6M6V1W3C6W7N5K8ZP", "available": 2}]}})),
-        (status = 413, response = c::PayloadTooLarge),
-        (status = 415, response = c::UnsupportedMediaType),
         (status = 422, description = "`validation_failed` (a field, or the `Idempotency-Key` header, is invalid; `field` names it, e.g. `lines[2].quantity`) or `idempotency_key_reused` (this key was used for a different request).",
             body = ErrorBody, example = json!({"error": {"code": "idempotency_key_reused", "message": "this Idempotency-Key was used for a different request; use a new key", "field": "Idempotency-Key"}})),
         (status = 429, response = c::RateLimited),
         (status = 503, response = c::Unavailable),
+        c::JsonBody,
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn place() {}
@@ -138,9 +136,8 @@ fn place() {}
     responses(
         (status = 200, description = "A page of orders, newest first.", body = Vec<Order>,
             headers(("Link" = String, description = "`</orders?limit=N&cursor=…>; rel=\"next\"` (RFC 8288; a relative reference, resolved against this request's URL) when more remain."))),
-        (status = 401, response = c::Unauthorized),
         (status = 422, response = c::ValidationFailed),
-        (status = 503, response = c::AdminUnavailable),
+        c::AdminAccess,
     ))]
 #[allow(dead_code)] // a documentation marker for utoipa, never called
 fn recent() {}

@@ -5,10 +5,9 @@
 //! `Idempotency-Key` retries of a cart in any order of lines.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 use std::time::Duration;
 
-use dev_stack::{Shop, ShopVars};
+use dev_stack::Shop;
 use serde_json::{json, Value};
 use shop_tests::*;
 
@@ -16,15 +15,7 @@ use shop_tests::*;
 const DELAY_MS: u64 = 1_500;
 
 fn shop() -> &'static Shop {
-    static SHOP: OnceLock<Shop> = OnceLock::new();
-    SHOP.get_or_init(|| {
-        let delay = DELAY_MS.to_string();
-        Shop::start(ShopVars {
-            payment: &[("PAYMENT_DELAY_MS", &delay)],
-            ..ShopVars::open()
-        })
-        .expect("the shop starts")
-    })
+    shop_paying_after(DELAY_MS)
 }
 
 async fn place(shop: &Shop, lines: &[(&str, u64)], key: Option<&str>) -> Answer {

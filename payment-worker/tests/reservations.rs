@@ -2,10 +2,9 @@
 //! a pending order can be cancelled, and the books balance after every scenario (on hand + taken
 //! = supplied, reserved = what orders hold).
 
-use std::sync::OnceLock;
 use std::time::Duration;
 
-use dev_stack::{Shop, ShopVars};
+use dev_stack::Shop;
 use serde_json::json;
 use shop_tests::*;
 
@@ -14,15 +13,7 @@ use shop_tests::*;
 const DELAY_MS: u64 = 5_000;
 
 fn shop() -> &'static Shop {
-    static SHOP: OnceLock<Shop> = OnceLock::new();
-    SHOP.get_or_init(|| {
-        let delay = DELAY_MS.to_string();
-        Shop::start(ShopVars {
-            payment: &[("PAYMENT_DELAY_MS", &delay)],
-            ..ShopVars::open()
-        })
-        .expect("the shop starts")
-    })
+    shop_paying_after(DELAY_MS)
 }
 
 async fn patch(shop: &Shop, product: &str, body: serde_json::Value) -> Answer {

@@ -4,6 +4,7 @@
 //! stopped when the binary exits.
 
 pub use dev_stack::http::{eventually, request, Answer};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use dev_stack::{Shop, ShopVars};
@@ -13,6 +14,20 @@ use upstash_rest::{Client, ReqwestTransport};
 
 /// Quick payments for tests (the tutorial's 5 s is the default).
 pub const FAST_PAYMENT: (&str, &str) = ("PAYMENT_DELAY_MS", "300");
+
+/// The test binary's one open shop, its payments completed `delay_ms` after placement (long
+/// enough to cancel, short enough to wait for); started by the first call, whose delay it keeps.
+pub fn shop_paying_after(delay_ms: u64) -> &'static Shop {
+    static SHOP: OnceLock<Shop> = OnceLock::new();
+    SHOP.get_or_init(|| {
+        let delay = delay_ms.to_string();
+        Shop::start(ShopVars {
+            payment: &[("PAYMENT_DELAY_MS", &delay)],
+            ..ShopVars::open()
+        })
+        .expect("the shop starts")
+    })
+}
 
 /// A shop with quick payments whose consumer reclaims a pending event at once (instead of after a
 /// minute), to see a redelivery within a test.

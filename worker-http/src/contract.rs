@@ -268,6 +268,44 @@ error_responses! {
         "admin_not_configured", "admin operations are off: this deployment has no ADMIN_TOKEN (its operator sets one with `make deploy`)";
 }
 
+/// Defines `$name`, a set of the shared responses by status, for the routes that all answer them:
+/// `responses((status = 200, …), c::AdminAccess)` beside a route's own tuples (utoipa's
+/// `IntoResponses`). Each is the `$ref` that `(status = N, response = c::X)` writes; a set may
+/// include other sets first (`[c::JsonBody, c::AdminAccess]`).
+#[macro_export]
+macro_rules! response_set {
+    ($( $(#[doc = $doc:literal])+ $vis:vis $name:ident: [$( $set:path ),*] $( $status:literal => $response:path ),* ; )+) => {$(
+        $(#[doc = $doc])+
+        $vis struct $name;
+
+        impl ::utoipa::IntoResponses for $name {
+            fn responses() -> ::std::collections::BTreeMap<
+                String,
+                ::utoipa::openapi::RefOr<::utoipa::openapi::Response>,
+            > {
+                let mut responses = ::std::collections::BTreeMap::new();
+                $( responses.extend(<$set as ::utoipa::IntoResponses>::responses()); )*
+                $( responses.insert(
+                    $status.to_string(),
+                    ::utoipa::openapi::Ref::from_response_name(
+                        <$response as ::utoipa::ToResponse>::response().0,
+                    )
+                    .into(),
+                ); )*
+                responses
+            }
+        }
+    )+};
+}
+
+response_set! {
+    /// An admin route's: 401 without the token (or with another), 503 when the deployment has none
+    /// or Redis does not answer.
+    pub AdminAccess: [] 401 => Unauthorized, 503 => AdminUnavailable;
+    /// A route that reads a JSON body: 400 not JSON, 413 too large, 415 not sent as JSON.
+    pub JsonBody: [] 400 => BadJson, 413 => PayloadTooLarge, 415 => UnsupportedMediaType;
+}
+
 /// An inline response with one more header (`name`: `schema`, `description`).
 fn with_header(
     response: RefOr<Response>,
@@ -279,6 +317,17 @@ fn with_header(
         RefOr::T(response) => response,
         RefOr::Ref(_) => unreachable!("an inline response"),
     };
+    insert_header(&mut response, name, schema, description);
+    response.into()
+}
+
+/// Documents one more header of `response` (`name`: `schema`, `description`).
+pub fn insert_header(
+    response: &mut Response,
+    name: &str,
+    schema: utoipa::openapi::schema::ObjectBuilder,
+    description: &str,
+) {
     response.headers.insert(
         name.into(),
         utoipa::openapi::HeaderBuilder::new()
@@ -287,7 +336,6 @@ fn with_header(
             .build()
             .into(),
     );
-    response.into()
 }
 
 /// 415 `unsupported_media_type`, with `Accept-Encoding` when the body was compressed.
@@ -479,7 +527,8 @@ pub fn as_served(mut openapi: OpenApi, admin_required: bool) -> OpenApi {
     openapi
 }
 
-fn operations_mut(
+/// Every operation of a path, to change them all alike.
+pub fn operations_mut(
     item: &mut utoipa::openapi::PathItem,
 ) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
     [
