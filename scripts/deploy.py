@@ -234,8 +234,9 @@ def main():
         say(f"dry run done: bundles and plan in {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}; "
             "nothing was uploaded")
     if "ADMIN_TOKEN" not in secrets:
-        say("no ADMIN_TOKEN given: a worker without one refuses product changes and the list of all orders "
-            "(503 admin_not_configured); ADMIN_TOKEN=... make deploy sets it (one set before stays)")
+        say("no ADMIN_TOKEN given: a worker without one refuses product changes, stock adjustments and "
+            "ledgers, the list of all orders, the audit and the dead letters (503 admin_not_configured); "
+            "ADMIN_TOKEN=... make deploy sets it (one set before stays)")
 
 
 if __name__ == "__main__":

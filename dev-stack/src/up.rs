@@ -18,8 +18,7 @@ use std::time::{Duration, Instant};
 
 use dev_stack::{
     die_with_parent, free_port, rate_limit_edits, run_scheduled_at, service_name, start_frontend,
-    workspace_root, Admin, DashboardApis, RedisServer, Service, Shop, ShopVars, Stack, Worker,
-    WorkerdShop,
+    workspace_root, Admin, DashboardApis, RedisServer, Service, Shop, ShopVars, Stack, Worker, WorkerdShop,
 };
 use serde_json::{json, Map, Value};
 
