@@ -248,29 +248,29 @@ async fn the_workerd_profile_serves_the_shop_as_deployed_behind_a_distant_gatewa
     assert_freed(&ports);
 }
 
-#[test]
-fn a_profile_that_cannot_start_says_why_at_once() {
+/// What `dev-stack up <args>` says on stderr when it refuses to start: it exits non-zero at once,
+/// before any ready line.
+fn refusal(args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_dev-stack"))
-        .args(["up", "--profile", "shop", "--admin-token-from-env"])
+        .arg("up")
+        .args(args)
         .env_remove("ADMIN_TOKEN")
         .stdin(Stdio::null())
         .output()
         .unwrap();
     assert!(!out.status.success());
     assert!(out.stdout.is_empty(), "no ready line");
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn a_profile_that_cannot_start_says_why_at_once() {
+    let stderr = refusal(&["--profile", "shop", "--admin-token-from-env"]);
     assert!(stderr.contains("ADMIN_TOKEN is not set"), "{stderr}");
 }
 
 #[test]
 fn bare_workerd_has_no_cron_to_run() {
-    let out = Command::new(env!("CARGO_BIN_EXE_dev-stack"))
-        .args(["up", "--profile", "workerd", "--consumer-every", "5"])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(out.stdout.is_empty(), "no ready line");
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = refusal(&["--profile", "workerd", "--consumer-every", "5"]);
     assert!(stderr.contains("bare workerd cannot fire a cron"), "{stderr}");
 }
