@@ -20,5 +20,22 @@ export PATH="$root/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export WASM_BINDGEN_BIN=wasm-bindgen
 export ESBUILD_BIN="$root/node_modules/.bin/esbuild"
 export WASM_OPT_BIN="$root/node_modules/.bin/wasm-opt"
-worker-build --release "$crate"
+
+# worker-build's own steps after cargo (wasm-bindgen, wasm-opt, esbuild: ~25 s a worker here) give
+# the same bundle for the same wasm and the same tools, so their output is kept in target/ under a
+# key of both: a clean clone with a build cache, or a source change that leaves the wasm as it was,
+# skips them. Cargo first (a no-op when `make build` has just built the three).
+cargo build -q --lib --release --target wasm32-unknown-unknown -p "$crate"
+wasm="target/wasm32-unknown-unknown/release/${crate//-/_}.wasm"
+key=$(cat "$wasm" Cargo.lock package-lock.json "$0" | sha256sum | cut -c1-32)
+cache="target/worker-build-cache/$crate-$key"
+if [ -f "$cache/worker/shim.mjs" ]; then
+  mkdir -p "$crate/build"
+  cp -a "$cache/." "$crate/build/"
+else
+  worker-build --release "$crate"
+  rm -rf target/worker-build-cache/"$crate"-*  # one kept a worker: the newest
+  mkdir -p "$cache"
+  cp -a "$crate/build/." "$cache/"
+fi
 touch "$stamp"
