@@ -299,51 +299,61 @@ mod tests {
 
     #[test]
     fn names_show_what_they_are() {
-        for ok in [
+        assert_names_taken(&[
             "👩\u{200d}💻 laptop",
             "می\u{200c}خواهم",
             "Ünïcödé Ωμέγα 名前",
             "a\u{200d}b",
-        ] {
-            assert!(ProductName::parse(&json!(ok)).is_ok(), "{ok:?}");
-        }
-        for bad in [
-            "Widget\u{202e}tegdiW",
-            "Wid\u{200b}get",
-            "\u{feff}Widget",
-            "Widget \u{200d}",
-            "\u{200d}Widget",
-            "a \u{200c}b",
-            "\u{2066}x\u{2069}",
-            "soft\u{ad}hyphen",
-            "\u{3164}",
-        ] {
-            let e = ProductName::parse(&json!(bad)).unwrap_err();
-            assert!(e.message.contains("invisible"), "{bad:?}: {}", e.message);
-        }
+        ]);
+        assert_names_refused(
+            &[
+                "Widget\u{202e}tegdiW",
+                "Wid\u{200b}get",
+                "\u{feff}Widget",
+                "Widget \u{200d}",
+                "\u{200d}Widget",
+                "a \u{200c}b",
+                "\u{2066}x\u{2069}",
+                "soft\u{ad}hyphen",
+                "\u{3164}",
+            ],
+            "invisible",
+        );
     }
 
     #[test]
     fn a_name_shows_something() {
-        for bad in [
-            "\u{2800}",
-            "\u{301}\u{301}",
-            " \u{301} ",
-            "\u{3000}\u{2800}",
-            "\u{e000}",
-        ] {
-            let e = ProductName::parse(&json!(bad)).unwrap_err();
-            assert!(e.message.contains("visible character"), "{bad:?}: {}", e.message);
-        }
-        for ok in [
+        assert_names_refused(
+            &[
+                "\u{2800}",
+                "\u{301}\u{301}",
+                " \u{301} ",
+                "\u{3000}\u{2800}",
+                "\u{e000}",
+            ],
+            "visible character",
+        );
+        assert_names_taken(&[
             "e\u{301}",
             "\u{2801}",
             "_",
             "🇫🇷",
             "\u{2800}a",
             "1\u{fe0f}\u{20e3}",
-        ] {
+        ]);
+    }
+
+    fn assert_names_taken(names: &[&str]) {
+        for ok in names {
             assert!(ProductName::parse(&json!(ok)).is_ok(), "{ok:?}");
+        }
+    }
+
+    /// Each of `names` is refused with a message that says `why`.
+    fn assert_names_refused(names: &[&str], why: &str) {
+        for bad in names {
+            let e = ProductName::parse(&json!(bad)).unwrap_err();
+            assert!(e.message.contains(why), "{bad:?}: {}", e.message);
         }
     }
 
