@@ -15,7 +15,6 @@ use std::time::Duration;
 
 use common::{kill, DevStack};
 use dev_stack::http::request;
-use serde_json::json;
 
 /// Every process's command line, as `ps -eo args` shows it: (pid, arguments).
 fn command_lines() -> Vec<(i32, String)> {
@@ -97,18 +96,7 @@ async fn no_secret_on_a_command_line_and_the_workers_still_get_them() {
 
     // The workers have them: the gateway accepts their token, and the admin token guards changes.
     let inventory = stack.url("INVENTORY_PORT");
-    let product = json!({"name": "Widget", "price": 20, "quantity": 100});
-    let answer = request("POST", format!("{inventory}/products"))
-        .json(&product)
-        .send()
-        .await;
-    assert_eq!(answer.status, 401, "{}", answer.raw);
-    let answer = request("POST", format!("{inventory}/products"))
-        .header("Authorization", &format!("Bearer {admin}"))
-        .json(&product)
-        .send()
-        .await;
-    assert_eq!(answer.status, 201, "{}", answer.raw);
+    common::assert_admin_token_guards_changes(&inventory, &admin).await;
     // Tokens where they do not belong: in the query string, which wrangler's local tracing stores.
     for secret in &secrets {
         let url = format!("{inventory}/products?token={}", query_escaped(secret));

@@ -171,18 +171,7 @@ async fn the_shop_profile_applies_its_settings_and_stops_on_sigterm() {
     let config = request("GET", format!("{payment}/config")).send().await;
     assert_eq!(config.body["fee_rate_basis_points"], 2500, "{}", config.raw);
 
-    let product = json!({"name": "Widget", "price": 20, "quantity": 5});
-    let refused = request("POST", format!("{inventory}/products"))
-        .json(&product)
-        .send()
-        .await;
-    assert_eq!(refused.status, 401, "{}", refused.raw);
-    let created = request("POST", format!("{inventory}/products"))
-        .header("Authorization", &format!("Bearer {admin}"))
-        .json(&product)
-        .send()
-        .await;
-    assert_eq!(created.status, 201, "{}", created.raw);
+    common::assert_admin_token_guards_changes(&inventory, &admin).await;
 
     // The caller's site may call the APIs.
     let site = format!("http://localhost:{}", up.ready["site_port"]);

@@ -12,30 +12,44 @@ use crate::Id;
 
 const FIELDS: [&str; 3] = ["name", "price", "quantity"];
 
-/// 1 to 200 characters after trimming, at least one of them one that shows (a letter, digit,
-/// symbol or emoji: `chars::shows_itself`); no control or invisible characters (bidirectional
-/// controls, zero-width spaces); zero-width joiners only between two visible characters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
-pub struct ProductName(String);
+/// A type of text a person writes, checked by [`parse_text`] as `$field`, at most `$max`
+/// characters: one definition for every such type, so that they keep one set of rules. A value
+/// read back from storage (`from_stored`) was checked when it was written and is not checked
+/// again, so that it stays readable if the rules tighten later.
+macro_rules! person_text {
+    ($(#[$doc:meta])* $name:ident, $field:literal, $max:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
 
-impl ProductName {
-    pub const MAX_CHARS: usize = 200;
+        impl $name {
+            pub const MAX_CHARS: usize = $max;
 
-    pub fn parse(value: &Value) -> Result<Self, FieldError> {
-        parse_text("name", value, Self::MAX_CHARS).map(Self)
-    }
+            pub fn parse(value: &serde_json::Value) -> Result<Self, $crate::validation::FieldError> {
+                $crate::product::parse_text($field, value, Self::MAX_CHARS).map(Self)
+            }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
 
-    /// A name read back from storage: it was checked when it was written, and is not checked
-    /// again, so that a name stays readable if the rules tighten later.
-    pub fn from_stored(text: String) -> Self {
-        Self(text)
-    }
+            pub fn from_stored(text: String) -> Self {
+                Self(text)
+            }
+        }
+    };
 }
+pub(crate) use person_text;
+
+person_text!(
+    /// 1 to 200 characters after trimming, at least one of them one that shows (a letter, digit,
+    /// symbol or emoji: `chars::shows_itself`); no control or invisible characters (bidirectional
+    /// controls, zero-width spaces); zero-width joiners only between two visible characters.
+    ProductName,
+    "name",
+    200
+);
 
 /// A line of text a person wrote (a product's name, an adjustment's note), as `field`: trimmed,
 /// 1 to `max_chars` characters, no control or invisible characters (bidirectional controls,
@@ -285,51 +299,61 @@ mod tests {
 
     #[test]
     fn names_show_what_they_are() {
-        for ok in [
+        assert_names_taken(&[
             "👩\u{200d}💻 laptop",
             "می\u{200c}خواهم",
             "Ünïcödé Ωμέγα 名前",
             "a\u{200d}b",
-        ] {
-            assert!(ProductName::parse(&json!(ok)).is_ok(), "{ok:?}");
-        }
-        for bad in [
-            "Widget\u{202e}tegdiW",
-            "Wid\u{200b}get",
-            "\u{feff}Widget",
-            "Widget \u{200d}",
-            "\u{200d}Widget",
-            "a \u{200c}b",
-            "\u{2066}x\u{2069}",
-            "soft\u{ad}hyphen",
-            "\u{3164}",
-        ] {
-            let e = ProductName::parse(&json!(bad)).unwrap_err();
-            assert!(e.message.contains("invisible"), "{bad:?}: {}", e.message);
-        }
+        ]);
+        assert_names_refused(
+            &[
+                "Widget\u{202e}tegdiW",
+                "Wid\u{200b}get",
+                "\u{feff}Widget",
+                "Widget \u{200d}",
+                "\u{200d}Widget",
+                "a \u{200c}b",
+                "\u{2066}x\u{2069}",
+                "soft\u{ad}hyphen",
+                "\u{3164}",
+            ],
+            "invisible",
+        );
     }
 
     #[test]
     fn a_name_shows_something() {
-        for bad in [
-            "\u{2800}",
-            "\u{301}\u{301}",
-            " \u{301} ",
-            "\u{3000}\u{2800}",
-            "\u{e000}",
-        ] {
-            let e = ProductName::parse(&json!(bad)).unwrap_err();
-            assert!(e.message.contains("visible character"), "{bad:?}: {}", e.message);
-        }
-        for ok in [
+        assert_names_refused(
+            &[
+                "\u{2800}",
+                "\u{301}\u{301}",
+                " \u{301} ",
+                "\u{3000}\u{2800}",
+                "\u{e000}",
+            ],
+            "visible character",
+        );
+        assert_names_taken(&[
             "e\u{301}",
             "\u{2801}",
             "_",
             "🇫🇷",
             "\u{2800}a",
             "1\u{fe0f}\u{20e3}",
-        ] {
+        ]);
+    }
+
+    fn assert_names_taken(names: &[&str]) {
+        for ok in names {
             assert!(ProductName::parse(&json!(ok)).is_ok(), "{ok:?}");
+        }
+    }
+
+    /// Each of `names` is refused with a message that says `why`.
+    fn assert_names_refused(names: &[&str], why: &str) {
+        for bad in names {
+            let e = ProductName::parse(&json!(bad)).unwrap_err();
+            assert!(e.message.contains(why), "{bad:?}: {}", e.message);
         }
     }
 

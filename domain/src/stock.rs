@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::decimal::{Decimal, DecimalError};
-use crate::product::{parse_text, Quantity};
+use crate::product::{person_text, Quantity};
 use crate::validation::{object, only_fields, FieldError};
 
 const FIELDS: [&str; 3] = ["delta", "reason", "note"];
@@ -84,28 +84,13 @@ impl AdjustmentReason {
     }
 }
 
-/// What a person wrote about an adjustment: the rules of a product's name (1 to 200 characters
-/// once trimmed, nothing invisible).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
-pub struct Note(String);
-
-impl Note {
-    pub const MAX_CHARS: usize = 200;
-
-    pub fn parse(value: &Value) -> Result<Self, FieldError> {
-        parse_text("note", value, Self::MAX_CHARS).map(Self)
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// A note read back from the ledger: checked when it was written.
-    pub fn from_stored(text: String) -> Self {
-        Self(text)
-    }
-}
+person_text!(
+    /// What a person wrote about an adjustment: the rules of a product's name (1 to 200 characters
+    /// once trimmed, nothing invisible).
+    Note,
+    "note",
+    200
+);
 
 /// The body of `POST /products/{id}/adjustments`.
 #[derive(Debug, Clone, PartialEq, Eq)]

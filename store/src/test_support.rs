@@ -13,11 +13,7 @@ pub fn client(gateway: &Gateway) -> Client<ReqwestTransport> {
 
 /// XADD of `fields` (names from [`crate::schema::event`]) to `stream`.
 pub async fn xadd(client: &Client<ReqwestTransport>, keys: &Keys, stream: Stream, fields: &[(&str, &str)]) {
-    let mut cmd = Command::new("XADD").arg(keys.stream(stream)).arg("*");
-    for (k, v) in fields {
-        cmd = cmd.arg(*k).arg(*v);
-    }
-    client.send(&cmd).await.expect("XADD");
+    append(client, keys.stream(stream), fields).await;
 }
 
 /// A dead letter of `stream` written by hand as the consumer writes one: the event's `fields`,
@@ -30,19 +26,18 @@ pub async fn dead_letter(
     fields: &[(&str, &str)],
 ) {
     use crate::schema::dead_letter::{DELIVERIES, REASON, SOURCE_ID};
-    let mut cmd = Command::new("XADD")
-        .arg(keys.dead_letters(stream))
-        .arg("*")
-        .arg(SOURCE_ID)
-        .arg("1-0")
-        .arg(REASON)
-        .arg(reason)
-        .arg(DELIVERIES)
-        .arg("5");
+    let mut all = vec![(SOURCE_ID, "1-0"), (REASON, reason), (DELIVERIES, "5")];
+    all.extend_from_slice(fields);
+    append(client, keys.dead_letters(stream), &all).await;
+}
+
+/// XADD of `fields` to the stream at `key`, with an id Redis picks.
+async fn append(client: &Client<ReqwestTransport>, key: String, fields: &[(&str, &str)]) {
+    let mut cmd = Command::new("XADD").arg(key).arg("*");
     for (k, v) in fields {
         cmd = cmd.arg(*k).arg(*v);
     }
-    client.send(&cmd).await.expect("XADD of a dead letter");
+    client.send(&cmd).await.expect("XADD");
 }
 
 /// Checks that the books balance, as any test can at its end, from what Redis holds:

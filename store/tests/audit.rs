@@ -16,17 +16,8 @@ use store::audit::{AuditReport, AuditSettings, Observed, Position, ProblemKind};
 use store::consumer::Settings;
 use store::schema::{ledger, order, product, stock};
 use store::{Cancelled, Placed};
-use upstash_rest::Command;
 
 impl World {
-    async fn redis(&self, parts: &[&str]) {
-        let mut command = Command::new(parts[0]);
-        for part in &parts[1..] {
-            command = command.arg(*part);
-        }
-        self.client.send(&command).await.unwrap();
-    }
-
     /// The whole audit, following `next` until it is complete.
     async fn audit_all(&self, settings: &AuditSettings) -> (AuditReport, u32) {
         let mut report = self.audit().run(None, settings).await.unwrap();

@@ -11,7 +11,6 @@ use domain::{Id, OrderStatus, RefundReason};
 use store::consumer::{Fault, Settings};
 use store::schema::{event, order};
 use store::{Cancelled, Deleted, Placed, Stream};
-use upstash_rest::Command;
 
 fn fast() -> Settings {
     Settings {
@@ -48,19 +47,8 @@ async fn completing_twice_adds_one_event_and_every_line_is_taken_once() {
 #[tokio::test]
 async fn a_replayed_event_changes_the_stock_once() {
     let w = World::new();
-    let product = w.product(1, 10).await;
-    let order = w.paid_order(1, &[(&product, 2)]).await;
-    w.drain(Settings::default()).await;
-    assert_eq!(w.stock(&product).await, Some(8));
-    let o = order.to_string();
-    w.xadd(
-        Stream::OrderCompleted,
-        &[
-            (event::ORDER_ID, &o),
-            (event::STATUS, OrderStatus::Completed.as_str()),
-        ],
-    )
-    .await;
+    let (product, order) = w.taken_order().await;
+    w.completed_event(&order).await;
     let report = w.drain(Settings::default()).await;
     assert_eq!((report.read, report.duplicates, report.applied), (1, 1, 0));
     assert_eq!(w.stock(&product).await, Some(8));
@@ -250,24 +238,13 @@ async fn damaged_data_and_forged_refunds_do_not_stop_the_batch() {
     w.paid_order(2, &[(&broken, 1)]).await;
     // Someone overwrote a product's hash with a string: taking its stock would raise in Lua.
     let key = w.keys.product(broken.as_str());
-    w.client.send(&Command::new("DEL").arg(&key)).await.unwrap();
-    w.client
-        .send(&Command::new("SET").arg(&key).arg("oops"))
-        .await
-        .unwrap();
+    w.redis(&["DEL", &key]).await;
+    w.redis(&["SET", &key, "oops"]).await;
     let report = w.drain(fast()).await;
     assert_eq!((report.applied, report.held), (1, 1), "{report:?}");
 
     // A refund nobody asked for, for an order whose stock was taken.
-    let o = taken.to_string();
-    w.xadd(
-        Stream::RefundOrder,
-        &[
-            (event::ORDER_ID, &o),
-            (event::REFUND_REASON, RefundReason::ProductDeleted.as_str()),
-        ],
-    )
-    .await;
+    w.refund_event(&taken, RefundReason::ProductDeleted).await;
     let report = w.drain(fast()).await;
     assert_eq!(report.refunded, 0, "{report:?}");
     assert_eq!(w.order(&taken).await.status(), OrderStatus::Completed);
@@ -280,10 +257,7 @@ async fn an_order_with_a_damaged_line_is_held_and_takes_nothing() {
     let (a, b) = (w.product(1, 10).await, w.product(2, 10).await);
     let cart = w.paid_order(1, &[(&a, 1), (&b, 1)]).await;
     let line = order::line_field(2, order::LINE_QUANTITY);
-    w.client
-        .send(&Command::new("HDEL").arg(w.keys.order(cart.as_str())).arg(line))
-        .await
-        .unwrap();
+    w.redis(&["HDEL", &w.keys.order(cart.as_str()), &line]).await;
     let report = w.drain(fast()).await;
     assert_eq!((report.held, report.applied), (1, 0), "{report:?}");
     assert_eq!((w.stock(&a).await, w.stock(&b).await), (Some(10), Some(10)));
@@ -294,12 +268,7 @@ async fn only_a_paid_order_takes_stock_and_a_cancelled_one_never() {
     let w = World::new();
     let (a, b) = (w.product(1, 10).await, w.product(2, 10).await);
     let id = w.placed(1, &[(&a, 2), (&b, 3)]).await.id().clone();
-    let o = id.to_string();
-    let replayed = [
-        (event::ORDER_ID, o.as_str()),
-        (event::STATUS, OrderStatus::Completed.as_str()),
-    ];
-    w.xadd(Stream::OrderCompleted, &replayed).await;
+    w.completed_event(&id).await;
     let report = w.drain(fast()).await;
     assert_eq!((report.held, report.applied), (1, 0), "still pending: it waits");
     assert_eq!(w.stock(&a).await, Some(10));

@@ -11,7 +11,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use dev_stack::http::CEILING;
+use dev_stack::http::{request, CEILING};
 use dev_stack::{free_port, log_tail};
 
 /// How many times a stack is started on new ports when one it was given is taken meanwhile.
@@ -261,4 +261,21 @@ pub fn listener_pid(port: u16) -> Option<i32> {
     let text = String::from_utf8_lossy(&out.stdout);
     let (_, rest) = text.split_once("pid=")?;
     rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+}
+
+/// A product change at `inventory` (a worker's URL) is refused (401) without `admin`'s token and
+/// done (201) with it: the admin token the stack was given guards its changes.
+pub async fn assert_admin_token_guards_changes(inventory: &str, admin: &str) {
+    let product = serde_json::json!({"name": "Widget", "price": 20, "quantity": 5});
+    let refused = request("POST", format!("{inventory}/products"))
+        .json(&product)
+        .send()
+        .await;
+    assert_eq!(refused.status, 401, "{}", refused.raw);
+    let created = request("POST", format!("{inventory}/products"))
+        .header("Authorization", &format!("Bearer {admin}"))
+        .json(&product)
+        .send()
+        .await;
+    assert_eq!(created.status, 201, "{}", created.raw);
 }

@@ -7,16 +7,17 @@ use std::future::Future;
 
 use dev_stack::Stack;
 use domain::{
-    Adjustment, EntryPageRequest, FeeRate, Id, LedgerEntry, LineRequest, NewProduct, Order, Page,
-    PageRequest, Quantity,
+    Adjustment, EntryPageRequest, FeeRate, Id, LedgerEntry, LineRequest, NewProduct, Order, OrderStatus,
+    Page, PageRequest, Quantity, RefundReason,
 };
 use serde_json::json;
 use store::consumer::{Report, Settings};
+use store::schema::event;
 use store::test_support::client;
 use store::{
     test_support, Audit, Changed, Consumer, DeadLetters, Inventory, Keys, Orders, Placed, Placement, Stream,
 };
-use upstash_rest::{Client, ReqwestTransport};
+use upstash_rest::{Client, Command, ReqwestTransport};
 
 /// redis-server and the gateway, and a client of the gateway.
 pub fn start() -> (Stack, Client<ReqwestTransport>) {
@@ -170,8 +171,46 @@ impl World {
         self.consumer(settings).drain(clock, 5_000, None).await.unwrap()
     }
 
+    /// A raw Redis command (`["HDEL", key, field]`), as an operator or a bug would write:
+    /// damage that a test then shows the store copes with.
+    pub async fn redis(&self, parts: &[&str]) {
+        let mut command = Command::new(parts[0]);
+        for part in &parts[1..] {
+            command = command.arg(*part);
+        }
+        self.client.send(&command).await.unwrap();
+    }
+
     pub async fn xadd(&self, stream: Stream, fields: &[(&str, &str)]) {
         test_support::xadd(&self.client, &self.keys, stream, fields).await;
+    }
+
+    /// An `order_completed` event for `order`, written by hand as the payment side writes one.
+    pub async fn completed_event(&self, order: &Id) {
+        let fields = [
+            (event::ORDER_ID, order.as_str()),
+            (event::STATUS, OrderStatus::Completed.as_str()),
+        ];
+        self.xadd(Stream::OrderCompleted, &fields).await;
+    }
+
+    /// A `refund_order` event for `order` with `reason`, written by hand.
+    pub async fn refund_event(&self, order: &Id, reason: RefundReason) {
+        let fields = [
+            (event::ORDER_ID, order.as_str()),
+            (event::REFUND_REASON, reason.as_str()),
+        ];
+        self.xadd(Stream::RefundOrder, &fields).await;
+    }
+
+    /// One product of 10 and a paid order of 2 of it that the consumer has applied (on hand
+    /// 8): the order whose stock was taken, that replays and forged events then name.
+    pub async fn taken_order(&self) -> (Id, Id) {
+        let product = self.product(1, 10).await;
+        let order = self.paid_order(1, &[(&product, 2)]).await;
+        self.drain(Settings::default()).await;
+        assert_eq!(self.stock(&product).await, Some(8));
+        (product, order)
     }
 
     /// Panics unless the books balance (`test_support::books`) for these products and what was
