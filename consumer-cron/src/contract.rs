@@ -57,11 +57,7 @@ pub struct Discarded {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(
-        title = "consumer-cron",
-        version = env!("CARGO_PKG_VERSION"),
-        description = include_str!("../../docs/openapi/consumer-cron.md"),
-    ),
+    info(description = include_str!("../../docs/openapi/consumer-cron.md")),
     paths(c::health, c::openapi_json, stats, audit, repair, dead_letters, replay_all, replay_one,
         discard_all, discard_one),
     components(

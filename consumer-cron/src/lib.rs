@@ -11,9 +11,9 @@ mod run;
 pub mod watch;
 
 #[cfg(target_arch = "wasm32")]
-use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
+use worker::{event, Env, ScheduleContext, ScheduledEvent};
 #[cfg(target_arch = "wasm32")]
-use worker_http::{contract as shared, serve, settings::Consumer, Scoped};
+use worker_http::{contract as shared, settings::Consumer};
 
 worker_http::routes! {
     data: ();
@@ -36,16 +36,9 @@ worker_http::routes! {
     post "/run" => |req, rc| async move { handlers::nudged(&req, &rc).await },
 }
 
-#[cfg(target_arch = "wasm32")]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    serve::<Consumer, _>(req, env, "consumer-cron", ROUTES, |scope| {
-        router(Scoped { scope, data: () })
-    })
-    .await
-}
-
-// The `fetch` export: a panic in a handler is answered with our JSON 500 (worker_http::panic).
-worker_http::fetch_entry!(fetch);
+// The `fetch` export: every request through `serve` and this router; a panic in a handler is
+// answered with our JSON 500 (worker_http::panic).
+worker_http::fetch_entry!(Consumer, "consumer-cron", |_ctx| ());
 
 /// Cron budget: stop draining well before a scheduled invocation's time limit.
 #[cfg(target_arch = "wasm32")]

@@ -14,10 +14,7 @@ async fn a_malformed_event_is_dead_lettered_after_five_deliveries() {
     xadd(&shop, Stream::OrderCompleted, &[(event::QUANTITY, "lots")]).await;
     let id = order(&shop, &product, 2).await.text("id");
     settled(&shop, &id).await;
-    eventually("the good order to be applied", || async {
-        (stock(&shop, &product).await == Some(8)).then_some(())
-    })
-    .await;
+    stock_becomes(&shop, &product, 8).await;
 
     for _ in 0..6 {
         shop.run_consumer().await;

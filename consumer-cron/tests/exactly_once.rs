@@ -14,10 +14,7 @@ async fn a_replayed_and_a_reclaimed_event_change_the_stock_once() {
     let placed = order(&shop, &product, 3).await;
     let id = placed.text("id");
     settled(&shop, &id).await;
-    eventually("stock 97", || async {
-        (stock(&shop, &product).await == Some(97)).then_some(())
-    })
-    .await;
+    stock_becomes(&shop, &product, 97).await;
 
     // Replay by hand: the same order's event again.
     let fields = [

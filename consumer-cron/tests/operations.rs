@@ -329,7 +329,7 @@ async fn sales_restocks_and_a_patch_keep_the_books_and_an_operator_repairs_what_
     )
     .send()
     .await;
-    assert_eq!((twice.status, twice.error_code()), (404, "not_found"));
+    twice.assert_error(404, "not_found");
     assert_eq!(audit(&shop).await["ok"], true);
 
     // A replay of an event whose effect already happened changes nothing.
@@ -423,11 +423,7 @@ async fn operator_routes_need_the_token_and_cost_their_round_trips() {
         ("DELETE", "/dead-letters/order_completed/1-0"),
     ] {
         let anonymous = request(method, format!("{consumer}{path}")).send().await;
-        assert_eq!(
-            (anonymous.status, anonymous.error_code()),
-            (401, "unauthorized"),
-            "{method} {path}"
-        );
+        anonymous.assert_error_for(401, "unauthorized", format_args!("{method} {path}"));
     }
 
     // The replay action's path is no dead letter's: it has POST alone.

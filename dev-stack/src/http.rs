@@ -34,6 +34,21 @@ impl Answer {
             .unwrap_or_else(|| panic!("not an error body: {}", self.raw))
     }
 
+    /// Panics (for a test) unless this answer is the error `status` with the `code` of the common
+    /// error shape, naming the URL and the raw body otherwise; the answer, for further checks.
+    #[track_caller]
+    pub fn assert_error(&self, status: u16, code: &str) -> &Self {
+        self.assert_error_for(status, code, "")
+    }
+
+    /// As `assert_error`, the failure naming `case` too (which of a loop's requests it was).
+    #[track_caller]
+    pub fn assert_error_for(&self, status: u16, code: &str, case: impl std::fmt::Display) -> &Self {
+        let got = (self.status, self.body["error"]["code"].as_str());
+        assert_eq!(got, (status, Some(code)), "{case} ({}): {}", self.url, self.raw);
+        self
+    }
+
     /// A header by name (any case).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers

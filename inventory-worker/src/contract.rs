@@ -22,11 +22,7 @@ pub struct InventoryConfig {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(
-        title = "inventory-worker",
-        version = env!("CARGO_PKG_VERSION"),
-        description = include_str!("../../docs/openapi/inventory.md"),
-    ),
+    info(description = include_str!("../../docs/openapi/inventory.md")),
     paths(c::health, c::openapi_json, config, list, create, read, update, delete, adjust, ledger),
     components(
         schemas(ErrorBody, ErrorCode, AdjustmentReason, LedgerReason),

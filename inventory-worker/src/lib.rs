@@ -8,9 +8,7 @@ pub mod contract;
 mod handlers;
 
 #[cfg(target_arch = "wasm32")]
-use worker::{Context, Env, Request, Response, Result};
-#[cfg(target_arch = "wasm32")]
-use worker_http::{health, serve, settings::Inventory, Scoped};
+use worker_http::{health, settings::Inventory};
 
 worker_http::routes! {
     data: ();
@@ -26,13 +24,6 @@ worker_http::routes! {
     get "/products/:id/ledger" => |req, rc| async move { handlers::ledger(&req, &rc).await },
 }
 
-#[cfg(target_arch = "wasm32")]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    serve::<Inventory, _>(req, env, "inventory", ROUTES, |scope| {
-        router(Scoped { scope, data: () })
-    })
-    .await
-}
-
-// The `fetch` export: a panic in a handler is answered with our JSON 500 (worker_http::panic).
-worker_http::fetch_entry!(fetch);
+// The `fetch` export: every request through `serve` and this router; a panic in a handler is
+// answered with our JSON 500 (worker_http::panic).
+worker_http::fetch_entry!(Inventory, "inventory", |_ctx| ());

@@ -34,7 +34,7 @@ async fn mutations_need_the_admin_token() {
     let base = api().inventory.url();
     let body = json!({"name": "guarded", "price": 1, "quantity": 1});
     let anonymous = create(&base, &body).await;
-    assert_eq!((anonymous.status, anonymous.error_code()), (401, "unauthorized"));
+    anonymous.assert_error(401, "unauthorized");
     let wrong = request("POST", format!("{base}/products"))
         .header("Authorization", "Bearer nope")
         .json(&body)
@@ -201,18 +201,13 @@ async fn options_that_is_no_allowed_preflight_is_an_unknown_method() {
             options = options.header("Origin", origin);
         }
         let answer = options.send().await;
-        assert_eq!(
-            (answer.status, answer.error_code()),
-            (405, "method_not_allowed"),
-            "{origin:?}: {}",
-            answer.raw
-        );
+        answer.assert_error_for(405, "method_not_allowed", format_args!("{origin:?}"));
         assert_eq!(answer.allow.as_deref(), Some("GET, HEAD, POST"), "{origin:?}");
         assert_eq!(answer.allow_origin, None, "{origin:?}");
         assert_eq!(answer.header("access-control-allow-methods"), None, "{origin:?}");
     }
     let nowhere = request("OPTIONS", format!("{base}/nope")).send().await;
-    assert_eq!((nowhere.status, nowhere.error_code()), (404, "not_found"));
+    nowhere.assert_error(404, "not_found");
     // From an allowed origin but no preflight (no Access-Control-Request-Method): the 405 is
     // readable by that origin, as every answer is.
     let plain = from_origin("OPTIONS", &base, "https://shop.example").send().await;

@@ -9,12 +9,7 @@ use serde_json::json;
 const JSON: &str = "application/json";
 
 fn assert_error(answer: &Answer, status: u16, code: &str) {
-    assert_eq!(
-        (answer.status, answer.error_code()),
-        (status, code),
-        "{}",
-        answer.raw
-    );
+    answer.assert_error(status, code);
     assert_eq!(
         answer.content_type.as_deref(),
         Some("application/json; charset=utf-8")

@@ -37,7 +37,7 @@ async fn the_tutorial_story_create_list_read_delete() {
     let deleted = request("DELETE", format!("{base}/products/{id}")).send().await;
     assert_eq!((deleted.status, deleted.raw.as_str()), (204, ""));
     let gone = request("GET", format!("{base}/products/{id}")).send().await;
-    assert_eq!((gone.status, gone.error_code()), (404, "not_found"));
+    gone.assert_error(404, "not_found");
     let again = request("DELETE", format!("{base}/products/{id}")).send().await;
     assert_eq!(again.status, 404, "deleting twice finds nothing the second time");
 }
@@ -186,11 +186,7 @@ async fn the_list_pages_stably_through_link_headers() {
         ("cursor=junk", "cursor"),
     ] {
         let bad = request("GET", format!("{base}/products?{query}")).send().await;
-        assert_eq!(
-            (bad.status, bad.error_code()),
-            (422, "validation_failed"),
-            "{query}"
-        );
+        bad.assert_error_for(422, "validation_failed", format_args!("{query}"));
         assert_eq!(bad.body["error"]["field"], field, "{query}");
     }
 }

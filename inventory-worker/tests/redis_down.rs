@@ -33,7 +33,7 @@ async fn redis_down_is_503_and_the_worker_recovers() {
         (503, json!("unreachable"))
     );
     let list = request("GET", format!("{base}/products")).send().await;
-    assert_eq!((list.status, list.error_code()), (503, "redis_unavailable"));
+    list.assert_error(503, "redis_unavailable");
     let create =
         request("POST", format!("{base}/products")).json(&json!({"name": "a", "price": 1, "quantity": 1}));
     assert_eq!(create.send().await.status, 503);
@@ -53,7 +53,7 @@ async fn gateway_gone_is_503_not_500() {
     let dev_stack::Stack { gateway, .. } = stack;
     drop(gateway);
     let list = request("GET", format!("{base}/products")).send().await;
-    assert_eq!((list.status, list.error_code()), (503, "redis_unavailable"));
+    list.assert_error(503, "redis_unavailable");
 }
 
 /// A Redis (or an Upstash) that hangs without refusing connections: every request is a 503
@@ -85,11 +85,7 @@ async fn frozen_is_a_503_within_the_budget(freeze_gateway: bool) {
         ),
     );
     for (what, (answer, took)) in [("a read", read), ("a write", write)] {
-        assert_eq!(
-            (answer.status, answer.error_code()),
-            (503, "redis_unavailable"),
-            "{what}"
-        );
+        answer.assert_error_for(503, "redis_unavailable", format_args!("{what}"));
         // The budget is 1 s; without it, a write waited for the 10 s fetch timeout: anything
         // well under that tells them apart, also on a slow machine.
         assert!(took < Duration::from_secs(8), "{what} took {took:?}");

@@ -31,6 +31,12 @@ async fn adjust(url: &str, body: Value, if_match: Option<&str>) -> Answer {
     .await
 }
 
+/// Panics unless `answer` is a 200 with the product, `quantity` on hand.
+fn assert_product(answer: &Answer, quantity: u64) {
+    let got = (answer.status, answer.body["quantity"].as_u64());
+    assert_eq!(got, (200, Some(quantity)), "{}", answer.raw);
+}
+
 fn etag(answer: &Answer) -> String {
     let header = answer
         .header("ETag")
@@ -49,12 +55,7 @@ async fn a_stale_etag_changes_nothing_and_the_current_one_goes_through() {
 
     // Someone else restocks in between.
     let restocked = adjust(&url, json!({"delta": 10, "reason": "restock"}), None).await;
-    assert_eq!(
-        (restocked.status, restocked.body["quantity"].as_u64()),
-        (200, Some(60)),
-        "{}",
-        restocked.raw
-    );
+    assert_product(&restocked, 60);
     let current = etag(&restocked);
     assert_ne!(current, first);
 
@@ -64,7 +65,7 @@ async fn a_stale_etag_changes_nothing_and_the_current_one_goes_through() {
         .json(&json!({"quantity": 60}))
         .send()
         .await;
-    assert_eq!((stale.status, stale.error_code()), (412, "precondition_failed"));
+    stale.assert_error(412, "precondition_failed");
     assert_eq!(stale.header("ETag"), Some(current.as_str()));
     assert!(stale.body["error"]["message"]
         .as_str()
@@ -98,12 +99,7 @@ async fn a_stale_etag_changes_nothing_and_the_current_one_goes_through() {
         .json(&json!({"quantity": 70}))
         .send()
         .await;
-    assert_eq!(
-        (set.status, set.body["quantity"].as_u64()),
-        (200, Some(70)),
-        "{}",
-        set.raw
-    );
+    assert_product(&set, 70);
     let newest = etag(&set);
     let malformed = request("PATCH", &url)
         .header("If-Match", "3.0")
@@ -130,10 +126,7 @@ async fn if_none_match_with_the_current_etag_is_304_without_a_body() {
     assert_eq!(any.status, 304);
     adjust(&url, json!({"delta": 1, "reason": "return"}), None).await;
     let changed = request("GET", &url).header("If-None-Match", &tag).send().await;
-    assert_eq!(
-        (changed.status, changed.body["quantity"].as_u64()),
-        (200, Some(6))
-    );
+    assert_product(&changed, 6);
     assert_ne!(etag(&changed), tag);
 }
 

@@ -35,11 +35,7 @@ impl PaymentConfig {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(
-        title = "payment-worker",
-        version = env!("CARGO_PKG_VERSION"),
-        description = include_str!("../../docs/openapi/payment.md"),
-    ),
+    info(description = include_str!("../../docs/openapi/payment.md")),
     paths(c::health, c::openapi_json, config, place, recent, read, cancel),
     components(
         schemas(ErrorBody, ErrorCode),

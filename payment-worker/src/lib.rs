@@ -10,9 +10,9 @@ mod handlers;
 mod payment;
 
 #[cfg(target_arch = "wasm32")]
-use worker::{Context, Env, Request, Response, Result};
+use worker::Context;
 #[cfg(target_arch = "wasm32")]
-use worker_http::{health, serve, settings::Payment, Scoped};
+use worker_http::{health, settings::Payment};
 
 worker_http::routes! {
     data: Context;
@@ -25,13 +25,6 @@ worker_http::routes! {
     post "/orders/:id/cancel" => |req, rc| async move { handlers::cancel(&req, &rc).await },
 }
 
-#[cfg(target_arch = "wasm32")]
-async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
-    serve::<Payment, _>(req, env, "payment", ROUTES, |scope| {
-        router(Scoped { scope, data: ctx })
-    })
-    .await
-}
-
-// The `fetch` export: a panic in a handler is answered with our JSON 500 (worker_http::panic).
-worker_http::fetch_entry!(fetch);
+// The `fetch` export: every request through `serve` and this router; a panic in a handler is
+// answered with our JSON 500 (worker_http::panic).
+worker_http::fetch_entry!(Payment, "payment", |ctx| ctx);

@@ -160,12 +160,7 @@ async fn a_cart_naming_an_unknown_product_is_a_404_naming_it_and_reserves_nothin
     let real = create_product(shop, "Real", 1.0, 5).await;
     let ghost = "01JDQ3T0X6M6V1W3C6W7N5K8ZP";
     let answer = place(shop, &[(&real, 2), (ghost, 1), ("not-an-id", 1)], None).await;
-    assert_eq!(
-        (answer.status, answer.error_code()),
-        (404, "not_found"),
-        "{}",
-        answer.raw
-    );
+    answer.assert_error(404, "not_found");
     let named: Vec<&Value> = answer.body["error"]["details"]
         .as_array()
         .expect("details")
@@ -278,10 +273,5 @@ async fn a_retried_cart_is_placed_once_whatever_the_order_of_its_lines() {
     }
     assert_eq!(available(shop, &a).await, Some(9), "reserved once");
     let other = place(shop, &[(&a, 2), (&b, 2)], Some("cart-retry-1")).await;
-    assert_eq!(
-        (other.status, other.error_code()),
-        (422, "idempotency_key_reused"),
-        "{}",
-        other.raw
-    );
+    other.assert_error(422, "idempotency_key_reused");
 }

@@ -18,6 +18,13 @@ fn with_key(shop: &Shop, key: &str, body: Value) -> dev_stack::http::Request {
         .json(&body)
 }
 
+/// Places `quantity` of `product` (the tutorial's one-product body) with the `Idempotency-Key` `key`.
+async fn place_keyed(shop: &Shop, key: &str, product: &str, quantity: u64) -> dev_stack::http::Answer {
+    with_key(shop, key, json!({"id": product, "quantity": quantity}))
+        .send()
+        .await
+}
+
 /// The ids of the orders of `product` in the history.
 async fn orders_of(shop: &Shop, product: &str) -> Vec<String> {
     let history = request("GET", format!("{}/orders?limit=500", shop.payment.url()))
@@ -38,9 +45,7 @@ async fn a_retry_with_the_same_key_answers_the_first_answer_and_orders_nothing()
     let shop = shop();
     let product = create_product(shop, "Retried", 20.0, 100).await;
     let key = format!("checkout-{product}");
-    let first = with_key(shop, &key, json!({"id": product, "quantity": 3}))
-        .send()
-        .await;
+    let first = place_keyed(shop, &key, &product, 3).await;
     assert_eq!(first.status, 201, "{}", first.raw);
     assert_eq!(first.header("idempotent-replayed"), None);
     // The same request, written differently (product_id, the quantity as text), after the payment.
@@ -57,15 +62,8 @@ async fn a_retry_with_the_same_key_answers_the_first_answer_and_orders_nothing()
     assert_eq!(orders_of(shop, &product).await, vec![first.text("id")]);
 
     // The same key for another request: refused, naming the header.
-    let other = with_key(shop, &key, json!({"id": product, "quantity": 2}))
-        .send()
-        .await;
-    assert_eq!(
-        (other.status, other.error_code()),
-        (422, "idempotency_key_reused"),
-        "{}",
-        other.raw
-    );
+    let other = place_keyed(shop, &key, &product, 2).await;
+    other.assert_error(422, "idempotency_key_reused");
     assert_eq!(other.body["error"]["field"], "Idempotency-Key");
 
     // Remembered for 24 h, by Redis itself (nothing to sweep).
@@ -108,10 +106,7 @@ async fn twenty_concurrent_retries_place_one_order() {
     assert_eq!(orders_of(shop, &product).await, vec![ids[0].clone()]);
     let order = settled(shop, &ids[0]).await;
     assert_eq!(order["status"], "completed");
-    eventually("the stock of one order", || async {
-        (stock(shop, &product).await == Some(99)).then_some(())
-    })
-    .await;
+    stock_becomes(shop, &product, 99).await;
 }
 
 #[tokio::test]
@@ -119,14 +114,8 @@ async fn keys_must_be_printable_ascii_up_to_255_and_no_key_orders_every_time() {
     let shop = shop();
     let product = create_product(shop, "Keyless", 1.0, 100).await;
     for bad in ["k".repeat(256), String::new()] {
-        let answer = with_key(shop, &bad, json!({"id": product, "quantity": 1}))
-            .send()
-            .await;
-        assert_eq!(
-            (answer.status, answer.error_code()),
-            (422, "validation_failed"),
-            "{bad:?}"
-        );
+        let answer = place_keyed(shop, &bad, &product, 1).await;
+        answer.assert_error_for(422, "validation_failed", format_args!("{bad:?}"));
         assert_eq!(answer.body["error"]["field"], "Idempotency-Key");
     }
     for _ in 0..2 {
@@ -140,19 +129,12 @@ async fn a_retry_after_the_last_units_went_still_gets_its_order() {
     let shop = shop();
     let product = create_product(shop, "Last three", 20.0, 3).await;
     let key = format!("last-{product}");
-    let first = with_key(shop, &key, json!({"id": product, "quantity": 3}))
-        .send()
-        .await;
+    let first = place_keyed(shop, &key, &product, 3).await;
     assert_eq!(first.status, 201, "{}", first.raw);
     settled(shop, &first.text("id")).await;
-    eventually("the stock taken", || async {
-        (stock(shop, &product).await == Some(0)).then_some(())
-    })
-    .await;
+    stock_becomes(shop, &product, 0).await;
     // Sold out now, then deleted: the retry is still answered with the order it placed.
-    let sold_out = with_key(shop, &key, json!({"id": product, "quantity": 3}))
-        .send()
-        .await;
+    let sold_out = place_keyed(shop, &key, &product, 3).await;
     assert_eq!(
         (sold_out.status, sold_out.raw.as_str()),
         (201, first.raw.as_str())
@@ -162,9 +144,7 @@ async fn a_retry_after_the_last_units_went_still_gets_its_order() {
         .send()
         .await;
     assert_eq!(deleted.status, 204);
-    let gone = with_key(shop, &key, json!({"id": product, "quantity": 3}))
-        .send()
-        .await;
+    let gone = place_keyed(shop, &key, &product, 3).await;
     assert_eq!((gone.status, gone.raw.as_str()), (201, first.raw.as_str()));
     // Without its key, the same request is refused as any new one would be.
     assert_eq!(order(shop, &product, 3).await.status, 404);

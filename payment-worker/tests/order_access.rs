@@ -26,12 +26,7 @@ async fn the_id_reads_and_cancels_an_order_and_only_the_admin_lists_them_all() {
             attempt = attempt.header("Authorization", &format!("Bearer {token}"));
         }
         let refused = attempt.send().await;
-        assert_eq!(
-            (refused.status, refused.error_code()),
-            (401, "unauthorized"),
-            "{token:?}: {}",
-            refused.raw
-        );
+        refused.assert_error_for(401, "unauthorized", format_args!("{token:?}"));
     }
     let all = request("GET", &list)
         .header("Authorization", &format!("Bearer {ADMIN}"))

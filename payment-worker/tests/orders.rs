@@ -48,10 +48,7 @@ async fn the_tutorial_story_order_3_at_20_then_completed_and_stock_97() {
     let done = settled(shop, &placed.text("id")).await;
     assert_eq!(done["status"], "completed");
     // The nudge makes the stock follow within about a second, with no cron run.
-    eventually("the stock to drop to 97", || async {
-        (stock(shop, &product).await == Some(97)).then_some(())
-    })
-    .await;
+    stock_becomes(shop, &product, 97).await;
 }
 
 #[tokio::test]
@@ -94,14 +91,11 @@ async fn bad_orders_are_refused_and_cost_nothing() {
     let base = shop.payment.url();
 
     let unknown = order(shop, "01ARZ3NDEKTSV4RRFFQ69G5FAV", 1).await;
-    assert_eq!((unknown.status, unknown.error_code()), (404, "not_found"));
+    unknown.assert_error(404, "not_found");
     assert_eq!(order(shop, "not-an-id", 1).await.status, 404);
 
     let too_many = order(shop, &product, 3).await;
-    assert_eq!(
-        (too_many.status, too_many.error_code()),
-        (409, "insufficient_stock")
-    );
+    too_many.assert_error(409, "insufficient_stock");
     assert!(
         too_many.body["error"]["message"].as_str().unwrap().contains('2'),
         "{}",
@@ -116,18 +110,14 @@ async fn bad_orders_are_refused_and_cost_nothing() {
         (json!({"id": product, "quantity": 1, "price": 0.01}), "price"),
     ] {
         let answer = request("POST", format!("{base}/orders")).json(&body).send().await;
-        assert_eq!(
-            (answer.status, answer.error_code()),
-            (422, "validation_failed"),
-            "{body}"
-        );
+        answer.assert_error_for(422, "validation_failed", format_args!("{body}"));
         assert_eq!(answer.body["error"]["field"], field, "{body}");
     }
     let malformed = request("POST", format!("{base}/orders"))
         .raw_body("application/json", "{")
         .send()
         .await;
-    assert_eq!((malformed.status, malformed.error_code()), (400, "bad_json"));
+    malformed.assert_error(400, "bad_json");
     let text = request("POST", format!("{base}/orders"))
         .raw_body("text/plain", "{}")
         .send()
@@ -241,12 +231,7 @@ async fn the_consumer_is_not_publicly_triggerable() {
         request("POST", format!("{base}/run")).header("X-Internal-Token", "guess"),
     ] {
         let answer = req.send().await;
-        assert_eq!(
-            (answer.status, answer.error_code()),
-            (404, "not_found"),
-            "{}",
-            answer.raw
-        );
+        answer.assert_error(404, "not_found");
     }
     // An internal route: not even a 405 gives it away.
     let answer = request("GET", format!("{base}/run")).send().await;

@@ -47,12 +47,7 @@ async fn a_burst_past_the_order_limit_is_429_and_costs_no_redis_command() {
     let before = stack.gateway.stats().unwrap();
     for _ in 0..5 {
         let answer = place().await;
-        assert_eq!(
-            (answer.status, answer.error_code()),
-            (429, "rate_limited"),
-            "{}",
-            answer.raw
-        );
+        answer.assert_error(429, "rate_limited");
         let retry_after: u64 = answer.retry_after.as_deref().unwrap_or("").parse().unwrap();
         assert!((1..=60).contains(&retry_after), "Retry-After: {retry_after}");
     }

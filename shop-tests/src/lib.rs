@@ -158,6 +158,15 @@ pub async fn counters_still(gateway: &dev_stack::Gateway) -> dev_stack::Stats {
     last
 }
 
+/// Waits until `product`'s stock on hand is `quantity` (the consumer took what it should).
+pub async fn stock_becomes(shop: &Shop, product: &str, quantity: u64) {
+    let what = format!("the stock of {product} to be {quantity}");
+    eventually(&what, || async {
+        (stock(shop, product).await == Some(quantity)).then_some(())
+    })
+    .await;
+}
+
 /// Waits until the consumer has applied every event (both streams empty and nothing pending).
 pub async fn consumer_idle(shop: &Shop) {
     eventually("every event to be applied", || async {

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 use serde_json::{json, Value};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, Response, ResponseBuilder, Server};
 use utoipa::{Modify, ToSchema};
@@ -310,7 +311,7 @@ response_set! {
 fn with_header(
     response: RefOr<Response>,
     name: &str,
-    schema: utoipa::openapi::schema::ObjectBuilder,
+    schema: ObjectBuilder,
     description: &str,
 ) -> RefOr<Response> {
     let mut response = match response {
@@ -322,12 +323,7 @@ fn with_header(
 }
 
 /// Documents one more header of `response` (`name`: `schema`, `description`).
-pub fn insert_header(
-    response: &mut Response,
-    name: &str,
-    schema: utoipa::openapi::schema::ObjectBuilder,
-    description: &str,
-) {
+pub fn insert_header(response: &mut Response, name: &str, schema: ObjectBuilder, description: &str) {
     response.headers.insert(
         name.into(),
         utoipa::openapi::HeaderBuilder::new()
@@ -344,9 +340,7 @@ pub struct UnsupportedMediaType;
 impl<'r> utoipa::ToResponse<'r> for UnsupportedMediaType {
     fn response() -> (&'r str, RefOr<Response>) {
         let example = json!({"error": {"code": "unsupported_media_type", "message": "send the body as Content-Type: application/json"}});
-        let identity = utoipa::openapi::schema::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::String)
-            .enum_values(Some(["identity"]));
+        let identity = schema_of(Type::String).enum_values(Some(["identity"]));
         let response = error_response_with_header(
             "`unsupported_media_type`: the body must be sent as `Content-Type: application/json` \
              (UTF-8), uncompressed: a `Content-Encoding` other than `identity` (gzip, br…) is \
@@ -365,7 +359,7 @@ fn error_response_with_header(
     description: &str,
     example: Value,
     header: &str,
-    schema: utoipa::openapi::schema::ObjectBuilder,
+    schema: ObjectBuilder,
     header_description: &str,
 ) -> RefOr<Response> {
     with_header(
@@ -376,10 +370,14 @@ fn error_response_with_header(
     )
 }
 
+/// A header value's schema of JSON type `type_`, for the constraints to follow.
+fn schema_of(type_: Type) -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(type_)
+}
+
 /// The schema of an `ETag` header's value: a product's `"<version>.<reserved>"`.
-fn etag_schema() -> utoipa::openapi::schema::ObjectBuilder {
-    utoipa::openapi::schema::ObjectBuilder::new()
-        .schema_type(utoipa::openapi::schema::Type::String)
+fn etag_schema() -> ObjectBuilder {
+    schema_of(Type::String)
         .pattern(Some(r#"^"[0-9]{1,19}\.[0-9]{1,19}"$"#))
         .examples([json!("\"4.3\"")])
 }
@@ -395,9 +393,7 @@ pub struct RateLimited;
 impl<'r> utoipa::ToResponse<'r> for RateLimited {
     fn response() -> (&'r str, RefOr<Response>) {
         let example = json!({"error": {"code": "rate_limited", "message": "too many changes from this client; try again in 42 s"}});
-        let seconds = utoipa::openapi::schema::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::Integer)
-            .minimum(Some(1));
+        let seconds = schema_of(Type::Integer).minimum(Some(1));
         let response = error_response_with_header(
             "`rate_limited`: this client (IP) made more changes this minute than the worker allows \
              (`[[ratelimits]]` in wrangler.toml; 1,000 a minute by default). Nothing was done; \

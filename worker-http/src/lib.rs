@@ -37,8 +37,27 @@ pub use worker as __worker;
 /// The worker's `fetch` export: `handler` (an `async fn(Request, Env, Context) ->
 /// worker::Result<Response>` of the calling module) answered through `worker_http::panic::respond`, so that a
 /// panic is a JSON 500 (what `#[event(fetch)]` would do, plus that).
+///
+/// `fetch_entry!(Settings, "name", |ctx| data)` writes that handler too: every request through
+/// `serve` (the worker's name, its `Settings`) and the `router` and `ROUTES` of its `routes!`,
+/// whose data `data` makes of the request's `Context`.
 #[macro_export]
 macro_rules! fetch_entry {
+    ($settings:ty, $worker:literal, |$ctx:ident| $data:expr) => {
+        #[cfg(target_arch = "wasm32")]
+        async fn fetch(
+            req: $crate::__worker::Request,
+            env: $crate::__worker::Env,
+            $ctx: $crate::__worker::Context,
+        ) -> $crate::__worker::Result<$crate::__worker::Response> {
+            $crate::serve::<$settings, _>(req, env, $worker, ROUTES, |scope| {
+                router($crate::Scoped { scope, data: $data })
+            })
+            .await
+        }
+
+        $crate::fetch_entry!(fetch);
+    };
     ($handler:ident) => {
         #[cfg(target_arch = "wasm32")]
         mod __fetch_entry {
