@@ -111,47 +111,49 @@ def scenarios(shop):
         ids = [shop.order(product) for _ in range(REQUESTS)]
         return lambda i: ("POST", f"{pay}/orders/{ids[i]}/cancel", None, None)
 
+    def same(method, url, body=None, headers=None):
+        """A row's requests that are all the one request."""
+        return lambda: lambda i: (method, url, body, headers)
+
     def patch(i):
         return "PATCH", f"{inv}/products/{ledgered}", {"quantity": 1_000 + i}, {"If-Match": etag[0]}
 
+    letters = f"{con}/dead-letters/order_completed"
     plain = {  # route: (row, request), made when the row starts
-        ("inventory", "GET /config"): ("", lambda: lambda i: ("GET", f"{inv}/config", None, None)),
-        ("inventory", "GET /health"): ("", lambda: lambda i: ("GET", f"{inv}/health", None, None)),
-        ("inventory", "GET /openapi.json"): ("", lambda: lambda i: ("GET", f"{inv}/openapi.json", None, None)),
-        ("inventory", "GET /products"): ("100 products", lambda: lambda i: ("GET", f"{inv}/products", None, None)),
-        ("inventory", "POST /products"): ("", lambda: lambda i: (
-            "POST", f"{inv}/products", {"name": "bench", "price": 1, "quantity": 5}, None)),
-        ("inventory", "GET /products/{id}"): ("", lambda: lambda i: ("GET", f"{inv}/products/{product}", None, None)),
+        ("inventory", "GET /config"): ("", same("GET", f"{inv}/config")),
+        ("inventory", "GET /health"): ("", same("GET", f"{inv}/health")),
+        ("inventory", "GET /openapi.json"): ("", same("GET", f"{inv}/openapi.json")),
+        ("inventory", "GET /products"): ("100 products", same("GET", f"{inv}/products")),
+        ("inventory", "POST /products"): (
+            "", same("POST", f"{inv}/products", {"name": "bench", "price": 1, "quantity": 5})),
+        ("inventory", "GET /products/{id}"): ("", same("GET", f"{inv}/products/{product}")),
         ("inventory", "DELETE /products/{id}"): ("", fresh_products),
         ("inventory", "PATCH /products/{id}"): ("with `If-Match`", lambda: patch),
-        ("inventory", "POST /products/{id}/adjustments"): ("", lambda: lambda i: (
-            "POST", f"{inv}/products/{ledgered}/adjustments", {"delta": 1, "reason": "restock"}, None)),
-        ("inventory", "GET /products/{id}/ledger"): ("a page of 100", lambda: lambda i: (
-            "GET", f"{inv}/products/{ledgered}/ledger?limit=100", None, None)),
-        ("payment", "GET /config"): ("", lambda: lambda i: ("GET", f"{pay}/config", None, None)),
-        ("payment", "GET /health"): ("", lambda: lambda i: ("GET", f"{pay}/health", None, None)),
-        ("payment", "GET /openapi.json"): ("", lambda: lambda i: ("GET", f"{pay}/openapi.json", None, None)),
-        ("payment", "GET /orders"): ("a page of 100", lambda: lambda i: ("GET", f"{pay}/orders?limit=100", None, None)),
-        ("payment", "POST /orders"): ("one line", lambda: lambda i: (
-            "POST", f"{pay}/orders", {"product_id": product, "quantity": 1}, None)),
-        ("payment", "GET /orders/{id}"): ("", lambda: lambda i: ("GET", f"{pay}/orders/{order}", None, None)),
+        ("inventory", "POST /products/{id}/adjustments"): (
+            "", same("POST", f"{inv}/products/{ledgered}/adjustments", {"delta": 1, "reason": "restock"})),
+        ("inventory", "GET /products/{id}/ledger"): (
+            "a page of 100", same("GET", f"{inv}/products/{ledgered}/ledger?limit=100")),
+        ("payment", "GET /config"): ("", same("GET", f"{pay}/config")),
+        ("payment", "GET /health"): ("", same("GET", f"{pay}/health")),
+        ("payment", "GET /openapi.json"): ("", same("GET", f"{pay}/openapi.json")),
+        ("payment", "GET /orders"): ("a page of 100", same("GET", f"{pay}/orders?limit=100")),
+        ("payment", "POST /orders"): (
+            "one line", same("POST", f"{pay}/orders", {"product_id": product, "quantity": 1})),
+        ("payment", "GET /orders/{id}"): ("", same("GET", f"{pay}/orders/{order}")),
         ("payment", "POST /orders/{id}/cancel"): ("", fresh_orders),
-        ("consumer-cron", "GET /health"): ("", lambda: lambda i: ("GET", f"{con}/health", None, None)),
-        ("consumer-cron", "GET /openapi.json"): ("", lambda: lambda i: ("GET", f"{con}/openapi.json", None, None)),
-        ("consumer-cron", "GET /stats"): ("", lambda: lambda i: ("GET", f"{con}/stats", None, None)),
-        ("consumer-cron", "GET /audit"): ("this small shop", lambda: lambda i: ("GET", f"{con}/audit", None, None)),
-        ("consumer-cron", "POST /audit/repair"): ("nothing to repair", lambda: lambda i: (
-            "POST", f"{con}/audit/repair", None, None)),
-        ("consumer-cron", "GET /dead-letters/{stream}"): ("none", lambda: lambda i: (
-            "GET", f"{con}/dead-letters/order_completed", None, None)),
-        ("consumer-cron", "DELETE /dead-letters/{stream}"): ("none", lambda: lambda i: (
-            "DELETE", f"{con}/dead-letters/order_completed", None, None)),
-        ("consumer-cron", "POST /dead-letters/{stream}/replay"): ("none, then a consumer run", lambda: lambda i: (
-            "POST", f"{con}/dead-letters/order_completed/replay", None, None)),
-        ("consumer-cron", "DELETE /dead-letters/{stream}/{id}"): ("an id naming none: 404", lambda: lambda i: (
-            "DELETE", f"{con}/dead-letters/order_completed/1-0", None, None)),
-        ("consumer-cron", "POST /dead-letters/{stream}/{id}/replay"): ("an id naming none: 404", lambda: lambda i: (
-            "POST", f"{con}/dead-letters/order_completed/1-0/replay", None, None)),
+        ("consumer-cron", "GET /health"): ("", same("GET", f"{con}/health")),
+        ("consumer-cron", "GET /openapi.json"): ("", same("GET", f"{con}/openapi.json")),
+        ("consumer-cron", "GET /stats"): ("", same("GET", f"{con}/stats")),
+        ("consumer-cron", "GET /audit"): ("this small shop", same("GET", f"{con}/audit")),
+        ("consumer-cron", "POST /audit/repair"): ("nothing to repair", same("POST", f"{con}/audit/repair")),
+        ("consumer-cron", "GET /dead-letters/{stream}"): ("none", same("GET", letters)),
+        ("consumer-cron", "DELETE /dead-letters/{stream}"): ("none", same("DELETE", letters)),
+        ("consumer-cron", "POST /dead-letters/{stream}/replay"): (
+            "none, then a consumer run", same("POST", f"{letters}/replay")),
+        ("consumer-cron", "DELETE /dead-letters/{stream}/{id}"): (
+            "an id naming none: 404", same("DELETE", f"{letters}/1-0")),
+        ("consumer-cron", "POST /dead-letters/{stream}/{id}/replay"): (
+            "an id naming none: 404", same("POST", f"{letters}/1-0/replay")),
     }
     missing = [route for route in routes() if route not in plain]
     if missing:
@@ -159,10 +161,10 @@ def scenarios(shop):
     rows = [(env, route, *plain[(env, route)]) for env, route in routes()]
     # Not in the documents: a cart of 50 lines, and the nudge (internal).
     index = next(i for i, row in enumerate(rows) if row[1] == "POST /orders") + 1
-    rows.insert(index, ("payment", "POST /orders", "a cart of 50 lines", lambda: lambda i: (
-        "POST", f"{pay}/orders", {"lines": cart}, None)))
-    rows.append(("consumer-cron", "POST /run", "internal: the payment's nudge, an idle run", lambda: lambda i: (
-        "POST", f"{con}/run", None, shop.nudge)))
+    rows.insert(index, ("payment", "POST /orders", "a cart of 50 lines",
+                        same("POST", f"{pay}/orders", {"lines": cart})))
+    rows.append(("consumer-cron", "POST /run", "internal: the payment's nudge, an idle run",
+                 same("POST", f"{con}/run", None, shop.nudge)))
     return rows, etag
 
 

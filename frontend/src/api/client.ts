@@ -139,10 +139,24 @@ async function send(api: Api, request: Request): Promise<Response> {
 }
 
 /** A typed client of one worker (`Paths`: its contract's `paths`). */
-export function apiClient<Paths extends object>(service: Service, baseUrl: string, token: TokenUse = 'never') {
+function apiClient<Paths extends object>(service: Service, baseUrl: string, token: TokenUse) {
   const api: Api = { service, baseUrl, token };
   return createClient<Paths>({ baseUrl, fetch: (request) => send(api, request) });
 }
+
+/** What each worker's module (inventory.ts, payments.ts, consumer.ts) builds its requests from:
+ * its two typed clients, `open` (the token `never` sent) and `admin` (`send`), and `page` for an
+ * answer of a list, whose relative `Link` resolves against the worker's URL. */
+export function workerApi<Paths extends object>(service: Service, baseUrl: string) {
+  return {
+    open: apiClient<Paths>(service, baseUrl, 'never'),
+    admin: apiClient<Paths>(service, baseUrl, 'send'),
+    page: <T>(answer: Promise<Answer<T[]>>): Promise<Page<T>> => page(answer, baseUrl),
+  };
+}
+
+/** A request's `params` naming the `{id}` in its path. */
+export const byId = (id: string) => ({ params: { path: { id } } });
 
 /** What openapi-fetch answers: the data on a success, the parsed error body otherwise. */
 interface Answer<T> {
@@ -184,7 +198,7 @@ export function nextLink(header: string | null, base: string): string | null {
 
 /** A page from an answer: its items, and its `Link` to the next page (a relative one resolved
  * against the page's URL, or `base` where the answer does not say it). */
-export async function page<T>(answer: Promise<Answer<T[]>>, base: string): Promise<Page<T>> {
+async function page<T>(answer: Promise<Answer<T[]>>, base: string): Promise<Page<T>> {
   const answered = await answer;
   const { headers, url } = answered.response;
   return { items: check(answered), next: nextLink(headers.get('Link'), url || base) };

@@ -1,29 +1,18 @@
 // consumer-cron, the operations worker: the consumer's stats, the books audit and its repair, the
 // dead letters. Types and paths from its contract, docs/openapi/consumer-cron.json.
 import { CONSUMER_URL } from './config';
-import type { components, paths } from './generated/consumer';
-import { apiClient, atUrl, ok, page, type Page } from './client';
+import type { DeadLetter, paths } from './generated/consumer';
+import { atUrl, ok, workerApi, type Page } from './client';
 
-type Schemas = components['schemas'];
-export type ConsumerStats = Schemas['ConsumerStats'];
-export type StreamStats = Schemas['StreamStats'];
-export type ConsumerHealth = Schemas['Health'];
-export type DeadLetter = Schemas['DeadLetter'];
-export type ReplayAnswer = Schemas['ReplayAnswer'];
-export type RunReport = Schemas['Report'];
-export type AuditReport = Schemas['AuditReport'];
-export type AuditChecked = Schemas['Checked'];
-export type Problem = Schemas['Problem'];
-export type Repair = Schemas['Repair'];
+export type { AuditReport, ConsumerStats, DeadLetter, Problem, Repair, ReplayAnswer, StreamStats } from './generated/consumer';
+export type { Checked as AuditChecked, Health as ConsumerHealth, Report as RunReport } from './generated/consumer';
 
 /** The two streams the consumer reads, and so the two of dead letters. */
 export const STREAMS = ['order_completed', 'refund_order'] as const;
 export type Stream = (typeof STREAMS)[number];
 
-/** `/stats` and `/health` are public. */
-const consumer = apiClient<paths>('Operations', CONSUMER_URL);
-/** The operator's routes need the admin token. */
-const operator = apiClient<paths>('Operations', CONSUMER_URL, 'send');
+/** `/stats` and `/health` are public (`consumer`); the `operator`'s routes need the admin token. */
+const { open: consumer, admin: operator, page } = workerApi<paths>('Operations', CONSUMER_URL);
 const inStream = (stream: Stream) => ({ params: { path: { stream } } });
 const letter = (stream: Stream, id: string) => ({ params: { path: { stream, id } } });
 
@@ -33,9 +22,9 @@ export const consumerHealth = () => ok(consumer.GET('/health'));
 
 /** A stream's oldest `limit` dead letters. */
 export const listDeadLetters = (stream: Stream, limit: number): Promise<Page<DeadLetter>> =>
-  page(operator.GET('/dead-letters/{stream}', { params: { path: { stream }, query: { limit } } }), CONSUMER_URL);
+  page(operator.GET('/dead-letters/{stream}', { params: { path: { stream }, query: { limit } } }));
 export const deadLettersPage = (stream: Stream, url: string): Promise<Page<DeadLetter>> =>
-  page(operator.GET('/dead-letters/{stream}', { ...inStream(stream), ...atUrl(url) }), CONSUMER_URL);
+  page(operator.GET('/dead-letters/{stream}', { ...inStream(stream), ...atUrl(url) }));
 export const replayDeadLetter = (stream: Stream, id: string) =>
   ok(operator.POST('/dead-letters/{stream}/{id}/replay', letter(stream, id)));
 /** The oldest 1,000 back onto their stream (`remaining` says how many are left). */

@@ -1,32 +1,24 @@
 // The inventory-worker: products. Types and paths from its contract, docs/openapi/inventory.json.
 import { INVENTORY_URL } from './config';
-import type { components, paths } from './generated/inventory';
-import { apiClient, atUrl, ok, page, type Page } from './client';
+import type { Adjustment, LedgerEntry, NewProduct, paths, Product, ProductPatch } from './generated/inventory';
+import { atUrl, byId, ok, workerApi, type Page } from './client';
 
-type Schemas = components['schemas'];
-/** Its `price` is a decimal number (20, 19.99): use `toCents` before any arithmetic. `quantity` is
- * on hand; `available` is what can still be ordered (on hand − reserved by pending orders). */
-export type Product = Schemas['Product'];
-export type NewProduct = Schemas['NewProduct'];
-export type ProductPatch = Schemas['ProductPatch'];
-export type InventoryConfig = Schemas['InventoryConfig'];
-/** `{"delta", "reason", "note"?}`: units added (or removed) to whatever is on hand, atomically. */
-export type Adjustment = Schemas['Adjustment'];
-export type AdjustmentReason = Schemas['AdjustmentReason'];
-/** One change of on hand: `at`, the signed `change`, `quantity_after`, `reason` and its details. */
-export type LedgerEntry = Schemas['LedgerEntry'];
+/** `Product`'s `price` is a decimal number (20, 19.99): use `toCents` before any arithmetic. Its
+ * `quantity` is on hand; `available` is what can still be ordered (on hand − reserved by pending
+ * orders). An `Adjustment`, `{"delta", "reason", "note"?}`, adds units to (or removes them from)
+ * whatever is on hand, atomically. A `LedgerEntry` is one change of on hand: `at`, the signed
+ * `change`, `quantity_after`, `reason` and its details. */
+export type { Adjustment, AdjustmentReason, InventoryConfig, LedgerEntry, NewProduct, Product, ProductPatch } from './generated/inventory';
 
-/** Reads: never the admin token. */
-const inventory = apiClient<paths>('Inventory', INVENTORY_URL);
-/** Changes are the shop's: the admin token when one is set. */
-const inventoryAdmin = apiClient<paths>('Inventory', INVENTORY_URL, 'send');
-const byId = (id: string) => ({ params: { path: { id } } });
+/** Reads (`inventory`): never the admin token. Changes (`inventoryAdmin`) are the shop's: the
+ * admin token when one is set. */
+const { open: inventory, admin: inventoryAdmin, page } = workerApi<paths>('Inventory', INVENTORY_URL);
 
 /** The catalogue's first page (oldest first), at most `limit` products (1 to 500). */
 export const listProducts = (limit: number): Promise<Page<Product>> =>
-  page(inventory.GET('/products', { params: { query: { limit } } }), INVENTORY_URL);
+  page(inventory.GET('/products', { params: { query: { limit } } }));
 /** The page a `Link` names, followed as given (the cursor in it is opaque). */
-export const productsPage = (url: string): Promise<Page<Product>> => page(inventory.GET('/products', atUrl(url)), INVENTORY_URL);
+export const productsPage = (url: string): Promise<Page<Product>> => page(inventory.GET('/products', atUrl(url)));
 export const getProduct = (id: string) => ok(inventory.GET('/products/{id}', byId(id)));
 export const createProduct = (product: NewProduct) => ok(inventoryAdmin.POST('/products', { body: product }));
 /** `ifMatch`: the product's `etag` as last read; the change is then made only if nobody changed the
@@ -39,10 +31,10 @@ export const adjustProduct = (id: string, adjustment: Adjustment) =>
   ok(inventoryAdmin.POST('/products/{id}/adjustments', { ...byId(id), body: adjustment }));
 /** The newest `limit` entries of a product's ledger (admin). */
 export const listLedger = (id: string, limit: number): Promise<Page<LedgerEntry>> =>
-  page(inventoryAdmin.GET('/products/{id}/ledger', { params: { path: { id }, query: { limit } } }), INVENTORY_URL);
+  page(inventoryAdmin.GET('/products/{id}/ledger', { params: { path: { id }, query: { limit } } }));
 /** The ledger's page a `Link` names. */
 export const ledgerPage = (id: string, url: string): Promise<Page<LedgerEntry>> =>
-  page(inventoryAdmin.GET('/products/{id}/ledger', { ...byId(id), ...atUrl(url) }), INVENTORY_URL);
+  page(inventoryAdmin.GET('/products/{id}/ledger', { ...byId(id), ...atUrl(url) }));
 export const deleteProduct = (id: string) => ok(inventoryAdmin.DELETE('/products/{id}', byId(id)));
 export const inventoryHealth = () => ok(inventory.GET('/health'));
 /** The limits it checks products against. */

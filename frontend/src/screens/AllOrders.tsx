@@ -4,8 +4,8 @@
 import { Link } from 'react-router';
 import { ApiError } from '../api/client';
 import { listOrders, ordersPage, type Order } from '../api/payments';
-import { ORDER_COLUMNS, OrderRow } from '../components/OrderRow';
-import { ListHeader, PagedTable } from '../components/PagedTable';
+import { OrderRow, OrdersTable } from '../components/OrderRow';
+import { ListHeader } from '../components/PagedTable';
 import { Spinner } from '../components/Spinner';
 import { useLinkPages } from '../paging';
 import { keys } from '../queries';
@@ -37,17 +37,7 @@ export function AllOrders() {
           Enter the admin token
         </button>
       )}
-      <PagedTable
-        list={orders}
-        nouns={['order', 'orders']}
-        columns={ORDER_COLUMNS}
-        empty={
-          <>
-            No orders yet. <Link to="/orders">Place one.</Link>
-          </>
-        }
-        row={(order) => <OrderRow key={order.id} order={order} asAdmin />}
-      />
+      <OrdersTable list={orders} none="No orders yet." row={(order) => <OrderRow key={order.id} order={order} asAdmin />} />
     </>
   );
 }

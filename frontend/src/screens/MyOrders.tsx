@@ -4,11 +4,10 @@
 // be cancelled. An id the shop does not know (any more) says so and can be forgotten.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link } from 'react-router';
 import { ApiError, describeError } from '../api/client';
 import { getOrder } from '../api/payments';
-import { ORDER_COLUMNS, OrderRow } from '../components/OrderRow';
-import { ListHeader, PagedTable } from '../components/PagedTable';
+import { ORDER_COLUMNS, OrderRow, OrdersTable } from '../components/OrderRow';
+import { ListHeader } from '../components/PagedTable';
 import { Spinner } from '../components/Spinner';
 import { forgetOrder, MY_ORDERS_MAX, useMyOrderIds } from '../myOrders';
 import type { ListView } from '../paging';
@@ -46,17 +45,7 @@ export function MyOrders() {
         The orders placed in this browser, newest first (the last {MY_ORDERS_MAX} are remembered here). An order's id
         is what lets you follow it and cancel it while it is pending: keep it.
       </p>
-      <PagedTable
-        list={list}
-        nouns={['order', 'orders']}
-        columns={ORDER_COLUMNS}
-        empty={
-          <>
-            No orders placed in this browser yet. <Link to="/orders">Place one.</Link>
-          </>
-        }
-        row={({ id }) => <MyOrderRow key={id} id={id} />}
-      />
+      <OrdersTable list={list} none="No orders placed in this browser yet." row={({ id }) => <MyOrderRow key={id} id={id} />} />
     </>
   );
 }

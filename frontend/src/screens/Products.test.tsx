@@ -136,6 +136,30 @@ function stubOneProduct(current: () => typeof WIDGET, write: (request: Sent) => 
 }
 const writes = (sent: Sent[]) => sent.filter((r) => r.method !== 'GET');
 
+/** The one product, whose first PATCH (sent against WIDGET's etag) finds it changed `meanwhile` and
+ * answers 412; a later PATCH saves `saved` over the product as it then is. */
+function stubChangedMeanwhile(meanwhile: Partial<typeof WIDGET>, saved: Partial<typeof WIDGET>) {
+  let current = WIDGET;
+  return stubOneProduct(
+    () => current,
+    (request) => {
+      if (request.headers.get('If-Match') === WIDGET.etag) {
+        current = { ...WIDGET, ...meanwhile };
+        return apiError(412, 'precondition_failed', 'the product changed since that ETag');
+      }
+      return json((current = { ...current, ...saved }));
+    },
+  );
+}
+
+/** The table shown, and its one product edited: `value` typed as its `field`, then Save. */
+async function editAndSave(field: 'Price' | 'Quantity', value: string) {
+  renderScreen(<Products />);
+  fireEvent.click(await screen.findByRole('button', { name: 'Edit' }));
+  fireEvent.change(screen.getByLabelText(`${field} of Widget`), { target: { value } });
+  fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+}
+
 describe('stock changes from the products table', () => {
   it('restocks by an adjustment of the units typed, and says so when on hand moved meanwhile', async () => {
     // The page shows 10; by the time the restock lands an order has taken 3.
@@ -188,21 +212,8 @@ describe('stock changes from the products table', () => {
 
   it('sets a quantity with If-Match; on 412 with on hand unchanged it retries once against the new etag and says so', async () => {
     // An order reserved 2 meanwhile: the etag moved, on hand did not.
-    let current = WIDGET;
-    const { sent } = stubOneProduct(
-      () => current,
-      (request) => {
-        if (request.headers.get('If-Match') === WIDGET.etag) {
-          current = { ...WIDGET, available: 8, etag: '"3.2"' };
-          return apiError(412, 'precondition_failed', 'the product changed since that ETag');
-        }
-        return json((current = { ...current, quantity: 15, available: 13, etag: '"4.2"' }));
-      },
-    );
-    renderScreen(<Products />);
-    fireEvent.click(await screen.findByRole('button', { name: 'Edit' }));
-    fireEvent.change(screen.getByLabelText('Quantity of Widget'), { target: { value: '15' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    const { sent } = stubChangedMeanwhile({ available: 8, etag: '"3.2"' }, { quantity: 15, available: 13, etag: '"4.2"' });
+    await editAndSave('Quantity', '15');
 
     const notice = await screen.findByTestId('stock-notice');
     expect(notice.textContent).toMatch(/^Widget saved: on hand 15\. An order reserved or released units while you edited/);
@@ -216,21 +227,9 @@ describe('stock changes from the products table', () => {
   });
 
   it('on 412 with on hand changed, sends nothing more: shows the new count and asks again', async () => {
-    let current = WIDGET;
-    const { sent } = stubOneProduct(
-      () => current,
-      (request) => {
-        if (request.headers.get('If-Match') === WIDGET.etag) {
-          current = { ...WIDGET, quantity: 7, available: 7, etag: '"4.0"' }; // an order took 3
-          return apiError(412, 'precondition_failed', 'the product changed since that ETag');
-        }
-        return json((current = { ...current, quantity: 12, available: 12, etag: '"5.0"' }));
-      },
-    );
-    renderScreen(<Products />);
-    fireEvent.click(await screen.findByRole('button', { name: 'Edit' }));
-    fireEvent.change(screen.getByLabelText('Quantity of Widget'), { target: { value: '12' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    // An order took 3 meanwhile.
+    const { sent } = stubChangedMeanwhile({ quantity: 7, available: 7, etag: '"4.0"' }, { quantity: 12, available: 12, etag: '"5.0"' });
+    await editAndSave('Quantity', '12');
 
     const message = await screen.findByText(
       'The stock changed while you edited: on hand is now 7 (it was 10 when you started). Nothing was saved. Save again ' +
@@ -253,10 +252,7 @@ describe('stock changes from the products table', () => {
       () => WIDGET,
       () => json({ ...WIDGET, price: 21.5, etag: '"4.0"' }),
     );
-    renderScreen(<Products />);
-    fireEvent.click(await screen.findByRole('button', { name: 'Edit' }));
-    fireEvent.change(screen.getByLabelText('Price of Widget'), { target: { value: '21.50' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await editAndSave('Price', '21.50');
     await waitFor(() => expect(screen.queryByRole('button', { name: 'Save' })).toBeNull());
     const [patch] = writes(sent);
     expect([patch.method, patch.body, patch.headers.get('If-Match')]).toEqual(['PATCH', '{"price":21.5}', null]);
