@@ -19,7 +19,8 @@ pub enum Error {
     /// (e.g. connection refused), so its effect is known not to have happened.
     #[error("transport error (request {}): {message}", if *.maybe_sent { "may have been sent" } else { "not sent" })]
     Transport { message: String, maybe_sent: bool },
-    /// The REST endpoint answered 5xx: the gateway or Upstash cannot reach Redis right now.
+    /// The REST endpoint answered 5xx: the gateway or Upstash cannot reach Redis right now; or
+    /// Redis itself answered that it cannot serve yet ([`UNAVAILABLE_CODES`]; `status` 503).
     #[error("service unavailable (HTTP {status}): {message}")]
     Unavailable { status: u16, message: String },
     /// The response could not be understood: not JSON (first 200 chars kept), no `result`,
@@ -66,10 +67,20 @@ const QUOTA_PREFIXES: &[(&str, QuotaKind)] = &[
     ),
 ];
 
+/// Redis errors that say the server cannot serve right now, not that the command is wrong:
+/// `LOADING` (a restarted server still reading its data back: the local stack's redis-server
+/// after a crash), `BUSY` (a script past its time limit), `MASTERDOWN` and `TRYAGAIN` (a
+/// failover under way). Nothing ran; a retry shortly will do, so they are `Unavailable`.
+pub const UNAVAILABLE_CODES: [&str; 4] = ["LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN"];
+
 impl Error {
     /// Classifies an error string from a `{"error": ...}` body or entry.
     pub fn from_redis_message(message: impl Into<String>) -> Self {
         let message = message.into();
+        let code = message.split(' ').next().unwrap_or_default();
+        if UNAVAILABLE_CODES.contains(&code) {
+            return Error::Unavailable { status: 503, message };
+        }
         match QUOTA_PREFIXES
             .iter()
             .find(|(prefix, _)| message.starts_with(prefix))
@@ -126,6 +137,31 @@ impl Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_server_that_cannot_serve_yet_is_unavailable_not_a_bug() {
+        for message in [
+            "LOADING Redis is loading the dataset in memory",
+            "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.",
+            "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
+            "TRYAGAIN Multiple keys request during rehashing of slot",
+        ] {
+            let e = Error::from_redis_message(message);
+            assert!(
+                matches!(&e, Error::Unavailable { status: 503, message: m } if m == message),
+                "{e:?}"
+            );
+        }
+        // A code that only begins alike, and an error of the command, stay Redis errors.
+        assert!(matches!(
+            Error::from_redis_message("BUSYGROUP Consumer Group name already exists"),
+            Error::Redis(_)
+        ));
+        assert!(matches!(
+            Error::from_redis_message("ERR unknown command 'FOO'"),
+            Error::Redis(_)
+        ));
+    }
 
     #[test]
     fn quota_strings_are_classified() {
