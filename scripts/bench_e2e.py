@@ -5,7 +5,6 @@ redis-server), Upstash cost from the gateway's counters (per request, per order'
 consumer run, orders a month on the free plan) and 30 s of sustained orders. Prints one Markdown
 table; measured on this machine, asserted nowhere."""
 
-import hashlib
 import json
 import os
 import platform
@@ -140,7 +139,7 @@ def cost_rows(table, gw, urls, product, nudge):
             ("idle consumer run (`POST /run`, the nudge)", "POST", f"{con}/run", None), place]:
         before = gw.stats()
         for _ in range(20):
-            call(method, url, body, {"X-Internal-Token": nudge} if url.endswith("/run") else None)
+            call(method, url, body, nudge if url.endswith("/run") else None)
         per[what] = [n / 20 for n in gw.spent(before)]
         table.add(f"cost of {what}", "wrangler dev", 1, trips=per[what][0], cmds=per[what][1],
                   note="placing only" if "orders" in url else "")
@@ -225,10 +224,10 @@ def main():
     try:
         token = stack.token
         gw = Gateway(stack.url("upstash-local"), token)
-        nudge = hashlib.sha1(f"consumer-nudge:{token}".encode()).hexdigest()  # worker_http::config
+        nudge = stack.nudge_headers()
         urls = {env: stack.url(service) for env, service in WORKERS.items()}
         ids = seed(urls)
-        call("POST", f"{urls['consumer-cron']}/run", headers={"X-Internal-Token": nudge})  # makes the groups
+        call("POST", f"{urls['consumer-cron']}/run", headers=nudge)  # makes the groups
         workerd = start_stack(profile="workerd")
         workerd_urls = {env: workerd.url(service) for env, service in WORKERS.items()}
         load_rows(table, gw, [("wrangler dev", urls, ids[0]), ("workerd", workerd_urls, seed(workerd_urls)[0])],

@@ -10,7 +10,6 @@ longer on a busy machine); a request that makes one round trip should add about 
 script refuses to run otherwise, so a new route cannot be forgotten). Prints a Markdown table;
 measured on this machine, asserted nowhere."""
 
-import hashlib
 import http.client
 import json
 import os
@@ -78,7 +77,7 @@ class Shop:
         self.stack, self.client = stack, Client()
         self.gw = Gateway(stack.url("upstash-local"), stack.token)
         self.url = {env: stack.url(service) for env, service in WORKERS.items()}
-        self.nudge = {"X-Internal-Token": hashlib.sha1(f"consumer-nudge:{stack.token}".encode()).hexdigest()}
+        self.nudge = stack.nudge_headers()
 
     def product(self, quantity=BIG_STOCK):
         status, _, body, _ = self.client.send("POST", f"{self.url['inventory']}/products",

@@ -3,6 +3,7 @@ chooses the ports, starts redis-server, the upstash-local gateway and the worker
 dev`, and stops all of it when its stdin closes). `start_stack` returns once everything is ready,
 or raises at once, with dev-stack's reason on stderr, if it exits first."""
 
+import hashlib
 import json
 import os
 import time
@@ -30,6 +31,11 @@ class Stack:
     def __init__(self, proc, ready):
         self.proc, self.ready = proc, ready
         self.token = ready.get("token")
+
+    def nudge_headers(self):
+        """What the payment worker sends consumer-cron's `POST /run`: the internal token, derived
+        from the gateway's (`worker_http::config`'s `consumer-nudge` scheme)."""
+        return {"X-Internal-Token": hashlib.sha1(f"consumer-nudge:{self.token}".encode()).hexdigest()}
 
     def url(self, service):
         return self.ready["services"][service]["url"]

@@ -92,8 +92,7 @@ pub async fn stats(rc: &Ctx) -> std::result::Result<Response, ApiError> {
 
 /// The operator's routes (the audit, the dead letters): the admin token when it is set.
 fn admin(req: &Request, rc: &Ctx) -> Result<(), ApiError> {
-    let header = req.headers().get("Authorization").ok().flatten();
-    auth::check_admin(header.as_deref(), &Consumer::of(&rc.env)?.admin)
+    auth::check_admin_request(req, &Consumer::of(&rc.env)?.admin)
 }
 
 /// The audit's clock and thresholds: the consumer's `PAYMENT_GRACE_MS`, `CONSUMER_LAG_ALERT_MS`.

@@ -278,11 +278,9 @@ fn start(
         Started::Workerd(both) => {
             let shop = &both.1;
             for env in ["inventory", "payment", "consumer-cron"] {
-                let url = shop.url(env);
-                let port = url.rsplit(':').next().and_then(|p| p.parse::<u16>().ok());
                 services.insert(
                     service_name(env),
-                    json!({"url": url, "port": port, "pid": shop.pid(), "log": shop.log_path()}),
+                    json!({"url": shop.url(env), "port": shop.port(env), "pid": shop.pid(), "log": shop.log_path()}),
                 );
             }
             apis = Some(DashboardApis {

@@ -71,7 +71,8 @@ pub fn deploy_dry_run(out: &Path, env: &[(&str, &str)], with_dashboard: bool) ->
 /// The workers of a deploy's dry run, served by one `workerd`.
 pub struct WorkerdShop {
     child: Child,
-    urls: BTreeMap<String, String>,
+    /// Each worker's port, by its `[env.<env>]`.
+    ports: BTreeMap<String, u16>,
     log: PathBuf,
     /// The config and the bundles' copies: private, removed when the shop stops.
     _dir: tempfile::TempDir,
@@ -97,7 +98,7 @@ impl WorkerdShop {
             .as_array()
             .ok_or_else(|| io::Error::other("plan.json has no workers"))?;
         let dir = tempfile::Builder::new().prefix("workerd-shop-").tempdir()?; // 0700
-        let (mut services, mut sockets, mut urls) = (Vec::new(), Vec::new(), BTreeMap::new());
+        let (mut services, mut sockets, mut ports) = (Vec::new(), Vec::new(), BTreeMap::new());
         for worker in workers {
             let env = text(worker, "env")?;
             let port = free_port();
@@ -107,7 +108,7 @@ impl WorkerdShop {
                 quoted(env),
                 quoted(text(worker, "name")?)
             ));
-            urls.insert(env.to_owned(), format!("http://127.0.0.1:{port}"));
+            ports.insert(env.to_owned(), port);
         }
         // The gateway is on loopback, which workerd's default network refuses.
         services
@@ -139,8 +140,7 @@ impl WorkerdShop {
             .stdout(file.try_clone()?)
             .stderr(file);
         let mut child = spawn_owned(&mut cmd)?;
-        for url in urls.values() {
-            let port = url.rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or(0);
+        for &port in ports.values() {
             if let Err(e) = wait_for_port_within(&mut child, port, "workerd", Duration::from_secs(60)) {
                 stop_child(&mut child);
                 return Err(io::Error::new(e.kind(), format!("{e} (log: {})", log.display())));
@@ -148,18 +148,23 @@ impl WorkerdShop {
         }
         Ok(Self {
             child,
-            urls,
+            ports,
             log,
             _dir: dir,
         })
     }
 
-    /// The address of the worker of `[env.<env>]`.
-    pub fn url(&self, env: &str) -> String {
-        self.urls
+    /// The port of the worker of `[env.<env>]`.
+    pub fn port(&self, env: &str) -> u16 {
+        *self
+            .ports
             .get(env)
             .unwrap_or_else(|| panic!("no {env} worker in the plan"))
-            .clone()
+    }
+
+    /// The address of the worker of `[env.<env>]`.
+    pub fn url(&self, env: &str) -> String {
+        format!("http://127.0.0.1:{}", self.port(env))
     }
 
     /// The process serving every worker.

@@ -20,14 +20,12 @@ pub type Ctx = RouteContext<Scoped<()>>;
 /// command, and guessing the admin token is limited too), then the admin token.
 async fn change_allowed(req: &Request, rc: &Ctx) -> Result<(), ApiError> {
     ratelimit::check(req, &rc.env, &rc.data.scope, "PRODUCT_WRITES").await?;
-    let header = req.headers().get("Authorization").ok().flatten();
-    auth::check_admin(header.as_deref(), &Inventory::of(&rc.env)?.admin)
+    admin(req, rc)
 }
 
 /// The back office's reads (a product's ledger): the admin token when it is set, no rate limit.
 fn admin(req: &Request, rc: &Ctx) -> Result<(), ApiError> {
-    let header = req.headers().get("Authorization").ok().flatten();
-    auth::check_admin(header.as_deref(), &Inventory::of(&rc.env)?.admin)
+    auth::check_admin_request(req, &Inventory::of(&rc.env)?.admin)
 }
 
 /// A conditional header of the request (`If-Match`, `If-None-Match`), parsed: 422 naming it when
@@ -164,13 +162,11 @@ pub async fn read(req: &Request, ctx: &Ctx) -> Answer {
 pub async fn update(mut req: Request, ctx: &Ctx) -> Answer {
     let (id, only_if) = guarded_change(&req, ctx).await?;
     let patch = ProductPatch::from_json(&body::read_json(&mut req).await?)?;
-    let backend = Backend::of(ctx)?;
-    let inventory = backend.inventory();
-    changed(
-        inventory
-            .patch(&id, &patch, only_if.as_ref(), runtime::now_ms())
-            .await?,
-    )
+    let stored = Backend::of(ctx)?
+        .inventory()
+        .patch(&id, &patch, only_if.as_ref(), runtime::now_ms())
+        .await?;
+    changed(stored)
 }
 
 /// `POST /products/:id/adjustments`: on hand changes by `delta`, atomically with every sale and
@@ -178,13 +174,11 @@ pub async fn update(mut req: Request, ctx: &Ctx) -> Answer {
 pub async fn adjust(mut req: Request, ctx: &Ctx) -> Answer {
     let (id, only_if) = guarded_change(&req, ctx).await?;
     let adjustment = Adjustment::from_json(&body::read_json(&mut req).await?)?;
-    let backend = Backend::of(ctx)?;
-    let inventory = backend.inventory();
-    changed(
-        inventory
-            .adjust(&id, &adjustment, only_if.as_ref(), runtime::now_ms())
-            .await?,
-    )
+    let stored = Backend::of(ctx)?
+        .inventory()
+        .adjust(&id, &adjustment, only_if.as_ref(), runtime::now_ms())
+        .await?;
+    changed(stored)
 }
 
 /// `GET /products/:id/ledger?limit=N&cursor=C`: the back office's (admin token), newest first,

@@ -150,8 +150,7 @@ pub async fn read(rc: &Ctx) -> Answer {
 /// `Link` to the next page. The back office's list: it needs the admin token (a customer reads
 /// their own orders by id).
 pub async fn recent(req: &Request, rc: &Ctx) -> Answer {
-    let header = req.headers().get("Authorization").ok().flatten();
-    auth::check_admin(header.as_deref(), &Payment::of(&rc.env)?.admin)?;
+    auth::check_admin_request(req, &Payment::of(&rc.env)?.admin)?;
     let page = paging::request_of(&paging::query_of(req), 50, Listing::Orders)?;
     let orders = Backend::of(rc)?.orders().recent(&page).await?;
     paging::json_page(req, &orders, page.limit, Listing::Orders)

@@ -24,6 +24,13 @@ pub fn check_admin(authorization: Option<&str>, admin: &Admin) -> Result<(), Api
     }
 }
 
+/// `check_admin` for a worker request, its `Authorization` header against `admin`.
+#[cfg(target_arch = "wasm32")]
+pub fn check_admin_request(req: &worker::Request, admin: &Admin) -> Result<(), ApiError> {
+    let header = req.headers().get("Authorization").ok().flatten();
+    check_admin(header.as_deref(), admin)
+}
+
 /// The header an internal call carries its route's token in (`settings::Common::internal_token`): one name
 /// for every internal route, the token itself saying which route it opens.
 pub const INTERNAL_TOKEN_HEADER: &str = "X-Internal-Token";

@@ -54,13 +54,28 @@ pub async fn serve<'a, S: Settings, D: 'a>(
     let origin = header("Origin");
     let method = req.inner().method().to_ascii_uppercase();
     let path = req.path();
-    let route = routes.iter().find(|r| r.serves(&method, &path)).map(|r| r.path);
+    // The route that answers, by the rule the answer follows (`routes_of`): the log names it.
+    let route = routes_of(routes, &path)
+        .into_iter()
+        .find(|r| r.serves(&method, &path))
+        .map(|r| r.path);
     let mut answer_headers = cors.headers(origin.as_deref());
     answer_headers.push(("X-Request-Id", scope.request_id.clone()));
     crate::panic::serving(&scope, &method, route, started, answer_headers.clone());
 
     let (response, error_code) = match settings {
-        Ok(_) => answer(req, env, routes, make_router(scope.clone()), &cors, &origin).await?,
+        Ok(_) => {
+            answer(
+                req,
+                env,
+                routes,
+                route,
+                make_router(scope.clone()),
+                &cors,
+                &origin,
+            )
+            .await?
+        }
         Err(invalid) => {
             scope.record(&invalid);
             (error(&invalid)?, Some(invalid.code()))
@@ -86,6 +101,7 @@ async fn answer<'a, D: 'a>(
     req: Request,
     env: Env,
     routes: &[Route],
+    route: Option<&str>,
     router: Router<'a, Scoped<D>>,
     cors: &Cors,
     origin: &Option<String>,
@@ -107,8 +123,7 @@ async fn answer<'a, D: 'a>(
     }
     // Its router matches each method's patterns alone, so a DELETE of `/dead-letters/x/replay`
     // would reach `/dead-letters/:stream/:id`: the path is the replay action's, which has no DELETE.
-    let served = routes_of(routes, &path);
-    if !served.is_empty() && !served.iter().any(|r| r.serves(&asked, &path)) {
+    if route.is_none() && !routes_of(routes, &path).is_empty() {
         return not_routed(routes, &path);
     }
     // HEAD is GET without the body (RFC 9110), wherever GET is routed.

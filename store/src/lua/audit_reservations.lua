@@ -41,10 +41,8 @@ for i = 1, #due, 2 do
 end
 for _, stream in ipairs({ COMPLETED, DEAD }) do
   for _, e in ipairs(redis.call('XRANGE', stream, '-', '+')) do
-    local f = e[2]
-    for j = 1, #f, 2 do
-      if f[j] == N.E_ORDER_ID then name(f[j + 1]) end
-    end
+    local order = fields_of(e[2])[N.E_ORDER_ID]
+    if order then name(order) end
   end
 end
 
@@ -63,9 +61,7 @@ for _, id in ipairs(named) do
   end
 end
 
-local found, products = {}, {}
-local flat = redis.call('HGETALL', RESERVED)
-for i = 1, #flat, 2 do found[flat[i]] = flat[i + 1] end
+local found, products = fields_of(redis.call('HGETALL', RESERVED)), {}
 for id in pairs(expected) do products[#products + 1] = id end
 for id in pairs(found) do
   if not expected[id] then products[#products + 1] = id end
