@@ -14,6 +14,14 @@ const app = stackForFile();
 /** A fresh page for test `t`; its screenshot is `<test name>.png`. */
 const withPage = (t, body, options) => helpers.withPage(app, t.name, body, options);
 const createProduct = (name, price, quantity) => helpers.createProduct(app, name, price, quantity);
+/** Creates a product for each `[name, price, quantity]`, one after the other, each under a unique name. */
+async function createProducts(...specs) {
+  const products = [];
+  for (const [name, price, quantity] of specs) products.push(await createProduct(unique(name), price, quantity));
+  return products;
+}
+/** Opens the checkout with a cart of `lines` ([product, quantity] pairs), added in that order. */
+const openCartOf = (page, ...lines) => openCart(page, lines.map(([product, quantity]) => [product.id, quantity]));
 const text = (locator) => locator.innerText().then((s) => s.trim());
 
 async function stock(id) {
@@ -51,15 +59,10 @@ test('a pasted product id shows the price with the fee, an unknown one says so',
 });
 
 test('a cart of two products is checked out as one order, followed to completed, and the stock of both is taken', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-  const widget = await createProduct(unique('Widget'), 20, 10);
-  const gadget = await createProduct(unique('Gadget'), 12.5, 40);
+  const [widget, gadget] = await createProducts(['Widget', 20, 10], ['Gadget', 12.5, 40]);
   await withPage(t, async (page) => {
     // Widget twice: one line of 3.
-    await openCart(page, [
-      [widget.id, 2],
-      [gadget.id, 1],
-      [widget.id, 1],
-    ]);
+    await openCartOf(page, [widget, 2], [gadget, 1], [widget, 1]);
     const widgetLine = cartLine(page, widget.id);
     const gadgetLine = cartLine(page, gadget.id);
     await eventually(async () => assert.equal(await text(page.getByTestId('cart-total')), '$87.00'));
@@ -130,13 +133,9 @@ test('a cart of two products is checked out as one order, followed to completed,
 });
 
 test('a cart with a line that became short is refused whole: the line says so and nothing is reserved', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-  const plenty = await createProduct(unique('Plenty'), 3, 10);
-  const scarce = await createProduct(unique('Scarce'), 7, 5);
+  const [plenty, scarce] = await createProducts(['Plenty', 3, 10], ['Scarce', 7, 5]);
   await withPage(t, async (page) => {
-    await openCart(page, [
-      [plenty.id, 2],
-      [scarce.id, 3],
-    ]);
+    await openCartOf(page, [plenty, 2], [scarce, 3]);
     await eventually(async () => assert.equal(await text(page.getByTestId('cart-total')), '$32.40'));
 
     // Meanwhile the shop takes 4 of the scarce one away. The checkout's own reads of the catalogue
@@ -174,13 +173,9 @@ test('a cart with a line that became short is refused whole: the line says so an
 });
 
 test('a cart whose product is deleted before the payment goes through is refunded whole, nothing taken', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-  const kept = await createProduct(unique('Kept'), 5, 10);
-  const vanishing = await createProduct(unique('Vanishing'), 8, 10);
+  const [kept, vanishing] = await createProducts(['Kept', 5, 10], ['Vanishing', 8, 10]);
   await withPage(t, async (page) => {
-    await openCart(page, [
-      [kept.id, 2],
-      [vanishing.id, 1],
-    ]);
+    await openCartOf(page, [kept, 2], [vanishing, 1]);
     await checkOut(page);
     assert.equal(await text(page.getByTestId('order-status')), 'Pending');
     assert.deepEqual(await stock(kept.id), { quantity: 10, available: 8 });
@@ -211,8 +206,7 @@ test('a cart whose product is deleted before the payment goes through is refunde
 });
 
 test('All orders asks for the admin token, then lists the orders with their lines', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-  const a = await createProduct(unique('Bolt'), 1.5, 100);
-  const b = await createProduct(unique('Nut'), 0.25, 100);
+  const [a, b] = await createProducts(['Bolt', 1.5, 100], ['Nut', 0.25, 100]);
   const placed = await app.api('Payments', 'POST', '/orders', {
     lines: [
       { product_id: a.id, quantity: 4 },

@@ -2,8 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { ApiErrorBody } from './api/client';
 import { LIMITS } from './testing';
 import { fieldErrorsFromApi, parseName, parsePrice, parseQuantity, validateProduct } from './validation';
+import type { FieldErrors, Limits, ProductInput } from './validation';
 
 const PRODUCT_FIELDS = ['name', 'price', 'quantity'] as const;
+
+/** Asserts that the form refuses `input` under `limits` with exactly these messages (no values). */
+const expectRefused = (input: ProductInput, limits: Limits, errors: FieldErrors) =>
+  expect(validateProduct(input, limits)).toEqual({ errors });
 
 describe('product form checks', () => {
   it('accepts a good product and converts the price to cents exactly', () => {
@@ -17,12 +22,10 @@ describe('product form checks', () => {
   });
 
   it('names every bad field with the same words as the API', () => {
-    expect(validateProduct({ name: ' ', price: '-1', quantity: '1.5' }, LIMITS)).toEqual({
-      errors: {
-        name: 'Name must not be empty',
-        price: 'Price must be greater than 0',
-        quantity: 'Quantity must be a whole number',
-      },
+    expectRefused({ name: ' ', price: '-1', quantity: '1.5' }, LIMITS, {
+      name: 'Name must not be empty',
+      price: 'Price must be greater than 0',
+      quantity: 'Quantity must be a whole number',
     });
   });
 
@@ -65,12 +68,10 @@ describe('product form checks', () => {
     expect(parseName('x'.repeat(201), undefined)).toEqual({ ok: true, value: 'x'.repeat(201) });
     expect(parsePrice('1000000.01', undefined)).toEqual({ ok: true, value: 100_000_001 });
     expect(parseQuantity('1000000001', undefined)).toEqual({ ok: true, value: 1_000_000_001 });
-    expect(validateProduct({ name: '', price: '1.001', quantity: '-1' }, undefined)).toEqual({
-      errors: {
-        name: 'Name must not be empty',
-        price: 'Price must have at most 2 decimals',
-        quantity: 'Quantity must be 0 or more',
-      },
+    expectRefused({ name: '', price: '1.001', quantity: '-1' }, undefined, {
+      name: 'Name must not be empty',
+      price: 'Price must have at most 2 decimals',
+      quantity: 'Quantity must be 0 or more',
     });
   });
 });

@@ -262,6 +262,11 @@ function EditRow({
     else update.mutate(patch);
   };
   const formId = `edit-${product.id}`;
+  // The two editable cells differ only in what they hold and how they are typed, in column order.
+  const editedCells = [
+    { field: 'price', label: 'Price', inputMode: 'decimal', value: price, onChange: setPrice },
+    { field: 'quantity', label: 'Quantity', inputMode: 'numeric', value: quantity, onChange: setQuantity },
+  ] as const;
   return (
     <tr data-product-id={product.id}>
       <td className="id">{product.id}</td>
@@ -270,22 +275,17 @@ function EditRow({
         <form id={formId} onSubmit={save} noValidate />
         {errors.form && <div className="text-danger small" role="alert">{errors.form}</div>}
       </td>
-      <CellInput
-        form={formId}
-        label={`Price of ${product.name}`}
-        inputMode="decimal"
-        value={price}
-        error={errors.price}
-        onChange={setPrice}
-      />
-      <CellInput
-        form={formId}
-        label={`Quantity of ${product.name}`}
-        inputMode="numeric"
-        value={quantity}
-        error={errors.quantity}
-        onChange={setQuantity}
-      />
+      {editedCells.map(({ field, label, inputMode, value, onChange }) => (
+        <CellInput
+          key={field}
+          form={formId}
+          label={`${label} of ${product.name}`}
+          inputMode={inputMode}
+          value={value}
+          error={errors[field]}
+          onChange={onChange}
+        />
+      ))}
       <td>
         {product.available}
         {/* On hand cannot go below this (the API answers 409 quantity_below_reserved). */}
