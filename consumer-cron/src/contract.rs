@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use store::audit::{AuditReport, Checked, Observed, Problem, ProblemKind, Repair, ReservedChange};
 use store::consumer::{Report, StreamStats};
-use store::dead_letters::{DeadLetter, ReplayedEvent};
+use store::dead_letters::{self, DeadLetter, ReplayedEvent};
+use store::Stream;
 use utoipa::{OpenApi, ToSchema};
 use worker_http::contract::{self as c, Common};
 use worker_http::error::{ErrorBody, ErrorCode};
@@ -55,6 +56,11 @@ pub struct Discarded {
     pub discarded: u64,
 }
 
+/// consumer-cron's OpenAPI document (`servers` relative; the worker sets its own origin).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    Api::openapi()
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(description = include_str!("../../docs/openapi/consumer-cron.md")),
@@ -64,19 +70,25 @@ pub struct Discarded {
         schemas(ErrorBody, ErrorCode, Checked, Observed, Problem, ProblemKind, ReservedChange),
         responses(c::NotFound, c::Unavailable, c::Unauthorized, c::ValidationFailed, c::AdminUnavailable),
     ),
+    modifiers(&PAGES, &Common),
     tags(
         (name = "consumer", description = "The stream consumers' state."),
         (name = "operations", description = "The operator's: the books audit and its repair, the dead letters (admin token)."),
         (name = "service", description = "Health and this document."),
     ),
-    modifiers(&Common),
 )]
 struct Api;
 
-/// consumer-cron's OpenAPI document (`servers` relative; the worker sets its own origin).
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    Api::openapi()
-}
+/// Dead letters a page holds without `limit`.
+pub const DEAD_LETTERS_DEFAULT_LIMIT: u32 = 50;
+
+/// The lists in pages: each stream's dead letters (a cursor names its stream's list).
+const PAGES: c::Paged = c::Paged(&[c::Paging {
+    path: "/dead-letters/{stream}",
+    items: "Dead letters",
+    default_limit: DEAD_LETTERS_DEFAULT_LIMIT,
+    cursor_pattern: || domain::EntryId::cursor_pattern(&Stream::ALL.map(dead_letters::list_name)),
+}]);
 
 worker_http::response_set! {
     /// A dead-letter route's: admin only, of a stream that exists.
@@ -143,15 +155,10 @@ fn repair() {}
 #[utoipa::path(get, path = "/dead-letters/{stream}", tag = "operations", operation_id = "deadLetters",
     params(
         ("stream" = String, Path, description = "`order_completed` or `refund_order` (another name is 404)."),
-        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500,
-            description = "Dead letters per page: 1 to 500, 50 when absent."),
-        ("cursor" = Option<String>, Query, pattern = r"^dead_(order_completed|refund_order)\.[0-9]{1,20}-[0-9]{1,20}$",
-            description = "Where the previous page ended: take it from its `Link` header (this stream's only)."),
     ),
     security(("adminToken" = [])),
     responses(
-        (status = 200, description = "A page of dead letters, oldest first.", body = Vec<DeadLetter>,
-            headers(("Link" = String, description = "`<…?limit=N&cursor=…>; rel=\"next\"` (RFC 8288) when more remain."))),
+        (status = 200, description = "A page of dead letters, oldest first.", body = Vec<DeadLetter>),
         (status = 422, response = c::ValidationFailed),
         StreamAdmin,
     ))]

@@ -163,15 +163,16 @@ fn no_such_letter() -> ApiError {
     ApiError::NotFound("no dead letter with this id in this stream".into())
 }
 
-/// Dead letters a page holds without `limit`.
-const DEAD_LETTERS_DEFAULT_LIMIT: u32 = 50;
-
 /// `GET /dead-letters/:stream?limit=N&cursor=C`: oldest first, `Link` to the next page.
 pub async fn dead_letters(req: &Request, rc: &Ctx) -> Answer {
     admin(req, rc)?;
     let stream = stream_of(rc)?;
     let list = dead_letters::list_name(stream);
-    let page = paging::entry_request_of(&paging::query_of(req), DEAD_LETTERS_DEFAULT_LIMIT, &list)?;
+    let page = paging::entry_request_of(
+        &paging::query_of(req),
+        crate::contract::DEAD_LETTERS_DEFAULT_LIMIT,
+        &list,
+    )?;
     let letters = Backend::of(rc)?.dead_letters().list(stream, &page).await?;
     paging::json_entry_page(req, &letters, page.limit, &list)
 }

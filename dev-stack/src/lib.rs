@@ -203,6 +203,16 @@ impl<'a> ShopVars<'a> {
         }
     }
 
+    /// These vars for the inventory worker too.
+    pub fn with_inventory(self, inventory: &'a [(&'a str, &'a str)]) -> Self {
+        Self { inventory, ..self }
+    }
+
+    /// These vars for the payment worker too.
+    pub fn with_payment(self, payment: &'a [(&'a str, &'a str)]) -> Self {
+        Self { payment, ..self }
+    }
+
     /// The vars of the worker of `[env.<env>]`: the admin ones first (where it checks them).
     pub fn of(&self, env: &str) -> Vec<(&'a str, &'a str)> {
         let (admin, own) = match env {

@@ -175,14 +175,7 @@ async fn deployed_without_admin_token_every_admin_operation_is_refused() {
 
     // The open mode exists where it is asked for: a shop of its own, which seeds the product.
     let slow = [("PAYMENT_DELAY_MS", "60000")];
-    let open = shop_of(
-        out,
-        secrets,
-        ShopVars {
-            payment: &slow,
-            ..ShopVars::open()
-        },
-    );
+    let open = shop_of(out, secrets, ShopVars::open().with_payment(&slow));
     let created = request("POST", format!("{}/products", open.url("inventory")))
         .json(&json!({"name": "Guarded", "price": 5, "quantity": 10}))
         .send()
@@ -194,14 +187,7 @@ async fn deployed_without_admin_token_every_admin_operation_is_refused() {
         .await;
     assert_eq!(listed.status, 200, "open when asked: {}", listed.raw);
 
-    let closed = shop_of(
-        out,
-        secrets,
-        ShopVars {
-            payment: &slow,
-            ..ShopVars::guarded(Admin::Closed)
-        },
-    );
+    let closed = shop_of(out, secrets, ShopVars::guarded(Admin::Closed).with_payment(&slow));
     for token in [None, Some("a-guess"), Some("")] {
         for (what, answer) in admin_operations(&closed, &product, token).await {
             assert_eq!(
@@ -295,10 +281,7 @@ async fn an_invalid_setting_is_a_500_that_names_it() {
     let shop = shop_of(
         out,
         secrets,
-        ShopVars {
-            payment: &[("FEE_RATE", "a lot")],
-            ..ShopVars::open()
-        },
+        ShopVars::open().with_payment(&[("FEE_RATE", "a lot")]),
     );
     let id = format!("bad-setting-{}", random_token());
     let answer = request("GET", format!("{}/config", shop.url("payment")))
@@ -325,13 +308,6 @@ async fn an_invalid_setting_is_a_500_that_names_it() {
 async fn a_panic_on_workerd_is_a_json_500_and_the_worker_recovers() {
     let (out, secrets) = closed_deploy();
     let faults = [("FAULTS", "panic")];
-    let shop = shop_of(
-        out,
-        secrets,
-        ShopVars {
-            inventory: &faults,
-            ..ShopVars::open()
-        },
-    );
+    let shop = shop_of(out, secrets, ShopVars::open().with_inventory(&faults));
     a_panic_is_answered_and_the_worker_recovers(&shop.url("inventory"), shop.log_path()).await;
 }

@@ -59,18 +59,8 @@ impl Cursor {
         let of_list = Listing::of_name(tag);
         match (of_list, Self::parse_place(place)) {
             (Some(tagged), Some(cursor)) if tagged == list => Ok(cursor),
-            (Some(other), Some(_)) => Err(FieldError::new(
-                "cursor",
-                format!(
-                    "cursor is one of the {} list, not of {}: take it from this list's Link header",
-                    other.name(),
-                    list.name()
-                ),
-            )),
-            _ => Err(FieldError::new(
-                "cursor",
-                "cursor must be one that a previous page's Link header gave",
-            )),
+            (Some(other), Some(_)) => Err(another_lists(other.name(), list.name())),
+            _ => Err(no_cursor()),
         }
     }
 
@@ -93,11 +83,26 @@ impl fmt::Display for Cursor {
     }
 }
 
-/// `?limit=N&cursor=C` of a list request.
+/// A cursor of the list `tag`, sent to the list `list`.
+fn another_lists(tag: &str, list: &str) -> FieldError {
+    let message =
+        format!("cursor is one of the {tag} list, not of {list}: take it from this list's Link header");
+    FieldError::new("cursor", message)
+}
+
+fn no_cursor() -> FieldError {
+    FieldError::new(
+        "cursor",
+        "cursor must be one that a previous page's Link header gave",
+    )
+}
+
+/// `?limit=N&cursor=C` of a list request: of an index (`C` a [`Cursor`]) or of a stream (an
+/// [`EntryId`], [`EntryPageRequest`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageRequest {
+pub struct PageRequest<C = Cursor> {
     pub limit: u32,
-    pub after: Option<Cursor>,
+    pub after: Option<C>,
 }
 
 impl PageRequest {
@@ -130,17 +135,18 @@ impl PageRequest {
     }
 }
 
-/// One page, and where the next one starts (`None`: this is the last).
+/// One page, and where the next one starts (`None`: this is the last): after a [`Cursor`] in an
+/// index, or after an [`EntryId`] in a stream ([`EntryPage`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Page<T> {
+pub struct Page<T, C = Cursor> {
     pub items: Vec<T>,
-    pub next: Option<Cursor>,
+    pub next: Option<C>,
 }
 
-impl<T> Page<T> {
+impl<T, C> Page<T, C> {
     /// The same page with each item turned into another; those `f` cannot turn are left out
     /// (the next page still starts where this one ended).
-    pub fn filter_map<U>(self, f: impl FnMut(T) -> Option<U>) -> Page<U> {
+    pub fn filter_map<U>(self, f: impl FnMut(T) -> Option<U>) -> Page<U, C> {
         Page {
             items: self.items.into_iter().filter_map(f).collect(),
             next: self.next,
@@ -171,6 +177,16 @@ impl EntryId {
         })
     }
 
+    /// The pattern of the cursors of these stream lists, as the OpenAPI documents publish it:
+    /// `<list>.<ms>-<seq>`, as wide as what [`EntryPageRequest::of_stream`] takes.
+    pub fn cursor_pattern(lists: &[String]) -> String {
+        let names = match lists {
+            [one] => one.clone(),
+            _ => format!("({})", lists.join("|")),
+        };
+        format!("^{names}\\.[0-9]{{1,20}}-[0-9]{{1,20}}$")
+    }
+
     /// The cursor text of a page of `list` that ended here: `<list>.<ms>-<seq>`, so that a cursor
     /// of one list is never read as a place in another.
     pub fn cursor(self, list: &str) -> String {
@@ -185,35 +201,25 @@ impl fmt::Display for EntryId {
 }
 
 /// `?limit=N&cursor=C` of a list of stream entries; `list` names it in its cursors.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EntryPageRequest {
-    pub limit: u32,
-    pub after: Option<EntryId>,
-}
+pub type EntryPageRequest = PageRequest<EntryId>;
 
 impl EntryPageRequest {
     /// From the query's `limit` (1 to `PageRequest::MAX_LIMIT`, `default` when absent) and
     /// `cursor` (one of `list`'s, as [`EntryId::cursor`] writes it).
-    pub fn parse(
+    pub fn of_stream(
         limit: Option<&str>,
         cursor: Option<&str>,
         default: u32,
         list: &str,
     ) -> Result<Self, FieldError> {
-        let limit = PageRequest::parse(limit, None, default)?.limit;
+        let limit = PageRequest::<Cursor>::parse(limit, None, default)?.limit;
         let after = cursor
             .map(|text| {
                 let (tag, place) = text.split_once('.').unwrap_or(("", text));
                 match EntryId::parse(place) {
                     Some(id) if tag == list => Ok(id),
-                    Some(_) if !tag.is_empty() => Err(FieldError::new(
-                        "cursor",
-                        format!("cursor is one of the {tag} list, not of {list}: take it from this list's Link header"),
-                    )),
-                    _ => Err(FieldError::new(
-                        "cursor",
-                        "cursor must be one that a previous page's Link header gave",
-                    )),
+                    Some(_) if !tag.is_empty() => Err(another_lists(tag, list)),
+                    _ => Err(no_cursor()),
                 }
             })
             .transpose()?;
@@ -222,11 +228,7 @@ impl EntryPageRequest {
 }
 
 /// One page of stream entries, and the last one's id when more remain.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EntryPage<T> {
-    pub items: Vec<T>,
-    pub next: Option<EntryId>,
-}
+pub type EntryPage<T> = Page<T, EntryId>;
 
 #[cfg(test)]
 mod tests {
@@ -288,10 +290,16 @@ mod tests {
         let id = EntryId::parse("1795623553161-7").unwrap();
         assert_eq!((id.ms, id.seq), (1_795_623_553_161, 7));
         assert_eq!(id.cursor("ledger"), "ledger.1795623553161-7");
-        let page = EntryPageRequest::parse(Some("5"), Some("ledger.1795623553161-7"), 50, "ledger").unwrap();
+        let page =
+            EntryPageRequest::of_stream(Some("5"), Some("ledger.1795623553161-7"), 50, "ledger").unwrap();
         assert_eq!((page.limit, page.after), (5, Some(id)));
+        // The published pattern takes what `cursor` writes, of its lists only.
+        let one = regex::Regex::new(&EntryId::cursor_pattern(&["ledger".into()])).unwrap();
+        assert!(one.is_match(&id.cursor("ledger")) && !one.is_match(&id.cursor("dead_x")));
+        let two = regex::Regex::new(&EntryId::cursor_pattern(&["dead_a".into(), "dead_b".into()])).unwrap();
+        assert!(two.is_match(&id.cursor("dead_b")) && !two.is_match(&id.cursor("ledger")));
         let other =
-            EntryPageRequest::parse(None, Some("dead_order_completed.1-0"), 50, "ledger").unwrap_err();
+            EntryPageRequest::of_stream(None, Some("dead_order_completed.1-0"), 50, "ledger").unwrap_err();
         assert_eq!(other.field, "cursor");
         assert!(
             other.message.contains("dead_order_completed"),
@@ -307,7 +315,7 @@ mod tests {
             "ledger.1-1-1",
         ] {
             assert_eq!(
-                EntryPageRequest::parse(None, Some(bad), 50, "ledger")
+                EntryPageRequest::of_stream(None, Some(bad), 50, "ledger")
                     .unwrap_err()
                     .field,
                 "cursor",
@@ -315,7 +323,7 @@ mod tests {
             );
         }
         assert_eq!(
-            EntryPageRequest::parse(Some("0"), None, 50, "ledger")
+            EntryPageRequest::of_stream(Some("0"), None, 50, "ledger")
                 .unwrap_err()
                 .field,
             "limit"

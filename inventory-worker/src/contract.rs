@@ -4,9 +4,11 @@
 //! (`utoipa::path`); the tests hold them to the router's `ROUTES`.
 
 use domain::{
-    Adjustment, AdjustmentReason, Id, LedgerEntry, LedgerReason, NewProduct, Product, ProductPatch,
+    Adjustment, AdjustmentReason, EntryId, Id, LedgerEntry, LedgerReason, Listing, NewProduct, PageRequest,
+    Product, ProductPatch,
 };
 use serde::Serialize;
+use store::LEDGER_LIST;
 use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{Modify, OpenApi, ToSchema};
@@ -20,6 +22,11 @@ pub struct InventoryConfig {
     pub limits: Limits,
 }
 
+/// The inventory's OpenAPI document (`servers` relative; the worker sets its own origin).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    Api::openapi()
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(description = include_str!("../../docs/openapi/inventory.md")),
@@ -30,18 +37,13 @@ pub struct InventoryConfig {
             c::UnsupportedMediaType, c::ValidationFailed, c::RateLimited, c::Unavailable, c::AdminUnavailable,
             c::PreconditionFailed, c::NotModified, c::QuantityBelowReserved),
     ),
+    modifiers(&ProductETag, &PAGES, &Common),
     tags(
         (name = "products", description = "The product catalogue."),
         (name = "service", description = "Health, configuration and this document."),
     ),
-    modifiers(&ProductETag, &Common),
 )]
 struct Api;
-
-/// The inventory's OpenAPI document (`servers` relative; the worker sets its own origin).
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    Api::openapi()
-}
 
 response_set! {
     /// Creating a product: a JSON body, admin only, validated, rate limited.
@@ -52,6 +54,25 @@ response_set! {
     /// A change of a product's fields or stock: guarded, with a JSON body, never below reserved.
     ProductChange: [Guarded, c::JsonBody] 409 => c::QuantityBelowReserved;
 }
+
+/// Ledger entries a page holds without `limit`.
+pub const LEDGER_DEFAULT_LIMIT: u32 = 50;
+
+/// The lists in pages: the catalogue and a product's ledger.
+const PAGES: c::Paged = c::Paged(&[
+    c::Paging {
+        path: "/products",
+        items: "Products",
+        default_limit: PageRequest::MAX_LIMIT,
+        cursor_pattern: || Listing::Products.cursor_pattern(),
+    },
+    c::Paging {
+        path: "/products/{id}/ledger",
+        items: "Entries",
+        default_limit: LEDGER_DEFAULT_LIMIT,
+        cursor_pattern: || EntryId::cursor_pattern(&[LEDGER_LIST.to_owned()]),
+    },
+]);
 
 /// What a product's `ETag` header says, on every answer that is one product.
 const PRODUCT_ETAG: &str = "The product's entity tag (`\"<version>.<reserved>\"`, opaque): send \
@@ -98,15 +119,8 @@ fn config() {}
 /// tutorial, for a catalogue of up to 500). When more remain, `Link` names the next page; pages
 /// stay stable while products are added or deleted between them. One Redis round trip per page.
 #[utoipa::path(get, path = "/products", tag = "products", operation_id = "listProducts",
-    params(
-        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500,
-            description = "Products per page: 1 to 500, 500 when absent."),
-        ("cursor" = Option<String>, Query, pattern = r"^products\.[0-9]{1,16}-[0-9A-Za-z]{26}$",
-            description = "Where the previous page ended: take it from its `Link` header. A cursor names its list: one of `/orders` is refused here (422)."),
-    ),
     responses(
-        (status = 200, description = "A page of products, oldest first.", body = Vec<Product>,
-            headers(("Link" = String, description = "`</products?limit=N&cursor=…>; rel=\"next\"` (RFC 8288; a relative reference, resolved against this request's URL) when more remain."))),
+        (status = 200, description = "A page of products, oldest first.", body = Vec<Product>),
         (status = 422, response = c::ValidationFailed),
         (status = 503, response = c::Unavailable),
     ))]
@@ -206,17 +220,10 @@ fn adjust() {}
 /// for 30 days. The back office's: it needs the admin token when one is set. One Redis round
 /// trip (one command) a page; `Link` names the next page.
 #[utoipa::path(get, path = "/products/{id}/ledger", tag = "products", operation_id = "productLedger",
-    params(
-        ("id" = Id, Path, description = "The product's id."),
-        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500,
-            description = "Entries per page: 1 to 500, 50 when absent."),
-        ("cursor" = Option<String>, Query, pattern = r"^ledger\.[0-9]{1,20}-[0-9]{1,20}$",
-            description = "Where the previous page ended: take it from its `Link` header (a ledger's cursor only)."),
-    ),
+    params(("id" = Id, Path, description = "The product's id.")),
     security(("adminToken" = [])),
     responses(
-        (status = 200, description = "A page of the ledger, newest first.", body = Vec<LedgerEntry>,
-            headers(("Link" = String, description = "`<…?limit=N&cursor=…>; rel=\"next\"` (RFC 8288) when more remain."))),
+        (status = 200, description = "A page of the ledger, newest first.", body = Vec<LedgerEntry>),
         (status = 404, description = "`not_found`: no such product, and no ledger left of one deleted.",
             body = ErrorBody, example = json!({"error": {"code": "not_found", "message": "no ledger for this product id"}})),
         (status = 422, response = c::ValidationFailed),

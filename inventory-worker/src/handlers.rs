@@ -2,7 +2,7 @@ use domain::precondition::{IF_MATCH, IF_NONE_MATCH};
 use domain::{
     Adjustment, Condition, ETag, Id, Listing, NewProduct, PageRequest, Product, ProductPatch, Quantity,
 };
-use store::{Changed, Deleted, LEDGER_LIST};
+use store::{Change, Changed, Deleted, LEDGER_LIST};
 use worker::{Env, Request, Response, RouteContext};
 use worker_http::config::runtime;
 use worker_http::error::ErrorCode;
@@ -111,9 +111,25 @@ pub async fn list(req: &Request, rc: &Ctx) -> Answer {
 
 /// A change of a product that exists: allowed (`change_allowed`), its id, and the `If-Match` it
 /// is conditional on.
-async fn guarded_change(req: &Request, ctx: &Ctx) -> Result<(Id, Option<Condition>), ApiError> {
+async fn guarded_change(req: &Request, ctx: &Ctx) -> Result<Guarded, ApiError> {
     change_allowed(req, ctx).await?;
-    Ok((product_id(ctx)?, condition(req, IF_MATCH)?))
+    Ok(Guarded {
+        id: product_id(ctx)?,
+        only_if: condition(req, IF_MATCH)?,
+    })
+}
+
+/// The product a change names, and the `If-Match` it must satisfy.
+struct Guarded {
+    id: Id,
+    only_if: Option<Condition>,
+}
+
+impl Guarded {
+    /// The change, made now.
+    fn change(&self) -> Change<'_> {
+        Change::new(&self.id, self.only_if.as_ref(), runtime::now_ms())
+    }
 }
 
 pub async fn create(mut req: Request, rc: &Ctx) -> Answer {
@@ -160,25 +176,19 @@ pub async fn read(req: &Request, ctx: &Ctx) -> Answer {
 /// `quantity_below_reserved`): every order accepted can be delivered. With `If-Match`, a product
 /// changed since is 412, compared inside the script.
 pub async fn update(mut req: Request, ctx: &Ctx) -> Answer {
-    let (id, only_if) = guarded_change(&req, ctx).await?;
+    let target = guarded_change(&req, ctx).await?;
     let patch = ProductPatch::from_json(&body::read_json(&mut req).await?)?;
-    let stored = Backend::of(ctx)?
-        .inventory()
-        .patch(&id, &patch, only_if.as_ref(), runtime::now_ms())
-        .await?;
-    changed(stored)
+    let backend = Backend::of(ctx)?;
+    changed(backend.inventory().patch(target.change(), &patch).await?)
 }
 
 /// `POST /products/:id/adjustments`: on hand changes by `delta`, atomically with every sale and
 /// every other change; the product after it (200), with its `ETag`.
 pub async fn adjust(mut req: Request, ctx: &Ctx) -> Answer {
-    let (id, only_if) = guarded_change(&req, ctx).await?;
+    let target = guarded_change(&req, ctx).await?;
     let adjustment = Adjustment::from_json(&body::read_json(&mut req).await?)?;
-    let stored = Backend::of(ctx)?
-        .inventory()
-        .adjust(&id, &adjustment, only_if.as_ref(), runtime::now_ms())
-        .await?;
-    changed(stored)
+    let backend = Backend::of(ctx)?;
+    changed(backend.inventory().adjust(target.change(), &adjustment).await?)
 }
 
 /// `GET /products/:id/ledger?limit=N&cursor=C`: the back office's (admin token), newest first,
@@ -186,7 +196,11 @@ pub async fn adjust(mut req: Request, ctx: &Ctx) -> Answer {
 pub async fn ledger(req: &Request, ctx: &Ctx) -> Answer {
     admin(req, ctx)?;
     let id = product_id(ctx)?;
-    let page = paging::entry_request_of(&paging::query_of(req), LEDGER_DEFAULT_LIMIT, LEDGER_LIST)?;
+    let page = paging::entry_request_of(
+        &paging::query_of(req),
+        crate::contract::LEDGER_DEFAULT_LIMIT,
+        LEDGER_LIST,
+    )?;
     let entries = Backend::of(ctx)?
         .inventory()
         .ledger(&id, &page)
@@ -195,17 +209,9 @@ pub async fn ledger(req: &Request, ctx: &Ctx) -> Answer {
     paging::json_entry_page(req, &entries, page.limit, LEDGER_LIST)
 }
 
-/// Ledger entries a page holds without `limit`.
-const LEDGER_DEFAULT_LIMIT: u32 = 50;
-
 pub async fn delete(req: Request, ctx: &Ctx) -> Answer {
-    let (id, only_if) = guarded_change(&req, ctx).await?;
-    let backend = Backend::of(ctx)?;
-    match backend
-        .inventory()
-        .delete(&id, only_if.as_ref(), runtime::now_ms())
-        .await?
-    {
+    let target = guarded_change(&req, ctx).await?;
+    match Backend::of(ctx)?.inventory().delete(target.change()).await? {
         Deleted::Done => no_content(),
         Deleted::NotFound => Err(not_found()),
         Deleted::Stale(current) => Err(stale(current)),

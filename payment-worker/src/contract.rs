@@ -33,6 +33,22 @@ impl PaymentConfig {
     }
 }
 
+/// Orders a page of the history holds without `limit`.
+pub const ORDERS_DEFAULT_LIMIT: u32 = 50;
+
+/// The list in pages: the history.
+const PAGES: c::Paged = c::Paged(&[c::Paging {
+    path: "/orders",
+    items: "Orders",
+    default_limit: ORDERS_DEFAULT_LIMIT,
+    cursor_pattern: || domain::Listing::Orders.cursor_pattern(),
+}]);
+
+/// The payment worker's OpenAPI document (`servers` relative; the worker sets its own origin).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    Api::openapi()
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(description = include_str!("../../docs/openapi/payment.md")),
@@ -42,18 +58,13 @@ impl PaymentConfig {
         responses(c::BadJson, c::NotFound, c::PayloadTooLarge, c::UnsupportedMediaType,
             c::ValidationFailed, c::RateLimited, c::Unauthorized, c::Unavailable, c::AdminUnavailable),
     ),
+    modifiers(&PAGES, &Common),
     tags(
         (name = "orders", description = "Orders and their simulated payment."),
         (name = "service", description = "Health, configuration and this document."),
     ),
-    modifiers(&Common),
 )]
 struct Api;
-
-/// The payment worker's OpenAPI document (`servers` relative; the worker sets its own origin).
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    Api::openapi()
-}
 
 /// Fee rate and input limits
 #[utoipa::path(get, path = "/config", tag = "service", operation_id = "paymentConfig",
@@ -122,16 +133,9 @@ fn place() {}
 /// `admin_not_configured` from a deployment without `ADMIN_TOKEN`). A
 /// customer reads their own orders by id (`GET /orders/{id}`).
 #[utoipa::path(get, path = "/orders", tag = "orders", operation_id = "listOrders",
-    params(
-        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500,
-            description = "Orders per page: 1 to 500, 50 when absent."),
-        ("cursor" = Option<String>, Query, pattern = r"^orders\.[0-9]{1,16}-[0-9A-Za-z]{26}$",
-            description = "Where the previous page ended: take it from its `Link` header. A cursor names its list: one of `/products` is refused here (422)."),
-    ),
     security(("adminToken" = [])),
     responses(
-        (status = 200, description = "A page of orders, newest first.", body = Vec<Order>,
-            headers(("Link" = String, description = "`</orders?limit=N&cursor=…>; rel=\"next\"` (RFC 8288; a relative reference, resolved against this request's URL) when more remain."))),
+        (status = 200, description = "A page of orders, newest first.", body = Vec<Order>),
         (status = 422, response = c::ValidationFailed),
         c::AdminAccess,
     ))]

@@ -151,7 +151,11 @@ pub async fn read(rc: &Ctx) -> Answer {
 /// their own orders by id).
 pub async fn recent(req: &Request, rc: &Ctx) -> Answer {
     auth::check_admin_request(req, &Payment::of(&rc.env)?.admin)?;
-    let page = paging::request_of(&paging::query_of(req), 50, Listing::Orders)?;
+    let page = paging::request_of(
+        &paging::query_of(req),
+        crate::contract::ORDERS_DEFAULT_LIMIT,
+        Listing::Orders,
+    )?;
     let orders = Backend::of(rc)?.orders().recent(&page).await?;
     paging::json_page(req, &orders, page.limit, Listing::Orders)
 }

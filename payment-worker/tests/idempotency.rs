@@ -6,10 +6,7 @@ use shop_tests::*;
 use upstash_rest::Command;
 
 fn shop() -> &'static Shop {
-    Shop::shared(ShopVars {
-        payment: &[FAST_PAYMENT],
-        ..ShopVars::open()
-    })
+    Shop::shared(ShopVars::open().with_payment(&[FAST_PAYMENT]))
 }
 
 fn with_key(shop: &Shop, key: &str, body: Value) -> dev_stack::http::Request {

@@ -9,11 +9,9 @@ const ADMIN: &str = "orders-admin-token";
 
 #[tokio::test]
 async fn the_id_reads_and_cancels_an_order_and_only_the_admin_lists_them_all() {
-    let shop = Shop::start(ShopVars {
-        payment: &[("ADMIN_TOKEN", ADMIN), ("PAYMENT_DELAY_MS", "60000")],
-        ..ShopVars::open()
-    })
-    .expect("the shop starts");
+    let shop =
+        Shop::start(ShopVars::open().with_payment(&[("ADMIN_TOKEN", ADMIN), ("PAYMENT_DELAY_MS", "60000")]))
+            .expect("the shop starts");
     let product = create_product(&shop, "Guarded", 1.0, 5).await;
     let placed = order(&shop, &product, 2).await;
     assert_eq!(placed.status, 201, "placing needs no token: {}", placed.raw);

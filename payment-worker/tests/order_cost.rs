@@ -26,11 +26,7 @@ async fn stock_reaches(shop: &Shop, product: &str, expected: u64) -> u64 {
 
 #[tokio::test]
 async fn an_order_costs_three_commands_alone_and_fewer_in_a_burst() {
-    let shop = Shop::start(ShopVars {
-        payment: &[FAST_PAYMENT],
-        ..ShopVars::open()
-    })
-    .expect("the shop starts");
+    let shop = Shop::start(ShopVars::open().with_payment(&[FAST_PAYMENT])).expect("the shop starts");
     let gateway = &shop.stack.gateway;
     let product = create_product(&shop, "Costed", 1.0, 10_000).await;
     shop.run_consumer().await; // the consumer groups, once

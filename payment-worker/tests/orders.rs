@@ -7,10 +7,7 @@ use serde_json::json;
 use shop_tests::*;
 
 fn shop() -> &'static Shop {
-    Shop::shared(ShopVars {
-        payment: &[FAST_PAYMENT],
-        ..ShopVars::open()
-    })
+    Shop::shared(ShopVars::open().with_payment(&[FAST_PAYMENT]))
 }
 
 #[tokio::test]

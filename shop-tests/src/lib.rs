@@ -21,11 +21,7 @@ pub fn shop_paying_after(delay_ms: u64) -> &'static Shop {
     static SHOP: OnceLock<Shop> = OnceLock::new();
     SHOP.get_or_init(|| {
         let delay = delay_ms.to_string();
-        Shop::start(ShopVars {
-            payment: &[("PAYMENT_DELAY_MS", &delay)],
-            ..ShopVars::open()
-        })
-        .expect("the shop starts")
+        Shop::start(ShopVars::open().with_payment(&[("PAYMENT_DELAY_MS", &delay)])).expect("the shop starts")
     })
 }
 

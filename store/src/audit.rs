@@ -418,7 +418,10 @@ impl<'a, T: Transport> Audit<'a, T> {
 
     /// One page of the catalogue or of the history after `at` (one round trip, read-only).
     async fn page(&self, at: &Position, settings: &AuditSettings) -> Result<PageOutcome, Error> {
-        let (keys, args) = match at {
+        // audit_page.lua's ARGV: what is walked, its keys' prefix, the walk's own value, the
+        // cursor (score, id, and for products the ledger entry and running count), the bounds.
+        let none = String::new();
+        let (keys, walked, prefix, own, cursor, per_page, bound) = match at {
             Position::Products {
                 score,
                 id,
@@ -426,33 +429,26 @@ impl<'a, T: Transport> Audit<'a, T> {
                 running,
             } => (
                 vec![self.keys.products()],
-                vec![
-                    audit::PRODUCTS.to_owned(),
-                    self.keys.product_prefix(),
-                    self.keys.ledger_prefix(),
-                    score.clone(),
-                    id.clone(),
-                    entry.clone(),
-                    running.clone(),
-                    settings.products_per_page.max(1).to_string(),
-                    settings.ledger_entries_per_page.max(1).to_string(),
-                ],
+                audit::PRODUCTS,
+                self.keys.product_prefix(),
+                self.keys.ledger_prefix(),
+                [score, id, entry, running],
+                settings.products_per_page,
+                u64::from(settings.ledger_entries_per_page.max(1)),
             ),
             Position::Orders { score, id } => (
                 vec![self.keys.orders(), self.keys.pending_orders()],
-                vec![
-                    audit::ORDERS.to_owned(),
-                    self.keys.order_prefix(),
-                    settings.now_ms.to_string(),
-                    score.clone(),
-                    id.clone(),
-                    String::new(),
-                    String::new(),
-                    settings.orders_per_page.max(1).to_string(),
-                    settings.lag_alert_ms.to_string(),
-                ],
+                audit::ORDERS,
+                self.keys.order_prefix(),
+                settings.now_ms.to_string(),
+                [score, id, &none, &none],
+                settings.orders_per_page,
+                settings.lag_alert_ms,
             ),
         };
+        let mut args = vec![walked.to_owned(), prefix, own];
+        args.extend(cursor.into_iter().cloned());
+        args.extend([per_page.max(1).to_string(), bound.to_string()]);
         let reply = self
             .client
             .run(scripts::eval_ro(AUDIT_PAGE.source(), keys, args))

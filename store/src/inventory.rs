@@ -8,7 +8,7 @@ use domain::{
 };
 use upstash_rest::{scripts, streams, Client, Error, Transport, Value};
 
-use crate::rows::{self, Direction};
+use crate::rows::{self, Index};
 use crate::schema::{reply, LEDGER_KEEP, LEDGER_RETENTION_S};
 use crate::script::{number, tagged, Script};
 use crate::Keys;
@@ -43,6 +43,25 @@ pub enum Changed {
     Stale(ETag),
 }
 
+/// Which product a change is of, the `If-Match` it must satisfy (`None`: whatever the product
+/// is now), and when it is made (its ledger entry's time).
+#[derive(Debug, Clone, Copy)]
+pub struct Change<'a> {
+    pub id: &'a Id,
+    pub condition: Option<&'a Condition>,
+    pub now_ms: u64,
+}
+
+impl<'a> Change<'a> {
+    pub fn new(id: &'a Id, condition: Option<&'a Condition>, now_ms: u64) -> Self {
+        Self {
+            id,
+            condition,
+            now_ms,
+        }
+    }
+}
+
 /// What a deletion did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Deleted {
@@ -59,15 +78,7 @@ impl<'a, T: Transport> Inventory<'a, T> {
 
     /// A page of the catalogue, oldest first.
     pub async fn list(&self, page: &PageRequest) -> Result<Page<Product>, Error> {
-        let found = rows::page_by_index(
-            self.client,
-            self.keys.products(),
-            self.keys.product_prefix(),
-            Direction::OldestFirst,
-            page,
-            Some(self.keys.reserved()),
-        )
-        .await?;
+        let found = rows::page_by_index(self.client, Index::catalogue(self.keys), page).await?;
         Ok(found.filter_map(|(id, fields)| rows::product_from(id, &fields)))
     }
 
@@ -102,13 +113,8 @@ impl<'a, T: Transport> Inventory<'a, T> {
     /// Refuses (changing nothing) to set the quantity on hand below what is reserved, so that
     /// every order placed can be delivered; with `condition`, to change a product whose ETag it
     /// does not name. A quantity that changes on hand is a `set` entry of the ledger.
-    pub async fn patch(
-        &self,
-        id: &Id,
-        patch: &ProductPatch,
-        condition: Option<&Condition>,
-        now_ms: u64,
-    ) -> Result<Changed, Error> {
+    pub async fn patch(&self, change: Change<'_>, patch: &ProductPatch) -> Result<Changed, Error> {
+        let (id, condition, now_ms) = (change.id, change.condition, change.now_ms);
         let mut args = vec![id.to_string(), now_ms.to_string(), LEDGER_KEEP.to_string()];
         args.extend(condition_args(condition));
         for (field, value) in rows::patch_fields(patch) {
@@ -125,13 +131,8 @@ impl<'a, T: Transport> Inventory<'a, T> {
     /// overwritten), and records it in the ledger. Not retried after a failure that may have
     /// reached Redis (it would apply twice); with `condition`, a client's own retry is safe: the
     /// second attempt finds the product changed (412).
-    pub async fn adjust(
-        &self,
-        id: &Id,
-        adjustment: &Adjustment,
-        condition: Option<&Condition>,
-        now_ms: u64,
-    ) -> Result<Changed, Error> {
+    pub async fn adjust(&self, change: Change<'_>, adjustment: &Adjustment) -> Result<Changed, Error> {
+        let (id, condition, now_ms) = (change.id, change.condition, change.now_ms);
         let mut args = vec![
             id.to_string(),
             now_ms.to_string(),
@@ -154,12 +155,8 @@ impl<'a, T: Transport> Inventory<'a, T> {
     /// Deletes the product (its reservations go with it: its orders are refunded); with
     /// `condition`, only if its ETag is one it names. Its ledger stays for
     /// `schema::LEDGER_RETENTION_S`, its last entry `deleted`.
-    pub async fn delete(
-        &self,
-        id: &Id,
-        condition: Option<&Condition>,
-        now_ms: u64,
-    ) -> Result<Deleted, Error> {
+    pub async fn delete(&self, change: Change<'_>) -> Result<Deleted, Error> {
+        let (id, condition, now_ms) = (change.id, change.condition, change.now_ms);
         let keys = [
             self.keys.product(id.as_str()),
             self.keys.products(),

@@ -14,14 +14,16 @@ mod inventory;
 mod orders;
 mod rows;
 pub mod schema;
+mod store;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 
 pub use audit::Audit;
 pub use consumer::Consumer;
 pub use dead_letters::DeadLetters;
-pub use inventory::{Changed, Deleted, Inventory, LEDGER_LIST};
+pub use inventory::{Change, Changed, Deleted, Inventory, LEDGER_LIST};
 pub use orders::{Cancelled, Orders, Placed, Placement, Shortage};
 pub use schema::{Keys, Stream};
 pub use script::KEY_LOCKING;
+pub use store::Store;
 pub use upstash_rest::Error;

@@ -5,7 +5,7 @@ use domain::order::MAX_TOTAL;
 use domain::{FeeRate, Id, LineRequest, Order, OrderStatus, Page, PageRequest};
 use upstash_rest::{scripts, Client, Command, Error, Transport, Value};
 
-use crate::rows::{self, Direction};
+use crate::rows::{self, Index};
 use crate::schema::{reply, Stream};
 use crate::script::{number, tagged, Script};
 use crate::Keys;
@@ -179,15 +179,7 @@ impl<'a, T: Transport> Orders<'a, T> {
 
     /// A page of the history, newest first.
     pub async fn recent(&self, page: &PageRequest) -> Result<Page<Order>, Error> {
-        let found = rows::page_by_index(
-            self.client,
-            self.keys.orders(),
-            self.keys.order_prefix(),
-            Direction::NewestFirst,
-            page,
-            None,
-        )
-        .await?;
+        let found = rows::page_by_index(self.client, Index::history(self.keys), page).await?;
         Ok(found.filter_map(|(id, fields)| rows::order_from(id, &fields)))
     }
 

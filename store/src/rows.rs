@@ -11,6 +11,7 @@ use upstash_rest::{scripts, Client, Error, StreamEntry, Transport, Value};
 
 use crate::schema::{direction, ledger, order, product};
 use crate::script::Script;
+use crate::Keys;
 
 /// The fields of a new product's hash.
 pub fn new_product_fields(new: &NewProduct) -> Vec<(&'static str, String)> {
@@ -113,17 +114,54 @@ pub enum Direction {
     NewestFirst,
 }
 
-/// One page of `(id, fields)` of the hashes `{hash_prefix}{id}` for the ids of `index`, in
-/// (score, id) order after `page.after`: one `EVAL_RO`. With `reserved` (the hash of reserved
-/// units), each item's count there is added to its fields as `product::RESERVED`.
-pub async fn page_by_index<T: Transport>(
-    client: &Client<T>,
-    index: String,
+/// A sorted set of ids whose items are hashes, and how its pages are read: the prefix of the
+/// items' keys, the end it starts from, and the hash of reserved units whose count each item
+/// carries as `product::RESERVED` (products).
+pub struct Index {
+    key: String,
     hash_prefix: String,
     direction: Direction,
-    page: &PageRequest,
     reserved: Option<String>,
+}
+
+impl Index {
+    fn new(key: String, hash_prefix: String, direction: Direction) -> Self {
+        Self {
+            key,
+            hash_prefix,
+            direction,
+            reserved: None,
+        }
+    }
+
+    /// The catalogue: products oldest first, each with its reserved units.
+    pub fn catalogue(keys: &Keys) -> Self {
+        let index = Self::new(keys.products(), keys.product_prefix(), Direction::OldestFirst);
+        Self {
+            reserved: Some(keys.reserved()),
+            ..index
+        }
+    }
+
+    /// The history: orders newest first.
+    pub fn history(keys: &Keys) -> Self {
+        Self::new(keys.orders(), keys.order_prefix(), Direction::NewestFirst)
+    }
+}
+
+/// One page of `(id, fields)` of the index's hashes, in its order after `page.after`: one
+/// `EVAL_RO`.
+pub async fn page_by_index<T: Transport>(
+    client: &Client<T>,
+    index: Index,
+    page: &PageRequest,
 ) -> Result<Page<(Id, HashMap<String, String>)>, Error> {
+    let Index {
+        key,
+        hash_prefix,
+        direction,
+        reserved,
+    } = index;
     let direction = match direction {
         Direction::OldestFirst => direction::OLDEST_FIRST,
         Direction::NewestFirst => direction::NEWEST_FIRST,
@@ -132,7 +170,7 @@ pub async fn page_by_index<T: Transport>(
         Some(cursor) => (cursor.score.to_string(), cursor.id.to_string()),
         None => (String::new(), String::new()),
     };
-    let keys: Vec<String> = std::iter::once(index).chain(reserved).collect();
+    let keys: Vec<String> = std::iter::once(key).chain(reserved).collect();
     let args = [
         hash_prefix,
         direction.to_owned(),

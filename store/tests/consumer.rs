@@ -60,10 +60,7 @@ async fn a_deleted_product_refunds_the_whole_cart_and_releases_every_line() {
     let (gone, kept) = (w.product(1, 10).await, w.product(2, 5).await);
     let cart = w.paid_order(1, &[(&gone, 1), (&kept, 4)]).await;
     assert_eq!(w.available(&kept).await, 1, "reserved when placed");
-    assert_eq!(
-        w.inventory().delete(&gone, None, clock()).await.unwrap(),
-        Deleted::Done
-    );
+    assert_eq!(w.delete(&gone).await, Deleted::Done);
     let report = w.drain(Settings::default()).await;
     assert_eq!(
         (report.refund_requests, report.refunded, report.applied),

@@ -6,7 +6,7 @@ use common::{assert_pages_add_up_to, start};
 use dev_stack::Stack;
 use domain::{Cents, Id, NewProduct, PageRequest, ProductPatch, Quantity};
 use serde_json::json;
-use store::{Changed, Deleted, Inventory, Keys};
+use store::{Change, Changed, Deleted, Inventory, Keys};
 use upstash_rest::{Client, Command, Config};
 
 fn product(name: &str, price: &str, quantity: u64) -> NewProduct {
@@ -52,7 +52,7 @@ async fn a_product_lives_and_dies_in_one_round_trip_per_step() {
     assert_eq!(trips, 1);
 
     let patch = ProductPatch::from_json(&json!({"quantity": 97, "price": "19.99"})).unwrap();
-    let (patched, trips) = round_trips(&stack, inventory.patch(&widget, &patch, None, 2)).await;
+    let (patched, trips) = round_trips(&stack, inventory.patch(Change::new(&widget, None, 2), &patch)).await;
     let Changed::Done(patched) = patched.unwrap() else {
         panic!("the product exists")
     };
@@ -62,17 +62,20 @@ async fn a_product_lives_and_dies_in_one_round_trip_per_step() {
     );
     assert_eq!(trips, 1);
 
-    let (deleted, trips) = round_trips(&stack, inventory.delete(&widget, None, 3)).await;
+    let (deleted, trips) = round_trips(&stack, inventory.delete(Change::new(&widget, None, 3))).await;
     assert_eq!(deleted.unwrap(), Deleted::Done);
     assert_eq!(trips, 1);
     assert_eq!(inventory.get(&widget).await.unwrap(), None);
     assert_eq!(
-        inventory.delete(&widget, None, 4).await.unwrap(),
+        inventory.delete(Change::new(&widget, None, 4)).await.unwrap(),
         Deleted::NotFound,
         "a second delete finds nothing"
     );
     assert_eq!(
-        inventory.patch(&widget, &patch, None, 5).await.unwrap(),
+        inventory
+            .patch(Change::new(&widget, None, 5), &patch)
+            .await
+            .unwrap(),
         Changed::NotFound,
         "no patch resurrects it"
     );

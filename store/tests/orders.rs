@@ -212,10 +212,7 @@ async fn a_key_replays_the_order_as_placed_and_refuses_another_request() {
         .complete(std::slice::from_ref(first.id()), clock())
         .await
         .unwrap();
-    assert_eq!(
-        w.inventory().delete(&a, None, clock()).await.unwrap(),
-        Deleted::Done
-    );
+    assert_eq!(w.delete(&a).await, Deleted::Done);
     let (replay, spent) = w.stack.gateway.measure(place(order_id(2), "fp")).await;
     assert_eq!(replay, Placed::Replay(first.clone()));
     assert_eq!(spent.requests, 1);

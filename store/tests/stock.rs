@@ -14,7 +14,7 @@ use futures_util::future::{join_all, BoxFuture, FutureExt};
 use serde_json::json;
 use store::consumer::Settings;
 use store::schema::LEDGER_RETENTION_S;
-use store::{Changed, Deleted, Placed};
+use store::{Change, Changed, Deleted, Placed};
 use upstash_rest::Command;
 
 fn adjustment(body: serde_json::Value) -> Adjustment {
@@ -40,7 +40,7 @@ async fn an_adjustment_adds_to_on_hand_in_one_round_trip_and_its_ledger_says_why
     let (done, spent) = w
         .stack
         .gateway
-        .measure(w.inventory().adjust(&id, &restock, None, clock()))
+        .measure(w.inventory().adjust(Change::new(&id, None, clock()), &restock))
         .await;
     let product = product_of(done.unwrap());
     assert_eq!(
@@ -107,12 +107,21 @@ async fn if_match_changes_only_the_version_it_names() {
 
     // Someone else changed it since the tag was read.
     let renamed = ProductPatch::from_json(&json!({"name": "Gadget"})).unwrap();
-    let second = product_of(w.inventory().patch(&id, &renamed, None, clock()).await.unwrap()).etag;
+    let second = product_of(
+        w.inventory()
+            .patch(Change::new(&id, None, clock()), &renamed)
+            .await
+            .unwrap(),
+    )
+    .etag;
     assert_eq!(second, ETag::new(2, 0));
     let (stale, spent) = w
         .stack
         .gateway
-        .measure(w.inventory().patch(&id, &restock, Some(&current(first)), clock()))
+        .measure(
+            w.inventory()
+                .patch(Change::new(&id, Some(&current(first)), clock()), &restock),
+        )
         .await;
     assert_eq!(
         stale.unwrap(),
@@ -124,21 +133,24 @@ async fn if_match_changes_only_the_version_it_names() {
     let minus = adjustment(json!({"delta": -1, "reason": "damaged"}));
     assert_eq!(
         w.inventory()
-            .adjust(&id, &minus, Some(&current(first)), clock())
+            .adjust(Change::new(&id, Some(&current(first)), clock()), &minus)
             .await
             .unwrap(),
         Changed::Stale(second)
     );
     assert_eq!(
         w.inventory()
-            .delete(&id, Some(&current(first)), clock())
+            .delete(Change::new(&id, Some(&current(first)), clock()))
             .await
             .unwrap(),
         Deleted::Stale(second)
     );
     assert_eq!(
         w.inventory()
-            .patch(&id, &restock, Some(&Condition::OneOf(vec![])), clock())
+            .patch(
+                Change::new(&id, Some(&Condition::OneOf(vec![])), clock()),
+                &restock
+            )
             .await
             .unwrap(),
         Changed::Stale(second),
@@ -149,14 +161,14 @@ async fn if_match_changes_only_the_version_it_names() {
     let either = Condition::OneOf(vec![first, second]);
     let third = product_of(
         w.inventory()
-            .patch(&id, &restock, Some(&either), clock())
+            .patch(Change::new(&id, Some(&either), clock()), &restock)
             .await
             .unwrap(),
     );
     assert_eq!((third.quantity.get(), third.etag), (20, ETag::new(3, 0)));
     let fourth = product_of(
         w.inventory()
-            .adjust(&id, &minus, Some(&Condition::Any), clock())
+            .adjust(Change::new(&id, Some(&Condition::Any), clock()), &minus)
             .await
             .unwrap(),
     );
@@ -166,14 +178,14 @@ async fn if_match_changes_only_the_version_it_names() {
     w.placed(1, &[(&id, 2)]).await;
     assert_eq!(
         w.inventory()
-            .delete(&id, Some(&current(fourth.etag)), clock())
+            .delete(Change::new(&id, Some(&current(fourth.etag)), clock()))
             .await
             .unwrap(),
         Deleted::Stale(ETag::new(4, 2))
     );
     assert_eq!(
         w.inventory()
-            .delete(&id, Some(&current(ETag::new(4, 2))), clock())
+            .delete(Change::new(&id, Some(&current(ETag::new(4, 2))), clock()))
             .await
             .unwrap(),
         Deleted::Done
@@ -230,10 +242,7 @@ async fn the_ledger_pages_newest_first_at_one_round_trip_a_page() {
 async fn a_deleted_products_ledger_stays_with_what_deleting_removed() {
     let w = World::new();
     let id = w.product(1, 7).await;
-    assert_eq!(
-        w.inventory().delete(&id, None, clock()).await.unwrap(),
-        Deleted::Done
-    );
+    assert_eq!(w.delete(&id).await, Deleted::Done);
     let ledger = w.ledger(&id).await;
     assert_eq!(
         (ledger[0].reason, ledger[0].change, ledger[0].quantity_after),
@@ -314,7 +323,11 @@ async fn after_a_concurrent_mix_of_sales_adjustments_and_patches_the_ledger_adds
             work.push(
                 async move {
                     let set = ProductPatch::from_json(&json!({"quantity": 80 + n})).unwrap();
-                    let _ = w.inventory().patch(id, &set, None, clock()).await.unwrap();
+                    let _ = w
+                        .inventory()
+                        .patch(Change::new(id, None, clock()), &set)
+                        .await
+                        .unwrap();
                 }
                 .boxed(),
             );

@@ -165,28 +165,26 @@ mod tests {
 
     #[test]
     fn quota_strings_are_classified() {
-        let cases = [
-            ("ERR max requests limit exceeded. Limit: 500000, Usage: 500000", QuotaKind::MonthlyRequests),
-            ("ERR max daily request limit exceeded. Limit: 10000, Usage: 10000", QuotaKind::DailyRequests),
-            ("ERR max request size exceeded. Limit: 1048576 bytes", QuotaKind::RequestSize),
-            ("ERR max single record size exceeded", QuotaKind::RecordSize),
-            ("ERR max key size exceeded. Limit: 32768 bytes, Actual: 40000 bytes", QuotaKind::KeySize),
-            ("ERR DB capacity quota exceeded", QuotaKind::DbCapacity),
-            ("ERR max concurrent connections exceeded", QuotaKind::ConcurrentConnections),
+        // What Upstash answers, word for word with the limits it appends, by the kind it is.
+        let answers = [
+            (QuotaKind::MonthlyRequests, "ERR max requests limit exceeded. Limit: 500000, Usage: 500000"),
+            (QuotaKind::DailyRequests, "ERR max daily request limit exceeded. Limit: 10000, Usage: 10000"),
+            (QuotaKind::RequestSize, "ERR max request size exceeded. Limit: 1048576 bytes"),
+            (QuotaKind::RecordSize, "ERR max single record size exceeded"),
+            (QuotaKind::KeySize, "ERR max key size exceeded. Limit: 32768 bytes, Actual: 40000 bytes"),
+            (QuotaKind::DbCapacity, "ERR DB capacity quota exceeded"),
+            (QuotaKind::ConcurrentConnections, "ERR max concurrent connections exceeded"),
             (
-                "ERR XReadGroup is cancelled. Pending Entries List limit per consumer is about to be reached. Limit: 1000, Current PEL size: 1000",
                 QuotaKind::PendingEntries,
+                "ERR XReadGroup is cancelled. Pending Entries List limit per consumer is about to be reached. Limit: 1000, Current PEL size: 1000",
             ),
         ];
-        for (msg, kind) in cases {
-            assert_eq!(
-                Error::from_redis_message(msg),
-                Error::Quota {
-                    kind,
-                    message: msg.into()
-                },
-                "{msg}"
-            );
+        for (kind, message) in answers {
+            let quota = Error::Quota {
+                kind,
+                message: message.into(),
+            };
+            assert_eq!(Error::from_redis_message(message), quota, "{message}");
         }
     }
 

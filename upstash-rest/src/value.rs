@@ -125,30 +125,28 @@ impl TryFrom<Value> for i64 {
     }
 }
 
-impl TryFrom<Value> for Vec<u8> {
-    type Error = Error;
-    fn try_from(v: Value) -> Result<Self, Error> {
-        match v {
-            Value::Bytes(b) => Ok(b),
-            other => Err(mismatch("a string", &other)),
+/// The payload of one variant, or a decode error naming what was expected.
+macro_rules! try_from_variant {
+    ($target:ty, $variant:ident, $want:literal) => {
+        impl TryFrom<Value> for $target {
+            type Error = Error;
+            fn try_from(v: Value) -> Result<Self, Error> {
+                match v {
+                    Value::$variant(payload) => Ok(payload),
+                    other => Err(mismatch($want, &other)),
+                }
+            }
         }
-    }
+    };
 }
+
+try_from_variant!(Vec<u8>, Bytes, "a string");
+try_from_variant!(Vec<Value>, Array, "an array");
 
 impl TryFrom<Value> for String {
     type Error = Error;
     fn try_from(v: Value) -> Result<Self, Error> {
         String::from_utf8(Vec::<u8>::try_from(v)?).map_err(|e| Error::decode(format!("not UTF-8: {e}")))
-    }
-}
-
-impl TryFrom<Value> for Vec<Value> {
-    type Error = Error;
-    fn try_from(v: Value) -> Result<Self, Error> {
-        match v {
-            Value::Array(a) => Ok(a),
-            other => Err(mismatch("an array", &other)),
-        }
     }
 }
 

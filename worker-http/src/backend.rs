@@ -1,8 +1,9 @@
 //! What every handler talks to: the Upstash client and the key layout of this deployment, made
 //! from the environment per request (a few strings, no connection to set up).
 
-use store::consumer::Settings;
-use store::{Audit, Consumer, DeadLetters, Inventory, Keys, Orders};
+use std::ops::Deref;
+
+use store::{Keys, Store};
 use upstash_rest::{Client, Command, Config, FetchTransport};
 use worker::Env;
 
@@ -10,9 +11,14 @@ use crate::log::Scope;
 use crate::settings::{Common, FromVars};
 use crate::ApiError;
 
-pub struct Backend {
-    pub client: Client<FetchTransport>,
-    pub keys: Keys,
+/// The deployment's `Store` (its operations: `inventory()`, `orders()`…), made per request.
+pub struct Backend(Store<FetchTransport>);
+
+impl Deref for Backend {
+    type Target = Store<FetchTransport>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
 }
 
 impl Backend {
@@ -37,30 +43,8 @@ impl Backend {
         let config = Config::new(redis.url.clone(), redis.token.clone())
             .map_err(|_| not_configured("UPSTASH_REDIS_REST_URL is not an http(s) URL"))?
             .with_budget_ms(settings.redis_timeout_ms);
-        Ok(Self {
-            client: Client::fetch(config).with_round_trip_counter(scope.round_trips.clone()),
-            keys: Keys::new(settings.key_prefix.clone()),
-        })
-    }
-
-    pub fn inventory(&self) -> Inventory<'_, FetchTransport> {
-        Inventory::new(&self.client, &self.keys)
-    }
-
-    pub fn orders(&self) -> Orders<'_, FetchTransport> {
-        Orders::new(&self.client, &self.keys)
-    }
-
-    pub fn consumer(&self, settings: Settings) -> Consumer<'_, FetchTransport> {
-        Consumer::new(&self.client, &self.keys, settings)
-    }
-
-    pub fn audit(&self) -> Audit<'_, FetchTransport> {
-        Audit::new(&self.client, &self.keys)
-    }
-
-    pub fn dead_letters(&self) -> DeadLetters<'_, FetchTransport> {
-        DeadLetters::new(&self.client, &self.keys)
+        let client = Client::fetch(config).with_round_trip_counter(scope.round_trips.clone());
+        Ok(Self(Store::new(client, Keys::new(settings.key_prefix.clone()))))
     }
 
     /// Whether Redis answers right now (one round trip).

@@ -523,6 +523,75 @@ pub fn as_served(mut openapi: OpenApi, admin_required: bool) -> OpenApi {
     openapi
 }
 
+/// A list route's paging, as its handler reads it: `limit` (1 to `PageRequest::MAX_LIMIT`,
+/// `default_limit` when absent), `cursor` (of the pattern `cursor_pattern` makes, from the
+/// domain's cursors), and the `Link` header of its 200. `items` names what a page holds.
+pub struct Paging {
+    pub path: &'static str,
+    pub items: &'static str,
+    pub default_limit: u32,
+    pub cursor_pattern: fn() -> String,
+}
+
+/// Documents each list route's paging on its GET (before `Common`, so that HEAD has it too):
+/// the parameters and header are written here once, from the values the handlers use, rather than
+/// by hand on each route.
+pub struct Paged(pub &'static [Paging]);
+
+/// What `Link` is on every page that has a next one.
+const NEXT_LINK: &str = "`<…?limit=N&cursor=…>; rel=\"next\"` (RFC 8288; a relative reference, \
+    resolved against this request's URL) when more remain.";
+
+impl Modify for Paged {
+    fn modify(&self, openapi: &mut OpenApi) {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::schema::{KnownFormat, SchemaFormat};
+        use utoipa::openapi::Required;
+        for paging in self.0 {
+            let get = openapi
+                .paths
+                .paths
+                .get_mut(paging.path)
+                .and_then(|item| item.get.as_mut())
+                .unwrap_or_else(|| panic!("Paged: no GET {}", paging.path));
+            let max = domain::PageRequest::MAX_LIMIT;
+            let limit = schema_of(Type::Integer)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+                .minimum(Some(1))
+                .maximum(Some(max));
+            let cursor = schema_of(Type::String).pattern(Some((paging.cursor_pattern)()));
+            let (items, default) = (paging.items, paging.default_limit);
+            let parameters = [
+                (
+                    "limit",
+                    limit,
+                    format!("{items} per page: 1 to {max}, {default} when absent."),
+                ),
+                (
+                    "cursor",
+                    cursor,
+                    "Where the previous page ended: take it from its `Link` header. \
+                    A cursor names its list: another list's is refused (422)."
+                        .to_owned(),
+                ),
+            ];
+            let list = get.parameters.get_or_insert_with(Vec::new);
+            for (name, schema, description) in parameters {
+                let parameter = ParameterBuilder::new()
+                    .name(name)
+                    .parameter_in(ParameterIn::Query)
+                    .required(Required::False)
+                    .description(Some(description))
+                    .schema(Some(schema));
+                list.push(parameter.build().into());
+            }
+            if let Some(RefOr::T(page)) = get.responses.responses.get_mut("200") {
+                insert_header(page, "Link", schema_of(Type::String), NEXT_LINK);
+            }
+        }
+    }
+}
+
 /// Every operation of a path, to change them all alike.
 pub fn operations_mut(
     item: &mut utoipa::openapi::PathItem,

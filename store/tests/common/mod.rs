@@ -14,9 +14,7 @@ use serde_json::json;
 use store::consumer::{Report, Settings};
 use store::schema::event;
 use store::test_support::client;
-use store::{
-    test_support, Audit, Changed, Consumer, DeadLetters, Inventory, Keys, Orders, Placed, Placement, Stream,
-};
+use store::{test_support, Change, Changed, Deleted, Keys, Placed, Placement, Store, Stream};
 use upstash_rest::{Client, Command, ReqwestTransport};
 
 /// redis-server and the gateway, and a client of the gateway.
@@ -33,11 +31,17 @@ pub fn clock() -> u64 {
         .as_millis() as u64
 }
 
-/// A test's own shop: the stack, a client, and keys under a prefix of its own.
+/// A test's own shop: the stack, and a store (a client, keys under a prefix of its own).
 pub struct World {
     pub stack: Stack,
-    pub client: Client<ReqwestTransport>,
-    pub keys: Keys,
+    store: Store<ReqwestTransport>,
+}
+
+impl std::ops::Deref for World {
+    type Target = Store<ReqwestTransport>;
+    fn deref(&self) -> &Self::Target {
+        &self.store
+    }
 }
 
 impl World {
@@ -45,36 +49,21 @@ impl World {
         let (stack, client) = start();
         Self {
             stack,
-            client,
-            keys: Keys::new("t:"),
+            store: Store::new(client, Keys::new("t:")),
         }
     }
 
-    pub fn consumer(&self, settings: Settings) -> Consumer<'_, ReqwestTransport> {
-        Consumer::new(&self.client, &self.keys, settings)
-    }
-
-    pub fn orders(&self) -> Orders<'_, ReqwestTransport> {
-        Orders::new(&self.client, &self.keys)
-    }
-
-    pub fn inventory(&self) -> Inventory<'_, ReqwestTransport> {
-        Inventory::new(&self.client, &self.keys)
-    }
-
-    pub fn audit(&self) -> Audit<'_, ReqwestTransport> {
-        Audit::new(&self.client, &self.keys)
-    }
-
-    pub fn dead_letters(&self) -> DeadLetters<'_, ReqwestTransport> {
-        DeadLetters::new(&self.client, &self.keys)
+    /// Deletes product `id`, with no condition.
+    pub async fn delete(&self, id: &Id) -> Deleted {
+        let change = Change::new(id, None, clock());
+        self.inventory().delete(change).await.unwrap()
     }
 
     /// Adjusts product `id` by `delta` (`reason` one of the API's), with no condition.
     pub async fn adjust(&self, id: &Id, delta: i64, reason: &str) -> Changed {
         let adjustment = Adjustment::from_json(&json!({"delta": delta, "reason": reason})).unwrap();
         self.inventory()
-            .adjust(id, &adjustment, None, clock())
+            .adjust(Change::new(id, None, clock()), &adjustment)
             .await
             .unwrap()
     }
