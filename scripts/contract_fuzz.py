@@ -76,7 +76,7 @@ def main():
     parser.add_argument("--max-examples", type=int, help="cases per operation and phase")
     args = parser.parse_args()
     seed = random.randrange(1 << 31) if args.random else CI_SEED
-    max_examples = args.max_examples or (500 if args.random else 100)
+    max_examples = args.max_examples or (500 if args.random else 30)
     report_dir = ROOT / "artifacts/contract"
     report_dir.mkdir(parents=True, exist_ok=True)
 

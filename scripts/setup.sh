@@ -56,21 +56,28 @@ cargo_tool worker-build worker-build 0.8.7 --locked
 # registry index here lacks.
 cargo_tool wasm-bindgen wasm-bindgen-cli 0.2.130
 
+# An install is redone when what it was made from changed: the stamp holds the SHA-256 of that
+# file (a lockfile, the requirements), not a time, so that a fresh clone or a branch switch, which
+# give every file a new mtime, does not reinstall what is already there.
+digest() { sha256sum "$1" | cut -d' ' -f1; }
+stale() { [ ! -f "$2" ] || [ "$(digest "$1")" != "$(cat "$2")" ]; }  # stale <source> <stamp>
+
 # Python tools of the contract checks (Schemathesis, openapi-spec-validator), pinned in
 # scripts/requirements.txt, in a git-ignored virtualenv; reinstalled when that file changes.
-if [ -n "$test_tools" ] && { [ ! -x .venv/bin/st ] || [ scripts/requirements.txt -nt .venv/.installed ]; }; then
+if [ -n "$test_tools" ] && { [ ! -x .venv/bin/st ] || stale scripts/requirements.txt .venv/.installed; }; then
   echo "setup: installing the contract-testing tools (pip, scripts/requirements.txt)"
   python3 -m venv .venv 2>/dev/null || { apt_install python3-venv; python3 -m venv .venv; }
   .venv/bin/pip install -q --disable-pip-version-check -r scripts/requirements.txt
-  touch .venv/.installed
+  digest scripts/requirements.txt > .venv/.installed
 fi
 
 # npm ci only when a lockfile changed since the last install.
 npm_ci() {
   local dir=$1
-  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+  if stale "$dir/package-lock.json" "$dir/node_modules/.installed-lock"; then
     echo "setup: installing npm packages in $dir (npm ci)"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    digest "$dir/package-lock.json" > "$dir/node_modules/.installed-lock"
   fi
 }
 npm_ci .
