@@ -11,7 +11,7 @@ export CARGO_TERM_COLOR ?= never
 
 WORKERS := $(shell sed -nE 's/^build = \{ command = "scripts\/build-worker.sh ([a-z-]+)".*/\1/p' wrangler.toml)
 
-.PHONY: help setup setup-test build dev deploy test lint test-rust test-contract test-gateway test-frontend test-deploy bench fuzz openapi
+.PHONY: help setup setup-test build dev deploy test lint test-rust test-suites test-contract test-gateway test-frontend test-deploy bench fuzz openapi
 
 help:
 	@echo "make dev    the whole stack locally: redis-server, the Upstash-compatible gateway, the workers"
@@ -87,7 +87,19 @@ deploy: build
 test-deploy: build
 	python3 scripts/deploy.py --dry-run --out target/deploy-dry-run
 
-test: lint test-rust test-contract test-gateway test-frontend test-deploy
+# Lint first (a slip fails in a minute); then the Rust test binaries side by side with the other
+# suites, which run one after another: each suite starts its own stacks on their own free ports,
+# and the Rust binaries spend most of their time waiting on theirs, so the two lines share the
+# two cores (docs/testing.md, "Where the time goes"). Each line's output is printed whole when it
+# ends (--output-sync); the first failure fails `make test`.
+test: lint
+	@echo "make test: test-rust beside test-contract, test-gateway, test-frontend, test-deploy (each prints when it ends)"
+	+$(MAKE) --no-print-directory -j2 --output-sync=recurse test-rust test-suites
+
+# The suites one after another, once `build` and `setup-test` are done (-o: not again).
+test-suites: build setup-test
+	+for suite in test-contract test-gateway test-frontend test-deploy; do \
+	  $(MAKE) --no-print-directory -o build -o setup -o setup-test $$suite || exit 1; done
 
 # Every part runs on the release gateway; wrk comes from apt (once). Each script stops what it starts.
 bench: build
