@@ -87,18 +87,20 @@ deploy: build
 test-deploy: build
 	python3 scripts/deploy.py --dry-run --out target/deploy-dry-run
 
-# Lint first (a slip fails in a minute); then the Rust test binaries side by side with the other
-# suites, which run one after another: each suite starts its own stacks on their own free ports,
-# and the Rust binaries spend most of their time waiting on theirs, so the two lines share the
-# two cores (docs/testing.md, "Where the time goes"). Each line's output is printed whole when it
-# ends (--output-sync); the first failure fails `make test`.
+# Lint first (a slip fails in a minute); then three lines side by side: the Rust test binaries,
+# the dashboard's tests, and the contract, gateway and deploy checks one after another. Each
+# starts its own stacks on their own free ports, and each spends much of its time waiting on
+# them, so together they keep the two cores busier than one after another (docs/testing.md,
+# "Where the time goes"). Each prints its output whole when it ends (--output-sync); the first
+# failure fails `make test`.
 test: lint
-	@echo "make test: test-rust beside test-contract, test-gateway, test-frontend, test-deploy (each prints when it ends)"
-	+$(MAKE) --no-print-directory -j2 --output-sync=recurse test-rust test-suites
+	@echo "make test: test-rust, test-frontend and test-suites (contract, gateway, deploy) side by side; each prints when it ends"
+	+$(MAKE) --no-print-directory -j3 --output-sync=recurse test-rust test-frontend test-suites
 
-# The suites one after another, once `build` and `setup-test` are done (-o: not again).
+# The contract, gateway and deploy checks one after another, once `build` and `setup-test` are
+# done (-o: not again).
 test-suites: build setup-test
-	+for suite in test-contract test-gateway test-frontend test-deploy; do \
+	+for suite in test-contract test-gateway test-deploy; do \
 	  $(MAKE) --no-print-directory -o build -o setup -o setup-test $$suite || exit 1; done
 
 # Every part runs on the release gateway; wrk comes from apt (once). Each script stops what it starts.
