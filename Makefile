@@ -11,7 +11,7 @@ export CARGO_TERM_COLOR ?= never
 
 WORKERS := $(shell sed -nE 's/^build = \{ command = "scripts\/build-worker.sh ([a-z-]+)".*/\1/p' wrangler.toml)
 
-.PHONY: help setup setup-test build dev deploy test lint test-rust test-suites test-contract test-gateway test-frontend test-deploy bench fuzz openapi
+.PHONY: help setup setup-test build dev deploy test lint test-rust test-lane-rust test-lane-http test-contract test-gateway test-frontend test-deploy bench fuzz openapi
 
 help:
 	@echo "make dev    the whole stack locally: redis-server, the Upstash-compatible gateway, the workers"
@@ -87,21 +87,24 @@ deploy: build
 test-deploy: build
 	python3 scripts/deploy.py --dry-run --out target/deploy-dry-run
 
-# Lint first (a slip fails in a minute); then three lines side by side: the Rust test binaries,
-# the dashboard's tests, and the contract, gateway and deploy checks one after another. Each
-# starts its own stacks on their own free ports, and each spends much of its time waiting on
-# them, so together they keep the two cores busier than one after another (docs/testing.md,
-# "Where the time goes"). Each prints its output whole when it ends (--output-sync); the first
-# failure fails `make test`.
+# Lint first (a slip fails in a minute); then two lanes side by side, each running its steps one
+# after another: the Rust binaries, the gateway's suite and the deploy's dry run; the contract
+# checks and the dashboard's tests. Each step starts its own stacks on their own free ports and
+# spends much of its time waiting on them, so two lanes keep the two cores busier than one (three
+# measured slower: docs/testing.md, "Where the time goes"). Each lane prints its output whole when
+# it ends (--output-sync); the first failure fails `make test`.
 test: lint
-	@echo "make test: test-rust, test-frontend and test-suites (contract, gateway, deploy) side by side; each prints when it ends"
-	+$(MAKE) --no-print-directory -j3 --output-sync=recurse test-rust test-frontend test-suites
+	@echo "make test: two lanes side by side (test-rust, test-gateway, test-deploy | test-contract, test-frontend); each prints when it ends"
+	+$(MAKE) --no-print-directory -j2 --output-sync=recurse test-lane-rust test-lane-http
 
-# The contract, gateway and deploy checks one after another, once `build` and `setup-test` are
-# done (-o: not again).
-test-suites: build setup-test
-	+for suite in test-contract test-gateway test-deploy; do \
-	  $(MAKE) --no-print-directory -o build -o setup -o setup-test $$suite || exit 1; done
+# Steps one after another, once `build` and `setup-test` are done (-o: not again).
+in_turn = for step in $(1); do $(MAKE) --no-print-directory -o build -o setup -o setup-test $$step || exit 1; done
+
+test-lane-rust: build setup-test
+	+@$(call in_turn,test-rust test-gateway test-deploy)
+
+test-lane-http: build setup-test
+	+@$(call in_turn,test-contract test-frontend)
 
 # Every part runs on the release gateway; wrk comes from apt (once). Each script stops what it starts.
 bench: build
