@@ -125,27 +125,24 @@ pub struct Index {
 }
 
 impl Index {
-    fn new(key: String, hash_prefix: String, direction: Direction) -> Self {
-        Self {
-            key,
-            hash_prefix,
-            direction,
-            reserved: None,
-        }
-    }
-
     /// The catalogue: products oldest first, each with its reserved units.
     pub fn catalogue(keys: &Keys) -> Self {
-        let index = Self::new(keys.products(), keys.product_prefix(), Direction::OldestFirst);
         Self {
+            key: keys.products(),
+            hash_prefix: keys.product_prefix(),
+            direction: Direction::OldestFirst,
             reserved: Some(keys.reserved()),
-            ..index
         }
     }
 
     /// The history: orders newest first.
     pub fn history(keys: &Keys) -> Self {
-        Self::new(keys.orders(), keys.order_prefix(), Direction::NewestFirst)
+        Self {
+            key: keys.orders(),
+            hash_prefix: keys.order_prefix(),
+            direction: Direction::NewestFirst,
+            reserved: None,
+        }
     }
 }
 
