@@ -8,6 +8,7 @@ mod frontend;
 mod gateway;
 pub mod http;
 mod json_log;
+mod per_test_file;
 mod ports;
 mod probe;
 mod process;
@@ -15,10 +16,9 @@ mod redis;
 mod worker;
 mod workerd;
 
-use std::sync::OnceLock;
-
 pub use frontend::{start_frontend, DashboardApis};
 pub use gateway::{Gateway, Stats};
+pub use per_test_file::per_test_file;
 pub use ports::{free_port, retry_on_taken_port};
 pub use probe::{Probe, ProbeKind};
 pub use process::{
@@ -252,15 +252,15 @@ impl Shop {
         })
     }
 
-    /// The shop of this test binary, started on first use with `vars` and shared by its tests
-    /// (stopped when the binary exits). Every call must name the same vars: a test that needs
-    /// others starts its own shop.
+    /// The shop of the calling test file, started on first use with `vars` and shared by its
+    /// tests (stopped when the test process exits). Every call from a file must name the same
+    /// vars: a test that needs others starts its own shop.
+    #[track_caller]
     pub fn shared(vars: ShopVars<'_>) -> &'static Shop {
-        static SHARED: OnceLock<(String, Shop)> = OnceLock::new();
         let wanted = format!("{vars:?}");
         let (started_with, shop) =
-            SHARED.get_or_init(|| (wanted.clone(), Shop::start(vars).expect("the shop starts")));
-        assert_eq!(*started_with, wanted, "one shared shop per test binary");
+            per_test_file(|| (wanted.clone(), Shop::start(vars).expect("the shop starts")));
+        assert_eq!(*started_with, wanted, "one shared shop per test file");
         shop
     }
 

@@ -100,10 +100,12 @@ impl RedisServer {
             DataDir::Temporary(_) => false,
         };
         let mut child = spawn_owned(&mut redis_command(self.port, &self.dir, from_snapshot))?;
-        let ready = wait_for_port(&mut child, self.port, "redis-server").and_then(|()| match &self.dir {
-            DataDir::Kept(dir) if from_snapshot => switch_to_append_only(self.port, dir),
-            _ => Ok(()),
-        });
+        let ready = wait_for_port(&mut child, self.port, "redis-server")
+            .and_then(|()| wait_until_serving(&mut child, self.port))
+            .and_then(|()| match &self.dir {
+                DataDir::Kept(dir) if from_snapshot => switch_to_append_only(self.port, dir),
+                _ => Ok(()),
+            });
         if let Err(e) = ready {
             stop_child(&mut child);
             let log = self.dir.path().join("redis.log");
@@ -149,6 +151,32 @@ impl DataDir {
             DataDir::Temporary(dir) => dir.path(),
             DataDir::Kept(dir) => dir,
         }
+    }
+}
+
+/// Waits until redis-server answers `PING` with `PONG`: its port opens before it has loaded its
+/// data, and until then every command is refused with `LOADING` (a client that wrote just before
+/// a restart would read nothing yet).
+fn wait_until_serving(child: &mut Child, port: u16) -> io::Result<()> {
+    let deadline = Instant::now() + crate::http::CEILING;
+    loop {
+        let answer = Probe::redis(port).ask(Duration::from_secs(1));
+        if answer.is_ok() {
+            return Ok(());
+        }
+        if let Some(status) = child.try_wait()? {
+            return Err(io::Error::other(format!(
+                "redis-server exited before it served: {status}"
+            )));
+        }
+        if Instant::now() > deadline {
+            return Err(io::Error::other(format!(
+                "redis-server on port {port} still not serving after {:?}: {}",
+                crate::http::CEILING,
+                answer.unwrap_err()
+            )));
+        }
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 

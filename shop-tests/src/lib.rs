@@ -1,10 +1,9 @@
 //! What the workers' tests share: the three workers through real `wrangler dev` + gateway +
 //! redis-server, driven as a client would (`dev_stack::Shop`), and their Redis as an operator
-//! would touch it. Each test binary has its own shop (the workers' vars differ per scenario),
-//! stopped when the binary exits.
+//! would touch it. Each test file has its own shop (the workers' vars differ per scenario),
+//! stopped when the test process exits.
 
 pub use dev_stack::http::{eventually, request, Answer};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use dev_stack::{Shop, ShopVars};
@@ -15,14 +14,12 @@ use upstash_rest::{Client, ReqwestTransport};
 /// Quick payments for tests (the tutorial's 5 s is the default).
 pub const FAST_PAYMENT: (&str, &str) = ("PAYMENT_DELAY_MS", "300");
 
-/// The test binary's one open shop, its payments completed `delay_ms` after placement (long
-/// enough to cancel, short enough to wait for); started by the first call, whose delay it keeps.
+/// The calling test file's one open shop, its payments completed `delay_ms` after placement
+/// (long enough to cancel, short enough to wait for); started by the file's first call.
+#[track_caller]
 pub fn shop_paying_after(delay_ms: u64) -> &'static Shop {
-    static SHOP: OnceLock<Shop> = OnceLock::new();
-    SHOP.get_or_init(|| {
-        let delay = delay_ms.to_string();
-        Shop::start(ShopVars::open().with_payment(&[("PAYMENT_DELAY_MS", &delay)])).expect("the shop starts")
-    })
+    let delay = delay_ms.to_string();
+    Shop::shared(ShopVars::open().with_payment(&[("PAYMENT_DELAY_MS", &delay)]))
 }
 
 /// A shop with quick payments whose consumer reclaims a pending event at once (instead of after a

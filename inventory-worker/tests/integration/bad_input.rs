@@ -1,9 +1,7 @@
 //! Bad input gets a 4xx with the JSON error shape and loses nothing; never a 500, a panic text or
 //! the Redis token.
 
-mod common;
-
-use common::{api, create, request, Answer};
+use crate::common::{api, create, request, Answer};
 use serde_json::json;
 
 const JSON: &str = "application/json";

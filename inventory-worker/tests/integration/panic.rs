@@ -1,11 +1,9 @@
 //! A panic in a handler (the test-only fault `FAULTS=panic`, set off by a request's
 //! `X-Test-Fault: panic`) answers our JSON 500 `internal_error` with the request's id, logs one
 //! line with the panic's message and location under that id, and the worker serves the requests
-//! after it: under `wrangler dev` here, on bare workerd in `dev-stack/tests/deploy.rs`.
+//! after it: under `wrangler dev` here, on bare workerd in `dev-stack/tests/integration/deploy.rs`.
 
-mod common;
-
-use common::{create, request};
+use crate::common::{create, request};
 use dev_stack::{Stack, OPEN_ADMIN};
 use serde_json::json;
 

@@ -1,7 +1,5 @@
-//! What the store's test binaries share: a stack to run against, a shop's worth of helpers on it
+//! What the store's test files share: a stack to run against, a shop's worth of helpers on it
 //! (products, carts placed and paid as the payment worker does), and a list read page by page.
-
-#![allow(dead_code)] // each test binary uses its own part
 
 use std::future::Future;
 

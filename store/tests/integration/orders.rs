@@ -3,9 +3,7 @@
 //! (each short or unknown line named, nothing stored); the script's fee and total are domain's to
 //! the cent; an `Idempotency-Key` replays the order as placed; the history pages newest first.
 
-mod common;
-
-use common::{assert_pages_add_up_to, clock, order_id, World};
+use crate::common::{assert_pages_add_up_to, clock, order_id, World};
 use domain::idempotency::IdempotencyKey;
 use domain::{Cents, FeeRate, Id, LineRequest, OrderStatus, PageRequest, Quantity};
 use store::{Cancelled, Deleted, Placed, Placement, Shortage};

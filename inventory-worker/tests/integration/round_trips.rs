@@ -3,13 +3,11 @@
 //! conditional PATCH (current or stale), a 304 and each page of a ledger too. Its own binary, so that no
 //! other test's requests land between two readings.
 
-mod common;
-
-use common::{api, create, request};
+use crate::common::{api, create, request};
 use serde_json::json;
 
 /// Runs the request and returns (its status, the REST round trips it cost).
-async fn trips(req: common::Request) -> (u16, u64) {
+async fn trips(req: crate::common::Request) -> (u16, u64) {
     let (answer, spent) = api().stack.gateway.measure(req.send()).await;
     (answer.status, spent.requests)
 }

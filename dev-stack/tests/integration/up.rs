@@ -4,13 +4,11 @@
 //! the caller's site), and leaves nothing behind when its stdin closes or it gets SIGTERM; the
 //! workers on bare workerd as deployed, behind a gateway that delays every round trip.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::port_is_free;
+use crate::common::port_is_free;
 use dev_stack::http::{request, CEILING};
 use serde_json::{json, Value};
 
@@ -171,7 +169,7 @@ async fn the_shop_profile_applies_its_settings_and_stops_on_sigterm() {
     let config = request("GET", format!("{payment}/config")).send().await;
     assert_eq!(config.body["fee_rate_basis_points"], 2500, "{}", config.raw);
 
-    common::assert_admin_token_guards_changes(&inventory, &admin).await;
+    crate::common::assert_admin_token_guards_changes(&inventory, &admin).await;
 
     // The caller's site may call the APIs.
     let site = format!("http://localhost:{}", up.ready["site_port"]);

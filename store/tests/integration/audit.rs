@@ -6,11 +6,9 @@
 //! `reserved` from the orders holding reservations, says what it changed, and changes nothing
 //! the second time.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::{audit_settings, clock, World};
+use crate::common::{audit_settings, clock, World};
 use domain::Id;
 use store::audit::{AuditReport, AuditSettings, Observed, Position, ProblemKind};
 use store::consumer::Settings;
@@ -334,7 +332,7 @@ async fn the_repair_rebuilds_reserved_from_the_orders_holding_reservations_once(
     );
     // The orders it counted still apply: the books balance once the consumer has run.
     w.orders()
-        .complete(&[common::order_id(3)], clock())
+        .complete(&[crate::common::order_id(3)], clock())
         .await
         .unwrap();
     w.drain(Settings::default()).await;

@@ -4,13 +4,11 @@
 //! its process lives (its workerd killed: wrangler restarts the runtime, the port never answers)
 //! is restarted and announced like one that died.
 
-mod common;
-
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{kill, listener_pid, DevStack};
+use crate::common::{kill, listener_pid, DevStack};
 use dev_stack::http::{eventually, request};
 use serde_json::{json, Value};
 

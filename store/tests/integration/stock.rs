@@ -6,9 +6,7 @@
 //! ledger's changes add up to on hand after a concurrent mix of sales, adjustments and PATCHes; a
 //! deleted product's ledger stays, saying what the deletion removed.
 
-mod common;
-
-use common::{clock, World};
+use crate::common::{clock, World};
 use domain::{Adjustment, AdjustmentReason, Condition, ETag, EntryPageRequest, LedgerReason, ProductPatch};
 use futures_util::future::{join_all, BoxFuture, FutureExt};
 use serde_json::json;
@@ -346,6 +344,10 @@ async fn after_a_concurrent_mix_of_sales_adjustments_and_patches_the_ledger_adds
         "every sale is an entry"
     );
     // The live audit agrees.
-    let report = w.audit().run(None, &common::audit_settings()).await.unwrap();
+    let report = w
+        .audit()
+        .run(None, &crate::common::audit_settings())
+        .await
+        .unwrap();
     assert!(report.ok && report.complete, "{report:?}");
 }

@@ -1,8 +1,6 @@
 //! The catalogue against the real gateway and redis-server: behaviour, and one round trip each.
 
-mod common;
-
-use common::{assert_pages_add_up_to, start};
+use crate::common::{assert_pages_add_up_to, start};
 use dev_stack::Stack;
 use domain::{Cents, Id, NewProduct, PageRequest, ProductPatch, Quantity};
 use serde_json::json;

@@ -1,10 +1,8 @@
 //! Redis unreachable: 503 with the JSON shape, then the worker recovers by itself.
 
-mod common;
-
 use std::time::Duration;
 
-use common::request;
+use crate::common::request;
 use dev_stack::http::eventually;
 use dev_stack::{Stack, OPEN_ADMIN};
 use serde_json::json;
@@ -73,7 +71,7 @@ async fn frozen_is_a_503_within_the_budget(freeze_gateway: bool) {
         stack.redis.freeze();
     }
     let started = std::time::Instant::now();
-    let timed = |req: common::Request| async move {
+    let timed = |req: crate::common::Request| async move {
         let answer = req.send().await;
         (answer, started.elapsed())
     };

@@ -4,9 +4,7 @@
 //! data, only a paid order takes stock). The same stories run end to end through wrangler dev in
 //! the workers' tests.
 
-mod common;
-
-use common::{clock, World};
+use crate::common::{clock, World};
 use domain::{Id, OrderStatus, RefundReason};
 use store::consumer::{Fault, Settings};
 use store::schema::{event, order};

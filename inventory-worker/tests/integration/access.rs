@@ -1,14 +1,12 @@
 //! CORS for the allowed origins only (ETag readable, If-Match allowed), and ADMIN_TOKEN guarding
 //! mutations (adjustments too) and the back office's ledger while reads stay public.
 
-mod common;
-
-use common::{api_with, create, request, Answer, Request};
+use crate::common::{api_with, create, request, Answer, Request};
 use serde_json::{json, Value};
 
 const ADMIN: &str = "test-admin-token";
 
-fn api() -> &'static common::Api {
+fn api() -> &'static crate::common::Api {
     api_with(&[
         ("ADMIN_TOKEN", ADMIN),
         ("ALLOWED_ORIGINS", "http://localhost:3000,https://shop.example"),

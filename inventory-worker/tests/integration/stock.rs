@@ -6,9 +6,7 @@
 //! maximum (422 naming `delta`); the ledger pages newest first with `Link`, and another list's
 //! cursor is 422.
 
-mod common;
-
-use common::{api, create, request, Answer};
+use crate::common::{api, create, request, Answer};
 use serde_json::{json, Value};
 
 async fn product(base: &str, quantity: u64) -> (String, Answer) {

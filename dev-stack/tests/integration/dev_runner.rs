@@ -3,12 +3,10 @@
 //! stopping everything it started; and a harness waiting for it learns at once that it exited,
 //! with why.
 
-mod common;
-
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use common::{port_is_free, runner, DevStack};
+use crate::common::{port_is_free, runner, DevStack};
 
 #[test]
 fn a_busy_port_is_a_clear_error() {

@@ -1,8 +1,6 @@
 //! The catalogue as the tutorial uses it, through wrangler dev.
 
-mod common;
-
-use common::{api, create, request};
+use crate::common::{api, create, request};
 use serde_json::json;
 
 #[tokio::test]

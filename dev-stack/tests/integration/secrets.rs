@@ -5,15 +5,13 @@
 //! read it: a token sent in a query string (wrongly, but people do) is kept in no file, and
 //! wrangler's local state is in a folder only its owner can open.
 
-mod common;
-
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{kill, DevStack};
+use crate::common::{kill, DevStack};
 use dev_stack::http::request;
 
 /// Every process's command line, as `ps -eo args` shows it: (pid, arguments).
@@ -96,7 +94,7 @@ async fn no_secret_on_a_command_line_and_the_workers_still_get_them() {
 
     // The workers have them: the gateway accepts their token, and the admin token guards changes.
     let inventory = stack.url("INVENTORY_PORT");
-    common::assert_admin_token_guards_changes(&inventory, &admin).await;
+    crate::common::assert_admin_token_guards_changes(&inventory, &admin).await;
     // Tokens where they do not belong: in the query string, which wrangler's local tracing stores.
     for secret in &secrets {
         let url = format!("{inventory}/products?token={}", query_escaped(secret));

@@ -1,8 +1,6 @@
 //! `make dev`'s runner started as `make dev` starts it (the dev-stack binary), with its folder
 //! and ports of its own, so that tests run in parallel with each other and with a real `make dev`.
 
-#![allow(dead_code)]
-
 use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;

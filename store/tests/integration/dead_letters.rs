@@ -4,9 +4,7 @@
 //! is applied once; a replay of an event whose effect already happened changes nothing; a
 //! discard removes one or all; each operation is one round trip.
 
-mod common;
-
-use common::{clock, World};
+use crate::common::{clock, World};
 use domain::{EntryId, EntryPageRequest};
 use store::consumer::Settings;
 use store::schema::{dead_letter, event, order};

@@ -1,13 +1,11 @@
 //! `make dev` keeps its data: every write a worker acknowledged is still there after
 //! redis-server is killed outright, and after `make dev` is stopped and started again.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{kill, DevStack};
+use crate::common::{kill, DevStack};
 use dev_stack::free_port;
 use dev_stack::http::{eventually, request};
 use dev_stack::RedisServer;

@@ -1,13 +1,8 @@
 //! The inventory API through real `wrangler dev` + gateway + redis-server, one stack per test
-//! binary (started on first use, stopped when the binary exits, even after a failed test).
+//! file (started on first use, stopped when the test process exits, even after a failed test).
 
-#![allow(dead_code)]
-
-use std::sync::OnceLock;
-
-#[allow(unused_imports)] // each test binary uses its own part
 pub use dev_stack::http::{request, Answer, Request};
-use dev_stack::{Stack, Worker};
+use dev_stack::{per_test_file, Stack, Worker};
 use serde_json::Value;
 
 pub struct Api {
@@ -15,10 +10,10 @@ pub struct Api {
     pub inventory: Worker,
 }
 
-/// The stack of this test binary; `vars` apply to its inventory worker.
+/// The stack of the calling test file; `vars` apply to its inventory worker.
+#[track_caller]
 pub fn api_with(vars: &'static [(&'static str, &'static str)]) -> &'static Api {
-    static API: OnceLock<Api> = OnceLock::new();
-    API.get_or_init(|| {
+    per_test_file(|| {
         let stack = Stack::start().expect("redis-server and the gateway start");
         let inventory = stack
             .worker("inventory", vars)
@@ -27,7 +22,8 @@ pub fn api_with(vars: &'static [(&'static str, &'static str)]) -> &'static Api {
     })
 }
 
-/// The stack of a test binary whose inventory runs the tutorial's open shop (`ADMIN_AUTH=open`).
+/// The stack of a test file whose inventory runs the tutorial's open shop (`ADMIN_AUTH=open`).
+#[track_caller]
 pub fn api() -> &'static Api {
     api_with(&[dev_stack::OPEN_ADMIN])
 }
