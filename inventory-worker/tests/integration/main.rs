@@ -1,10 +1,8 @@
 //! The inventory worker through real `wrangler dev` + gateway + redis-server.
 //!
-//! Every test file of the crate is a module of this one test binary, so that they compile and
-//! link once, not once a file; the scenario each proves opens its file.
-//! Each file still gets its own stack, shared by its tests (`dev_stack::per_test_file`).
-//! `make test` runs each file in a process of its own (`scripts/test_rust.py`); one file alone:
-//! `cargo test -p inventory-worker --test integration <file>::`.
+//! One module per test file, the scenario it proves at its top; why one binary, and how each
+//! file runs alone: `scripts/test_rust.py`. Each file gets its own stack, shared by its tests
+//! (`dev_stack::per_test_file`).
 
 mod access;
 mod bad_input;

@@ -1,10 +1,7 @@
 //! The store's scripts and reads against a real redis-server behind the gateway.
 //!
-//! Every test file of the crate is a module of this one test binary, so that they compile and
-//! link once, not once a file; the scenario each proves opens its file.
-//! Each test starts its own stack (`common::start`).
-//! `make test` runs each file in a process of its own (`scripts/test_rust.py`); one file alone:
-//! `cargo test -p store --test integration <file>::`.
+//! One module per test file, the scenario it proves at its top; why one binary, and how each
+//! file runs alone: `scripts/test_rust.py`. Each test starts its own stack (`common::start`).
 
 mod audit;
 mod common;
